@@ -1,0 +1,1 @@
+"""cfanalysis: analyse Children's Services complaints and compliments."""

@@ -1,0 +1,289 @@
+"""Seeded generator of the synthetic example data in ``data/example/``.
+
+The files look like real council exports (varied headers, UK dates, a title row above an Excel
+header, a Windows-1252 CSV, personal-data columns that the loader must drop) and are calibrated
+so that, under the definitions in ``data/README.md``, they reproduce the figures of the 2019-20
+source report exactly. Counts that the report quotes are fixed here; dates, the order of rows
+and the mix within each count come from a seeded generator, so the files regenerate byte for
+byte: ``cfanalysis example-data --out data/example``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .periods import parse_financial_year
+from .timeliness import add_working_days, working_day_calendar
+
+__all__ = ["EXAMPLE_SEED", "write_example_data"]
+
+EXAMPLE_SEED = 20200331
+TEAMS = ("Duty Team", "Child in Need and Child Protection", "Children in Care", "Care Leavers",
+         "Fostering", "Disabled Children")
+
+# Complaint records (all stages) per team and year. The Duty Team's 2019-20 rise (8 -> 20) is
+# the one the panel was told about; every other team moves by chance alone.
+TEAM_RECORDS = {
+    "2017-18": (9, 29, 21, 14, 15, 16),
+    "2018-19": (8, 28, 20, 13, 15, 14),
+    "2019-20": (20, 22, 16, 10, 12, 12),
+}
+# Rows received at Stage 1, 2 and 3 in each year. Stage 1 to 2 escalation: 8/94, 8/88 = 9%,
+# 6/85 = 7%; the totals fall from 104 to 98 to 92.
+STAGE_ROWS = {"2017-18": (94, 8, 2), "2018-19": (88, 8, 2), "2019-20": (85, 6, 1)}
+COMPLIMENTS = {"2017-18": 40, "2018-19": 36, "2019-20": 53}
+OMBUDSMAN = {
+    "2017-18": {"Closed after initial enquiries": 2, "Premature": 1, "Not upheld": 1},
+    "2018-19": {"Upheld": 1, "Closed after initial enquiries – no further action": 3, "Premature": 1},
+    "2019-20": {"Upheld": 1, "Not upheld": 1, "Closed after initial enquiries – no further action": 3,
+                "Complainant did not pursue": 1},
+}
+# Shares within each year, apportioned exactly (largest remainder) and then shuffled.
+CATEGORY_SHARES = {
+    "Attitude/behaviour of staff": 0.27, "Communication": 0.15, "Quality of service": 0.12,
+    "Delay or failure to act": 0.12, "Disagreement with decision": 0.12,
+    "Inaccurate information": 0.07, "Contact arrangements": 0.06, "Policy or procedure": 0.04,
+    "Financial support": 0.03, "Complaint handling": 0.02,
+}
+OUTCOME_SHARES = {"Upheld": 0.25, "Partially upheld": 0.20, "Not upheld": 0.50, "Withdrawn": 0.05}
+COMPLAINANT_SHARES = {
+    "Parent": 0.58, "Child/young person": 0.10, "Advocate": 0.07, "Foster carer": 0.09,
+    "Care leaver": 0.06, "Special guardian": 0.04, "Grandparent": 0.04, "Other": 0.02,
+}
+SOURCE_SHARES = {"Parent/carer": 0.45, "Partner agency": 0.30, "Young person": 0.15, "Colleague": 0.10}
+# Calendar-month weights, April first: a mild dip in August and December.
+SEASON = np.array([1.0, 1.05, 1.0, 1.0, 0.7, 1.0, 1.1, 1.05, 0.75, 1.05, 1.1, 1.1])
+# The Duty Team's new level arrives in the autumn of 2019.
+DUTY_2019_SHAPE = np.array([0.5, 0.5, 0.6, 0.6, 0.5, 1.3, 1.6, 1.6, 1.3, 1.7, 1.6, 1.6])
+FAKE_NAMES = ("Alexis Testperson", "Jordan Fakename", "Morgan Sampleton", "Casey Notreal",
+              "Riley Madeup", "Taylor Invented", "Jamie Placeholder", "Robin Fictional")
+FAKE_STREETS = ("1 Example Street", "22 Sample Road", "5 Synthetic Lane", "17 Imaginary Close")
+AUTHORITY = "Example Council (synthetic)"
+
+
+def _apportion(shares: dict[str, float], total: int) -> list[str]:
+    """Exactly ``total`` labels in the given shares (largest remainder), in label order."""
+    labels = list(shares)
+    raw = np.array([shares[k] for k in labels]) * total / sum(shares.values())
+    counts = np.floor(raw).astype(int)
+    for index in np.argsort(-(raw - counts), kind="stable")[: total - counts.sum()]:
+        counts[index] += 1
+    return [label for label, n in zip(labels, counts) for _ in range(n)]
+
+
+def _working_day_in_month(rng: np.random.Generator, month: pd.Period, calendar) -> pd.Timestamp:
+    days = pd.date_range(month.start_time, month.end_time.normalize(), freq=calendar)
+    return days[rng.integers(len(days))]
+
+
+def _month_of_chain(rng, weights: np.ndarray, latest: int) -> int:
+    """A month index (0 = April) drawn from ``weights`` among the first ``latest + 1`` months."""
+    w = weights[: latest + 1] / weights[: latest + 1].sum()
+    return int(rng.choice(latest + 1, p=w))
+
+
+def _complaints(rng: np.random.Generator, calendar) -> pd.DataFrame:
+    rows = []
+    for year, team_totals in TEAM_RECORDS.items():
+        start = parse_financial_year(year)
+        months = pd.period_range(f"{start}-04", periods=12, freq="M")
+        stage1, stage2, stage3 = STAGE_ROWS[year]
+        chain_lengths = [3] * stage3 + [2] * (stage2 - stage3) + [1] * (stage1 - stage2)
+        # Give each chain a team so that every team's row total is exact.
+        capacity = dict(zip(TEAMS, team_totals))
+        chain_team = []
+        for length in chain_lengths:
+            fits = [t for t in TEAMS if capacity[t] >= length]
+            weights = np.array([capacity[t] for t in fits], dtype=float)
+            team = fits[int(rng.choice(len(fits), p=weights / weights.sum()))]
+            capacity[team] -= length
+            chain_team.append(team)
+        assert not any(capacity.values()), capacity
+        categories = _apportion(CATEGORY_SHARES, len(chain_lengths))
+        outcomes = _apportion(OUTCOME_SHARES, sum(chain_lengths))
+        complainants = _apportion(COMPLAINANT_SHARES, len(chain_lengths))
+        for order in (categories, outcomes, complainants):
+            rng.shuffle(order)
+        outcome_iter = iter(outcomes)
+        for number, (length, team) in enumerate(zip(chain_lengths, chain_team), start=1):
+            weights = DUTY_2019_SHAPE * SEASON if (team == "Duty Team" and year == "2019-20") else SEASON
+            # Escalated complaints start early enough for every stage to fall in the same year.
+            month = _month_of_chain(rng, weights, latest={1: 11, 2: 7, 3: 3}[length])
+            received = _working_day_in_month(rng, months[month], calendar)
+            procedure = "Statutory" if length == 3 or rng.random() < 0.78 else "Corporate"
+            for stage in range(1, length + 1):
+                limit = {1: (10, 20), 2: (25, 65), 3: (30, 50)}[stage]
+                late = rng.random()
+                days = (int(rng.integers(3, limit[0] + 1)) if late < 0.68
+                        else int(rng.integers(limit[0] + 1, limit[1] + 1)) if late < 0.92
+                        else int(rng.integers(limit[1] + 1, limit[1] + 15)))
+                responded = add_working_days(received, days, calendar)
+                rows.append({
+                    "Ref": f"CS{start % 100:02d}{number:04d}",
+                    "Date Received": received,
+                    "Service Area": team,
+                    "Stage": rng.choice(["Stage 1", "Stage One", "S1", "1"], p=[0.7, 0.1, 0.1, 0.1])
+                    .replace("1", str(stage)).replace("One", ("One", "Two", "Three")[stage - 1]),
+                    "Procedure": procedure,
+                    "Nature of complaint": categories[number - 1],
+                    "Outcome": next(outcome_iter),
+                    "Date Responded": responded,
+                    "Complainant Type": complainants[number - 1],
+                    "Complainant Name": FAKE_NAMES[int(rng.integers(len(FAKE_NAMES)))],
+                    "Address": FAKE_STREETS[int(rng.integers(len(FAKE_STREETS)))] + ", Exampletown",
+                    "Details": "SYNTHETIC free text: the complainant describes what went wrong.",
+                })
+                received = add_working_days(responded, int(rng.integers(5, 20)), calendar)
+    frame = pd.DataFrame(rows).sort_values(["Date Received", "Ref", "Stage"], kind="stable")
+    # The Duty Team was called "Duty & Assessment" until 2018; team_aliases.csv maps the old name.
+    old_name = (frame["Service Area"] == "Duty Team") & (frame["Date Received"] < "2018-04-01")
+    frame.loc[old_name, "Service Area"] = "Duty & Assessment"
+    return frame.reset_index(drop=True)
+
+
+def _compliments(rng: np.random.Generator, calendar) -> pd.DataFrame:
+    rows = []
+    for year, total in COMPLIMENTS.items():
+        months = pd.period_range(f"{parse_financial_year(year)}-04", periods=12, freq="M")
+        sources = _apportion(SOURCE_SHARES, total)
+        rng.shuffle(sources)
+        for source in sources:
+            rows.append({
+                "Date Received": _working_day_in_month(rng, months[_month_of_chain(rng, SEASON, 11)],
+                                                       calendar).to_pydatetime(),
+                "Team": TEAMS[int(rng.integers(len(TEAMS)))],
+                "Source": source,
+                "Compliment From": FAKE_NAMES[int(rng.integers(len(FAKE_NAMES)))],
+                "Comments": "SYNTHETIC free text: thank you for your help.",
+            })
+    return pd.DataFrame(rows).sort_values("Date Received", kind="stable").reset_index(drop=True)
+
+
+def _ombudsman(rng: np.random.Generator, calendar) -> pd.DataFrame:
+    rows = []
+    for year, decisions in OMBUDSMAN.items():
+        start = parse_financial_year(year)
+        months = pd.period_range(f"{start}-04", periods=12, freq="M")
+        labels = [d for d, n in decisions.items() for _ in range(n)]
+        rng.shuffle(labels)
+        for number, decision in enumerate(labels, start=1):
+            rows.append({
+                "LGSCO Ref": f"{start % 100:02d}{number:03d}{int(rng.integers(100, 999))}",
+                "Date Received": _working_day_in_month(rng, months[int(rng.integers(12))], calendar),
+                "Service Area": TEAMS[int(rng.integers(len(TEAMS)))],
+                "Decision": decision,
+            })
+    return pd.DataFrame(rows).sort_values("Date Received", kind="stable").reset_index(drop=True)
+
+
+def _activity(rng: np.random.Generator) -> pd.DataFrame:
+    base = {"Duty Team": (950, 180, 1.0), "Child in Need and Child Protection": (0, 620, 2.0),
+            "Children in Care": (0, 310, 1.0), "Care Leavers": (0, 190, 0.5),
+            "Fostering": (0, 140, 0.5), "Disabled Children": (0, 160, 0.5)}
+    rows = []
+    for month in pd.period_range("2017-04", "2020-03", freq="M"):
+        trend = 1 + 0.01 * ((month - pd.Period("2017-04", "M")).n / 12)
+        for team, (contacts, cases, vacancies) in base.items():
+            rows.append({
+                "Month": month.strftime("%b-%y"),
+                "Team": team,
+                "Contacts": int(rng.poisson(contacts * trend * SEASON[(month.month - 4) % 12]))
+                if contacts else "",
+                "Open Cases": int(rng.poisson(cases * trend)),
+                "Staff Vacancies (FTE)": float(max(0.0, round(vacancies + rng.normal(0, 0.5), 1))),
+                "Manager Notes": "SYNTHETIC free text: staffing notes.",
+            })
+    return pd.DataFrame(rows)
+
+
+def _comparators(rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    names = [AUTHORITY] + [f"Comparator {chr(ord('A') + i)} (synthetic)" for i in range(15)]
+    for year in ("2018-19", "2019-20"):
+        for name in names:
+            children_in_need = int(rng.integers(1800, 7000)) if name != AUTHORITY else 2600
+            rate = rng.gamma(20, 0.0018)  # about 36 complaints per 1,000 children in need
+            complaints = (sum(TEAM_RECORDS[year]) if name == AUTHORITY
+                          else int(rng.poisson(children_in_need * rate)))
+            rows.append({"Local Authority": name, "Financial Year": year, "Complaints": complaints,
+                         "Children in Need": children_in_need,
+                         "Upheld": int(round(complaints * rng.uniform(0.15, 0.35)))})
+    return pd.DataFrame(rows)
+
+
+def _csv_bytes(frame: pd.DataFrame, *, encoding: str, date_columns=()) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(frame.columns)
+    for record in frame.itertuples(index=False):
+        writer.writerow([v.strftime("%d/%m/%Y") if c in date_columns else v
+                         for c, v in zip(frame.columns, record)])
+    return out.getvalue().encode(encoding)
+
+
+def _xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
+    """An .xlsx with a title row above the header, normalised so it is byte-for-byte stable."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Compliments"
+    sheet.append([title])
+    sheet.append(list(frame.columns))
+    for record in frame.itertuples(index=False):
+        sheet.append(list(record))
+    for cell in sheet["A"][2:]:
+        cell.number_format = "DD/MM/YYYY"
+    fixed = datetime(2020, 4, 1)
+    book.properties.created = book.properties.modified = fixed
+    raw = io.BytesIO()
+    book.save(raw)
+    # openpyxl stamps each zip entry with the current time; rewrite them with a fixed one.
+    stable = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2020, 4, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
+    return stable.getvalue()
+
+
+def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list[Path]:
+    """Write the synthetic example data set to ``out_dir`` and return the files written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    calendar = working_day_calendar()
+    files = {
+        "complaints.csv": _csv_bytes(_complaints(rng, calendar), encoding="utf-8-sig",
+                                     date_columns=("Date Received", "Date Responded")),
+        "compliments.xlsx": _xlsx_bytes(_compliments(rng, calendar),
+                                        "Children's Services compliments log - SYNTHETIC DATA"),
+        "ombudsman.csv": _csv_bytes(_ombudsman(rng, calendar), encoding="cp1252",
+                                    date_columns=("Date Received",)),
+        "activity.csv": _csv_bytes(_activity(rng), encoding="utf-8"),
+        "comparators.csv": _csv_bytes(_comparators(rng), encoding="utf-8"),
+        "team_aliases.csv": b"alias,team\r\nDuty & Assessment,Duty Team\r\n",
+        "dataset.json": (json.dumps({
+            "synthetic": True,
+            "description": "Synthetic example data made by cfanalysis.example_data; no real person "
+                           "or complaint. Calibrated to the 2019-20 source report.",
+            "authority": AUTHORITY,
+            "seed": seed,
+            "financial_years": list(TEAM_RECORDS),
+        }, indent=2) + "\n").encode("utf-8"),
+    }
+    written = []
+    for name, data in files.items():
+        (out_dir / name).write_bytes(data)
+        written.append(out_dir / name)
+    return written
+

@@ -1,0 +1,57 @@
+# cfanalysis: `make report` builds the reports from the example data; `make test` runs every test.
+# Everything is installed into .venv beside this file; nothing outside it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DATA   ?= data/example
+OUT    ?= outputs
+
+.DEFAULT_GOAL := help
+.PHONY: help install hooks report validate test lab example-data clean
+
+help: ## Show this list
+	@echo "cfanalysis - Children's Services complaints analysis"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@echo
+	@echo "Use your own data:  make report DATA=data/raw"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) hooks ## Create .venv and install cfanalysis with its test tools
+
+hooks: | $(STAMP)
+	@# Strip outputs and papermill metadata from notebooks as they are committed (this clone only).
+	@if [ -d .git ]; then \
+	  git config filter.nbstripout.clean "'$(abspath $(BIN))/python' -m nbstripout" && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config filter.nbstripout.extrakeys "metadata.papermill cell.metadata.papermill cell.metadata.execution metadata.widgets" && \
+	  git config diff.ipynb.textconv "'$(abspath $(BIN))/python' -m nbstripout -t"; \
+	fi
+
+report: install ## Build the HTML reports for every year in $(DATA) into $(OUT)/
+	$(BIN)/cfanalysis report --all-years --data $(DATA) --out $(OUT)
+	@echo "Open $(OUT)/index.html in a browser."
+
+validate: install ## Check the files in $(DATA) and list every problem
+	$(BIN)/cfanalysis validate --data $(DATA)
+
+test: install ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+lab: install ## Open JupyterLab on notebooks/ with the project's kernel
+	$(BIN)/jupyter lab notebooks/
+
+example-data: install ## Regenerate the synthetic example data (byte for byte)
+	$(BIN)/cfanalysis example-data --out data/example
+
+clean: ## Remove generated reports (keeps .venv)
+	find $(OUT) -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -1,0 +1,254 @@
+"""Comparing complaint counts between two periods, with tests that suit small counts.
+
+See ``DOMAIN.md`` section 5. The headline is the E-test of Krishnamoorthy and Thomson (2004)
+on the rate ratio with a score interval; the exact conditional (binomial) test and a central
+mid-p version are available as sensitivity checks.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import warnings
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import pandas as pd
+from scipy import optimize, stats
+from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
+
+__all__ = ["CountComparison", "compare_counts"]
+
+Alternative = Literal["two-sided", "greater", "less"]
+METHODS = ("etest", "exact-cond", "midp")
+METHOD_NAMES = {
+    "etest": "E-test with score interval",
+    "exact-cond": "exact conditional (binomial) test with Clopper-Pearson interval",
+    "midp": "mid-p conditional test with mid-p interval",
+}
+_SM_ALTERNATIVE = {"two-sided": "two-sided", "greater": "larger", "less": "smaller"}
+
+
+def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r} is not allowed; use one of {', '.join(map(repr, allowed))}.")
+
+
+@dataclass(frozen=True)
+class CountComparison:
+    """Result of :func:`compare_counts`: the rate ratio, its interval and the test.
+
+    ``ratio`` is (count / exposure) / (baseline_count / baseline_exposure). Values are stored
+    unrounded. ``note`` says when a fallback was used (for example a zero count).
+    """
+
+    count: int
+    baseline_count: int
+    exposure: float
+    baseline_exposure: float
+    ratio: float
+    ci_low: float
+    ci_high: float
+    pvalue: float
+    method: str
+    alternative: str
+    confidence_level: float
+    note: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.exposure
+
+    @property
+    def baseline_rate(self) -> float:
+        return self.baseline_count / self.baseline_exposure
+
+    @property
+    def significant(self) -> bool:
+        """True when the p-value is below 1 - confidence_level."""
+        return bool(self.pvalue < 1 - self.confidence_level)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row with every field of the result."""
+        return pd.DataFrame([asdict(self)])
+
+    def summary(self) -> str:
+        """One sentence in plain British English with the numbers and the method named."""
+        level = f"{self.confidence_level:.0%}"
+        if math.isnan(self.ratio):
+            return (f"There were no complaints in either period, so no change can be measured "
+                    f"({METHOD_NAMES[self.method]}).")
+        change = _describe_ratio(self.ratio)
+        interval = f"{level} confidence interval {_fmt_ratio(self.ci_low)} to {_fmt_ratio(self.ci_high)}"
+        if self.significant:
+            verdict = "a change this large is unlikely to be chance"
+        else:
+            verdict = "the data cannot rule out chance, so this is not evidence of a change"
+        return (f"{self.count} against {self.baseline_count} ({change}, rate ratio "
+                f"{_fmt_ratio(self.ratio)}, {interval}, p = {_fmt_p(self.pvalue)}, "
+                f"{METHOD_NAMES[self.method]}): {verdict}.")
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.summary())}</p>" + self.to_frame().to_html(index=False)
+
+
+def _fmt_ratio(value: float) -> str:
+    if math.isinf(value):
+        return "infinity"
+    return f"{value:.2f}"
+
+
+def _fmt_p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _describe_ratio(ratio: float) -> str:
+    if math.isinf(ratio):
+        return "up from none"
+    if ratio == 0:
+        return "down to none"
+    if ratio >= 1:
+        return f"{ratio - 1:.0%} higher"
+    return f"{1 - ratio:.0%} lower"
+
+
+def _ratio_from_share(share: float, exposure: float, baseline_exposure: float) -> float:
+    """Rate ratio implied by the conditional share ``count / (count + baseline_count)``."""
+    if share >= 1:
+        return math.inf
+    return share / (1 - share) * baseline_exposure / exposure
+
+
+def _midp_tails(x: int, n: int, p: float) -> tuple[float, float]:
+    """Mid-p lower and upper tails of Binomial(n, p) at x."""
+    half = 0.5 * stats.binom.pmf(x, n, p)
+    return stats.binom.cdf(x - 1, n, p) + half, stats.binom.sf(x, n, p) + half
+
+
+def _midp_share_interval(x: int, n: int, alpha_each_side: float) -> tuple[float, float]:
+    low = 0.0 if x == 0 else optimize.brentq(
+        lambda p: _midp_tails(x, n, p)[1] - alpha_each_side, 1e-12, 1 - 1e-12)
+    high = 1.0 if x == n else optimize.brentq(
+        lambda p: _midp_tails(x, n, p)[0] - alpha_each_side, 1e-12, 1 - 1e-12)
+    return low, high
+
+
+def _one_sided(interval: tuple[float, float], alternative: str) -> tuple[float, float]:
+    low, high = interval
+    if alternative == "greater":
+        return low, math.inf
+    if alternative == "less":
+        return 0.0, high
+    return low, high
+
+
+def compare_counts(count: int, baseline_count: int, *, exposure: float = 12.0,
+                   baseline_exposure: float = 12.0, confidence_level: float = 0.95,
+                   alternative: Alternative = "two-sided", method: str = "etest") -> CountComparison:
+    """Compare a count with a baseline count as a ratio of Poisson rates.
+
+    Parameters
+    ----------
+    count, baseline_count
+        Complaints in the period of interest and in the baseline period.
+    exposure, baseline_exposure
+        What each count is spread over: months (12 for a year; 9 for April to December), or a
+        demand denominator such as contacts.
+    confidence_level
+        For the interval, and the significance threshold ``1 - confidence_level``.
+    alternative
+        ``"two-sided"``, ``"greater"`` (the rate rose) or ``"less"`` (the rate fell).
+    method
+        ``"etest"`` (headline: E-test, score interval), ``"exact-cond"`` (binomial test on
+        ``count`` out of the total, Clopper-Pearson interval) or ``"midp"`` (central mid-p
+        test and interval).
+
+    Returns
+    -------
+    CountComparison
+        ``ratio``, ``ci_low``, ``ci_high``, ``pvalue`` and the inputs echoed.
+
+    Raises
+    ------
+    ValueError
+        For negative counts, non-positive exposures, or an unknown method or alternative.
+
+    Notes
+    -----
+    Conditional on the total ``n = count + baseline_count``, ``count`` is Binomial(n, p) with
+    ``p = exposure / (exposure + baseline_exposure)`` when the rates are equal; the exact and
+    mid-p methods use this. ``exact-cond`` is SciPy's ``binomtest`` (as R's ``poisson.test``).
+    The mid-p two-sided p-value is central (twice the smaller mid-p tail, capped at 1), to
+    match its interval; statsmodels' ``cond-midp`` uses the "minlike" rule instead
+    (statsmodels issue 8233), so it is computed here. The score interval is wrong
+    when either count is zero (it collapses to a point), so the Clopper-Pearson limits are
+    used then, and the ``note`` says so.
+
+    Examples
+    --------
+    >>> r = compare_counts(20, 8)
+    >>> round(r.ratio, 2), round(r.pvalue, 4), round(r.ci_low, 2), round(r.ci_high, 2)
+    (2.5, 0.0231, 1.12, 5.56)
+    """
+    _check_choice("method", method, METHODS)
+    _check_choice("alternative", alternative, tuple(_SM_ALTERNATIVE))
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level={confidence_level!r} must be between 0 and 1, such as 0.95.")
+    for name, value in (("count", count), ("baseline_count", baseline_count)):
+        if value < 0 or int(value) != value:
+            raise ValueError(f"{name}={value!r} must be a whole number of complaints, 0 or more.")
+    if exposure <= 0 or baseline_exposure <= 0:
+        raise ValueError("exposure and baseline_exposure must be positive (months, or a denominator).")
+    count, baseline_count = int(count), int(baseline_count)
+    total = count + baseline_count
+    echo = dict(count=count, baseline_count=baseline_count, exposure=float(exposure),
+                baseline_exposure=float(baseline_exposure), method=method, alternative=alternative,
+                confidence_level=confidence_level)
+    if total == 0:
+        return CountComparison(ratio=math.nan, ci_low=0.0, ci_high=math.inf, pvalue=1.0,
+                               note="no complaints in either period", **echo)
+
+    alpha = 1 - confidence_level
+    alpha_each_side = alpha / 2 if alternative == "two-sided" else alpha
+    null_share = exposure / (exposure + baseline_exposure)
+    ratio = _ratio_from_share(count / total, exposure, baseline_exposure)
+    cp = stats.binomtest(count, total, null_share).proportion_ci(
+        confidence_level=1 - 2 * alpha_each_side, method="exact")
+    cp_ratio = (_ratio_from_share(cp.low, exposure, baseline_exposure),
+                _ratio_from_share(cp.high, exposure, baseline_exposure))
+    note = ""
+    if method == "etest":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # statsmodels divides by zero counts
+            pvalue = test_poisson_2indep(count, exposure, baseline_count, baseline_exposure,
+                                         method="etest", alternative=_SM_ALTERNATIVE[alternative]).pvalue
+            if count == 0 or baseline_count == 0:
+                interval = cp_ratio
+                note = "a count is zero, so the interval is Clopper-Pearson (the score interval fails at zero)"
+            else:
+                interval = confint_poisson_2indep(count, exposure, baseline_count, baseline_exposure,
+                                                  method="score", alpha=2 * alpha_each_side)
+    elif method == "exact-cond":
+        # As R's poisson.test and DOMAIN.md's reference call: SciPy's binomial test.
+        pvalue = stats.binomtest(count, total, null_share, alternative=alternative).pvalue
+        interval = cp_ratio
+    else:
+        tails = _midp_tails(count, total, null_share)
+        pvalue = _combine_tails(tails, alternative)
+        share_low, share_high = _midp_share_interval(count, total, alpha_each_side)
+        interval = (_ratio_from_share(share_low, exposure, baseline_exposure),
+                    _ratio_from_share(share_high, exposure, baseline_exposure))
+    low, high = _one_sided((float(interval[0]), float(interval[1])), alternative)
+    return CountComparison(ratio=float(ratio), ci_low=low, ci_high=high, pvalue=float(min(1.0, pvalue)),
+                           note=note, **echo)
+
+
+def _combine_tails(tails: tuple[float, float], alternative: str) -> float:
+    """Lower and upper tail probabilities -> p-value (central: twice the smaller tail)."""
+    lower, upper = (float(t) for t in tails)
+    if alternative == "less":
+        return lower
+    if alternative == "greater":
+        return upper
+    return min(1.0, 2 * min(lower, upper))
+

@@ -385,7 +385,7 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
             if position in column_of.values() or not header:
                 continue
             values = cells[position][~cells[position].map(is_blank)]
-            if len(values) and values.map(lambda v: parse_number(v).problem is None).mean() >= 0.9:
+            if len(values) and values.map(lambda v: parse_number(v).problem is None).mean() > 0.5:
                 indicators[_snake(header)] = position
                 dropped.remove(header)
     load.columns_dropped = tuple(dropped)
@@ -412,13 +412,12 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
                       column=header)
                 return load
         optional_blank = (~pd.Series(required, index=raw.index)) & raw.map(is_blank)
-        collector.add(bad & ~optional_blank, column=header, values=raw,
-                      message=parsed["problem"].map(lambda m: m if m is None else m.rstrip(".")),
+        collector.add(bad & ~optional_blank, column=header, values=raw, message=parsed["problem"],
                       fix=parsed["fix"], severity="excluded" if required else "warning")
-        noted = parsed["note"].notna()
-        collector.add(noted, column=header, values=raw, message=parsed["note"].map(
-            lambda n: None if n is None else n.split(". ")[0]), fix=parsed["note"].map(
-            lambda n: None if n is None else n.split(". ", 1)[-1]), severity="warning")
+        notes = parsed["note"].where(parsed["note"].notna(), "")
+        collector.add(parsed["note"].notna(), column=header, values=raw,
+                      message=notes.str.split(". ", n=1).str[0],
+                      fix=notes.str.split(". ", n=1).str[-1], severity="warning")
         frame[name] = parsed["value"].where(~bad)
     for name, position in indicators.items():
         parsed = _parse_column(cells[position], parse_number)

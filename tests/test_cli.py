@@ -1,0 +1,53 @@
+"""The command line as an analyst meets it: clear messages, exit codes, never a traceback."""
+
+import subprocess
+import sys
+
+from tests.conftest import EXAMPLE, complaint, write_csv, COMPLAINT_HEADER
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "cfanalysis", *args], capture_output=True, text=True,
+                          cwd=cwd)
+
+
+def test_help_reads_well():
+    result = run("--help")
+    assert result.returncode == 0
+    for words in ("validate", "report", "--year", "data/README.md"):
+        assert words in result.stdout
+
+
+def test_validate_example_is_usable():
+    result = run("validate", "--data", str(EXAMPLE))
+    assert result.returncode == 0 and "Usable: yes" in result.stdout
+    assert "Complainant Name" in result.stdout  # dropped column reported by header
+
+
+def test_validate_broken_file_names_file_row_column_without_traceback(tmp_path):
+    write_csv(tmp_path / "complaints.csv", [COMPLAINT_HEADER, complaint("C1"),
+                                            complaint("C2", received="32/13/2019")])
+    result = run("validate", "--data", str(tmp_path), "--as-of", "2020-06-30")
+    assert result.returncode == 0  # one row excluded, the rest usable
+    assert "complaints.csv, row 3, column 'Date Received': value '32/13/2019'" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_validate_unusable_exits_1(tmp_path):
+    write_csv(tmp_path / "complaints.csv", [["Ref", "When"], ["C1", "01/04/2019"]])
+    result = run("validate", "--data", str(tmp_path))
+    assert result.returncode == 1
+    assert "missing required column" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_report_rejects_bad_year_before_running(tmp_path):
+    result = run("report", "--year", "2019", "--data", str(EXAMPLE), "--out", str(tmp_path))
+    assert result.returncode == 2 and "2019-20" in result.stderr and "Traceback" not in result.stderr
+    result = run("report", "--year", "2024-25", "--data", str(EXAMPLE), "--out", str(tmp_path))
+    assert result.returncode == 2 and "Years with data: 2017-18, 2018-19, 2019-20" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_report_on_unusable_data(tmp_path):
+    result = run("report", "--data", str(tmp_path / "missing"), "--out", str(tmp_path))
+    assert result.returncode == 2 and "not a folder" in result.stderr and "Traceback" not in result.stderr

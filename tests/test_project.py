@@ -1,0 +1,55 @@
+"""Project hygiene: committed notebooks carry no outputs; conda and pip ask for the same packages."""
+
+import json
+import re
+import subprocess
+import tomllib
+
+from tests.conftest import REPO
+
+
+def committed_notebooks():
+    listed = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=REPO, capture_output=True, text=True)
+    names = listed.stdout.split() if listed.returncode == 0 else []
+    return [REPO / name for name in names] or sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert committed_notebooks()
+
+
+def test_committed_notebooks_have_no_outputs():
+    for path in committed_notebooks():
+        notebook = json.loads(path.read_text())
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code":
+                assert not cell.get("outputs") and not cell.get("execution_count"), path.name
+        assert "papermill" not in notebook["metadata"], path.name
+
+
+def test_notebooks_have_a_parameters_cell_and_no_definitions():
+    for path in committed_notebooks():
+        cells = json.loads(path.read_text())["cells"]
+        tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1, path.name
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                assert not re.search(r"^\s*(def|class) ", "".join(cell["source"]), re.M), path.name
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower()
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r): r for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    lines = (REPO / "environment.yml").read_text().splitlines()
+    conda = {}
+    for line in lines:
+        match = re.match(r"^\s*-\s+([A-Za-z0-9_.-]+)(.*)$", line)
+        if match and match.group(1) not in ("python", "pip", "conda-forge", "-e"):
+            conda[match.group(1).lower()] = (match.group(1) + match.group(2)).replace(" ", "")
+    assert set(conda) == set(wanted)
+    for name, requirement in wanted.items():
+        assert conda[name] == requirement.replace(" ", ""), name

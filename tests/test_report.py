@@ -1,0 +1,63 @@
+"""End to end: papermill runs the notebooks on the example data and publishes HTML and JSON."""
+
+import json
+import re
+
+import pytest
+
+from cfanalysis.report import run_reports
+from tests.conftest import EXAMPLE
+
+SUMMARY_KEYS = {"financial_year", "complaints_total", "complaints_by_team", "complaints_by_stage",
+                "stage2_escalation_rate", "compliments_total", "ombudsman_enquiries", "rows_read",
+                "rows_excluded"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("outputs")
+    runs = run_reports(["2019-20"], data_dir=EXAMPLE, out_dir=out, progress=lambda line: None)
+    return out, runs
+
+
+def test_every_notebook_succeeds(built):
+    _, runs = built
+    assert runs and all(run.ok for run in runs), [run.message for run in runs]
+
+
+def test_summary_json_has_the_contract_and_source_figures(built):
+    out, _ = built
+    summary = json.loads((out / "2019-20" / "summary.json").read_text())
+    assert SUMMARY_KEYS <= summary.keys()
+    assert summary["complaints_total"] == 92 and summary["compliments_total"] == 53
+    assert summary["ombudsman_enquiries"] == 6 and round(summary["stage2_escalation_rate"], 2) == 0.07
+    assert summary["complaints_by_team"]["Duty Team"] == 20
+    assert sum(summary["complaints_by_stage"].values()) == 92
+    assert summary["rows_read"] - summary["rows_excluded"] == summary["rows_accepted"]
+
+
+def test_html_is_code_free_self_contained_and_says_synthetic(built):
+    out, _ = built
+    page = (out / "2019-20" / "01_monthly_counts.html").read_text()
+    assert '<html lang="en-GB">' in page and "Synthetic data" in page and "2019-20" in page
+    assert "<script" not in page and not re.search(r"""(src|href)=["']https?:""", page)
+    assert "import cfanalysis" not in page and "load_data(" not in page  # no code
+    assert 'alt="Line chart of monthly complaints by team, April 2019 to March 2020.' in page
+    assert "No description has been provided" not in page
+    assert "<th scope=\"col\">" in page and "every row is accounted for" in page
+
+
+def test_no_personal_data_in_any_output(built):
+    from cfanalysis.example_data import FAKE_NAMES, FAKE_STREETS
+
+    out, _ = built
+    for path in out.rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            for secret in (*FAKE_NAMES, *FAKE_STREETS, "SYNTHETIC free text"):
+                assert secret not in text, (path, secret)
+
+
+def test_index_links_the_year(built):
+    out, _ = built
+    assert 'href="2019-20/01_monthly_counts.html"' in (out / "index.html").read_text()

@@ -1,0 +1,89 @@
+"""compare_counts against statsmodels, SciPy and R reference values."""
+
+import math
+
+import pytest
+
+from cfanalysis import compare_counts
+
+
+def test_headline_etest_known_answer():
+    # statsmodels: test_poisson_2indep(20, 12, 8, 12, method="etest").pvalue -> 0.023149
+    #              confint_poisson_2indep(20, 12, 8, 12, method="score") -> (1.12498, 5.55566)
+    result = compare_counts(20, 8)
+    assert result.ratio == pytest.approx(2.5)
+    assert result.pvalue == pytest.approx(0.0231492, abs=1e-6)
+    assert (result.ci_low, result.ci_high) == pytest.approx((1.124979, 5.555659), abs=1e-5)
+    assert result.significant and "E-test" in result.summary()
+
+
+def test_exact_conditional_is_the_binomial_test():
+    from scipy.stats import binomtest
+
+    # R's poisson.test(c(20, 8), c(12, 12)) is this binomial test: binom.test(20, 28, 0.5).
+    # SciPy: binomtest(20, 28, 0.5).pvalue -> 0.035698; Clopper-Pearson proportion_ci() for the
+    # share 20/28, turned into a rate ratio p / (1 - p).
+    reference = binomtest(20, 28, 0.5)
+    share = reference.proportion_ci(confidence_level=0.95, method="exact")
+    result = compare_counts(20, 8, method="exact-cond")
+    assert result.pvalue == pytest.approx(0.0356981, abs=1e-6) == reference.pvalue
+    assert result.ci_low == pytest.approx(share.low / (1 - share.low))
+    assert result.ci_high == pytest.approx(share.high / (1 - share.high))
+
+
+def test_exact_conditional_unequal_exposure_matches_scipy():
+    from scipy.stats import binomtest
+
+    # scipy: binomtest(20, 28, 9 / (9 + 12)).pvalue
+    expected = binomtest(20, 28, 9 / 21).pvalue
+    assert compare_counts(20, 8, exposure=9, method="exact-cond").pvalue == pytest.approx(expected)
+
+
+def test_midp_is_central_not_minlike():
+    from scipy.stats import binom
+
+    # Central mid-p: 2 * (P(X > 20) + P(X = 20) / 2) with X ~ Binomial(28, 0.5)
+    expected = 2 * (binom.sf(20, 28, 0.5) + 0.5 * binom.pmf(20, 28, 0.5))
+    result = compare_counts(20, 8, method="midp")
+    assert result.pvalue == pytest.approx(expected)
+    # Unequal exposures: minlike and central differ; ours doubles the smaller tail.
+    p = 9 / 21
+    central = 2 * min(binom.cdf(19, 28, p) + 0.5 * binom.pmf(20, 28, p),
+                      binom.sf(20, 28, p) + 0.5 * binom.pmf(20, 28, p))
+    assert compare_counts(20, 8, exposure=9, method="midp").pvalue == pytest.approx(min(1, central))
+
+
+def test_one_sided():
+    # statsmodels: test_poisson_2indep(20, 12, 8, 12, method="etest", alternative="larger") -> 0.011575
+    result = compare_counts(20, 8, alternative="greater")
+    assert result.pvalue == pytest.approx(0.0115746, abs=1e-6) and math.isinf(result.ci_high)
+
+
+@pytest.mark.parametrize("count, baseline", [(0, 5), (5, 0), (0, 0), (1, 0)])
+def test_zero_counts_give_an_answer(count, baseline):
+    result = compare_counts(count, baseline)
+    assert 0 <= result.pvalue <= 1 and result.ci_low <= result.ci_high
+    assert result.summary()
+    if count == 0 and baseline == 0:
+        assert math.isnan(result.ratio) and result.pvalue == 1
+    elif baseline == 0:
+        assert math.isinf(result.ratio) and math.isinf(result.ci_high)
+    else:
+        assert result.ratio == 0 and result.ci_low == 0
+
+
+def test_not_significant_is_never_called_no_change():
+    text = compare_counts(10, 8).summary()
+    assert "not evidence of a change" in text and "no change" not in text.replace("not evidence of a change", "")
+
+
+@pytest.mark.parametrize("kwargs", [{"method": "wald"}, {"alternative": "larger"},
+                                    {"confidence_level": 95}, {"exposure": 0}])
+def test_bad_arguments_name_the_allowed_values(kwargs):
+    with pytest.raises(ValueError):
+        compare_counts(3, 4, **kwargs)
+
+
+def test_result_frame_echoes_inputs():
+    frame = compare_counts(20, 8).to_frame()
+    assert frame.loc[0, "method"] == "etest" and frame.loc[0, "count"] == 20

@@ -56,6 +56,7 @@ class Table:
     frame: pd.DataFrame
     caption: str
     index: bool = True
+    formats: dict | None = None  # column -> format string such as "{:.3f}", or a callable
 
     def _repr_html_(self) -> str:
         frame = self.frame
@@ -66,8 +67,11 @@ class Table:
             cells = []
             if self.index:
                 cells.append(f'<th scope="row">{html.escape(str(label))}</th>')
-            for value in record:
+            for column, value in zip(frame.columns, record):
                 text, numeric = _cell(value)
+                style = (self.formats or {}).get(column)
+                if style is not None and text != "":
+                    text = style(value) if callable(style) else style.format(value)
                 css = ' class="cf-number"' if numeric else ""
                 cells.append(f"<td{css}>{html.escape(text)}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")

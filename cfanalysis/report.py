@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import subprocess
 import time
@@ -19,10 +20,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 import nbformat
+import numpy as np
 
 from .aggregate import annual_summary
 from .io import Dataset, load_data
-from .periods import parse_financial_year
+from .periods import parse_financial_year, previous_financial_year
+from .team_change import all_team_tests
 
 __all__ = ["REPORTS", "ReportError", "ReportRun", "run_reports", "write_index"]
 
@@ -32,6 +35,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 # Notebook stem -> title shown to readers.
 REPORTS: dict[str, str] = {
     "01_monthly_counts": "Monthly complaints by team",
+    "02_team_change": "Did the team's complaints really change?",
 }
 
 
@@ -160,11 +164,39 @@ def run_notebook(stem: str, financial_year: str, *, data: Dataset, data_dir: Pat
 def write_summary(data: Dataset, financial_year: str, out_dir: Path) -> Path:
     """Write ``outputs/<year>/summary.json``: the year's headline figures and their provenance."""
     summary = annual_summary(data, financial_year)
+    summary["team_tests"] = team_tests(data, financial_year)
     summary["provenance"] = {"cfanalysis_version": package_version(), "git_commit": git_commit(),
                              "input_files_sha256": data.files}
     path = out_dir / financial_year / "summary.json"
-    _write_aside(path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    _write_aside(path, json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     return path
+
+
+def team_tests(data: Dataset, financial_year: str) -> list[dict[str, Any]]:
+    """Every team's headline test against the year before (empty when that year has no data)."""
+    baseline = previous_financial_year(financial_year)
+    if baseline not in data.financial_years:
+        return []
+    table = all_team_tests(data.complaints, financial_year, baseline_year=baseline)
+    keys = ["team", "count", "baseline_count", "ratio", "ci_low", "ci_high", "pvalue", "method",
+            "adjusted_pvalue"]
+    return [{**{k: row[k] for k in keys}, "baseline_year": baseline,
+             "significant": bool(row["pvalue"] < 0.05)} for _, row in table.iterrows()]
+
+
+def _json_safe(value: Any) -> Any:
+    """JSON has no NaN or infinity: write them as null (an infinite ratio means 'up from none')."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
 
 
 def write_index(out_dir: Path) -> Path:

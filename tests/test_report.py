@@ -58,6 +58,25 @@ def test_no_personal_data_in_any_output(built):
                 assert secret not in text, (path, secret)
 
 
+def test_team_change_report_names_the_duty_team_rise(built):
+    out, _ = built
+    page = (out / "2019-20" / "02_team_change.html").read_text()
+    assert "Complaints to Duty Team went from 8 in 2018-19 to 20 in 2019-20" in page
+    assert "unlikely to be chance alone" in page and "What the data cannot tell" in page
+    assert "XmR control chart of monthly complaints" in page  # the chart's alt text
+    assert "<script" not in page and "Traceback" not in page
+
+
+def test_summary_team_tests(built):
+    out, _ = built
+    tests = json.loads((out / "2019-20" / "summary.json").read_text())["team_tests"]
+    keys = {"team", "count", "baseline_count", "ratio", "ci_low", "ci_high", "pvalue", "method",
+            "adjusted_pvalue"}
+    assert tests and all(keys <= entry.keys() for entry in tests)
+    significant = {entry["team"] for entry in tests if entry["pvalue"] < 0.05}
+    assert significant == {"Duty Team"}
+
+
 def test_index_links_the_year(built):
     out, _ = built
     assert 'href="2019-20/01_monthly_counts.html"' in (out / "index.html").read_text()

@@ -1,0 +1,296 @@
+"""The Duty Team question: did a team's complaints really change between two years?
+
+One call, :func:`team_change`, gathers the headline test and every robustness check on the same
+months; :func:`all_team_tests` does the headline for every team with a Holm adjustment. The
+notebooks and the annual report call these, so their numbers always agree.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .periods import financial_year_months, month_label, parse_financial_year, previous_financial_year
+from .stats import (
+    CountComparison,
+    TestResult,
+    compare_counts,
+    detectable_ratio,
+    holm,
+    quasi_poisson_year_ratio,
+    share_test,
+    sign_flip_test,
+)
+
+__all__ = ["TeamChange", "all_team_tests", "months_compared", "team_change", "team_monthly_series"]
+
+OVERDISPERSION_SCALE = 1.5  # above this, trust the monthly check over the headline
+
+
+def months_compared(complaints: pd.DataFrame, financial_year: str) -> pd.PeriodIndex:
+    """The months of the year the data cover: all twelve, or April to the last month with data.
+
+    A log exported in January covers April to December (or January, if it holds January's
+    complaints); comparing those months with the same months of the baseline keeps like
+    with like.
+    """
+    months = financial_year_months(financial_year)
+    received = complaints["month"].dropna()
+    if len(received) == 0:
+        return months
+    last = received.max()
+    return months[months <= last] if last < months[-1] else months
+
+
+def team_monthly_series(complaints: pd.DataFrame, team: str | None, months: pd.PeriodIndex) -> pd.Series:
+    """Monthly complaint counts of a team (None for the whole service) over ``months``, zero-filled."""
+    rows = complaints if team is None else complaints[complaints["team"] == team]
+    return rows.groupby("month").size().reindex(months, fill_value=0).astype("int64").rename("count")
+
+
+def _baseline_months(months: pd.PeriodIndex, financial_year: str, baseline_year: str) -> pd.PeriodIndex:
+    shift = 12 * (parse_financial_year(financial_year) - parse_financial_year(baseline_year))
+    return pd.PeriodIndex([m - shift for m in months], freq="M")
+
+
+@dataclass(frozen=True)
+class TeamChange:
+    """Everything known about one team's change between two years, on the same months."""
+
+    team: str
+    financial_year: str
+    baseline_year: str
+    months: tuple[pd.Period, ...]
+    monthly: tuple[int, ...]
+    baseline_monthly: tuple[int, ...]
+    headline: CountComparison
+    exact: CountComparison
+    midp: CountComparison
+    quasi_poisson: TestResult
+    sign_flip: TestResult
+    share: TestResult
+    detectable_ratio: float
+    chosen_after_looking: bool
+    adjusted_pvalue: float | None
+    teams_tested: int
+
+    @property
+    def partial(self) -> bool:
+        return len(self.months) < 12
+
+    @property
+    def period_words(self) -> str:
+        first, last = self.months[0], self.months[-1]
+        if not self.partial:
+            return f"{self.financial_year} (April to March)"
+        return (f"{month_label(first, long=True).split()[0]} to {month_label(last, long=True).split()[0]} "
+                f"of {self.financial_year} and of {self.baseline_year}")
+
+    @property
+    def reported_pvalue(self) -> float:
+        """The p-value to act on: Holm-adjusted when the team was picked after looking."""
+        if self.chosen_after_looking and self.adjusted_pvalue is not None:
+            return self.adjusted_pvalue
+        return self.headline.pvalue
+
+    @property
+    def significant(self) -> bool:
+        return self.reported_pvalue < 1 - self.headline.confidence_level
+
+    @property
+    def overdispersed(self) -> bool:
+        scale = float(self.quasi_poisson.note.split()[-1]) if self.quasi_poisson.note.startswith("scale") else 1.0
+        return scale > OVERDISPERSION_SCALE
+
+    def checks_frame(self) -> pd.DataFrame:
+        """The headline and each robustness check as one table, with what each guards against."""
+        level = f"{self.headline.confidence_level:.0%}"
+        rows = []
+        for result, checks in ((self.headline, "headline: counts compared as Poisson rates"),
+                               (self.exact, "small counts (exact, conservative)"),
+                               (self.midp, "small counts (exact, less conservative)")):
+            rows.append({"Method": {"etest": "E-test, score interval",
+                                    "exact-cond": "Exact conditional test, Clopper-Pearson interval",
+                                    "midp": "Mid-p test and interval"}[result.method],
+                         "Checks": checks, "Estimate": result.ratio,
+                         f"{level} CI low": result.ci_low, f"{level} CI high": result.ci_high,
+                         "p-value": result.pvalue, "Note": result.note})
+        for result in (self.quasi_poisson, self.sign_flip, self.share):
+            rows.append({"Method": result.method[0].upper() + result.method[1:], "Checks": result.checks,
+                         "Estimate": result.estimate, f"{level} CI low": result.ci_low,
+                         f"{level} CI high": result.ci_high, "p-value": result.pvalue, "Note": result.note})
+        if self.adjusted_pvalue is not None:
+            rows.append({"Method": f"Holm adjustment across {self.teams_tested} teams",
+                         "Checks": "picking the team because it rose most", "Estimate": self.headline.ratio,
+                         f"{level} CI low": math.nan, f"{level} CI high": math.nan,
+                         "p-value": self.adjusted_pvalue,
+                         "Note": "applies" if self.chosen_after_looking else "shown for context"})
+        return pd.DataFrame(rows)
+
+    def summary(self) -> str:
+        """Size, interval and strength of the change in one or two plain sentences."""
+        h = self.headline
+        level = f"{h.confidence_level:.0%}"
+        same = "" if not self.partial else " (same months only, because the year is not complete)"
+        if h.count + h.baseline_count == 0:
+            return f"{self.team} had no complaints in either {self.baseline_year} or {self.financial_year}."
+        size = (f"Complaints to {self.team} went from {h.baseline_count} in {self.baseline_year} to "
+                f"{h.count} in {self.financial_year}{same}")
+        if math.isfinite(h.ratio) and h.ratio > 0:
+            size += (f": {h.ratio:.2f} times the earlier rate ({level} confidence interval "
+                     f"{_ratio(h.ci_low)} to {_ratio(h.ci_high)}).")
+        else:
+            size += "."
+        p = self.reported_pvalue
+        adjusted = " after allowing for testing every team" if self.chosen_after_looking else ""
+        if self.significant:
+            strength = (f"If the underlying rate had not changed, a difference this large would arise "
+                        f"by chance {_chance(p)}{adjusted} (p = {_p(p)}), so it is unlikely to be chance alone.")
+        else:
+            strength = (f"A difference this size could arise by chance (p = {_p(p)}{adjusted}), so the data "
+                        "do not show a real change; that is not the same as showing there was none.")
+        return f"{size} {strength}"
+
+    def which_to_trust(self) -> str:
+        """What to conclude when the headline and the monthly checks disagree."""
+        alpha = 1 - self.headline.confidence_level
+        headline_sig = self.headline.pvalue < alpha
+        monthly = [r.pvalue < alpha for r in (self.quasi_poisson, self.sign_flip) if not math.isnan(r.pvalue)]
+        if all(sig == headline_sig for sig in monthly):
+            return "The headline test and the monthly checks agree."
+        if self.overdispersed:
+            return ("The checks disagree, and the monthly counts vary more than chance alone would "
+                    "make them, which the headline test does not allow for: trust the quasi-Poisson "
+                    "check, and treat the evidence as " + ("weaker" if headline_sig else "stronger")
+                    + " than the headline suggests.")
+        return ("The checks disagree, but the monthly counts vary no more than chance would make "
+                "them, so the headline E-test (which holds its error rate best at these counts) is "
+                "the one to trust; the monthly checks have less power with so few complaints a month.")
+
+    def power_statement(self) -> str:
+        r = self.detectable_ratio
+        if not math.isfinite(r):
+            return (f"With {self.headline.baseline_count} complaints in the baseline, no size of rise "
+                    "could be reliably detected.")
+        return (f"With {self.headline.baseline_count} complaints in {self.baseline_year}, a rise would "
+                f"need to be about {r:.1f} times the earlier rate to be detected 8 times in 10; smaller "
+                "real changes can easily go unseen.")
+
+    def _repr_html_(self) -> str:
+        return f'<p class="cf-verdict">{html.escape(self.summary())}</p>'
+
+
+def _ratio(value: float) -> str:
+    return "infinity" if math.isinf(value) else f"{value:.2f}"
+
+
+def _p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _chance(p: float) -> str:
+    if p < 0.001:
+        return "less than once in 1,000 times"
+    if p < 0.01:
+        return f"about {round(p * 1000)} times in 1,000"
+    return f"about {round(p * 100)} times in 100"
+
+
+def team_change(complaints: pd.DataFrame, team: str, financial_year: str, *,
+                baseline_year: str | None = None, confidence_level: float = 0.95,
+                chosen_after_looking: bool = False) -> TeamChange:
+    """Test whether a team's complaints changed between a year and its baseline.
+
+    Parameters
+    ----------
+    complaints
+        Loaded complaints (``month``, ``team``).
+    team
+        The team to test.
+    financial_year, baseline_year
+        The year of interest and the one to compare with (default: the year before).
+    confidence_level
+        For every interval, and the significance threshold ``1 - confidence_level``.
+    chosen_after_looking
+        True when the team was picked because it rose most: the verdict then uses the Holm
+        adjustment across all teams. False when the team was named in advance.
+
+    Returns
+    -------
+    TeamChange
+
+    Raises
+    ------
+    ValueError
+        When the team never appears in the complaints (the message lists the teams).
+    """
+    baseline_year = baseline_year or previous_financial_year(financial_year)
+    teams = sorted(complaints["team"].dropna().unique().tolist())
+    if team not in teams:
+        raise ValueError(f"There are no complaints for team {team!r}. Teams in the data: {', '.join(teams)}.")
+    months = months_compared(complaints, financial_year)
+    base_months = _baseline_months(months, financial_year, baseline_year)
+    now = team_monthly_series(complaints, team, months)
+    before = team_monthly_series(complaints, team, base_months)
+    count, baseline_count = int(now.sum()), int(before.sum())
+    exposure = float(len(months))
+    comparisons = {method: compare_counts(count, baseline_count, exposure=exposure, baseline_exposure=exposure,
+                                          confidence_level=confidence_level, method=method)
+                   for method in ("etest", "exact-cond", "midp")}
+    service_now = int(team_monthly_series(complaints, None, months).sum())
+    service_before = int(team_monthly_series(complaints, None, base_months).sum())
+    table = all_team_tests(complaints, financial_year, baseline_year=baseline_year,
+                           confidence_level=confidence_level)
+    adjusted = table.set_index("team")["adjusted_pvalue"].get(team)
+    return TeamChange(
+        team=team, financial_year=financial_year, baseline_year=baseline_year, months=tuple(months),
+        monthly=tuple(int(v) for v in now), baseline_monthly=tuple(int(v) for v in before),
+        headline=comparisons["etest"], exact=comparisons["exact-cond"], midp=comparisons["midp"],
+        quasi_poisson=quasi_poisson_year_ratio(now.to_numpy(), before.to_numpy(),
+                                               confidence_level=confidence_level),
+        sign_flip=sign_flip_test(now.to_numpy(), before.to_numpy()),
+        share=share_test(count, baseline_count, service_now, service_before),
+        detectable_ratio=detectable_ratio(baseline_count, exposure=exposure, baseline_exposure=exposure,
+                                          alpha=1 - confidence_level),
+        chosen_after_looking=chosen_after_looking,
+        adjusted_pvalue=None if adjusted is None or pd.isna(adjusted) else float(adjusted),
+        teams_tested=int(table["pvalue"].notna().sum()))
+
+
+def all_team_tests(complaints: pd.DataFrame, financial_year: str, *, baseline_year: str | None = None,
+                   confidence_level: float = 0.95) -> pd.DataFrame:
+    """The headline E-test for every team, with Holm-adjusted p-values across the teams.
+
+    Teams present in either year are included (a team absent in one year counts 0 there).
+    Use ``pvalue`` for a team named in advance, ``adjusted_pvalue`` for one picked because it
+    moved most.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``team``, ``count``, ``baseline_count``, ``ratio``, ``ci_low``, ``ci_high``, ``pvalue``,
+        ``method``, ``adjusted_pvalue``, ``months_compared``; biggest rise first.
+    """
+    baseline_year = baseline_year or previous_financial_year(financial_year)
+    months = months_compared(complaints, financial_year)
+    base_months = _baseline_months(months, financial_year, baseline_year)
+    window = complaints[complaints["month"].isin(months) | complaints["month"].isin(base_months)]
+    rows = []
+    for team in sorted(window["team"].dropna().unique().tolist()):
+        now = int(window["month"].isin(months)[window["team"] == team].sum())
+        before = int(window["month"].isin(base_months)[window["team"] == team].sum())
+        result = compare_counts(now, before, exposure=len(months), baseline_exposure=len(months),
+                                confidence_level=confidence_level)
+        rows.append({"team": team, "count": now, "baseline_count": before, "ratio": result.ratio,
+                     "ci_low": result.ci_low, "ci_high": result.ci_high,
+                     "pvalue": result.pvalue if now + before else math.nan, "method": "etest"})
+    table = pd.DataFrame(rows, columns=["team", "count", "baseline_count", "ratio", "ci_low", "ci_high",
+                                        "pvalue", "method"])
+    table["adjusted_pvalue"] = holm(table["pvalue"]) if len(table) else pd.Series(dtype=float)
+    table["months_compared"] = len(months)
+    order = (table["count"] - table["baseline_count"]).sort_values(ascending=False, kind="stable").index
+    return table.loc[order].reset_index(drop=True)
+

@@ -1,0 +1,203 @@
+"""The whole team question in one object, ready for a notebook: tests, demand, timing, verdict.
+
+:func:`team_question` runs every analysis of :mod:`team_change`, :mod:`demand`,
+:mod:`changepoint` and :mod:`spc` for one team and year; its methods return displayable
+paragraphs, tables and charts. When the comparison cannot be made (no baseline data, an unknown
+team) every method says so in words instead of failing, so a batch run never breaks on it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .changepoint import Changepoint, find_changepoint
+from .demand import DemandAnalysis, demand_analysis
+from .display import Paragraph, Table, _Many
+from .io import Dataset
+from .periods import financial_year_months, month_label, parse_financial_year, previous_financial_year
+from .spc import XmRResult, xmr, xmr_chart
+from .team_change import TeamChange, all_team_tests, team_change, team_monthly_series
+
+__all__ = ["TeamQuestion", "team_question"]
+
+
+def _ratio(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return "infinity" if math.isinf(value) else f"{value:.2f}"
+
+
+def _p(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+@dataclass(frozen=True)
+class TeamQuestion:
+    """Results for one team and year, or the reason they could not be produced."""
+
+    team: str
+    financial_year: str
+    baseline_year: str
+    change: TeamChange | None
+    demand: DemandAnalysis | None
+    changepoint: Changepoint | None
+    control: XmRResult | None
+    all_teams: pd.DataFrame
+    unavailable: str = ""
+
+    def _missing(self) -> Paragraph | None:
+        return Paragraph(self.unavailable) if self.change is None else None
+
+    def verdict(self) -> _Many:
+        """The plain-English verdict a manager can act on."""
+        if self.change is None:
+            return _Many((Paragraph(self.unavailable, kind="verdict"),))
+        change = self.change
+        parts = [change.summary()]
+        if self.demand is not None and self.demand.rate_comparison is not None:
+            parts.append(self.demand.summary())
+        elif self.demand is not None:
+            parts.append(self.demand.note)
+        if self.changepoint is not None and self.changepoint.first_month is not None and change.significant:
+            parts.append(f"The new level most likely began in "
+                         f"{month_label(self.changepoint.first_month, long=True)}"
+                         + ("" if self.changepoint.plausible_first == self.changepoint.plausible_last else
+                            f" (plausibly between {month_label(self.changepoint.plausible_first, long=True)} "
+                            f"and {month_label(self.changepoint.plausible_last, long=True)})") + ".")
+        if change.significant:
+            start = (month_label(self.changepoint.plausible_first, long=True)
+                     if self.changepoint and self.changepoint.plausible_first else "the start of the year")
+            action = (f"What to do: read the complaints {change.team} received from {start} onwards with "
+                      "the team manager, looking for a common cause (a process, a message, a staffing "
+                      "change), and keep the monthly control chart going to see whether the new level holds.")
+        else:
+            action = ("What to do: do not report this as a change. Keep the monthly control chart going; "
+                      + change.power_statement())
+        cannot = ("What the data cannot tell: why complaints changed. The counts show how many and when, "
+                  "not whether service got worse or, for example, more families were given decisions "
+                  "they disagreed with; only reading the complaints can tell those apart.")
+        return _Many((Paragraph(" ".join(parts), kind="verdict"), Paragraph(action), Paragraph(cannot)))
+
+    def control_chart(self):
+        if self.control is None:
+            return Paragraph(self.unavailable or "Not enough months for a control chart.")
+        months = self.control.points["date"]
+        caption = (f"Monthly complaints to {self.team}, {month_label(months.iloc[0], long=True)} to "
+                   f"{month_label(months.iloc[-1], long=True)}, with the mean and process limits of "
+                   f"{self.baseline_year} extended over {self.financial_year} (Making Data Count XmR chart).")
+        return _Many((xmr_chart(self.control, caption=caption), Paragraph(self.control.summary())))
+
+    def flagged_points(self):
+        if self.control is None or not len(self.control.flagged):
+            return Paragraph("No month shows special-cause variation.")
+        table = self.control.reasons().rename(columns={"date": "Month", "value": "Complaints",
+                                                        "variation": "Signal", "reason": "Why"})
+        table["Month"] = table["Month"].map(lambda m: month_label(m))
+        table["Complaints"] = table["Complaints"].astype(int)
+        return Table(table, "Months flagged on the control chart, and the rule that flagged each", index=False)
+
+    def checks(self):
+        """The headline test and the robustness checks in one table, then which to trust."""
+        if (missing := self._missing()) is not None:
+            return missing
+        frame = self.change.checks_frame()
+        level = f"{self.change.headline.confidence_level:.0%}"
+        formats = {"Estimate": _ratio, f"{level} CI low": _ratio, f"{level} CI high": _ratio, "p-value": _p}
+        return _Many((
+            Table(frame, f"Is the change in {self.team}'s complaints more than chance? "
+                         f"{self.change.period_words}", index=False, formats=formats),
+            Paragraph("The estimate is a rate ratio (this year's rate divided by last year's), except for "
+                      "Fisher's test, where it is the odds ratio of a complaint being about this team."),
+            Paragraph(self.change.which_to_trust()),
+            Paragraph(self.change.power_statement())))
+
+    def teams_table(self):
+        if (missing := self._missing()) is not None:
+            return missing
+        table = self.all_teams.rename(columns={
+            "team": "Team", "count": self.financial_year, "baseline_count": self.baseline_year,
+            "ratio": "Rate ratio", "ci_low": "CI low", "ci_high": "CI high", "pvalue": "p-value",
+            "adjusted_pvalue": "Holm-adjusted p-value"}).drop(columns=["method", "months_compared"])
+        formats = {"Rate ratio": _ratio, "CI low": _ratio, "CI high": _ratio, "p-value": _p,
+                   "Holm-adjusted p-value": _p}
+        note = ("The team was named before looking at the data, so its own p-value applies; the adjusted "
+                "column is for teams picked because they moved most." if not self.change.chosen_after_looking
+                else "The team was picked after looking at the data, so use the Holm-adjusted p-values.")
+        return _Many((Table(table, f"Every team, {self.financial_year} against {self.baseline_year} "
+                                   "(E-test, score interval)", index=False, formats=formats),
+                      Paragraph(note)))
+
+    def demand_section(self):
+        if (missing := self._missing()) is not None:
+            return missing
+        demand = self.demand
+        parts: list = [Paragraph(demand.summary() if demand.rate_comparison is not None else demand.note)]
+        if demand.rate_comparison is not None and demand.note:
+            parts.append(Paragraph(demand.note))
+        if len(demand.model):
+            model = demand.model.rename(columns={"term": "Indicator", "unit": "Per", "rate_ratio": "Rate ratio",
+                                                 "ci_low": "CI low", "ci_high": "CI high", "pvalue": "p-value"})
+            parts.append(Table(model, "Monthly complaints against demand and staffing (quasi-Poisson model "
+                                      "with a year term): change in complaints for each step in an indicator",
+                               index=False, formats={"Rate ratio": _ratio, "CI low": _ratio, "CI high": _ratio,
+                                                     "p-value": _p, "Per": "{:,.0f}"}))
+        if len(demand.correlations):
+            wide = demand.correlations.pivot(index="indicator", columns="lag_months", values="correlation")
+            wide.columns = [f"{c} months earlier" if c else "same month" for c in wide.columns]
+            wide.index = [i.replace("_", " ") for i in wide.index]
+            wide.index.name = "Indicator"
+            critical = demand.correlations["critical"].min()
+            parts.append(Table(wide, "Correlation of monthly complaints with each indicator, at lags (description only)",
+                               formats={c: "{:.2f}" for c in wide.columns}))
+            parts.append(Paragraph(f"These correlations are descriptive only: with so few months, a value "
+                                   f"needs to be beyond about ±{critical:.2f} before it is more than noise, and "
+                                   "several lags are looked at, so one such value can still be chance."))
+        return _Many(tuple(parts))
+
+    def timing(self):
+        if (missing := self._missing()) is not None:
+            return missing
+        return Paragraph(self.changepoint.summary())
+
+
+def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team",
+                  baseline_year: str | None = None, chosen_after_looking: bool = False,
+                  confidence_level: float = 0.95, min_segment: int = 3,
+                  improvement_direction: str = "decrease") -> TeamQuestion:
+    """Answer "did this team's complaints really change?" for one year against a baseline.
+
+    Parameters are those of notebook 02. See :func:`cfanalysis.team_change` for the tests.
+    """
+    parse_financial_year(financial_year)
+    baseline_year = baseline_year or previous_financial_year(financial_year)
+    complaints = data.complaints
+    years = set(complaints["financial_year"].dropna())
+    teams = sorted(complaints["team"].dropna().unique().tolist())
+    empty = pd.DataFrame()
+    reason = ""
+    if baseline_year not in years:
+        reason = (f"There are no complaints for {baseline_year} in the data, so {financial_year} cannot be "
+                  f"compared with it. Years with data: {', '.join(sorted(years))}.")
+    elif team not in teams:
+        reason = f"There are no complaints for the team '{team}'. Teams in the data: {', '.join(teams)}."
+    elif parse_financial_year(baseline_year) >= parse_financial_year(financial_year):
+        reason = f"The baseline year {baseline_year} must come before {financial_year}."
+    if reason:
+        return TeamQuestion(team, financial_year, baseline_year, None, None, None, None, empty, reason)
+    change = team_change(complaints, team, financial_year, baseline_year=baseline_year,
+                         confidence_level=confidence_level, chosen_after_looking=chosen_after_looking)
+    demand = demand_analysis(change, complaints, data.activity)
+    timeline = pd.period_range(financial_year_months(baseline_year)[0], change.months[-1], freq="M")
+    series = team_monthly_series(complaints, team, timeline)
+    changepoint = find_changepoint(series, min_segment=min_segment)
+    # Limits from the baseline year, extended over the year in question: judge it against the past.
+    control = xmr(series.to_numpy(), dates=list(series.index), improvement_direction=improvement_direction,
+                  baseline_points=12)
+    table = all_team_tests(complaints, financial_year, baseline_year=baseline_year,
+                           confidence_level=confidence_level)
+    return TeamQuestion(team, financial_year, baseline_year, change, demand, changepoint, control, table)

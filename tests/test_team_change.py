@@ -1,0 +1,125 @@
+"""The team question: all-teams table, partial years, absent teams, Holm, verdict, demand."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.multitest import multipletests
+
+from cfanalysis import all_team_tests, load_data, months_compared, team_change, team_question
+from cfanalysis.demand import demand_analysis
+from cfanalysis.periods import financial_years_of
+from tests.conftest import EXAMPLE
+
+
+def frame(records):
+    """Complaints frame from (date, team) pairs, as the loader would give it."""
+    dates = pd.to_datetime([d for d, _ in records])
+    out = pd.DataFrame({"reference": [f"R{i}" for i in range(len(records))], "received_date": dates,
+                        "team": pd.array([t for _, t in records], dtype="string"), "stage": 1})
+    out["financial_year"] = financial_years_of(out["received_date"])
+    out["month"] = out["received_date"].dt.to_period("M")
+    return out
+
+
+def spread(team, year_start, n, months=12):
+    """n complaints for a team spread over the first ``months`` months of a financial year."""
+    starts = pd.period_range(f"{year_start}-04", periods=months, freq="M")
+    return [(str(starts[i % months].start_time.date()), team) for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_data(EXAMPLE, as_of="2026-01-01")
+
+
+def test_all_teams_table_with_absent_team_and_holm():
+    records = (spread("A", 2018, 8) + spread("A", 2019, 20) + spread("B", 2018, 10) + spread("B", 2019, 9)
+               + spread("C", 2018, 4))  # C has no complaints in 2019-20
+    table = all_team_tests(frame(records), "2019-20").set_index("team")
+    assert table.loc["C", "count"] == 0 and table.loc["C", "baseline_count"] == 4
+    assert table.loc["A", "pvalue"] == pytest.approx(0.0231492, abs=1e-6)  # E-test 20 v 8, see test_stats
+    expected = multipletests(table["pvalue"].to_numpy(), method="holm")[1]  # statsmodels, method="holm"
+    assert table["adjusted_pvalue"].to_numpy() == pytest.approx(expected)
+    assert table.index[0] == "A"  # biggest rise first
+
+
+def test_partial_year_compares_the_same_months():
+    records = spread("A", 2018, 24) + spread("A", 2019, 18, months=9)  # data end in December 2019
+    data = frame(records)
+    months = months_compared(data, "2019-20")
+    assert len(months) == 9 and str(months[-1]) == "2019-12"
+    change = team_change(data, "A", "2019-20")
+    # Baseline April to December 2018 only: 24 complaints over 12 months, 2 a month -> 18 in 9 months.
+    assert (change.headline.count, change.headline.baseline_count) == (18, 18)
+    assert change.headline.exposure == 9 and change.partial
+    assert "same months only" in change.summary()
+
+
+def test_team_question_without_baseline_says_so(example):
+    question = team_question(example, "2017-18")
+    assert question.change is None
+    assert "no complaints for 2016-17" in repr(question.verdict())
+    assert "no complaints for 2016-17" in repr(question.checks())
+
+
+def test_unknown_team_is_explained(example):
+    question = team_question(example, "2019-20", team="Nobody")
+    assert "Teams in the data" in question.unavailable
+    with pytest.raises(ValueError, match="Teams in the data"):
+        team_change(example.complaints, "Nobody", "2019-20")
+
+
+def test_duty_team_verdict_on_example(example):
+    question = team_question(example, "2019-20")
+    text = repr(question.verdict())
+    assert "Duty Team went from 8 in 2018-19 to 20 in 2019-20" in text
+    assert "95% confidence interval 1.12 to 5.56" in text and "unlikely to be chance" in text
+    assert "rate per contact rose too" in text
+    assert "What the data cannot tell" in text
+    assert question.changepoint.first_month >= pd.Period("2019-04", "M")
+
+
+def test_other_team_verdict_never_says_no_change(example):
+    text = repr(team_question(example, "2019-20", team="Fostering").verdict())
+    assert "do not show a real change" in text and "not the same as showing there was none" in text
+
+
+def test_chosen_after_looking_uses_holm(example):
+    question = team_question(example, "2019-20", chosen_after_looking=True)
+    assert question.change.reported_pvalue == pytest.approx(question.change.adjusted_pvalue)
+    assert not question.change.significant  # 0.023 x 6 teams (Holm) is above 0.05
+
+
+def test_demand_rate_uses_contacts_as_exposure(example):
+    change = team_change(example.complaints, "Duty Team", "2019-20")
+    demand = demand_analysis(change, example.complaints, example.activity)
+    activity = example.activity[example.activity["team"] == "Duty Team"]
+    contacts_now = activity.loc[activity["financial_year"] == "2019-20", "contacts"].sum()
+    assert demand.rate == pytest.approx(20 / contacts_now * 1000)
+    assert demand.rate_comparison.exposure == pytest.approx(contacts_now / 1000)
+    assert len(demand.model) == 3 and set(demand.correlations["lag_months"]) == {0, 1, 2, 3}
+
+
+def test_demand_without_activity(example):
+    change = team_change(example.complaints, "Duty Team", "2019-20")
+    demand = demand_analysis(change, example.complaints, example.activity.iloc[0:0])
+    assert demand.rate_comparison is None and "no activity data" in demand.note
+
+
+def test_sign_flip_is_exact_and_symmetric():
+    from cfanalysis.stats import sign_flip_test
+
+    # All 12 differences +1: only the all-plus and all-minus arrangements are as extreme: 2 / 4096.
+    result = sign_flip_test(np.ones(12), np.zeros(12))
+    assert result.pvalue == pytest.approx(2 / 4096)
+    assert sign_flip_test(np.zeros(12), np.zeros(12)).pvalue == 1
+
+
+def test_quasi_poisson_never_below_poisson():
+    from cfanalysis.stats import quasi_poisson_year_ratio
+
+    even = quasi_poisson_year_ratio(np.full(12, 2), np.full(12, 1))  # under-dispersed: scale held at 1
+    assert even.note == "scale 1.00" and even.estimate == pytest.approx(2.0)
+    assert math.isnan(quasi_poisson_year_ratio(np.zeros(12), np.ones(12)).estimate)

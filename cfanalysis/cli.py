@@ -20,6 +20,7 @@ comparators; .csv or .xlsx) in one folder, then:
   cfanalysis validate --data data/raw        check the files and list every problem
   cfanalysis report --year 2019-20           build the HTML reports for one year
   cfanalysis report --all-years              build every year in the data
+  cfanalysis report --year 2019-20 --param team=Fostering   ask about another team
 
 Reports land in outputs/<year>/ (HTML for readers, summary.json for next year's comparison).
 See data/README.md for the columns each file needs.
@@ -34,26 +35,62 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if data.report.usable else 1
 
 
+def _parameters(pairs: list[str] | None) -> dict[str, str]:
+    given = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--param {pair!r} should look like name=value, for example team=Fostering.")
+        given[name.strip()] = value
+    return given
+
+
 def _report(args: argparse.Namespace) -> int:
     from .report import ReportError, run_reports
 
-    years = None if args.all_years else args.year
-    if not years and not args.all_years:
-        years = None  # default: every year in the data
+    if args.year and args.all_years:
+        print("cfanalysis report: use --year or --all-years, not both.", file=sys.stderr)
+        return 2
     try:
-        runs = run_reports(years, data_dir=args.data, out_dir=args.out, notebooks_dir=args.notebooks,
-                           as_of=args.as_of, progress=lambda line: print(line, flush=True))
-    except ReportError as error:
+        runs = run_reports(None if args.all_years else args.year, data_dir=args.data, out_dir=args.out,
+                           notebooks_dir=args.notebooks, parameters=_parameters(args.param),
+                           jobs=args.jobs, as_of=args.as_of, progress=_Progress())
+    except (ReportError, ValueError) as error:
         print(f"cfanalysis report: {error}", file=sys.stderr)
         return 2
-    failed = [run for run in runs if not run.ok]
     print()
     print(f"{'Year':<9} {'Notebook':<24} {'Result':<8} {'Seconds':>8}  Output")
     for run in runs:
-        where = run.html_path if run.ok else f"{run.message} (see {run.executed_path})"
+        where = run.html_path if run.ok else "no HTML published (the last good report is kept)"
         print(f"{run.financial_year:<9} {run.notebook:<24} {'ok' if run.ok else 'FAILED':<8} "
               f"{run.seconds:>8.1f}  {where}")
-    return 1 if failed else 0
+    failed = [run for run in runs if not run.ok]
+    if failed:
+        print(f"\n{len(failed)} of {len(runs)} notebooks failed:", file=sys.stderr)
+        for run in failed:
+            print(f"  {run.message}", file=sys.stderr)
+            for detail in run.details:
+                print(f"    {detail}", file=sys.stderr)
+        return 1
+    print(f"\nAll {len(runs)} reports built. Open {args.out / 'index.html'} in a browser.")
+    return 0
+
+
+class _Progress:
+    """Progress lines; on a terminal the per-cell lines overwrite each other."""
+
+    def __init__(self):
+        self.tty = sys.stdout.isatty()
+        self.lock = __import__("threading").Lock()
+
+    def __call__(self, line: str) -> None:
+        with self.lock:
+            if self.tty and ": running cell" in line:
+                print(f"\r{line[:100]:<100}", end="", flush=True)
+            elif self.tty:
+                print(f"\r{line[:100]:<100}", flush=True)
+            else:
+                print(line, flush=True)
 
 
 def _example_data(args: argparse.Namespace) -> int:
@@ -91,7 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder holding the data files (default: %(default)s)")
     report.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help="where the reports go (default: %(default)s)")
-    report.add_argument("--notebooks", type=Path, default=None, metavar="DIR", help=argparse.SUPPRESS)
+    report.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="notebooks run side by side (default: the number of cores)")
+    report.add_argument("--param", action="append", metavar="NAME=VALUE",
+                        help="set a notebook parameter, e.g. --param team=Fostering; repeatable")
+    report.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
+                        help="folder of report notebooks (default: the project's notebooks/)")
     report.add_argument("--as-of", metavar="DATE", default=None,
                         help="treat dates after this day (yyyy-mm-dd) as errors (default: today)")
     report.set_defaults(handler=_report)

@@ -13,7 +13,6 @@ import json
 import math
 import os
 import subprocess
-import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -25,18 +24,14 @@ import numpy as np
 from .aggregate import annual_summary
 from .io import Dataset, load_data
 from .periods import parse_financial_year, previous_financial_year
+from .runner import Job, JobResult, notebook_parameters, parse_parameter_value, run_jobs
 from .team_change import all_team_tests
 
-__all__ = ["REPORTS", "ReportError", "ReportRun", "run_reports", "write_index"]
+__all__ = ["ReportError", "ReportRun", "run_reports", "write_index", "write_summary"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_NOTEBOOKS_DIR = PACKAGE_DIR.parent / "notebooks"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
-# Notebook stem -> title shown to readers.
-REPORTS: dict[str, str] = {
-    "01_monthly_counts": "Monthly complaints by team",
-    "02_team_change": "Did the team's complaints really change?",
-}
 
 
 class ReportError(Exception):
@@ -54,6 +49,7 @@ class ReportRun:
     html_path: Path | None
     executed_path: Path
     message: str = ""
+    details: tuple[str, ...] = ()
 
 
 def package_version() -> str:
@@ -115,50 +111,61 @@ def _write_aside(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _failure_message(error: Exception) -> str:
-    name = getattr(error, "ename", type(error).__name__)
-    value = getattr(error, "evalue", str(error))
-    return f"{name}: {value}".strip().splitlines()[0] if value else name
+def report_notebooks(notebooks_dir: Path) -> list[Path]:
+    """The report notebooks: ``NN_name.ipynb`` files in the notebooks folder, in number order."""
+    return sorted(p for p in notebooks_dir.glob("*.ipynb") if p.name[:2].isdigit())
 
 
-def run_notebook(stem: str, financial_year: str, *, data: Dataset, data_dir: Path, out_dir: Path,
-                 notebooks_dir: Path, as_of: str | None, progress: Callable[[str], None]) -> ReportRun:
-    """Execute one report notebook for one year and publish its HTML."""
-    import papermill
+def notebook_title(path: Path) -> str:
+    """The notebook's first level-one heading, else its name."""
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem
 
-    year_dir = out_dir / financial_year
-    logs = year_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    executed_path = logs / f"{stem}.ipynb"
-    parameters = {"financial_year": financial_year, "data_dir": str(data_dir.resolve()), "as_of": as_of}
-    started = time.perf_counter()
-    progress(f"{financial_year} {stem}: running")
-    try:
-        papermill.execute_notebook(str(notebooks_dir / f"{stem}.ipynb"), str(executed_path),
-                                   parameters=parameters, cwd=str(notebooks_dir), progress_bar=False,
-                                   log_output=False, kernel_name="python3")
-    except Exception as error:  # noqa: BLE001 - any failure in a notebook is reported, not raised
-        seconds = time.perf_counter() - started
-        message = _failure_message(error)
-        progress(f"{financial_year} {stem}: FAILED after {seconds:.1f} s: {message}")
-        return ReportRun(financial_year, stem, False, seconds, None, executed_path, message)
-    executed = nbformat.read(executed_path, as_version=4)
+
+RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of"}
+
+
+def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path, dict[str, Any]]:
+    """Typed parameters for each notebook from ``--param name=value``; ReportError if any is wrong."""
+    declared = {path: notebook_parameters(path) for path in notebooks}
+    known = sorted({name for names in declared.values() for name in names} - set(RUNNER_PARAMETERS))
+    problems = []
+    for name in given:
+        if name in RUNNER_PARAMETERS:
+            problems.append(f"Set {name} with {RUNNER_PARAMETERS[name]}, not --param.")
+        elif name not in known:
+            problems.append(f"Unknown parameter {name!r}. The report notebooks take: {', '.join(known)}.")
+    typed: dict[Path, dict[str, Any]] = {path: {} for path in notebooks}
+    for path, names in declared.items():
+        for name, text in given.items():
+            if name in names and name not in RUNNER_PARAMETERS:
+                try:
+                    typed[path][name] = parse_parameter_value(name, text, names[name])
+                except ValueError as error:
+                    problems.append(str(error))
+    if problems:
+        raise ReportError("\n".join(dict.fromkeys(problems)))
+    return typed
+
+
+def _publish(result: JobResult, data: Dataset, title: str, financial_year: str, data_dir: Path) -> None:
+    """Convert an executed notebook to HTML beside the logs folder (write aside, then rename)."""
+    if not result.ok:
+        return
+    parameters = {k: ("(none)" if v is None else v) for k, v in result.job.parameters.items()
+                  if k != "data_dir"} | {"data folder": data_dir.name}
     resources_cf = {
-        "title": REPORTS.get(stem, stem),
-        "financial_year": financial_year,
-        "synthetic": data.synthetic,
-        "version": package_version(),
-        "commit": git_commit(),
-        "files": data.files,
-        "parameters": {k: ("(none)" if v is None else v) for k, v in parameters.items()
-                       if k != "data_dir"} | {"data folder": data_dir.name},
+        "title": title, "financial_year": financial_year, "synthetic": data.synthetic,
+        "version": package_version(), "commit": git_commit(), "files": data.files,
+        "parameters": parameters,
         "css": (TEMPLATES_DIR / "cfreport" / "report.css").read_text(encoding="utf-8"),
     }
-    html_path = year_dir / f"{stem}.html"
-    _write_aside(html_path, _export_html(executed, resources_cf))
-    seconds = time.perf_counter() - started
-    progress(f"{financial_year} {stem}: done in {seconds:.1f} s")
-    return ReportRun(financial_year, stem, True, seconds, html_path, executed_path)
+    html_path = result.job.executed_path.parent.parent / f"{result.job.notebook.stem}.html"
+    _write_aside(html_path, _export_html(result.notebook, resources_cf))
 
 
 def write_summary(data: Dataset, financial_year: str, out_dir: Path) -> Path:
@@ -201,11 +208,12 @@ def _json_safe(value: Any) -> Any:
 
 def write_index(out_dir: Path) -> Path:
     """``outputs/index.html`` linking every year's published reports."""
+    titles = {path.stem: notebook_title(path) for path in report_notebooks(DEFAULT_NOTEBOOKS_DIR)}
     sections = []
     for year_dir in sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name[:4].isdigit()):
         links = "".join(
             f'<li><a href="{html.escape(year_dir.name)}/{html.escape(page.name)}">'
-            f"{html.escape(REPORTS.get(page.stem, page.stem))}</a></li>"
+            f"{html.escape(titles.get(page.stem, page.stem))}</a></li>"
             for page in sorted(year_dir.glob("*.html")))
         if links:
             sections.append(f"<h2>{html.escape(year_dir.name)}</h2><ul>{links}</ul>")
@@ -222,26 +230,52 @@ def write_index(out_dir: Path) -> Path:
 
 
 def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str | Path,
-                notebooks_dir: str | Path | None = None, as_of: str | None = None,
+                notebooks_dir: str | Path | None = None, parameters: dict[str, str] | None = None,
+                jobs: int | None = None, as_of: str | None = None,
                 progress: Callable[[str], None] = print) -> list[ReportRun]:
-    """Build every report for the given years (default: every year with complaints).
+    """Build every report notebook for the given years (default: every year with complaints).
+
+    Everything is checked before a kernel starts: the data are loaded and validated, the years
+    must be "2019-20"-style and have data, and ``parameters`` (``--param name=value``) must be
+    declared by a report notebook and fit its type. Notebooks then run on ``jobs`` warm kernels
+    (default: one per core). A failed notebook publishes no HTML (the last good one stays) and
+    the other notebooks and years carry on.
 
     Raises
     ------
     ReportError
-        When the data cannot be used or a year is malformed or has no data; nothing runs then.
+        When anything is wrong before the run; nothing runs then.
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS_DIR
+    notebooks = report_notebooks(notebooks_dir)
+    if not notebooks:
+        raise ReportError(f"No report notebooks (01_*.ipynb, ...) in {notebooks_dir}.")
+    typed = check_parameters(parameters or {}, notebooks)
+    if jobs is not None and jobs < 1:
+        raise ReportError(f"--jobs must be 1 or more, not {jobs}.")
     data = load_data(data_dir, as_of=as_of)
     if not data.report.usable:
         raise ReportError("The data cannot be used yet:\n" + data.report.text())
-    years = check_years(list(years) if years else data.financial_years, data)
-    runs = []
+    years = check_years(list(dict.fromkeys(years)) if years else data.financial_years, data)
+
+    titles = {path: notebook_title(path) for path in notebooks}
+    queue = []
     for year in years:
         write_summary(data, year, out_dir)
-        for stem in REPORTS:
-            runs.append(run_notebook(stem, year, data=data, data_dir=data_dir, out_dir=out_dir,
-                                     notebooks_dir=notebooks_dir, as_of=as_of, progress=progress))
+        for path in notebooks:
+            logs = out_dir / year / "logs"
+            queue.append(Job(label=f"{year} > {path.stem}", notebook=path,
+                             executed_path=logs / path.name, log_path=logs / f"{path.stem}.log",
+                             parameters={"financial_year": year, "data_dir": str(data_dir.resolve()),
+                                         "as_of": as_of, **typed[path]}))
+    year_of = {job.label: job.parameters["financial_year"] for job in queue}
+    results = run_jobs(
+        queue, workers=jobs or os.cpu_count() or 1, progress=progress, kernel_log=out_dir / "logs" / "kernel.log",
+        on_result=lambda r: _publish(r, data, titles[r.job.notebook], year_of[r.job.label], data_dir))
     write_index(out_dir)
-    return runs
+    return [ReportRun(financial_year=year_of[r.job.label], notebook=r.job.notebook.stem, ok=r.ok,
+                      seconds=r.seconds,
+                      html_path=(r.job.executed_path.parent.parent / f"{r.job.notebook.stem}.html") if r.ok else None,
+                      executed_path=r.job.executed_path, message=r.message, details=tuple(r.details))
+            for r in results]

@@ -52,3 +52,13 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def built_reports(tmp_path_factory):
+    """Every example year's reports, built once for the whole test session."""
+    from cfanalysis.report import run_reports
+
+    out = tmp_path_factory.mktemp("outputs")
+    runs = run_reports(None, data_dir=EXAMPLE, out_dir=out, progress=lambda line: None)
+    return out, runs

@@ -47,7 +47,7 @@ def test_environment_yml_matches_pyproject():
     lines = (REPO / "environment.yml").read_text().splitlines()
     conda = {}
     for line in lines:
-        match = re.match(r"^\s*-\s+([A-Za-z0-9_.-]+)(.*)$", line)
+        match = re.match(r"^\s*-\s+([A-Za-z0-9_.-]+)(.*)$", line.split("#")[0].rstrip())
         if match and match.group(1) not in ("python", "pip", "conda-forge", "-e"):
             conda[match.group(1).lower()] = (match.group(1) + match.group(2)).replace(" ", "")
     assert set(conda) == set(wanted)

@@ -14,10 +14,8 @@ SUMMARY_KEYS = {"financial_year", "complaints_total", "complaints_by_team", "com
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("outputs")
-    runs = run_reports(["2019-20"], data_dir=EXAMPLE, out_dir=out, progress=lambda line: None)
-    return out, runs
+def built(built_reports):
+    return built_reports
 
 
 def test_every_notebook_succeeds(built):

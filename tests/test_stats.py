@@ -87,3 +87,14 @@ def test_bad_arguments_name_the_allowed_values(kwargs):
 def test_result_frame_echoes_inputs():
     frame = compare_counts(20, 8).to_frame()
     assert frame.loc[0, "method"] == "etest" and frame.loc[0, "count"] == 20
+
+
+def test_exact_size_and_power_of_the_headline():
+    from cfanalysis.stats import detectable_ratio, etest_power
+
+    # DOMAIN.md section 5: exact size at alpha 0.05 for annual mean 8 is 0.046; power 8 -> 16 about 36%.
+    assert etest_power(1.0, 8.0) == pytest.approx(0.046, abs=5e-4)
+    assert etest_power(2.0, 8.0) == pytest.approx(0.36, abs=0.01)
+    ratio = detectable_ratio(8)
+    assert etest_power(ratio, 8.0) >= 0.8 > etest_power(ratio * 0.97, 8.0)
+    assert detectable_ratio(0) == math.inf

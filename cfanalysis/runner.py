@@ -1,0 +1,292 @@
+"""Run many parameterised notebooks with papermill on a pool of warm kernels.
+
+The plain tool chain starts a new kernel, re-imports pandas and matplotlib, and starts a new
+``jupyter nbconvert`` for every notebook. Here each worker keeps one kernel for the whole run
+(reset between notebooks with ``%reset -f``), so imports are paid once per worker, and the
+workers run side by side. Kernels start with retries and are always shut down.
+
+Failures are reported as an author sees the notebook: year > notebook > cell n of N (the
+injected parameters cell not counted) > the section heading above it > the error line.
+"""
+
+from __future__ import annotations
+
+import ast
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+__all__ = ["Job", "JobResult", "notebook_parameters", "parse_parameter_value", "run_jobs"]
+
+KERNEL_START_ATTEMPTS = 3
+KERNEL_START_TIMEOUT = 60
+CELL_TIMEOUT = 600
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_RESET_CODE = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook for one year: where it comes from, where it goes, its parameters."""
+
+    label: str  # "2019-20 > 02_team_change"
+    notebook: Path
+    executed_path: Path
+    log_path: Path
+    parameters: dict[str, Any]
+
+
+@dataclass
+class JobResult:
+    job: Job
+    ok: bool
+    seconds: float
+    notebook: Any = None  # the executed notebook node when ok
+    message: str = ""  # one line: where and what
+    details: list[str] = field(default_factory=list)
+
+
+def notebook_parameters(path: Path) -> dict[str, Any]:
+    """Names and default values of the cell tagged ``parameters`` (literals only)."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            found = {}
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    try:
+                        found[node.targets[0].id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        found[node.targets[0].id] = None
+            return found
+    return {}
+
+
+def parse_parameter_value(name: str, text: str, default: Any) -> Any:
+    """Turn ``--param name=text`` into the type of the notebook's default; ValueError if it cannot."""
+    if isinstance(default, bool):
+        lowered = text.strip().lower()
+        if lowered in ("true", "yes", "1"):
+            return True
+        if lowered in ("false", "no", "0"):
+            return False
+        raise ValueError(f"Parameter {name} takes true or false, not {text!r}.")
+    if isinstance(default, int):
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"Parameter {name} takes a whole number, not {text!r}.") from None
+    if isinstance(default, float):
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"Parameter {name} takes a number such as 0.95, not {text!r}.") from None
+    if default is None and text.strip().lower() in ("none", ""):
+        return None
+    return text
+
+
+class _WarmKernel:
+    """One kernel kept for many notebooks; started with retries, always shut down."""
+
+    def __init__(self, kernel_name: str, stderr_path: Path):
+        self.kernel_name = kernel_name
+        self.stderr_path = stderr_path
+        self.km = None
+
+    def start(self) -> None:
+        from jupyter_client.manager import KernelManager
+
+        error: Exception | None = None
+        for _attempt in range(KERNEL_START_ATTEMPTS):
+            km = KernelManager(kernel_name=self.kernel_name)
+            try:
+                self.stderr_path.parent.mkdir(parents=True, exist_ok=True)
+                with open(self.stderr_path, "ab") as stderr:
+                    km.start_kernel(stderr=stderr, stdout=stderr)
+                client = km.client()
+                client.start_channels()
+                client.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
+                client.stop_channels()
+                self.km = km
+                return
+            except Exception as failure:  # noqa: BLE001 - retried, then reported
+                error = failure
+                if km.has_kernel:
+                    km.shutdown_kernel(now=True)
+        raise RuntimeError(f"The Python kernel did not start after {KERNEL_START_ATTEMPTS} attempts: {error}")
+
+    def reset(self) -> None:
+        """Clear every name from the last notebook so the next starts clean."""
+        if self.km is None or not self.km.is_alive():
+            self.shutdown()
+            self.start()
+            return
+        client = self.km.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
+            client.execute_interactive(_RESET_CODE, timeout=60, store_history=False,
+                                       output_hook=lambda message: None)
+        finally:
+            client.stop_channels()
+
+    def shutdown(self) -> None:
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=False)
+            except Exception:  # noqa: BLE001 - a dead kernel needs no shutting down
+                pass
+            self.km = None
+
+
+def _engine_class():
+    """A papermill engine that reports cell progress and runs in a given kernel manager."""
+    from papermill.engines import NBClientEngine
+
+    class ProgressEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            on_cell = kwargs.pop("on_cell", None)
+            if on_cell is not None:
+                original = nb_man.cell_start
+
+                def cell_start(cell, cell_index=None, **more):
+                    on_cell(cell_index)
+                    return original(cell, cell_index, **more)
+
+                nb_man.cell_start = cell_start
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    return ProgressEngine
+
+
+def _author_position(notebook: nbformat.NotebookNode, executed_index: int) -> tuple[int, int, str]:
+    """Cell number (1-based) and count as the author's notebook has them, and the heading above."""
+    injected = [i for i, c in enumerate(notebook.cells)
+                if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    position = executed_index - sum(1 for i in injected if i < executed_index)
+    total = len(notebook.cells) - len(injected)
+    heading = ""
+    for cell in notebook.cells[:executed_index][::-1]:
+        if cell.cell_type == "markdown":
+            lines = [line for line in cell.source.splitlines() if line.startswith("#")]
+            if lines:
+                heading = lines[-1].lstrip("#").strip()
+                break
+    return position + 1, total, heading
+
+
+def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None]) -> JobResult:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    source = nbformat.read(job.notebook, as_version=4)
+    total = len(source.cells)
+    injected_at = next((i + 1 for i, c in enumerate(source.cells)
+                        if "parameters" in c.get("metadata", {}).get("tags", [])), 0)
+
+    def on_cell(index):
+        shown = index + 1 - (1 if injected_at and index >= injected_at else 0)
+        if injected_at and index == injected_at:
+            return  # the injected parameters cell is not the author's
+        progress(f"{job.label}: running cell {shown} of {total}")
+
+    job.executed_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        kernel.reset()
+        executed = papermill.execute_notebook(
+            str(job.notebook), str(job.executed_path), parameters=job.parameters, engine_name="cfanalysis",
+            kernel_name=kernel.kernel_name, km=kernel.km, progress_bar=False, log_output=False,
+            execution_timeout=CELL_TIMEOUT, on_cell=on_cell)
+    except PapermillExecutionError as error:
+        executed = nbformat.read(job.executed_path, as_version=4)
+        number, count, heading = _author_position(executed, error.cell_index)
+        line = f"{error.ename}: {str(error.evalue).strip().splitlines()[0] if error.evalue else ''}".strip(": ")
+        where = f"{job.label} > cell {number} of {count}" + (f" > '{heading}'" if heading else "")
+        traceback = _ANSI.sub("", "\n".join(error.traceback))
+        _write_log(job, ["FAILED", where, line, "", traceback])
+        return JobResult(job, False, time.perf_counter() - started, message=f"{where} > {line}",
+                         details=[f"executed notebook: {job.executed_path}", f"log: {job.log_path}"])
+    except Exception as error:  # noqa: BLE001 - kernel death, timeouts: reported, never raised
+        kernel.shutdown()  # start afresh for the next notebook
+        line = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+        _write_log(job, ["FAILED", job.label, line])
+        return JobResult(job, False, time.perf_counter() - started, message=f"{job.label} > {line}",
+                         details=[f"log: {job.log_path}"])
+    seconds = time.perf_counter() - started
+    _write_log(job, [f"ok: {total} cells in {seconds:.1f} s"])
+    return JobResult(job, True, seconds, notebook=executed)
+
+
+def _write_log(job: Job, lines: list[str]) -> None:
+    job.log_path.parent.mkdir(parents=True, exist_ok=True)
+    header = [f"notebook: {job.notebook.name}", f"parameters: {job.parameters}", ""]
+    job.log_path.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+
+
+def run_jobs(jobs: list[Job], *, workers: int, progress: Callable[[str], None],
+             on_result: Callable[[JobResult], None], kernel_log: Path,
+             kernel_name: str = "python3") -> list[JobResult]:
+    """Run every job on ``workers`` warm kernels; ``on_result`` runs as each finishes (e.g. export HTML)."""
+    from papermill.engines import papermill_engines
+
+    papermill_engines.register("cfanalysis", _engine_class())
+    pending: queue.Queue[Job] = queue.Queue()
+    for job in jobs:
+        pending.put(job)
+        progress(f"{job.label}: queued")
+    results: list[JobResult] = []
+    lock = threading.Lock()
+
+    def worker(number: int) -> None:
+        kernel = _WarmKernel(kernel_name, kernel_log.with_name(f"{kernel_log.stem}-{number}.log"))
+        try:
+            try:
+                kernel.start()
+            except RuntimeError as error:
+                while True:
+                    try:
+                        job = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    result = JobResult(job, False, 0.0, message=f"{job.label} > {error}")
+                    with lock:
+                        results.append(result)
+                    on_result(result)
+            while True:
+                try:
+                    job = pending.get_nowait()
+                except queue.Empty:
+                    return
+                progress(f"{job.label}: running")
+                result = _run_one(job, kernel, progress)
+                try:
+                    on_result(result)
+                except Exception as error:  # noqa: BLE001 - publishing failed: report it as a failure
+                    result = JobResult(job, False, result.seconds, message=f"{job.label} > publishing "
+                                       f"the HTML failed: {type(error).__name__}: {error}")
+                with lock:
+                    results.append(result)
+                if result.ok:
+                    progress(f"{job.label}: done in {result.seconds:.1f} s")
+                else:
+                    progress(f"{job.label}: FAILED: {result.message}")
+        finally:
+            kernel.shutdown()
+
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(max(1, min(workers, len(jobs))))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    order = {job.label: index for index, job in enumerate(jobs)}
+    return sorted(results, key=lambda r: order[r.job.label])

@@ -168,20 +168,23 @@ def _engine_class():
     return ProgressEngine
 
 
-def _author_position(notebook: nbformat.NotebookNode, executed_index: int) -> tuple[int, int, str]:
-    """Cell number (1-based) and count as the author's notebook has them, and the heading above."""
-    injected = [i for i, c in enumerate(notebook.cells)
-                if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
-    position = executed_index - sum(1 for i in injected if i < executed_index)
-    total = len(notebook.cells) - len(injected)
+def _author_position(source: nbformat.NotebookNode, executed_index: int) -> tuple[int, int, str]:
+    """Cell number (1-based) and count in the author's notebook, and the heading above the cell.
+
+    ``executed_index`` counts the cell papermill injects after the parameters cell; the author's
+    notebook does not have it.
+    """
+    parameters_at = next((i for i, c in enumerate(source.cells)
+                          if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    position = executed_index - (1 if parameters_at is not None and executed_index > parameters_at + 1 else 0)
     heading = ""
-    for cell in notebook.cells[:executed_index][::-1]:
+    for cell in source.cells[:position][::-1]:
         if cell.cell_type == "markdown":
             lines = [line for line in cell.source.splitlines() if line.startswith("#")]
             if lines:
                 heading = lines[-1].lstrip("#").strip()
                 break
-    return position + 1, total, heading
+    return position + 1, len(source.cells), heading
 
 
 def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None]) -> JobResult:
@@ -208,8 +211,7 @@ def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None]) -> 
             kernel_name=kernel.kernel_name, km=kernel.km, progress_bar=False, log_output=False,
             execution_timeout=CELL_TIMEOUT, on_cell=on_cell)
     except PapermillExecutionError as error:
-        executed = nbformat.read(job.executed_path, as_version=4)
-        number, count, heading = _author_position(executed, error.cell_index)
+        number, count, heading = _author_position(source, error.cell_index)
         line = f"{error.ename}: {str(error.evalue).strip().splitlines()[0] if error.evalue else ''}".strip(": ")
         where = f"{job.label} > cell {number} of {count}" + (f" > '{heading}'" if heading else "")
         traceback = _ANSI.sub("", "\n".join(error.traceback))

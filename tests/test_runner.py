@@ -1,0 +1,91 @@
+"""The batch runner: failures as the author sees them, last good HTML kept, parameters checked,
+byte-identical reruns."""
+
+import json
+
+import nbformat
+import pytest
+
+from cfanalysis.report import ReportError, run_reports
+from tests.conftest import EXAMPLE
+
+
+def write_notebook(path, *, fail: bool):
+    cells = [nbformat.v4.new_markdown_cell("# A small report"),
+             nbformat.v4.new_code_cell('financial_year = "2019-20"\ndata_dir = "."\nas_of = None\nlimit = 3'),
+             nbformat.v4.new_markdown_cell("## Section B\n\nText."),
+             nbformat.v4.new_code_cell("total = 1 + 1"),
+             nbformat.v4.new_code_cell('raise ValueError("boom: the data ran out")' if fail else "total")]
+    cells[1].metadata["tags"] = ["parameters"]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+
+
+def test_failure_names_year_notebook_cell_heading_and_error_and_keeps_last_good(tmp_path):
+    notebooks, out = tmp_path / "notebooks", tmp_path / "out"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01_small.ipynb", fail=False)
+    first = run_reports(["2019-20"], data_dir=EXAMPLE, out_dir=out, notebooks_dir=notebooks, jobs=1,
+                        progress=lambda line: None)
+    assert first[0].ok
+    page = out / "2019-20" / "01_small.html"
+    good = page.read_bytes()
+
+    write_notebook(notebooks / "01_small.ipynb", fail=True)
+    lines = []
+    second = run_reports(["2019-20"], data_dir=EXAMPLE, out_dir=out, notebooks_dir=notebooks, jobs=1,
+                         progress=lines.append)
+    run = second[0]
+    assert not run.ok and run.html_path is None
+    # 5 cells as the author wrote them: the injected parameters cell is not counted.
+    assert run.message == ("2019-20 > 01_small > cell 5 of 5 > 'Section B' > "
+                           "ValueError: boom: the data ran out")
+    assert page.read_bytes() == good  # the last good report is untouched
+    assert not list(page.parent.glob(".*partial"))
+    log = (out / "2019-20" / "logs" / "01_small.log").read_text()
+    assert "boom" in log and "Traceback" in log or "ValueError" in log
+    assert any("running cell 4 of 5" in line for line in lines)
+    assert any(str(out / "2019-20" / "logs" / "01_small.ipynb") in d for d in run.details)
+
+
+def test_other_years_carry_on_after_a_failure(tmp_path):
+    notebooks, out = tmp_path / "notebooks", tmp_path / "out"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01_small.ipynb", fail=False)
+    nb = nbformat.read(notebooks / "01_small.ipynb", as_version=4)
+    nb.cells[4].source = 'if financial_year == "2018-19":\n    raise RuntimeError("only this year")'
+    nbformat.write(nb, notebooks / "01_small.ipynb")
+    runs = run_reports(["2018-19", "2019-20"], data_dir=EXAMPLE, out_dir=out, notebooks_dir=notebooks,
+                       progress=lambda line: None)
+    assert [r.ok for r in runs] == [False, True]
+    assert (out / "2019-20" / "01_small.html").exists() and not (out / "2018-19" / "01_small.html").exists()
+
+
+@pytest.mark.parametrize("parameters, words", [
+    ({"colour": "red"}, "Unknown parameter 'colour'"),
+    ({"chosen_after_looking": "maybe"}, "takes true or false"),
+    ({"confidence_level": "high"}, "takes a number"),
+    ({"financial_year": "2019-20"}, "--year"),
+])
+def test_parameters_checked_before_any_kernel(tmp_path, parameters, words):
+    with pytest.raises(ReportError, match=words):
+        run_reports(["2019-20"], data_dir=EXAMPLE, out_dir=tmp_path, parameters=parameters)
+    assert not (tmp_path / "2019-20").exists()
+
+
+def test_a_parameter_reaches_the_notebook(tmp_path):
+    runs = run_reports(["2019-20"], data_dir=EXAMPLE, out_dir=tmp_path, parameters={"team": "Fostering"},
+                       progress=lambda line: None)
+    assert all(r.ok for r in runs)
+    page = (tmp_path / "2019-20" / "02_team_change.html").read_text()
+    assert "Complaints to Fostering went from 15 in 2018-19 to 12 in 2019-20" in page
+
+
+def test_two_runs_are_byte_identical(built_reports, tmp_path):
+    out, _ = built_reports
+    again = tmp_path / "again"
+    run_reports(["2019-20"], data_dir=EXAMPLE, out_dir=again, progress=lambda line: None)
+    for name in ("01_monthly_counts.html", "02_team_change.html", "summary.json"):
+        assert (again / "2019-20" / name).read_bytes() == (out / "2019-20" / name).read_bytes(), name
+    assert json.loads((again / "2019-20" / "summary.json").read_text())["complaints_total"] == 92

@@ -24,7 +24,7 @@ import pandas as pd
 from .periods import parse_financial_year
 from .timeliness import add_working_days, working_day_calendar
 
-__all__ = ["EXAMPLE_SEED", "write_example_data"]
+__all__ = ["EXAMPLE_SEED", "write_example_data", "write_synthetic_log"]
 
 EXAMPLE_SEED = 20200331
 TEAMS = ("Duty Team", "Child in Need and Child Protection", "Children in Care", "Care Leavers",
@@ -68,6 +68,7 @@ FAKE_NAMES = ("Alexis Testperson", "Jordan Fakename", "Morgan Sampleton", "Casey
               "Riley Madeup", "Taylor Invented", "Jamie Placeholder", "Robin Fictional")
 FAKE_STREETS = ("1 Example Street", "22 Sample Road", "5 Synthetic Lane", "17 Imaginary Close")
 AUTHORITY = "Example Council (synthetic)"
+DATASET_NAME = "dataset.json"
 
 
 def _apportion(shares: dict[str, float], total: int) -> list[str]:
@@ -291,3 +292,52 @@ def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list
         written.append(out_dir / name)
     return written
 
+
+
+def write_synthetic_log(out_dir: str | Path, *, first_year: int = 2015, years: int = 5,
+                        complaints_per_year: int = 100, authorities: int = 1,
+                        seed: int = EXAMPLE_SEED) -> list[Path]:
+    """A plain synthetic data folder of any size, for benchmarks (not calibrated to the report).
+
+    With ``authorities`` > 1 each team name is prefixed by its authority ("LA 017 Duty Team"),
+    giving the national-scale log of issue 4: 150 authorities x 10 years x 670 a year is about
+    1,000,000 complaint rows. Complaints are written as a UTF-8 CSV with UK dates.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    calendar_days = pd.date_range(f"{first_year}-04-01", f"{first_year + years}-03-31", freq="B")
+    n = complaints_per_year * years * authorities
+    teams = np.array([f"LA {a:03d} {t}" if authorities > 1 else t for a in range(authorities) for t in TEAMS])
+    authority = rng.integers(authorities, size=n)
+    team_index = authority * len(TEAMS) + rng.integers(len(TEAMS), size=n)
+    received = calendar_days[rng.integers(len(calendar_days), size=n)].sort_values()
+    responded = received + pd.to_timedelta(rng.integers(1, 40, size=n), unit="D")
+    stage = np.where(rng.random(n) < 0.92, 1, 2)
+    categories = np.array(list(CATEGORY_SHARES))
+    outcomes = np.array(list(OUTCOME_SHARES))
+    frame = pd.DataFrame({
+        "Ref": [f"S{i:07d}" for i in range(n)],
+        "Date Received": received.strftime("%d/%m/%Y"),
+        "Service Area": teams[team_index],
+        "Stage": stage,
+        "Procedure": np.where(rng.random(n) < 0.78, "Statutory", "Corporate"),
+        "Nature of complaint": categories[rng.integers(len(categories), size=n)],
+        "Outcome": outcomes[rng.integers(len(outcomes), size=n)],
+        "Date Responded": responded.strftime("%d/%m/%Y"),
+        "Complainant Name": FAKE_NAMES[0],
+    })
+    # Stage 2 rows escalate an earlier Stage 1 complaint: give them a Stage 1 reference.
+    stage2 = np.flatnonzero(stage == 2)
+    earlier = np.flatnonzero(stage == 1)
+    if len(earlier):
+        frame.loc[stage2, "Ref"] = frame["Ref"].to_numpy()[earlier[np.searchsorted(earlier, stage2) - 1]]
+        frame = frame.drop_duplicates(subset=["Ref", "Stage"])
+    frame.to_csv(out_dir / "complaints.csv", index=False)
+    months = pd.period_range(f"{first_year}-04", periods=12 * years, freq="M")
+    activity = pd.DataFrame([{"Month": m.strftime("%b-%y"), "Team": team,
+                              "Contacts": int(rng.poisson(900)), "Open Cases": int(rng.poisson(200))}
+                             for m in months for team in teams[: len(TEAMS) * min(authorities, 1)]])
+    activity.to_csv(out_dir / "activity.csv", index=False)
+    (out_dir / DATASET_NAME).write_text(json.dumps({"synthetic": True, "seed": seed}) + "\n")
+    return [out_dir / "complaints.csv", out_dir / "activity.csv", out_dir / DATASET_NAME]

@@ -13,12 +13,14 @@ import csv
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from . import schema
@@ -215,31 +217,45 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "Windows-1252"
 
 
-def _read_grid(path: Path) -> tuple[list[list[object]], str]:
-    """All rows of the first sheet or of the CSV, as lists of cells."""
+def _read_grid(path: Path) -> tuple[pd.DataFrame, str]:
+    """Every row of the CSV or of the workbook's first sheet, as a frame of raw cells.
+
+    Columns are numbered from 0; row i of the frame is row i + 1 in Excel.
+    """
     if path.suffix.lower() == ".csv":
         text, encoding = _decode(path.read_bytes())
-        dialect = csv.excel
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
         except csv.Error:
-            pass
-        return [list(row) for row in csv.reader(io.StringIO(text), dialect)], encoding
+            dialect = csv.excel
+        head = list(csv.reader(io.StringIO(text[:65536]), dialect))
+        width = max((len(row) for row in head), default=1)
+        try:
+            # Fast path: the C parser, every cell as text, nothing guessed.
+            grid = pd.read_csv(io.StringIO(text), header=None, names=range(width), dtype=str,
+                               keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                               sep=dialect.delimiter, quotechar=dialect.quotechar or '"',
+                               doublequote=True, engine="c")
+        except (pd.errors.ParserError, ValueError):
+            rows = list(csv.reader(io.StringIO(text), dialect))
+            width = max((len(row) for row in rows), default=1)
+            grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
+        return grid, encoding
     import openpyxl  # only needed for Excel files
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = book.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
+        rows = [list(row) for row in book.worksheets[0].iter_rows(min_row=1, values_only=True)]
     finally:
         book.close()
-    return rows, "Excel workbook"
+    width = max((len(row) for row in rows), default=1)
+    return pd.DataFrame([row + [None] * (width - len(row)) for row in rows], dtype=object), "Excel workbook"
 
 
-def _find_header(grid: list[list[object]], spec: TableSpec) -> int | None:
+def _find_header(grid: pd.DataFrame, spec: TableSpec) -> int | None:
     """Index of the row that looks most like the header (a title row may sit above it)."""
     best, best_score = None, 0
-    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+    for index, row in enumerate(grid.head(HEADER_SEARCH_ROWS).itertuples(index=False)):
         fields = {spec.field_for_header(cell) for cell in row if not is_blank(cell)}
         score = len(fields - {None})
         if score > best_score:
@@ -251,19 +267,102 @@ def _find_header(grid: list[list[object]], spec: TableSpec) -> int | None:
 # Field parsing, applied once per distinct value
 
 
-def _parse_column(raw: pd.Series, parser: Callable[[object], Parsed]) -> pd.DataFrame:
-    """Parse a column through its distinct values; returns value/problem/fix/note/month_first."""
-    keys = raw.map(lambda v: (type(v).__name__, str(v)) if not is_blank(v) else ("blank", ""))
-    first_of_key = pd.Series(raw.to_numpy(), index=keys.to_numpy())
-    first_of_key = first_of_key[~first_of_key.index.duplicated()]
-    parsed = {key: parser(value) for key, value in first_of_key.items()}
-    frame = pd.DataFrame.from_dict(
-        {k: (p.value, p.problem, p.fix, p.note, p.month_first) for k, p in parsed.items()},
-        orient="index", columns=["value", "problem", "fix", "note", "month_first"])
-    frame.index = pd.Index(list(parsed.keys()), tupleize_cols=False)
-    result = frame.reindex(pd.Index(keys.to_list(), tupleize_cols=False))
-    result.index = raw.index
-    return result
+@dataclass
+class _Column:
+    """A raw column reduced to its distinct values: ``raw[i] == uniques[codes[i]]``.
+
+    The last entry of ``uniques`` stands for a missing cell, so every code is valid.
+    """
+
+    codes: np.ndarray
+    uniques: list
+    _blank: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, raw: pd.Series) -> _Column:
+        codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+        codes = np.where(codes < 0, len(uniques), codes)
+        return cls(codes, [*uniques, None])
+
+    def blank_uniques(self) -> np.ndarray:
+        if self._blank is None:
+            self._blank = self._find_blank_uniques()
+        return self._blank
+
+    def _find_blank_uniques(self) -> np.ndarray:
+        series = pd.Series(self.uniques, dtype=object)
+        text = series.map(type).eq(str).to_numpy()
+        blank = np.array([is_blank(u) if not t else False for u, t in zip(self.uniques, text)])
+        if text.any():
+            blank[text] = series[text].str.strip().eq("").to_numpy()
+        return blank
+
+    def blank(self) -> np.ndarray:
+        return self.blank_uniques()[self.codes]
+
+    def raw(self, row: int) -> object:
+        return self.uniques[self.codes[row]]
+
+
+@dataclass
+class _Results:
+    """Parse results for each distinct value, as arrays (see :class:`cfanalysis.values.Parsed`)."""
+
+    value: np.ndarray
+    problem: np.ndarray
+    fix: np.ndarray
+    note: np.ndarray
+    month_first: np.ndarray
+
+    @classmethod
+    def of(cls, parsed: list[Parsed]) -> _Results:
+        def array(name):
+            out = np.empty(len(parsed), dtype=object)
+            out[:] = [getattr(p, name) for p in parsed]
+            return out
+
+        return cls(array("value"), array("problem"), array("fix"), array("note"),
+                   np.array([p.month_first for p in parsed], dtype=bool))
+
+
+def _parse_unique(column: _Column, parser: Callable[[object], Parsed]) -> _Results:
+    if parser is parse_text and len(column.uniques) > 1000:
+        return _parse_text_fast(column)
+    return _Results.of([parser(value) for value in column.uniques])
+
+
+def _parse_text_fast(column: _Column) -> _Results:
+    """:func:`parse_text` for columns with many distinct values (references), vectorised."""
+    n = len(column.uniques)
+    series = pd.Series(column.uniques, dtype=object)
+    is_text = series.map(type).eq(str).to_numpy()
+    value, problem, fix = (np.full(n, None, dtype=object) for _ in range(3))
+    text = series[is_text].str.strip()
+    spaced = (text.str.contains("  ", regex=False) | text.str.contains("\t", regex=False)
+              | text.str.contains("\n", regex=False))
+    if spaced.any():
+        text[spaced] = text[spaced].str.replace(r"\s+", " ", regex=True)
+    value[is_text] = text.to_numpy(dtype=object)
+    blank = parse_text("")
+    empty = np.zeros(n, dtype=bool)
+    empty[is_text] = (text == "").to_numpy()
+    value[empty], problem[empty], fix[empty] = None, blank.problem, blank.fix
+    for index in np.flatnonzero(~is_text):  # numbers from Excel, the missing-cell sentinel
+        parsed = parse_text(column.uniques[index])
+        value[index], problem[index], fix[index] = parsed.value, parsed.problem, parsed.fix
+    return _Results(value, problem, fix, np.full(n, None, dtype=object), np.zeros(n, dtype=bool))
+
+
+def _take_values(results: _Results, codes: np.ndarray, name: str) -> pd.Series | np.ndarray:
+    """The parsed value of every row (missing where the cell had a problem)."""
+    values = np.where(pd.isna(results.problem), results.value, None)
+    if name.endswith("_date"):
+        return pd.to_datetime(pd.Series(values, dtype=object)).to_numpy()[codes]
+    if name == "stage":
+        return pd.array(list(values), dtype="Int64")[codes]
+    if name in ("complaints", "upheld"):
+        return pd.to_numeric(pd.Series(values, dtype=object)).to_numpy(dtype=float)[codes]
+    return values[codes]
 
 
 def _display(value: object) -> str:
@@ -304,22 +403,20 @@ def _field_parsers(spec: TableSpec) -> dict[str, tuple[Callable[[object], Parsed
 class _Collector:
     """Gathers problems for one file, and which rows they exclude."""
 
-    def __init__(self, file: str, row_numbers: pd.Series):
+    def __init__(self, file: str, row_numbers: np.ndarray):
         self.file = file
         self.row_numbers = row_numbers
         self.problems: list[Problem] = []
-        self.excluded = pd.Series(False, index=row_numbers.index)
+        self.excluded = np.zeros(len(row_numbers), dtype=bool)
 
-    def add(self, mask: pd.Series, *, column: str, values: pd.Series | None, message, fix,
+    def add(self, mask: np.ndarray, *, column: str, describe: Callable[[int], tuple[str | None, str, str]],
             severity: Severity) -> None:
-        """Record a problem for every row in ``mask``; message and fix may vary by row."""
-        for index in mask[mask].index:
-            self.problems.append(Problem(
-                file=self.file, row=int(self.row_numbers[index]), column=column,
-                value=None if values is None else _display(values[index]),
-                message=message[index] if isinstance(message, pd.Series) else message,
-                fix=fix[index] if isinstance(fix, pd.Series) else fix,
-                severity=severity))
+        """Record a problem for each row in ``mask``; ``describe(row)`` gives value, message, fix."""
+        mask = np.asarray(mask, dtype=bool)
+        for row in np.flatnonzero(mask):
+            value, message, fix = describe(int(row))
+            self.problems.append(Problem(file=self.file, row=int(self.row_numbers[row]), column=column,
+                                         value=value, message=message, fix=fix, severity=severity))
         if severity == "excluded":
             self.excluded |= mask
 
@@ -339,23 +436,22 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, csv.Error) as error:
         return fatal(f"cannot be read ({type(error).__name__}: {error})",
                      "Check the file opens in Excel; save it again as .csv or .xlsx.")
-    if not any(not is_blank(cell) for row in grid for cell in row):
+    columns = {position: _Column.of(grid[position]) for position in grid.columns}
+    blank_cells = {position: column.blank() for position, column in columns.items()}
+    blank_row = np.logical_and.reduce(list(blank_cells.values())) if columns else np.zeros(0, bool)
+    if blank_row.all():
         return fatal("is empty", f"Export the {spec.name} log again, with its header row.")
 
     header_index = _find_header(grid, spec)
-    first_filled = next(i for i, row in enumerate(grid) if any(not is_blank(c) for c in row))
-    header_row = grid[header_index if header_index is not None else first_filled]
-    body = grid[(header_index if header_index is not None else first_filled) + 1:]
-    width = max([len(header_row)] + [len(r) for r in body])
-    headers = [("" if is_blank(h) else str(h).strip()) for h in header_row] + [""] * (width - len(header_row))
-    cells = pd.DataFrame([r + [None] * (width - len(r)) for r in body], columns=range(width), dtype=object)
-    cells.index = range(len(body))
-    blank = cells.map(is_blank).all(axis=1) if len(cells) else pd.Series(dtype=bool)
-    first_data_row = (header_index if header_index is not None else first_filled) + 2
-    row_numbers = pd.Series(range(first_data_row, first_data_row + len(body)), index=cells.index)
-    load.blank_rows = int(blank.sum())
-    cells, row_numbers = cells[~blank], row_numbers[~blank]
-    load.rows_read = len(cells)
+    if header_index is None:
+        header_index = int(np.flatnonzero(~blank_row)[0])
+    headers = [("" if is_blank(h) else str(h).strip()) for h in grid.iloc[header_index]]
+    first_data_row = header_index + 2  # Excel numbers rows from 1 and the header is one of them
+    body = np.arange(header_index + 1, len(grid))
+    keep = body[~blank_row[body]]
+    load.blank_rows = int(blank_row[body].sum())
+    load.rows_read = len(keep)
+    row_numbers = keep + 1
 
     # Which column is which field; everything else is dropped unread.
     column_of: dict[str, int] = {}
@@ -363,7 +459,7 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
     for position, header in enumerate(headers):
         name = spec.field_for_header(header)
         if name is None:
-            if header or not cells[position].map(is_blank).all():
+            if header or not blank_cells[position][keep].all():
                 dropped.append(header or f"(untitled column {position + 1})")
         elif name in column_of:
             fatal(f"has two columns for '{name}': '{headers[column_of[name]]}' and '{header}'",
@@ -384,8 +480,11 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
         for position, header in enumerate(headers):
             if position in column_of.values() or not header:
                 continue
-            values = cells[position][~cells[position].map(is_blank)]
-            if len(values) and values.map(lambda v: parse_number(v).problem is None).mean() > 0.5:
+            column = columns[position]
+            used = np.unique(column.codes[keep][~blank_cells[position][keep]])
+            numeric = [parse_number(column.uniques[c]).problem is None for c in used]
+            counts = np.bincount(column.codes[keep], minlength=len(column.uniques))[used]
+            if len(used) and counts[numeric].sum() > counts.sum() / 2:
                 indicators[_snake(header)] = position
                 dropped.remove(header)
     load.columns_dropped = tuple(dropped)
@@ -394,43 +493,58 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
         return load
 
     collector = _Collector(file, row_numbers)
-    frame = pd.DataFrame(index=cells.index)
+    frame: dict[str, object] = {}
     for name, (parser, required) in _field_parsers(spec).items():
         if name not in column_of:
             continue
         header = headers[column_of[name]]
-        raw = cells[column_of[name]]
-        parsed = _parse_column(raw, parser)
-        bad = parsed["problem"].notna()
+        column = columns[column_of[name]]
+        results = _parse_unique(column, parser)
+        codes = column.codes[keep]
         if name in ("received_date", "response_date", "month"):
-            month_first = parsed["month_first"].fillna(False).astype(bool)
-            day_first = raw.map(_proves_day_first)
-            if month_first.any() and not day_first.any():
+            used = np.unique(codes)
+            month_first = [c for c in used if results.month_first[c]]
+            if month_first and not any(_proves_day_first(column.uniques[c]) for c in used):
                 fatal("holds US-style dates (month first, for example "
-                      f"'{_display(raw[month_first].iloc[0])}'); dates are read day first",
+                      f"'{_display(column.uniques[month_first[0]])}'); dates are read day first",
                       "Export the dates as dd/mm/yyyy or yyyy-mm-dd and load the file again.",
                       column=header)
                 return load
-        optional_blank = (~pd.Series(required, index=raw.index)) & raw.map(is_blank)
-        collector.add(bad & ~optional_blank, column=header, values=raw, message=parsed["problem"],
-                      fix=parsed["fix"], severity="excluded" if required else "warning")
-        notes = parsed["note"].where(parsed["note"].notna(), "")
-        collector.add(parsed["note"].notna(), column=header, values=raw,
-                      message=notes.str.split(". ", n=1).str[0],
-                      fix=notes.str.split(". ", n=1).str[-1], severity="warning")
-        frame[name] = parsed["value"].where(~bad)
-    for name, position in indicators.items():
-        parsed = _parse_column(cells[position], parse_number)
-        bad = parsed["problem"].notna()
-        collector.add(bad, column=headers[position], values=cells[position], message=parsed["problem"],
-                      fix=parsed["fix"], severity="warning")
-        frame[name] = pd.to_numeric(parsed["value"].where(~bad), errors="coerce")
+        has_problem = ~pd.isna(results.problem)
+        blank = column.blank_uniques()
+        reported = has_problem & (blank <= required)  # an optional blank is simply missing
+        noted = ~pd.isna(results.note)
 
-    frame = _typed(frame, spec)
-    frame["source_row"] = row_numbers.astype("int64")
-    _check_rows(frame, spec, headers, column_of, collector)
+        def problem_of(row, results=results, codes=codes, column=column):
+            code = codes[row]
+            return _display(column.uniques[code]), results.problem[code], results.fix[code]
+
+        def note_of(row, results=results, codes=codes, column=column):
+            message, _, fix = results.note[codes[row]].partition(". ")
+            return _display(column.uniques[codes[row]]), message, fix
+
+        collector.add(reported[codes], column=header, describe=problem_of,
+                      severity="excluded" if required else "warning")
+        collector.add(noted[codes], column=header, describe=note_of, severity="warning")
+        frame[name] = _take_values(results, codes, name)
+    for name, position in indicators.items():
+        column = columns[position]
+        results = _parse_unique(column, parse_number)
+        codes = column.codes[keep]
+        bad = ~pd.isna(results.problem)
+
+        def indicator_problem(row, results=results, codes=codes, column=column):
+            code = codes[row]
+            return _display(column.uniques[code]), results.problem[code], results.fix[code]
+
+        collector.add(bad[codes], column=headers[position], describe=indicator_problem, severity="warning")
+        frame[name] = _take_values(results, codes, "complaints")
+
+    table = _typed(pd.DataFrame(frame), spec)
+    table["source_row"] = row_numbers.astype("int64")
+    _check_rows(table, spec, headers, column_of, collector)
     load.problems.extend(collector.problems)
-    load.frame = frame[~collector.excluded].reset_index(drop=True)
+    load.frame = table[~collector.excluded].reset_index(drop=True)
     return load
 
 
@@ -443,32 +557,23 @@ def _proves_day_first(raw: object) -> bool:
 
 
 def _snake(header: str) -> str:
-    import re
-
     return re.sub(r"[^0-9a-z]+", "_", header.casefold()).strip("_") or "indicator"
 
 
 def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    frame = frame.copy()
+    """Give every contract field its type; absent optional fields get their 'not recorded' value."""
     for name in spec.fields:
         if name not in frame:
-            if name in ("response_date",):
-                frame[name] = pd.NaT
-            elif name in ("complainant_type", "source"):
-                frame[name] = "not recorded"
-            elif name == "upheld":
-                frame[name] = float("nan")
-            elif name == "team":
-                frame[name] = "Not recorded"
-            else:
+            defaults = {"response_date": pd.NaT, "complainant_type": "not recorded",
+                        "source": "not recorded", "upheld": float("nan"), "team": "Not recorded"}
+            if name not in defaults:
                 continue
+            frame[name] = defaults[name]
         if name.endswith("_date"):
             frame[name] = pd.to_datetime(frame[name])
-        elif name == "stage":
-            frame[name] = frame[name].astype("Int64")
         elif name in ("complaints", "upheld"):
             frame[name] = pd.to_numeric(frame[name])
-        elif name != "month":
+        elif name not in ("month", "stage"):
             frame[name] = frame[name].astype("string")
     return frame
 
@@ -479,36 +584,41 @@ def _check_rows(frame: pd.DataFrame, spec: TableSpec, headers: list[str], column
     def header(name: str) -> str:
         return headers[column_of[name]] if name in column_of else name
 
+    def show_date(name):
+        return lambda row: (frame[name].iloc[row].strftime("%d/%m/%Y"), None, None)
+
     if "received_date" in frame and "response_date" in frame:
-        early = (frame["response_date"] < frame["received_date"]).fillna(False)
-        collector.add(early, column=header("response_date"), values=frame["response_date"],
-                      message="is before the date received; the complaint is counted but its "
-                              "response time is left out",
-                      fix="Correct the response date or the date received.", severity="warning")
+        early = (frame["response_date"] < frame["received_date"]).fillna(False).to_numpy()
+        collector.add(early, column=header("response_date"), severity="warning", describe=lambda row: (
+            frame["response_date"].iloc[row].strftime("%d/%m/%Y"),
+            "is before the date received; the complaint is counted but its response time is left out",
+            "Correct the response date or the date received."))
         frame.loc[early, "response_date"] = pd.NaT
 
     if spec.name in ("complaints", "ombudsman"):
         keys = ["reference", "stage"] if spec.name == "complaints" else ["reference"]
         usable = frame[~collector.excluded]
-        first_row = usable.groupby(keys, dropna=False)["source_row"].transform("first")
-        duplicated = (usable["source_row"] != first_row).reindex(frame.index, fill_value=False)
-        at_stage = ("at Stage " + usable["stage"].astype(str) + " ") if spec.name == "complaints" else ""
-        message = ("repeats the reference " + at_stage + "already on row "
-                   + first_row.astype(str)).reindex(frame.index)
-        collector.add(duplicated, column=header("reference"), values=frame["reference"],
-                      message=message, fix="Delete the duplicate row, or give it its own reference.",
-                      severity="excluded")
+        first_row = usable.groupby(keys, dropna=False, sort=False)["source_row"].transform("first")
+        duplicated = (usable["source_row"] != first_row).reindex(frame.index, fill_value=False).to_numpy()
+        first_row = first_row.reindex(frame.index)
+        stage_words = (lambda row: f"at Stage {frame['stage'].iloc[row]} ") if spec.name == "complaints" else (
+            lambda row: "")
+        collector.add(duplicated, column=header("reference"), severity="excluded", describe=lambda row: (
+            str(frame["reference"].iloc[row]),
+            f"repeats the reference {stage_words(row)}already on row {int(first_row.iloc[row])}",
+            "Delete the duplicate row, or give it its own reference."))
 
     if spec.name == "complaints":
         usable = frame[~collector.excluded]
         for stage in (2, 3):
-            earlier = set(usable.loc[usable["stage"] == stage - 1, "reference"])
-            orphan = (frame["stage"] == stage) & ~frame["reference"].isin(earlier) & ~collector.excluded
-            collector.add(orphan.fillna(False), column=header("reference"), values=frame["reference"],
-                          message=f"is a Stage {stage} complaint with no Stage {stage - 1} row; it is "
-                                  f"counted at Stage {stage} but not in the escalation rate",
-                          fix=f"Add the Stage {stage - 1} row (same reference), or correct the stage.",
-                          severity="warning")
+            earlier = usable.loc[usable["stage"] == stage - 1, "reference"].unique()
+            orphan = ((frame["stage"] == stage).fillna(False) & ~frame["reference"].isin(earlier)).to_numpy()
+            orphan &= ~collector.excluded
+            collector.add(orphan, column=header("reference"), severity="warning", describe=lambda row, s=stage: (
+                str(frame["reference"].iloc[row]),
+                f"is a Stage {s} complaint with no Stage {s - 1} row; it is counted at Stage {s} but not "
+                "in the escalation rate",
+                f"Add the Stage {s - 1} row (same reference), or correct the stage."))
 
 
 def _future_dates(load: TableLoad, as_of: pd.Timestamp) -> None:
@@ -548,15 +658,16 @@ def read_team_aliases(path: Path) -> tuple[dict[str, str], list[Problem]]:
     except (OSError, ValueError, csv.Error) as error:
         return {}, [Problem(file=path.name, message=f"cannot be read ({error})",
                             fix="Save it as a CSV with columns alias, team.", severity="fatal")]
-    header = [header_key(c) for c in (grid[0] if grid else [])]
+    rows = [list(r) for r in grid.itertuples(index=False)]
+    header = [header_key(c) for c in (rows[0] if rows else [])]
     if "alias" not in header or "team" not in header:
         return {}, [Problem(file=path.name, row=1, message="needs the columns 'alias' and 'team'",
                             fix="Put 'alias,team' on the first line, then one mapping per line.",
                             severity="fatal")]
     a, t = header.index("alias"), header.index("team")
     mapping = {}
-    for number, row in enumerate(grid[1:], start=2):
-        if len(row) <= max(a, t) or is_blank(row[a]) or is_blank(row[t]):
+    for number, row in enumerate(rows[1:], start=2):
+        if is_blank(row[a]) or is_blank(row[t]):
             if any(not is_blank(c) for c in row):
                 problems.append(Problem(file=path.name, row=number, message="has a blank alias or team",
                                         fix="Fill in both columns or delete the row.", severity="warning"))
@@ -572,15 +683,14 @@ def team_key(name: object) -> str:
 
 def normalise_teams(teams: pd.Series, aliases: dict[str, str]) -> pd.Series:
     """Map spellings of the same team to one name: the alias file first, else the commonest spelling."""
-    keys = teams.map(team_key)
+    spellings = teams.value_counts(sort=True)  # commonest first
     canonical: dict[str, str] = {}
-    spelled = pd.DataFrame({"key": keys, "name": teams}).value_counts(sort=True)
-    for (key, name), _ in spelled.items():
-        canonical.setdefault(key, name)
+    for name in spellings.index:
+        canonical.setdefault(team_key(name), name)
     for key in canonical:
         if key in aliases:
             canonical[key] = aliases[key]
-    return keys.map(canonical).astype("string")
+    return teams.map({name: canonical[team_key(name)] for name in spellings.index}).astype("string")
 
 
 # --------------------------------------------------------------------------------------------

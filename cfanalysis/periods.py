@@ -67,10 +67,10 @@ def financial_years_of(dates: pd.Series) -> pd.Series:
     January to March belong to the year that started the previous April, so 31 March 2020
     is in "2019-20" and 1 April 2020 in "2020-21".
     """
-    dates = pd.to_datetime(dates)
-    start = dates.dt.year - (dates.dt.month < 4).astype("Int64")
-    labels = start.map(lambda y: financial_year_label(int(y)), na_action="ignore")
-    return labels.astype("string")
+    dates = pd.to_datetime(pd.Series(dates))
+    start = dates.dt.year - (dates.dt.month < 4)
+    labels = {y: financial_year_label(int(y)) for y in start.dropna().unique()}
+    return start.map(labels).astype("string")
 
 
 def financial_year_months(label: str) -> pd.PeriodIndex:

@@ -277,11 +277,13 @@ def all_team_tests(complaints: pd.DataFrame, financial_year: str, *, baseline_ye
     baseline_year = baseline_year or previous_financial_year(financial_year)
     months = months_compared(complaints, financial_year)
     base_months = _baseline_months(months, financial_year, baseline_year)
-    window = complaints[complaints["month"].isin(months) | complaints["month"].isin(base_months)]
+    in_now = complaints["month"].isin(months)
+    window = complaints[in_now | complaints["month"].isin(base_months)]
+    counts = (window.assign(now=in_now[window.index]).groupby(["team", "now"]).size()
+              .unstack(fill_value=0).reindex(columns=[True, False], fill_value=0))
     rows = []
-    for team in sorted(window["team"].dropna().unique().tolist()):
-        now = int(window["month"].isin(months)[window["team"] == team].sum())
-        before = int(window["month"].isin(base_months)[window["team"] == team].sum())
+    for team, (now, before) in counts.sort_index().iterrows():
+        now, before = int(now), int(before)
         result = compare_counts(now, before, exposure=len(months), baseline_exposure=len(months),
                                 confidence_level=confidence_level)
         rows.append({"team": team, "count": now, "baseline_count": before, "ratio": result.ratio,

@@ -98,3 +98,16 @@ def test_exact_size_and_power_of_the_headline():
     ratio = detectable_ratio(8)
     assert etest_power(ratio, 8.0) >= 0.8 > etest_power(ratio * 0.97, 8.0)
     assert detectable_ratio(0) == math.inf
+
+
+@pytest.mark.parametrize("count, baseline, exposure, baseline_exposure, level",
+                         [(20, 8, 12, 12, 0.95), (3, 11, 9, 12, 0.9), (150, 130, 1.2, 1.0, 0.99), (1, 1, 12, 12, 0.95)])
+def test_closed_form_score_interval_matches_statsmodels(count, baseline, exposure, baseline_exposure, level):
+    from statsmodels.stats.rates import confint_poisson_2indep
+
+    # statsmodels: confint_poisson_2indep(x1, t1, x0, t0, method="score", alpha=1 - level)
+    expected = confint_poisson_2indep(count, exposure, baseline, baseline_exposure, method="score",
+                                      alpha=1 - level)
+    result = compare_counts(count, baseline, exposure=exposure, baseline_exposure=baseline_exposure,
+                            confidence_level=level)
+    assert (result.ci_low, result.ci_high) == pytest.approx(expected, rel=1e-5)

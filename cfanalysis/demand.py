@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .stats import CountComparison, compare_counts
-from .team_change import TeamChange, _baseline_months, team_monthly_series
+from .team_tests import TeamChange, _baseline_months, team_monthly_series
 
 __all__ = ["DemandAnalysis", "demand_analysis", "lagged_correlations"]
 

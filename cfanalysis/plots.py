@@ -15,12 +15,9 @@ from dataclasses import dataclass
 
 
 
+import pandas as pd
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-
-from .periods import month_label  # noqa: E402
+from .periods import month_label
 
 __all__ = [
     "PALETTE",
@@ -48,6 +45,8 @@ class Chart:
     @classmethod
     def from_axes(cls, ax: plt.Axes, *, alt: str, caption: str = "", dpi: int = 110) -> Chart:
         """Render the Axes' figure to PNG and close it (so it is not shown a second time)."""
+        import matplotlib.pyplot as plt
+
         figure = ax.figure
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
@@ -71,6 +70,8 @@ def _period_words(months: pd.Series) -> str:
 
 
 def _new_axes(ax: plt.Axes | None, size: tuple[float, float]) -> plt.Axes:
+    import matplotlib.pyplot as plt  # imported when drawing, so the command line starts fast
+
     if ax is not None:
         return ax
     _, ax = plt.subplots(figsize=size)
@@ -97,7 +98,8 @@ def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(title=by.replace("_", " ").capitalize(), frameon=False, bbox_to_anchor=(1.01, 1),
               loc="upper left")
-    sns.despine(ax=ax)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
     return ax
 
 
@@ -118,6 +120,8 @@ def plot_monthly_heatmap(counts: pd.DataFrame, *, by: str = "team", ax: plt.Axes
     """Heatmap of counts, groups by month, with each cell's number written in it."""
     table = counts.pivot(index=by, columns="month", values="count")
     table.columns = [month_label(m) for m in table.columns]
+    import seaborn as sns
+
     ax = _new_axes(ax, (10, 0.5 * len(table) + 1.6))
     sns.heatmap(table, annot=True, fmt="d", cmap="Blues", linewidths=0.5, linecolor="white",
                 cbar_kws={"label": "Complaints"}, ax=ax)

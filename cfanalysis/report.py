@@ -18,14 +18,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-import nbformat
-import numpy as np
-
-from .aggregate import annual_summary
 from .io import Dataset, load_data
 from .periods import parse_financial_year, previous_financial_year
-from .runner import Job, JobResult, notebook_parameters, parse_parameter_value, run_jobs
-from .team_change import all_team_tests
+from .runner import Job, JobResult, notebook_parameters, parse_parameter_value, read_notebook_json, run_jobs
+
+# nbconvert, the statistics and numpy are imported inside the functions that use them, after
+# the inputs are checked, so a bad command line answers at once.
 
 __all__ = ["ReportError", "ReportRun", "run_reports", "write_index", "write_summary"]
 
@@ -89,7 +87,7 @@ def check_years(years: list[str], data: Dataset) -> list[str]:
     return years
 
 
-def _export_html(executed: nbformat.NotebookNode, resources_cf: dict[str, Any]) -> str:
+def _export_html(executed, resources_cf: dict[str, Any]) -> str:
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -118,14 +116,17 @@ def report_notebooks(notebooks_dir: Path) -> list[Path]:
 
 def notebook_title(path: Path) -> str:
     """The notebook's first level-one heading, else its name."""
-    for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
+    for cell in read_notebook_json(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
     return path.stem
 
 
+# What the report notebooks import, loaded once per kernel before the first notebook.
+KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats\n"
+                  "import cfanalysis.io, cfanalysis.plots, cfanalysis.display, cfanalysis.team_report\n")
 RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of"}
 
 
@@ -170,6 +171,8 @@ def _publish(result: JobResult, data: Dataset, title: str, financial_year: str, 
 
 def write_summary(data: Dataset, financial_year: str, out_dir: Path) -> Path:
     """Write ``outputs/<year>/summary.json``: the year's headline figures and their provenance."""
+    from .aggregate import annual_summary
+
     summary = annual_summary(data, financial_year)
     summary["team_tests"] = team_tests(data, financial_year)
     summary["provenance"] = {"cfanalysis_version": package_version(), "git_commit": git_commit(),
@@ -184,6 +187,8 @@ def team_tests(data: Dataset, financial_year: str) -> list[dict[str, Any]]:
     baseline = previous_financial_year(financial_year)
     if baseline not in data.financial_years:
         return []
+    from .team_tests import all_team_tests
+
     table = all_team_tests(data.complaints, financial_year, baseline_year=baseline)
     keys = ["team", "count", "baseline_count", "ratio", "ci_low", "ci_high", "pvalue", "method",
             "adjusted_pvalue"]
@@ -193,6 +198,8 @@ def team_tests(data: Dataset, financial_year: str) -> list[dict[str, Any]]:
 
 def _json_safe(value: Any) -> Any:
     """JSON has no NaN or infinity: write them as null (an infinite ratio means 'up from none')."""
+    import numpy as np
+
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -229,6 +236,13 @@ def write_index(out_dir: Path) -> Path:
     return path
 
 
+def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path) -> None:
+    """Work that overlaps the kernels' start: the summaries, and loading the HTML exporter."""
+    for year in years:
+        write_summary(data, year, out_dir)
+    import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up
+
+
 def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str | Path,
                 notebooks_dir: str | Path | None = None, parameters: dict[str, str] | None = None,
                 jobs: int | None = None, as_of: str | None = None,
@@ -262,7 +276,6 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     titles = {path: notebook_title(path) for path in notebooks}
     queue = []
     for year in years:
-        write_summary(data, year, out_dir)
         for path in notebooks:
             logs = out_dir / year / "logs"
             queue.append(Job(label=f"{year} > {path.stem}", notebook=path,
@@ -272,7 +285,8 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     year_of = {job.label: job.parameters["financial_year"] for job in queue}
     results = run_jobs(
         queue, workers=jobs or os.cpu_count() or 1, progress=progress, kernel_log=out_dir / "logs" / "kernel.log",
-        on_result=lambda r: _publish(r, data, titles[r.job.notebook], year_of[r.job.label], data_dir))
+        on_result=lambda r: _publish(r, data, titles[r.job.notebook], year_of[r.job.label], data_dir),
+        warm_up=KERNEL_WARM_UP, while_waiting=lambda: _while_kernels_start(data, years, out_dir))
     write_index(out_dir)
     return [ReportRun(financial_year=year_of[r.job.label], notebook=r.job.notebook.stem, ok=r.ok,
                       seconds=r.seconds,

@@ -12,6 +12,7 @@ injected parameters cell not counted) > the section heading above it > the error
 from __future__ import annotations
 
 import ast
+import json
 import queue
 import re
 import threading
@@ -20,8 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import nbformat
 
 __all__ = ["Job", "JobResult", "notebook_parameters", "parse_parameter_value", "run_jobs"]
 
@@ -53,13 +52,17 @@ class JobResult:
     details: list[str] = field(default_factory=list)
 
 
+def read_notebook_json(path: Path) -> dict:
+    """A notebook file as plain JSON (quicker than nbformat when only reading cells)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
 def notebook_parameters(path: Path) -> dict[str, Any]:
     """Names and default values of the cell tagged ``parameters`` (literals only)."""
-    notebook = nbformat.read(path, as_version=4)
-    for cell in notebook.cells:
+    for cell in read_notebook_json(path)["cells"]:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             found = {}
-            for node in ast.parse(cell.source).body:
+            for node in ast.parse("".join(cell["source"])).body:
                 if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                     try:
                         found[node.targets[0].id] = ast.literal_eval(node.value)
@@ -96,9 +99,10 @@ def parse_parameter_value(name: str, text: str, default: Any) -> Any:
 class _WarmKernel:
     """One kernel kept for many notebooks; started with retries, always shut down."""
 
-    def __init__(self, kernel_name: str, stderr_path: Path):
+    def __init__(self, kernel_name: str, stderr_path: Path, warm_up: str = ""):
         self.kernel_name = kernel_name
         self.stderr_path = stderr_path
+        self.warm_up = warm_up
         self.km = None
 
     def start(self) -> None:
@@ -114,6 +118,9 @@ class _WarmKernel:
                 client = km.client()
                 client.start_channels()
                 client.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
+                if self.warm_up:  # pay for the heavy imports once per kernel, not per notebook
+                    client.execute_interactive(self.warm_up, timeout=120, store_history=False,
+                                               output_hook=lambda message: None)
                 client.stop_channels()
                 self.km = km
                 return
@@ -168,7 +175,7 @@ def _engine_class():
     return ProgressEngine
 
 
-def _author_position(source: nbformat.NotebookNode, executed_index: int) -> tuple[int, int, str]:
+def _author_position(source, executed_index: int) -> tuple[int, int, str]:
     """Cell number (1-based) and count in the author's notebook, and the heading above the cell.
 
     ``executed_index`` counts the cell papermill injects after the parameters cell; the author's
@@ -187,9 +194,23 @@ def _author_position(source: nbformat.NotebookNode, executed_index: int) -> tupl
     return position + 1, len(source.cells), heading
 
 
+_ENGINE_LOCK = threading.Lock()
+
+
+def _register_engine() -> None:
+    from papermill.engines import papermill_engines
+
+    with _ENGINE_LOCK:
+        if "cfanalysis" not in papermill_engines._engines:
+            papermill_engines.register("cfanalysis", _engine_class())
+
+
 def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None]) -> JobResult:
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    _register_engine()
 
     started = time.perf_counter()
     source = nbformat.read(job.notebook, as_version=4)
@@ -236,12 +257,14 @@ def _write_log(job: Job, lines: list[str]) -> None:
 
 
 def run_jobs(jobs: list[Job], *, workers: int, progress: Callable[[str], None],
-             on_result: Callable[[JobResult], None], kernel_log: Path,
-             kernel_name: str = "python3") -> list[JobResult]:
-    """Run every job on ``workers`` warm kernels; ``on_result`` runs as each finishes (e.g. export HTML)."""
-    from papermill.engines import papermill_engines
+             on_result: Callable[[JobResult], None], kernel_log: Path, kernel_name: str = "python3",
+             warm_up: str = "", while_waiting: Callable[[], None] | None = None) -> list[JobResult]:
+    """Run every job on ``workers`` warm kernels.
 
-    papermill_engines.register("cfanalysis", _engine_class())
+    ``warm_up`` is code each kernel runs once after starting (imports); ``on_result`` runs as
+    each job finishes (e.g. export HTML); ``while_waiting`` runs in this thread once the workers
+    have started (other work that can overlap the notebooks).
+    """
     pending: queue.Queue[Job] = queue.Queue()
     for job in jobs:
         pending.put(job)
@@ -250,7 +273,7 @@ def run_jobs(jobs: list[Job], *, workers: int, progress: Callable[[str], None],
     lock = threading.Lock()
 
     def worker(number: int) -> None:
-        kernel = _WarmKernel(kernel_name, kernel_log.with_name(f"{kernel_log.stem}-{number}.log"))
+        kernel = _WarmKernel(kernel_name, kernel_log.with_name(f"{kernel_log.stem}-{number}.log"), warm_up)
         try:
             try:
                 kernel.start()
@@ -288,7 +311,11 @@ def run_jobs(jobs: list[Job], *, workers: int, progress: Callable[[str], None],
     threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(max(1, min(workers, len(jobs))))]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        if while_waiting is not None:
+            while_waiting()
+    finally:
+        for thread in threads:
+            thread.join()
     order = {job.label: index for index, job in enumerate(jobs)}
     return sorted(results, key=lambda r: order[r.job.label])

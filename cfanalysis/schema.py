@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = [
     "CATEGORIES",
@@ -55,13 +56,18 @@ class TableSpec:
 
     def field_for_header(self, header: object) -> str | None:
         """The canonical field a header stands for, or None when it is not in the contract."""
-        key = header_key(header)
-        if not key:
-            return None
-        for name in self.fields:
-            if key == header_key(name) or key in {header_key(a) for a in self.aliases.get(name, ())}:
-                return name
-        return None
+        return _header_lookup(self.name).get(header_key(header))
+
+
+@lru_cache(maxsize=None)
+def _header_lookup(table: str) -> dict[str, str]:
+    """Header key -> field, for every field name and alias of a table."""
+    spec = TABLES[table]
+    lookup = {}
+    for name in spec.fields:
+        for spelling in (name, *spec.aliases.get(name, ())):
+            lookup.setdefault(header_key(spelling), name)
+    return lookup
 
 
 # Headers deliberately *not* aliased: "Complainant", "Name", "From", "Details", "Summary".

@@ -299,7 +299,8 @@ def etest_power(rate_ratio: float, baseline_mean: float, *, exposure: float = 12
 
     ``baseline_mean`` is the expected baseline count; the new count's mean is
     ``rate_ratio * baseline_mean * exposure / baseline_exposure``. Counts are enumerated to
-    the Poisson quantiles 1e-7 and 1 - 1e-7, so the error is below 1e-6.
+    the Poisson quantiles 1e-7 and 1 - 1e-7, so the error is below 1e-6. With
+    ``rate_ratio=1`` this is the test's exact size.
 
     >>> round(etest_power(2.0, 8.0), 2)  # 8 a year rising to 16
     0.36
@@ -308,18 +309,33 @@ def etest_power(rate_ratio: float, baseline_mean: float, *, exposure: float = 12
     x1 = np.arange(stats.poisson.ppf(1e-7, mean), stats.poisson.ppf(1 - 1e-7, mean) + 1).astype(int)
     x0 = np.arange(stats.poisson.ppf(1e-7, baseline_mean),
                    stats.poisson.ppf(1 - 1e-7, baseline_mean) + 1).astype(int)
-    reject = _etest_rejections(tuple(x1), tuple(x0), exposure, baseline_exposure, alpha)
+    reject = _etest_rejections(int(x1.max()), int(x0.max()), exposure, baseline_exposure, alpha)
     weights = np.outer(stats.poisson.pmf(x1, mean), stats.poisson.pmf(x0, baseline_mean))
-    return float((weights * reject).sum())
+    return float((weights * reject[np.ix_(x1, x0)]).sum())
 
 
-@lru_cache(maxsize=64)
-def _etest_rejections(x1: tuple[int, ...], x0: tuple[int, ...], exposure: float,
-                      baseline_exposure: float, alpha: float) -> np.ndarray:
+_REJECTION_GRIDS: dict[tuple[float, float, float], np.ndarray] = {}
+
+
+def _etest_rejections(max_x1: int, max_x0: int, exposure: float, baseline_exposure: float,
+                      alpha: float) -> np.ndarray:
+    """Whether the E-test rejects at each (x1, x0), for 0..max_x1 by 0..max_x0; grown on demand."""
+    key = (exposure, baseline_exposure, alpha)
+    grid = _REJECTION_GRIDS.get(key, np.zeros((0, 0), dtype=bool))
+    if grid.shape[0] > max_x1 and grid.shape[1] > max_x0:
+        return grid
+    rows, cols = max(grid.shape[0], max_x1 + 16), max(grid.shape[1], max_x0 + 16)
+    grown = np.zeros((rows, cols), dtype=bool)
+    grown[: grid.shape[0], : grid.shape[1]] = grid
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.array([[test_poisson_2indep(a, exposure, b, baseline_exposure, method="etest").pvalue < alpha
-                          for b in x0] for a in x1])
+        for a in range(rows):
+            for b in range(cols):
+                if a < grid.shape[0] and b < grid.shape[1]:
+                    continue
+                grown[a, b] = test_poisson_2indep(a, exposure, b, baseline_exposure, method="etest").pvalue < alpha
+    _REJECTION_GRIDS[key] = grown
+    return grown
 
 
 def detectable_ratio(baseline_count: float, *, power: float = 0.8, exposure: float = 12.0,

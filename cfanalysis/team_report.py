@@ -1,6 +1,6 @@
 """The whole team question in one object, ready for a notebook: tests, demand, timing, verdict.
 
-:func:`team_question` runs every analysis of :mod:`team_change`, :mod:`demand`,
+:func:`team_question` runs every analysis of :mod:`team_tests`, :mod:`demand`,
 :mod:`changepoint` and :mod:`spc` for one team and year; its methods return displayable
 paragraphs, tables and charts. When the comparison cannot be made (no baseline data, an unknown
 team) every method says so in words instead of failing, so a batch run never breaks on it.
@@ -19,7 +19,7 @@ from .display import Paragraph, Table, _Many
 from .io import Dataset
 from .periods import financial_year_months, month_label, parse_financial_year, previous_financial_year
 from .spc import XmRResult, xmr, xmr_chart
-from .team_change import TeamChange, all_team_tests, team_change, team_monthly_series
+from .team_tests import TeamChange, all_team_tests, team_change, team_monthly_series
 
 __all__ = ["TeamQuestion", "team_question"]
 

@@ -15,7 +15,19 @@ except _metadata.PackageNotFoundError:  # running from a source tree that is not
 
 # Public name -> the module that defines it.
 _EXPORTS = {
+    "AnnualReport": "annual_report",
     "Changepoint": "changepoint",
+    "Funnel": "funnel",
+    "PersonalDataGuard": "protect",
+    "annual_headlines": "annual",
+    "annual_report": "annual_report",
+    "annual_tables": "annual",
+    "funnel": "funnel",
+    "plot_funnel": "funnel",
+    "poisson_limit": "funnel",
+    "proportion_interval": "annual",
+    "safe_csv_text": "protect",
+    "suppress": "protect",
     "Chart": "plots",
     "CountComparison": "stats",
     "DataLoadError": "io",

@@ -76,7 +76,10 @@ class Table:
                 cells.append(f"<td{css}>{html.escape(text)}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
         header = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
-        return (f'<div class="cf-table-wrap"><table><caption>{html.escape(self.caption)}</caption>'
+        # A wide table scrolls sideways; tabindex and a label let keyboard users reach it.
+        label = html.escape(self.caption, quote=True)
+        return (f'<div class="cf-table-wrap" tabindex="0" role="region" aria-label="{label}"><table>'
+                f"<caption>{html.escape(self.caption)}</caption>"
                 f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
     def __repr__(self) -> str:

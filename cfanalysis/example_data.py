@@ -221,6 +221,33 @@ def _comparators(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+ACTIONS = (
+    ("Communication", "Duty Team manager", "Complete",
+     "Duty workers now confirm by letter what was agreed on the phone within two working days."),
+    ("Attitude or behaviour of staff", "Head of Service", "Complete",
+     "Reflective practice session for the Duty Team on difficult conversations with families."),
+    ("Recording", "Practice Standards lead", "In progress",
+     "Case-recording guidance updated so decisions and the reasons for them are written up the same day."),
+    ("Delay", "Fostering team manager", "Complete",
+     "Foster carer allowance queries now have a named contact and a five-day reply target."),
+    ("Communication", "Children in Care team manager", "In progress",
+     "Social workers tell families the name of their new worker before a case transfers."),
+    ("Contact arrangements", "Contact service manager", "Complete",
+     "Contact timetables are sent to parents a week ahead, with a number to call for changes."),
+)
+
+
+def _actions(complaints: pd.DataFrame) -> pd.DataFrame:
+    """A few learning actions linked to upheld complaints (own seed, so other files are unaffected)."""
+    rng = np.random.default_rng(EXAMPLE_SEED + 1)
+    upheld = complaints[complaints["Outcome"].isin(["Upheld", "Partially upheld"])
+                        & (complaints["Date Received"] >= "2018-04-01")]
+    picks = upheld.iloc[np.sort(rng.choice(len(upheld), size=len(ACTIONS), replace=False))]
+    return pd.DataFrame([{"Complaint Ref": ref, "Learning Theme": theme, "Action Taken": action,
+                          "Action Owner": owner, "Status": status}
+                         for ref, (theme, owner, status, action) in zip(picks["Ref"], ACTIONS)])
+
+
 def _csv_bytes(frame: pd.DataFrame, *, encoding: str, date_columns=()) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -267,8 +294,9 @@ def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     calendar = working_day_calendar()
+    complaints = _complaints(rng, calendar)
     files = {
-        "complaints.csv": _csv_bytes(_complaints(rng, calendar), encoding="utf-8-sig",
+        "complaints.csv": _csv_bytes(complaints, encoding="utf-8-sig",
                                      date_columns=("Date Received", "Date Responded")),
         "compliments.xlsx": _xlsx_bytes(_compliments(rng, calendar),
                                         "Children's Services compliments log - SYNTHETIC DATA"),
@@ -276,6 +304,7 @@ def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list
                                     date_columns=("Date Received",)),
         "activity.csv": _csv_bytes(_activity(rng), encoding="utf-8"),
         "comparators.csv": _csv_bytes(_comparators(rng), encoding="utf-8"),
+        "actions.csv": _csv_bytes(_actions(complaints), encoding="utf-8"),
         "team_aliases.csv": b"alias,team\r\nDuty & Assessment,Duty Team\r\n",
         "dataset.json": (json.dumps({
             "synthetic": True,

@@ -188,6 +188,7 @@ class Dataset:
     ombudsman: pd.DataFrame
     activity: pd.DataFrame
     comparators: pd.DataFrame
+    actions: pd.DataFrame
     report: LoadReport
     synthetic: bool
     files: dict[str, str]  # file name -> SHA-256
@@ -396,6 +397,10 @@ def _field_parsers(spec: TableSpec) -> dict[str, tuple[Callable[[object], Parsed
                                      strict=False), False),
         "decision": (vocabulary_parser(schema.OMBUDSMAN_DECISIONS, what="Ombudsman decision",
                                        strict=False), True),
+        "action": text,
+        "owner": (parse_text, False),
+        "status": (parse_text, False),
+        "theme": (parse_text, False),
     }
     return {name: parsers[name] for name in spec.fields}
 
@@ -792,6 +797,7 @@ _EMPTY_COLUMNS = {
     "ombudsman": ["reference", "received_date", "team", "decision", "source_row"],
     "activity": ["month", "team", "source_row"],
     "comparators": ["authority", "financial_year", "complaints", "upheld", "source_row"],
+    "actions": ["reference", "action", "owner", "status", "theme", "source_row"],
 }
 
 

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from .io import Dataset, load_data
 from .periods import parse_financial_year, previous_financial_year
+from .protect import PersonalDataGuard
 from .runner import Job, JobResult, notebook_parameters, parse_parameter_value, read_notebook_json, run_jobs
 
 # nbconvert, the statistics and numpy are imported inside the functions that use them, after
@@ -127,7 +128,8 @@ def notebook_title(path: Path) -> str:
 # What the report notebooks import, loaded once per kernel before the first notebook.
 KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats\n"
                   "import cfanalysis.io, cfanalysis.plots, cfanalysis.display, cfanalysis.team_report\n")
-RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of"}
+RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of",
+                     "outputs_dir": "--out"}
 
 
 def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path, dict[str, Any]]:
@@ -153,7 +155,8 @@ def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path,
     return typed
 
 
-def _publish(result: JobResult, data: Dataset, title: str, financial_year: str, data_dir: Path) -> None:
+def _publish(result: JobResult, data: Dataset, title: str, financial_year: str, data_dir: Path,
+             guard: PersonalDataGuard) -> None:
     """Convert an executed notebook to HTML beside the logs folder (write aside, then rename)."""
     if not result.ok:
         return
@@ -166,19 +169,63 @@ def _publish(result: JobResult, data: Dataset, title: str, financial_year: str, 
         "css": (TEMPLATES_DIR / "cfreport" / "report.css").read_text(encoding="utf-8"),
     }
     html_path = result.job.executed_path.parent.parent / f"{result.job.notebook.stem}.html"
-    _write_aside(html_path, _export_html(result.notebook, resources_cf))
+    page = _export_html(result.notebook, resources_cf)
+    guard.check(page, where=str(html_path))
+    _write_aside(html_path, page)
 
 
-def write_summary(data: Dataset, financial_year: str, out_dir: Path) -> Path:
+def write_tables(data: Dataset, financial_year: str, out_dir: Path, *, suppress_below: int = 0,
+                 guard: PersonalDataGuard | None = None) -> list[Path]:
+    """The annual report's tables as CSV for Excel users, suppressed and safe to open."""
+    from .annual import annual_tables
+    from .protect import safe_csv_text, suppress
+
+    if previous_financial_year(financial_year) not in data.financial_years:
+        return []
+    written = []
+    for name, table in annual_tables(data, financial_year).items():
+        if name.startswith("timeliness"):
+            shown = table  # shares and medians; counts there are per stage and team
+            if suppress_below:
+                counts = [c for c in shown.columns if c in ("Complaints", "With a response date", "Within timescale",
+                                                              "Within extended timescale")]
+                shown = shown.copy()
+                small = shown[counts].lt(suppress_below).any(axis=1)
+                shown[counts] = suppress(shown[counts], suppress_below)
+                for column in ("Share within timescale", "Share within extended", "Median working days"):
+                    shown[column] = shown[column].astype(object)
+                shown.loc[small, ["Share within timescale", "Share within extended", "Median working days"]] = \
+                    f"not shown (fewer than {suppress_below})"
+            text = safe_csv_text(shown, index=False)
+        else:
+            shown = suppress(table, suppress_below, total_row="Total" if "Total" in table.index else None,
+                             total_column="Total" if "Total" in table.columns else None)
+            text = safe_csv_text(shown)
+        path = out_dir / financial_year / "tables" / f"{name}.csv"
+        if guard is not None:
+            guard.check(text, where=str(path))
+        _write_aside(path, text)
+        written.append(path)
+    return written
+
+
+def write_summary(data: Dataset, financial_year: str, out_dir: Path, *,
+                  guard: PersonalDataGuard | None = None) -> Path:
     """Write ``outputs/<year>/summary.json``: the year's headline figures and their provenance."""
     from .aggregate import annual_summary
 
+    from .annual import summary_figures
+
     summary = annual_summary(data, financial_year)
+    summary.update(summary_figures(data, financial_year))
     summary["team_tests"] = team_tests(data, financial_year)
     summary["provenance"] = {"cfanalysis_version": package_version(), "git_commit": git_commit(),
                              "input_files_sha256": data.files}
     path = out_dir / financial_year / "summary.json"
-    _write_aside(path, json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    text = json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if guard is not None:
+        guard.check(text, where=str(path))
+    _write_aside(path, text)
     return path
 
 
@@ -236,10 +283,12 @@ def write_index(out_dir: Path) -> Path:
     return path
 
 
-def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path) -> None:
-    """Work that overlaps the kernels' start: the summaries, and loading the HTML exporter."""
+def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, suppress_below: int,
+                         guard: PersonalDataGuard) -> None:
+    """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter."""
     for year in years:
-        write_summary(data, year, out_dir)
+        write_summary(data, year, out_dir, guard=guard)
+        write_tables(data, year, out_dir, suppress_below=suppress_below, guard=guard)
     import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up
 
 
@@ -273,6 +322,8 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
         raise ReportError("The data cannot be used yet:\n" + data.report.text())
     years = check_years(list(dict.fromkeys(years)) if years else data.financial_years, data)
 
+    guard = PersonalDataGuard.from_data_dir(data_dir)
+    suppress_below = next((typed[p]["suppress_below"] for p in notebooks if "suppress_below" in typed[p]), 0)
     titles = {path: notebook_title(path) for path in notebooks}
     queue = []
     for year in years:
@@ -281,12 +332,15 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
             queue.append(Job(label=f"{year} > {path.stem}", notebook=path,
                              executed_path=logs / path.name, log_path=logs / f"{path.stem}.log",
                              parameters={"financial_year": year, "data_dir": str(data_dir.resolve()),
-                                         "as_of": as_of, **typed[path]}))
+                                         "as_of": as_of, **typed[path],
+                                         **({"outputs_dir": str(out_dir.resolve())}
+                                            if "outputs_dir" in notebook_parameters(path) else {})}))
     year_of = {job.label: job.parameters["financial_year"] for job in queue}
     results = run_jobs(
         queue, workers=jobs or os.cpu_count() or 1, progress=progress, kernel_log=out_dir / "logs" / "kernel.log",
-        on_result=lambda r: _publish(r, data, titles[r.job.notebook], year_of[r.job.label], data_dir),
-        warm_up=KERNEL_WARM_UP, while_waiting=lambda: _while_kernels_start(data, years, out_dir))
+        on_result=lambda r: _publish(r, data, titles[r.job.notebook], year_of[r.job.label], data_dir, guard),
+        warm_up=KERNEL_WARM_UP, guard=lambda text, where: guard.check(text, where=where),
+        while_waiting=lambda: _while_kernels_start(data, years, out_dir, suppress_below, guard))
     write_index(out_dir)
     return [ReportRun(financial_year=year_of[r.job.label], notebook=r.job.notebook.stem, ok=r.ok,
                       seconds=r.seconds,

@@ -15,6 +15,8 @@ import ast
 import json
 import queue
 import re
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -205,7 +207,10 @@ def _register_engine() -> None:
             papermill_engines.register("cfanalysis", _engine_class())
 
 
-def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None]) -> JobResult:
+Guard = Callable[[str, str], None]  # (text, where) -> raises when the text must not be written
+
+
+def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None], guard: Guard | None) -> JobResult:
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -225,26 +230,47 @@ def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None]) -> 
         progress(f"{job.label}: running cell {shown} of {total}")
 
     job.executed_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        kernel.reset()
-        executed = papermill.execute_notebook(
-            str(job.notebook), str(job.executed_path), parameters=job.parameters, engine_name="cfanalysis",
-            kernel_name=kernel.kernel_name, km=kernel.km, progress_bar=False, log_output=False,
-            execution_timeout=CELL_TIMEOUT, on_cell=on_cell)
-    except PapermillExecutionError as error:
-        number, count, heading = _author_position(source, error.cell_index)
-        line = f"{error.ename}: {str(error.evalue).strip().splitlines()[0] if error.evalue else ''}".strip(": ")
-        where = f"{job.label} > cell {number} of {count}" + (f" > '{heading}'" if heading else "")
-        traceback = _ANSI.sub("", "\n".join(error.traceback))
-        _write_log(job, ["FAILED", where, line, "", traceback])
-        return JobResult(job, False, time.perf_counter() - started, message=f"{where} > {line}",
-                         details=[f"executed notebook: {job.executed_path}", f"log: {job.log_path}"])
-    except Exception as error:  # noqa: BLE001 - kernel death, timeouts: reported, never raised
-        kernel.shutdown()  # start afresh for the next notebook
-        line = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
-        _write_log(job, ["FAILED", job.label, line])
-        return JobResult(job, False, time.perf_counter() - started, message=f"{job.label} > {line}",
-                         details=[f"log: {job.log_path}"])
+    # Papermill writes as it goes; it writes outside outputs/ and the notebook is moved in only
+    # after the guard has read it, so nothing unchecked ever lands there.
+    with tempfile.TemporaryDirectory(prefix="cfanalysis-") as scratch:
+        scratch_path = Path(scratch) / job.executed_path.name
+        failure: JobResult | None = None
+        executed = None
+        try:
+            kernel.reset()
+            executed = papermill.execute_notebook(
+                str(job.notebook), str(scratch_path), parameters=job.parameters, engine_name="cfanalysis",
+                kernel_name=kernel.kernel_name, km=kernel.km, progress_bar=False, log_output=False,
+                execution_timeout=CELL_TIMEOUT, on_cell=on_cell)
+        except PapermillExecutionError as error:
+            number, count, heading = _author_position(source, error.cell_index)
+            line = f"{error.ename}: {str(error.evalue).strip().splitlines()[0] if error.evalue else ''}".strip(": ")
+            where = f"{job.label} > cell {number} of {count}" + (f" > '{heading}'" if heading else "")
+            traceback = _ANSI.sub("", "\n".join(error.traceback))
+            failure = JobResult(job, False, time.perf_counter() - started, message=f"{where} > {line}",
+                                details=[f"executed notebook: {job.executed_path}", f"log: {job.log_path}"])
+            log_lines = ["FAILED", where, line, "", traceback]
+        except Exception as error:  # noqa: BLE001 - kernel death, timeouts: reported, never raised
+            kernel.shutdown()  # start afresh for the next notebook
+            line = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+            failure = JobResult(job, False, time.perf_counter() - started, message=f"{job.label} > {line}",
+                                details=[f"log: {job.log_path}"])
+            log_lines = ["FAILED", job.label, line]
+        if scratch_path.exists():
+            text = scratch_path.read_text(encoding="utf-8")
+            try:
+                if guard is not None:
+                    guard(text, f"{job.label} (executed notebook)")
+                    if failure is not None:
+                        guard("\n".join(log_lines), f"{job.label} (log)")
+            except Exception as refused:  # noqa: BLE001 - the guard's refusal is the failure
+                _write_log(job, ["FAILED", str(refused)])
+                return JobResult(job, False, time.perf_counter() - started, message=f"{job.label} > {refused}",
+                                 details=[f"log: {job.log_path}"])
+            shutil.move(str(scratch_path), str(job.executed_path))
+    if failure is not None:
+        _write_log(job, log_lines)
+        return failure
     seconds = time.perf_counter() - started
     _write_log(job, [f"ok: {total} cells in {seconds:.1f} s"])
     return JobResult(job, True, seconds, notebook=executed)
@@ -258,7 +284,8 @@ def _write_log(job: Job, lines: list[str]) -> None:
 
 def run_jobs(jobs: list[Job], *, workers: int, progress: Callable[[str], None],
              on_result: Callable[[JobResult], None], kernel_log: Path, kernel_name: str = "python3",
-             warm_up: str = "", while_waiting: Callable[[], None] | None = None) -> list[JobResult]:
+             warm_up: str = "", while_waiting: Callable[[], None] | None = None,
+             guard: Guard | None = None) -> list[JobResult]:
     """Run every job on ``workers`` warm kernels.
 
     ``warm_up`` is code each kernel runs once after starting (imports); ``on_result`` runs as
@@ -293,7 +320,7 @@ def run_jobs(jobs: list[Job], *, workers: int, progress: Callable[[str], None],
                 except queue.Empty:
                     return
                 progress(f"{job.label}: running")
-                result = _run_one(job, kernel, progress)
+                result = _run_one(job, kernel, progress, guard)
                 try:
                     on_result(result)
                 except Exception as error:  # noqa: BLE001 - publishing failed: report it as a failure

@@ -147,8 +147,22 @@ COMPARATORS = TableSpec(
     numeric_extras=True,
 )
 
+ACTIONS = TableSpec(
+    name="actions",
+    description="What changed because of complaints (learning and actions). Owner: a role, not a name.",
+    required=("reference", "action"),
+    optional=("owner", "status", "theme"),
+    aliases={
+        "reference": ("Ref", "Complaint Ref", "Case Ref", "Complaint Reference"),
+        "action": ("Action", "Action Taken", "Learning", "Action Agreed", "Improvement"),
+        "owner": ("Action Owner", "Responsible", "Lead"),
+        "status": ("Action Status", "Progress"),
+        "theme": ("Learning Theme", "Category", "Area"),
+    },
+)
+
 TABLES: dict[str, TableSpec] = {
-    spec.name: spec for spec in (COMPLAINTS, COMPLIMENTS, OMBUDSMAN, ACTIVITY, COMPARATORS)
+    spec.name: spec for spec in (COMPLAINTS, COMPLIMENTS, OMBUDSMAN, ACTIVITY, COMPARATORS, ACTIONS)
 }
 
 # Allowed values: canonical value -> accepted spellings (matched with header_key).

@@ -38,7 +38,7 @@ def html_files(out):
 
 def test_there_are_pages(built_reports):
     out, _ = built_reports
-    assert len(html_files(out)) >= 7  # index + 2 notebooks x 3 years
+    assert len(html_files(out)) >= 10  # index + 3 notebooks x 3 years
 
 
 def test_every_page_offline_error_free_decoded_and_accessible(built_reports, browser):

@@ -78,3 +78,22 @@ def test_summary_team_tests(built):
 def test_index_links_the_year(built):
     out, _ = built
     assert 'href="2019-20/01_monthly_counts.html"' in (out / "index.html").read_text()
+
+
+def test_annual_report_shows_the_source_figures(built):
+    import html as html_module
+
+    out, _ = built
+    page = html_module.unescape((out / "2019-20" / "03_annual_report.html").read_text())
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"data:image/png;base64,[^\"]+", "", page))
+    text = " ".join(text.split())
+    for figure in ("92 in 2019-20 against 98 in 2018-19", "7% in 2019-20 (6 of 85",
+                   "against 9% in 2018-19", "considered 6 complaints", "asked to respond on 2",
+                   "3 closed after initial enquiries", "1 upheld", "1 not pursued",
+                   "53 in 2019-20 against 36 in 2018-19", "attitude or behaviour of staff: 26%"):
+        assert figure.lower() in text.lower(), figure
+    assert "Funnel plot of complaints per 1,000 children in need" in page
+    assert "Responses within the statutory timescales" in text
+    assert "Learning and actions from complaints received in 2019-20" in text
+    tables = out / "2019-20" / "tables"
+    assert (tables / "complaints_by_team.csv").exists() and (tables / "timeliness_by_stage.csv").exists()

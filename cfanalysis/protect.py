@@ -1,0 +1,173 @@
+"""Data protection for published outputs: small-number suppression, safe CSVs, a personal-data guard.
+
+- :func:`suppress` shows every count below a threshold as "fewer than N", with secondary
+  suppression so that a total cannot reveal a hidden cell.
+- :func:`safe_csv_text` writes tables for Excel users with formula injection neutralised.
+- :class:`PersonalDataGuard` remembers the values of every column outside the contract (read
+  straight from the input files, never through the analysis) and refuses any output text that
+  contains one, so names, addresses and free text cannot leak into a report, table or log.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["PersonalDataError", "PersonalDataGuard", "count_words", "safe_csv_text", "suppress"]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MIN_GUARDED_LENGTH = 4  # shorter values ("Yes", "Mr") are too common to mean anything
+
+
+def count_words(count: int, suppress_below: int = 0) -> str:
+    """A count as published: ``"fewer than 5"`` when it is below the threshold."""
+    if suppress_below and count < suppress_below:
+        return f"fewer than {suppress_below}"
+    return f"{count:,}"
+
+
+def suppress(table: pd.DataFrame, below: int, *, total_row: str | None = None,
+             total_column: str | None = None) -> pd.DataFrame:
+    """Counts below ``below`` shown as "fewer than N", with secondary suppression.
+
+    Parameters
+    ----------
+    table
+        Counts (numeric columns are treated as counts; other columns are left alone).
+    below
+        Threshold; 0 switches suppression off (internal use).
+    total_row, total_column
+        Index label of a totals row and name of a totals column, if the table has them. When a
+        row (or column) with a total has exactly one hidden cell, the next smallest cell in it
+        is hidden too, so the hidden one cannot be worked out by subtraction; repeated until
+        nothing changes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text cells: counts with thousands separators, "fewer than N" for a small count, or
+        "not shown" for a larger count hidden only to protect a small one.
+    """
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    values = table[numeric].to_numpy(dtype=float)
+    hidden = np.zeros(values.shape, dtype=bool)
+    small = np.zeros(values.shape, dtype=bool)
+    if below:
+        small = values < below
+        hidden = small.copy()
+        inner_rows = [i for i, label in enumerate(table.index) if label != total_row]
+        inner_cols = [j for j, name in enumerate(numeric) if name != total_column]
+        changed = True
+        while changed:
+            changed = False
+            lines = []
+            if total_column in numeric:
+                lines += [[(i, j) for j in inner_cols] for i in range(len(table))]
+            if total_row is not None and total_row in table.index:
+                lines += [[(i, j) for i in inner_rows] for j in range(len(numeric))]
+            for cells in lines:
+                hidden_cells = [cell for cell in cells if hidden[cell]]
+                if len(hidden_cells) == 1:
+                    candidates = [cell for cell in cells if not hidden[cell]]
+                    if candidates:
+                        smallest = min(candidates, key=lambda cell: values[cell])
+                        hidden[smallest] = True
+                        changed = True
+    out = table.copy().astype(object)
+    for j, name in enumerate(numeric):
+        out[name] = [f"fewer than {below}" if small[i, j] else "not shown" if hidden[i, j] else
+                     ("" if np.isnan(values[i, j]) else f"{values[i, j]:,.0f}") for i in range(len(table))]
+    return out
+
+
+def _neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value  # Excel shows the text instead of running it as a formula
+    return value
+
+
+def safe_csv_text(table: pd.DataFrame, *, index: bool = True) -> str:
+    """CSV text of a table with every text cell that Excel would run as a formula neutralised."""
+    frame = table.reset_index() if index else table
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_neutralise(str(c)) for c in frame.columns])
+    for record in frame.itertuples(index=False):
+        writer.writerow([_neutralise(v) for v in record])
+    return buffer.getvalue()
+
+
+class PersonalDataError(Exception):
+    """An output would have contained a value from a column outside the data contract."""
+
+
+@dataclass
+class PersonalDataGuard:
+    """Values that must never appear in an output, gathered from the non-contract columns."""
+
+    values: frozenset[str]
+
+    @classmethod
+    def from_data_dir(cls, data_dir: str | Path) -> PersonalDataGuard:
+        """Read every table file's columns outside the contract and remember their values.
+
+        Values that are also found in contract columns (a team called "Fostering" in a notes
+        column, say), numbers, dates and very short values are left out: they identify nobody.
+        """
+        from . import schema
+        from .io import TABLE_EXTENSIONS, _find_header, _read_grid
+        from .values import is_blank
+
+        data_dir = Path(data_dir)
+        secret, public = set(), set()
+        for path in sorted(data_dir.iterdir()) if data_dir.is_dir() else []:
+            if path.suffix.lower() not in TABLE_EXTENSIONS or path.name.startswith(("~$", ".")):
+                continue
+            spec = next((s for s in schema.TABLES.values()
+                         if schema.header_key(path.stem).startswith(s.name)), None)
+            if spec is None:
+                continue
+            try:
+                grid, _ = _read_grid(path)
+            except Exception:  # noqa: BLE001 - unreadable files are reported by the loader
+                continue
+            header_index = _find_header(grid, spec) or 0
+            headers = grid.iloc[header_index].tolist()
+            for position, header in enumerate(headers):
+                cells = grid.iloc[header_index + 1:, position]
+                cells = {str(v).strip() for v in cells if not is_blank(v)}
+                if spec.field_for_header(header) is not None or (
+                        spec.numeric_extras and _mostly_numbers(cells)):
+                    public |= {c.casefold() for c in cells}
+                else:
+                    secret |= cells
+        kept = {v for v in secret if len(v) >= MIN_GUARDED_LENGTH and v.casefold() not in public
+                and re.search(r"[A-Za-z]", v) and not re.fullmatch(r"[\d\s/.:-]+", v)}
+        return cls(frozenset(kept))
+
+    def check(self, text: str, *, where: str) -> None:
+        """Raise PersonalDataError if ``text`` (or its HTML-unescaped form) holds a guarded value."""
+        if not self.values:
+            return
+        haystacks = (text, html.unescape(text))
+        for value in self.values:
+            for haystack in haystacks:
+                if value in haystack:
+                    raise PersonalDataError(
+                        f"{where} would contain a value from a column outside the data contract "
+                        f"(a name, address or free text; {len(value)} characters). Nothing was written. "
+                        "Check that no notebook displays raw input rows.")
+
+
+def _mostly_numbers(cells: set[str]) -> bool:
+    if not cells:
+        return True
+    numeric = sum(bool(re.fullmatch(r"-?[\d,]*\.?\d+", c.replace(" ", ""))) for c in cells)
+    return numeric > len(cells) / 2

@@ -121,7 +121,7 @@ def annual_summary(data: Dataset, financial_year: str) -> dict[str, Any]:
     return {
         "financial_year": financial_year,
         "synthetic_data": data.synthetic,
-        "complaints_total": int(len(year)),
+        "complaints_total": len(year),
         "complaints_by_team": {str(k): int(v) for k, v in counts_by(complaints, financial_year, "team").items()},
         "complaints_by_stage": {str(s): int((year["stage"] == s).sum()) for s in (1, 2, 3)},
         "complaints_by_procedure": {str(k): int(v) for k, v in
@@ -131,8 +131,8 @@ def annual_summary(data: Dataset, financial_year: str) -> dict[str, Any]:
         "stage2_escalation_rate": stage2["rate"],
         "stage3_escalations": stage3["escalated"],
         "stage3_escalation_rate": stage3["rate"],
-        "compliments_total": int(len(in_financial_year(data.compliments, financial_year))),
-        "ombudsman_enquiries": int(len(ombudsman)),
+        "compliments_total": len(in_financial_year(data.compliments, financial_year)),
+        "ombudsman_enquiries": len(ombudsman),
         "ombudsman_decisions": {str(k): int(v) for k, v in decisions.items()},
         "ombudsman_investigated": int(ombudsman["decision"].isin(OMBUDSMAN_INVESTIGATED).sum()),
         "rows_read": data.report.rows_read,

@@ -249,7 +249,8 @@ def annual_tables(data: Dataset, financial_year: str, *, baseline_year: str | No
 
     def crosstab(index: str, name: str) -> pd.DataFrame:
         table = pd.crosstab(now[index], now["outcome"])
-        columns = [o for o in outcome_order if o in table.columns] + [o for o in table.columns if o not in outcome_order]
+        columns = ([o for o in outcome_order if o in table.columns]
+                   + [o for o in table.columns if o not in outcome_order])
         table = table.reindex(columns=columns)
         table.columns = [col.capitalize() for col in table.columns]
         table["Total"] = table.sum(axis=1)

@@ -42,7 +42,7 @@ def bar_chart(table: pd.DataFrame, *, suppress_below: int, title: str, what: str
     body = table.drop(index="Total", errors="ignore")
     labels = shown.drop(index="Total", errors="ignore")
     groups, series = list(body.index), list(body.columns)
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(groups) * len(series) + 1.5) if horizontal else (9, 4.5))
+    _, ax = plt.subplots(figsize=(9, 0.45 * len(groups) * len(series) + 1.5) if horizontal else (9, 4.5))
     width = 0.8 / len(series)
     positions = np.arange(len(groups))
     for k, column in enumerate(series):
@@ -256,7 +256,8 @@ class AnnualReport:
             bench = local_benchmarks(self.outputs_dir, self.data, self.financial_year)
             bench["Stage 2 escalation"] = bench["Stage 2 escalation"].map(_percent)
             for column in ("Complaints", "Compliments", "Ombudsman enquiries"):
-                bench[column] = [count_words(int(v), self.suppress_below) if v is not None else "" for v in bench[column]]
+                bench[column] = [count_words(int(v), self.suppress_below) if v is not None else ""
+                                 for v in bench[column]]
             parts.append(Table(bench, "This council year on year (local benchmarks)"))
         return _Many(tuple(parts))
 

@@ -101,31 +101,42 @@ def _example_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date_argument(text: str) -> str:
+    """--as-of: a date written as dd/mm/yyyy or yyyy-mm-dd, passed on in ISO form."""
+    from .values import parse_date
+
+    parsed = parse_date(text)
+    if parsed.value is None:
+        raise argparse.ArgumentTypeError(f"'{text}' {parsed.problem}; write it as yyyy-mm-dd or dd/mm/yyyy")
+    return parsed.value.strftime("%Y-%m-%d")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cfanalysis", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"cfanalysis {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Options every command that reads data shares.
+    data_options = argparse.ArgumentParser(add_help=False)
+    data_options.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
+                              help="folder holding the data files (default: %(default)s)")
+    data_options.add_argument("--as-of", metavar="DATE", default=None, type=_date_argument,
+                              help="treat dates after this day (yyyy-mm-dd) as errors (default: today)")
 
-    validate = commands.add_parser("validate", help="check a data folder and list every problem",
+    validate = commands.add_parser("validate", parents=[data_options],
+                                   help="check a data folder and list every problem",
                                    description="Load every file in the data folder, report rows "
                                    "read, accepted and excluded, and list every problem with its "
                                    "file, row (as Excel shows it), column and value. Exit status 0 "
                                    "when the data can be used, 1 when it cannot.")
-    validate.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
-                          help="folder holding the data files (default: %(default)s)")
-    validate.add_argument("--as-of", metavar="DATE", default=None,
-                          help="treat dates after this day (yyyy-mm-dd) as errors (default: today)")
     validate.set_defaults(handler=_validate)
 
-    report = commands.add_parser("report", help="build the HTML reports and summary.json",
+    report = commands.add_parser("report", parents=[data_options], help="build the HTML reports and summary.json",
                                  description="Run the report notebooks for each financial year and "
                                  "write outputs/<year>/*.html and summary.json.")
     report.add_argument("--year", action="append", metavar="FY",
                         help="financial year such as 2019-20; repeat for several (default: all years)")
     report.add_argument("--all-years", action="store_true", help="every year that has complaints")
-    report.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
-                        help="folder holding the data files (default: %(default)s)")
     report.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help="where the reports go (default: %(default)s)")
     report.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -134,8 +145,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help="set a notebook parameter, e.g. --param team=Fostering; repeatable")
     report.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
                         help="folder of report notebooks (default: the project's notebooks/)")
-    report.add_argument("--as-of", metavar="DATE", default=None,
-                        help="treat dates after this day (yyyy-mm-dd) as errors (default: today)")
     report.set_defaults(handler=_report)
 
     example = commands.add_parser("example-data", help="write the synthetic example data",

@@ -12,12 +12,14 @@ import html
 import io
 from dataclasses import dataclass
 
-
-
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .periods import month_label
+
+if TYPE_CHECKING:  # for annotations only: matplotlib is imported when a chart is drawn
+    import matplotlib.pyplot as plt
 
 __all__ = [
     "PALETTE",

@@ -13,15 +13,23 @@ import json
 import math
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .io import Dataset, load_data
 from .periods import parse_financial_year, previous_financial_year
 from .protect import PersonalDataGuard
-from .runner import Job, JobResult, notebook_parameters, parse_parameter_value, read_notebook_json, run_jobs
+from .runner import (
+    Job,
+    JobResult,
+    notebook_parameters,
+    parse_parameter_value,
+    read_notebook_json,
+    run_jobs,
+)
 
 # nbconvert, the statistics and numpy are imported inside the functions that use them, after
 # the inputs are checked, so a bad command line answers at once.
@@ -213,7 +221,6 @@ def write_summary(data: Dataset, financial_year: str, out_dir: Path, *,
                   guard: PersonalDataGuard | None = None) -> Path:
     """Write ``outputs/<year>/summary.json``: the year's headline figures and their provenance."""
     from .aggregate import annual_summary
-
     from .annual import summary_figures
 
     summary = annual_summary(data, financial_year)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 __all__ = [
     "CATEGORIES",
@@ -59,7 +59,7 @@ class TableSpec:
         return _header_lookup(self.name).get(header_key(header))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _header_lookup(table: str) -> dict[str, str]:
     """Header key -> field, for every field name and alias of a table."""
     spec = TABLES[table]

@@ -52,7 +52,8 @@ class XmRResult:
         text = (f"XmR chart of {n} points: mean {last['mean']:.1f}, process limits "
                 f"{last['lower_limit']:.1f} to {last['upper_limit']:.1f}.")
         if len(flagged):
-            text += (f" {len(flagged)} points show" if len(flagged) > 1 else " 1 point shows") + " special-cause variation."
+            shows = f" {len(flagged)} points show" if len(flagged) > 1 else " 1 point shows"
+            text += shows + " special-cause variation."
         else:
             text += " All points show common-cause variation only."
         return " ".join([text, *self.warnings])
@@ -292,7 +293,9 @@ def describe_xmr(result: XmRResult, *, what: str = "complaints") -> str:
     first, last = points.iloc[0], points.iloc[-1]
     span = ""
     if "date" in points:
-        fmt = (lambda d: d.strftime("%B %Y") if hasattr(d, "strftime") else str(d))
+        def fmt(d):
+            return d.strftime("%B %Y") if hasattr(d, "strftime") else str(d)
+
         span = f", {fmt(first['date'])} to {fmt(last['date'])}"
     text = (f"XmR control chart of monthly {what}{span}: mean {last['mean']:.1f}, upper limit "
             f"{last['upper_limit']:.1f}, lower limit {last['lower_limit']:.1f}.")

@@ -17,7 +17,12 @@ from .changepoint import Changepoint, find_changepoint
 from .demand import DemandAnalysis, demand_analysis
 from .display import Paragraph, Table, _Many
 from .io import Dataset
-from .periods import financial_year_months, month_label, parse_financial_year, previous_financial_year
+from .periods import (
+    financial_year_months,
+    month_label,
+    parse_financial_year,
+    previous_financial_year,
+)
 from .spc import XmRResult, xmr, xmr_chart
 from .team_tests import TeamChange, all_team_tests, team_change, team_monthly_series
 
@@ -152,7 +157,8 @@ class TeamQuestion:
             wide.index = [i.replace("_", " ") for i in wide.index]
             wide.index.name = "Indicator"
             critical = demand.correlations["critical"].min()
-            parts.append(Table(wide, "Correlation of monthly complaints with each indicator, at lags (description only)",
+            parts.append(Table(wide, "Correlation of monthly complaints with each indicator, at lags "
+                                     "(description only)",
                                formats={c: "{:.2f}" for c in wide.columns}))
             parts.append(Paragraph(f"These correlations are descriptive only: with so few months, a value "
                                    f"needs to be beyond about ±{critical:.2f} before it is more than noise, and "

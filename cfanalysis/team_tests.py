@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .periods import financial_year_months, month_label, parse_financial_year, previous_financial_year
+from .periods import (
+    financial_year_months,
+    month_label,
+    parse_financial_year,
+    previous_financial_year,
+)
 from .stats import (
     CountComparison,
     TestResult,

@@ -51,10 +51,10 @@ def test_every_page_offline_error_free_decoded_and_accessible(built_reports, bro
     for path in html_files(out):
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         requests, console_errors = [], []
-        page.on("request", lambda request: requests.append(request.url))
-        page.on("console", lambda message: console_errors.append(message.text)
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
+        page.on("console", lambda message, seen=console_errors: seen.append(message.text)
                 if message.type == "error" else None)
-        page.on("pageerror", lambda error: console_errors.append(str(error)))
+        page.on("pageerror", lambda error, seen=console_errors: seen.append(str(error)))
         page.goto(path.as_uri(), wait_until="load")
         name = "_".join(path.relative_to(out).with_suffix("").parts)
         page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)

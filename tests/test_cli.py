@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from tests.conftest import EXAMPLE, complaint, write_csv, COMPLAINT_HEADER
+from tests.conftest import COMPLAINT_HEADER, EXAMPLE, complaint, write_csv
 
 
 def run(*args, cwd=None):

@@ -34,7 +34,7 @@ def test_notebooks_have_a_parameters_cell_and_no_definitions():
         assert len(tagged) == 1, path.name
         for cell in cells:
             if cell["cell_type"] == "code":
-                assert not re.search(r"^\s*(def|class) ", "".join(cell["source"]), re.M), path.name
+                assert not re.search(r"^\s*(def|class) ", "".join(cell["source"]), re.MULTILINE), path.name
 
 
 def _name(requirement: str) -> str:
@@ -53,3 +53,14 @@ def test_environment_yml_matches_pyproject():
     assert set(conda) == set(wanted)
     for name, requirement in wanted.items():
         assert conda[name] == requirement.replace(" ", ""), name
+
+
+def test_code_passes_the_linter():
+    import shutil
+    import sys
+    from pathlib import Path
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    result = subprocess.run([ruff, "check", "cfanalysis", "tests", "benchmarks"], cwd=REPO,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout

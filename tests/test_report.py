@@ -5,9 +5,6 @@ import re
 
 import pytest
 
-from cfanalysis.report import run_reports
-from tests.conftest import EXAMPLE
-
 SUMMARY_KEYS = {"financial_year", "complaints_total", "complaints_by_team", "complaints_by_stage",
                 "stage2_escalation_rate", "compliments_total", "ombudsman_enquiries", "rows_read",
                 "rows_excluded"}

@@ -84,7 +84,7 @@ class AnnualReport:
     headlines: dict
     tables: dict
     team: str
-    question: object  # TeamQuestion
+    change: object  # TeamChange, or None when the team or the baseline year has no data
     funnel: object | None
     funnel_problem: str
     authority: str | None
@@ -156,8 +156,8 @@ class AnnualReport:
                           title=f"Complaints by team, {self.years_words}",
                           caption="Complaints by team (all stages).")
         parts = [chart, self._count_table("complaints_by_team", f"Complaints by team, {self.years_words}")]
-        if self.question is not None and self.question.change is not None:
-            parts.append(Paragraph(self.question.change.summary(), kind="verdict"))
+        if self.change is not None:
+            parts.append(Paragraph(self.change.summary(), kind="verdict"))
             parts.append(Paragraph("The team-change report (02) sets out the robustness checks, demand and "
                                    "staffing, and when the change began."))
         return _Many(tuple(parts))
@@ -281,15 +281,18 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
         Folder of earlier years' ``summary.json`` files, for the year-on-year table.
     """
     from .funnel import funnel
-    from .team_report import team_question
+    from .team_tests import team_change
 
     if suppress_below < 0:
         raise ValueError(f"suppress_below={suppress_below} must be 0 (off) or a positive count such as 5.")
     baseline_year = baseline_year or previous_financial_year(financial_year)
     if authority is None:
         authority = _dataset_authority(data)
-    question = team_question(data, financial_year, team=team, baseline_year=baseline_year,
-                             confidence_level=confidence_level)
+    # Only the headline finding is shown here (report 02 has the rest), so skip the slower checks.
+    unavailable = (
+        baseline_year not in data.financial_years or team not in set(data.complaints["team"]))
+    change = None if unavailable else team_change(data.complaints, team, financial_year, baseline_year=baseline_year,
+                                                  confidence_level=confidence_level)
     result, problem = None, ""
     if len(data.comparators):
         try:
@@ -304,7 +307,7 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
                         annual_headlines(data, financial_year, baseline_year=baseline_year,
                                          confidence_level=confidence_level),
                         annual_tables(data, financial_year, baseline_year=baseline_year),
-                        team, question, result, problem, authority,
+                        team, change, result, problem, authority,
                         Path(outputs_dir) if outputs_dir else None)
 
 

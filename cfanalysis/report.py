@@ -343,12 +343,15 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
                                          **({"outputs_dir": str(out_dir.resolve())}
                                             if "outputs_dir" in notebook_parameters(path) else {})}))
     year_of = {job.label: job.parameters["financial_year"] for job in queue}
+    # Longest first: the later notebooks do more, so start them before the quick ones.
+    queue.sort(key=lambda job: job.notebook.name, reverse=True)
     results = run_jobs(
         queue, workers=jobs or os.cpu_count() or 1, progress=progress, kernel_log=out_dir / "logs" / "kernel.log",
         on_result=lambda r: _publish(r, data, titles[r.job.notebook], year_of[r.job.label], data_dir, guard),
         warm_up=KERNEL_WARM_UP, guard=lambda text, where: guard.check(text, where=where),
         while_waiting=lambda: _while_kernels_start(data, years, out_dir, suppress_below, guard))
     write_index(out_dir)
+    results = sorted(results, key=lambda r: (year_of[r.job.label], r.job.notebook.name))
     return [ReportRun(financial_year=year_of[r.job.label], notebook=r.job.notebook.stem, ok=r.ok,
                       seconds=r.seconds,
                       html_path=(r.job.executed_path.parent.parent / f"{r.job.notebook.stem}.html") if r.ok else None,

@@ -106,6 +106,7 @@ class _WarmKernel:
         self.stderr_path = stderr_path
         self.warm_up = warm_up
         self.km = None
+        self.used = False
 
     def start(self) -> None:
         from jupyter_client.manager import KernelManager
@@ -125,6 +126,7 @@ class _WarmKernel:
                                                output_hook=lambda message: None)
                 client.stop_channels()
                 self.km = km
+                self.used = False
                 return
             except Exception as failure:  # noqa: BLE001 - retried, then reported
                 error = failure
@@ -137,6 +139,9 @@ class _WarmKernel:
         if self.km is None or not self.km.is_alive():
             self.shutdown()
             self.start()
+            return
+        if not self.used:
+            self.used = True  # a fresh kernel has nothing to clear
             return
         client = self.km.client()
         client.start_channels()
@@ -241,7 +246,10 @@ def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None], gua
             executed = papermill.execute_notebook(
                 str(job.notebook), str(scratch_path), parameters=job.parameters, engine_name="cfanalysis",
                 kernel_name=kernel.kernel_name, km=kernel.km, progress_bar=False, log_output=False,
-                execution_timeout=CELL_TIMEOUT, on_cell=on_cell)
+                execution_timeout=CELL_TIMEOUT, on_cell=on_cell,
+                # Written once at the end (or on failure), not after every cell: the reports carry
+                # large images and re-serialising them cell by cell costs seconds.
+                request_save_on_cell_execute=False)
         except PapermillExecutionError as error:
             number, count, heading = _author_position(source, error.cell_index)
             line = f"{error.ename}: {str(error.evalue).strip().splitlines()[0] if error.evalue else ''}".strip(": ")

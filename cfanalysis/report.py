@@ -21,7 +21,7 @@ from typing import Any
 
 from .io import Dataset, load_data
 from .periods import parse_financial_year, previous_financial_year
-from .protect import PersonalDataGuard
+from .protect import PersonalDataError, PersonalDataGuard
 from .runner import (
     Job,
     JobResult,
@@ -345,12 +345,22 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     year_of = {job.label: job.parameters["financial_year"] for job in queue}
     # Longest first: the later notebooks do more, so start them before the quick ones.
     queue.sort(key=lambda job: job.notebook.name, reverse=True)
+    refused: list[str] = []
+
+    def side_work() -> None:
+        try:
+            _while_kernels_start(data, years, out_dir, suppress_below, guard)
+        except PersonalDataError as error:
+            refused.append(str(error))
+
     results = run_jobs(
         queue, workers=jobs or os.cpu_count() or 1, progress=progress, kernel_log=out_dir / "logs" / "kernel.log",
         on_result=lambda r: _publish(r, data, titles[r.job.notebook], year_of[r.job.label], data_dir, guard),
         warm_up=KERNEL_WARM_UP, guard=lambda text, where: guard.check(text, where=where),
-        while_waiting=lambda: _while_kernels_start(data, years, out_dir, suppress_below, guard))
+        while_waiting=side_work)
     write_index(out_dir)
+    if refused:
+        raise ReportError("Stopped to protect personal data: " + refused[0])
     results = sorted(results, key=lambda r: (year_of[r.job.label], r.job.notebook.name))
     return [ReportRun(financial_year=year_of[r.job.label], notebook=r.job.notebook.stem, ok=r.ok,
                       seconds=r.seconds,

@@ -457,6 +457,10 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
     load.blank_rows = int(blank_row[body].sum())
     load.rows_read = len(keep)
     row_numbers = keep + 1
+    if not len(keep):
+        return fatal("has a header row but no data rows",
+                     f"Export the {spec.name} log again with its rows, or remove the file if there are none.",
+                     row=header_index + 1)
 
     # Which column is which field; everything else is dropped unread.
     column_of: dict[str, int] = {}

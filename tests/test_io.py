@@ -53,6 +53,11 @@ def test_empty_file(tmp_path):
     assert problem.file == "complaints.csv" and "empty" in problem.message
 
 
+def test_header_but_no_rows(complaints_dir):
+    problem = only(load_data(complaints_dir(rows=[]), as_of=AS_OF), "fatal")
+    assert problem.row == 1 and "no data rows" in problem.message
+
+
 def test_no_complaints_file(tmp_path):
     problem = only(load_data(tmp_path, as_of=AS_OF), "fatal")
     assert "no complaints file" in problem.message

@@ -89,3 +89,18 @@ def test_two_runs_are_byte_identical(built_reports, tmp_path):
     for name in ("01_monthly_counts.html", "02_team_change.html", "summary.json"):
         assert (again / "2019-20" / name).read_bytes() == (out / "2019-20" / name).read_bytes(), name
     assert json.loads((again / "2019-20" / "summary.json").read_text())["complaints_total"] == 92
+
+
+def test_kernel_that_cannot_start_is_retried_then_reported(tmp_path):
+    from cfanalysis.runner import KERNEL_START_ATTEMPTS, Job, run_jobs
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01_small.ipynb", fail=False)
+    jobs = [Job(label=f"2019-20 > 01_small ({n})", notebook=notebooks / "01_small.ipynb",
+                executed_path=tmp_path / "out" / f"{n}.ipynb", log_path=tmp_path / "out" / f"{n}.log",
+                parameters={}) for n in range(2)]
+    results = run_jobs(jobs, workers=1, progress=lambda line: None, on_result=lambda result: None,
+                       kernel_log=tmp_path / "kernel.log", kernel_name="no-such-kernel")
+    assert [r.ok for r in results] == [False, False]
+    assert all(f"did not start after {KERNEL_START_ATTEMPTS} attempts" in r.message for r in results)

@@ -19,6 +19,9 @@ from cfanalysis.values import parse_date, parse_month, parse_stage
     ("43558", "2019-04-03"),
     (datetime(2019, 4, 3, 9, 15), "2019-04-03"),
     ("29/02/2020", "2020-02-29"),
+    ("2019/04/03", "2019-04-03"),  # year first is never ambiguous
+    ("03/04/2019 9:30 AM", "2019-04-03"),
+    ("2019-04-03T09:30:00Z", "2019-04-03"),
 ])
 def test_dates_read_day_first(raw, expected):
     assert parse_date(raw).value == pd.Timestamp(expected)

@@ -157,7 +157,10 @@ class AnnualReport:
                           caption="Complaints by team (all stages).")
         parts = [chart, self._count_table("complaints_by_team", f"Complaints by team, {self.years_words}")]
         if self.change is not None:
-            parts.append(Paragraph(self.change.summary(), kind="verdict"))
+            small = min(self.change.headline.count, self.change.headline.baseline_count) < self.suppress_below
+            parts.append(Paragraph(
+                f"{self.team}'s change is not described here because its numbers are too small to publish."
+                if small else self.change.summary(), kind="verdict"))
             parts.append(Paragraph("The team-change report (02) sets out the robustness checks, demand and "
                                    "staffing, and when the change began."))
         return _Many(tuple(parts))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .annual import annual_headlines, annual_tables, headline_summary, local_benchmarks
-from .display import Paragraph, Table, _Many
+from .display import Paragraph, Table, Parts
 from .io import Dataset
 from .periods import previous_financial_year
 from .protect import count_words, suppress
@@ -138,7 +138,7 @@ class AnnualReport:
                 if min(change.successes, change.trials - change.successes) < self.suppress_below:
                     rates.loc[row, [fy, f"{fy} {e12.confidence_level:.0%} interval"]] = "not shown (small numbers)"
         title = f"Headline figures, {fy} against {by}" if h["has_baseline"] else f"Headline figures, {fy}"
-        return _Many((Paragraph(sentences[0], kind="verdict"), *[Paragraph(s) for s in sentences[1:]],
+        return Parts((Paragraph(sentences[0], kind="verdict"), *[Paragraph(s) for s in sentences[1:]],
                       Table(shown, title),
                       Table(rates, "Escalation between stages (share of complaints at one stage that went on "
                                    "to the next)")))
@@ -147,7 +147,7 @@ class AnnualReport:
         table = self.tables["ombudsman_decisions"]
         if not len(table):
             return Paragraph(f"No Ombudsman enquiries were recorded in {self.financial_year}.")
-        return _Many((self._count_table("ombudsman_decisions", f"Ombudsman decisions, {self.financial_year}"),
+        return Parts((self._count_table("ombudsman_decisions", f"Ombudsman decisions, {self.financial_year}"),
                       Paragraph("'Upheld' and 'not upheld' are the enquiries the council was asked to respond to; "
                                 "the Ombudsman closed the others without a detailed investigation.")))
 
@@ -163,18 +163,18 @@ class AnnualReport:
                 if small else self.change.summary(), kind="verdict"))
             parts.append(Paragraph("The team-change report (02) sets out the robustness checks, demand and "
                                    "staffing, and when the change began."))
-        return _Many(tuple(parts))
+        return Parts(tuple(parts))
 
     def categories_section(self):
         chart = bar_chart(self.tables["complaints_by_category"], suppress_below=self.suppress_below,
                           title=f"What complaints were about, {self.years_words}",
                           caption="Complaints by category (all stages).")
         attitude = self.headlines["attitude"]
-        return _Many((Paragraph(attitude.sentence(self.financial_year, self.baseline_year, self.suppress_below)),
+        return Parts((Paragraph(attitude.sentence(self.financial_year, self.baseline_year, self.suppress_below)),
                       chart, self._count_table("complaints_by_category", "Complaints by category")))
 
     def outcomes_section(self):
-        return _Many((self._count_table("outcomes_by_stage", f"Outcomes by stage, {self.financial_year}",
+        return Parts((self._count_table("outcomes_by_stage", f"Outcomes by stage, {self.financial_year}",
                                         total_column="Total"),
                       self._count_table("outcomes_by_team", f"Outcomes by team, {self.financial_year}",
                                         total_column="Total"),
@@ -208,7 +208,7 @@ class AnnualReport:
                                "the next working day counts as 1. Stage 1: 10 working days, extendable to 20. "
                                "Stage 2: 25, extendable to 65. Stage 3 review-panel dates are not part of the "
                                "data contract, so panel timings are not reported here."))
-        return _Many(tuple(parts))
+        return Parts(tuple(parts))
 
     def actions_section(self):
         actions = self.data.actions
@@ -232,7 +232,7 @@ class AnnualReport:
         if unmatched:
             parts.append(Paragraph(f"{unmatched} actions name a complaint reference that is not in the complaints "
                                    "file; check their references."))
-        return _Many(tuple(parts))
+        return Parts(tuple(parts))
 
     def benchmarking_section(self):
         from .funnel import funnel_chart
@@ -262,7 +262,7 @@ class AnnualReport:
                 bench[column] = [count_words(int(v), self.suppress_below) if v is not None else ""
                                  for v in bench[column]]
             parts.append(Table(bench, "This council year on year (local benchmarks)"))
-        return _Many(tuple(parts))
+        return Parts(tuple(parts))
 
 
 def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | None = None,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .io import Dataset
 
-__all__ = ["Paragraph", "Table", "reconciliation"]
+__all__ = ["Paragraph", "Parts", "Table", "reconciliation"]
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,9 @@ class Table:
 
 
 @dataclass(frozen=True)
-class _Many:
+class Parts:
+    """Several displayable pieces shown one after another (a section of a report)."""
+
     parts: tuple
 
     def _repr_html_(self) -> str:
@@ -97,7 +99,7 @@ class _Many:
         return "\n\n".join(repr(p) for p in self.parts)
 
 
-def reconciliation(data: Dataset, financial_year: str | None = None) -> _Many:
+def reconciliation(data: Dataset, financial_year: str | None = None) -> Parts:
     """Rows read = accepted + excluded, per file, and why rows were excluded (no cell values)."""
     report = data.report
     table = report.to_frame().rename(columns={
@@ -125,4 +127,4 @@ def reconciliation(data: Dataset, financial_year: str | None = None) -> _Many:
         parts.append(Paragraph(f"{warnings:,} rows were counted with a warning (for example a "
                                "response date before the date received). Run 'cfanalysis validate' "
                                "for the full list."))
-    return _Many(tuple(parts))
+    return Parts(tuple(parts))

@@ -46,10 +46,6 @@ class Funnel:
     overdispersed: bool
     curve: pd.DataFrame  # denominator grid with the four limits, for drawing
 
-    def position_of(self, authority: str) -> str:
-        rows = self.table[self.table["authority"] == authority]
-        return rows["position"].iloc[0] if len(rows) else ""
-
     def summary(self, authority: str | None = None) -> str:
         words = self.denominator.replace("_", " ")
         text = (f"Across {len(self.table)} authorities in {self.financial_year} the pooled rate is "

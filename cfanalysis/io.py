@@ -593,9 +593,6 @@ def _check_rows(frame: pd.DataFrame, spec: TableSpec, headers: list[str], column
     def header(name: str) -> str:
         return headers[column_of[name]] if name in column_of else name
 
-    def show_date(name):
-        return lambda row: (frame[name].iloc[row].strftime("%d/%m/%Y"), None, None)
-
     if "received_date" in frame and "response_date" in frame:
         early = (frame["response_date"] < frame["received_date"]).fillna(False).to_numpy()
         collector.add(early, column=header("response_date"), severity="warning", describe=lambda row: (

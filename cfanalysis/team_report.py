@@ -15,7 +15,7 @@ import pandas as pd
 
 from .changepoint import Changepoint, find_changepoint
 from .demand import DemandAnalysis, demand_analysis
-from .display import Paragraph, Table, _Many
+from .display import Paragraph, Table, Parts
 from .io import Dataset
 from .periods import (
     financial_year_months,
@@ -58,10 +58,10 @@ class TeamQuestion:
     def _missing(self) -> Paragraph | None:
         return Paragraph(self.unavailable) if self.change is None else None
 
-    def verdict(self) -> _Many:
+    def verdict(self) -> Parts:
         """The plain-English verdict a manager can act on."""
         if self.change is None:
-            return _Many((Paragraph(self.unavailable, kind="verdict"),))
+            return Parts((Paragraph(self.unavailable, kind="verdict"),))
         change = self.change
         parts = [change.summary()]
         if self.demand is not None and self.demand.rate_comparison is not None:
@@ -86,7 +86,7 @@ class TeamQuestion:
         cannot = ("What the data cannot tell: why complaints changed. The counts show how many and when, "
                   "not whether service got worse or, for example, more families were given decisions "
                   "they disagreed with; only reading the complaints can tell those apart.")
-        return _Many((Paragraph(" ".join(parts), kind="verdict"), Paragraph(action), Paragraph(cannot)))
+        return Parts((Paragraph(" ".join(parts), kind="verdict"), Paragraph(action), Paragraph(cannot)))
 
     def control_chart(self):
         if self.control is None:
@@ -95,7 +95,7 @@ class TeamQuestion:
         caption = (f"Monthly complaints to {self.team}, {month_label(months.iloc[0], long=True)} to "
                    f"{month_label(months.iloc[-1], long=True)}, with the mean and process limits of "
                    f"{self.baseline_year} extended over {self.financial_year} (Making Data Count XmR chart).")
-        return _Many((xmr_chart(self.control, caption=caption), Paragraph(self.control.summary())))
+        return Parts((xmr_chart(self.control, caption=caption), Paragraph(self.control.summary())))
 
     def flagged_points(self):
         if self.control is None or not len(self.control.flagged):
@@ -113,7 +113,7 @@ class TeamQuestion:
         frame = self.change.checks_frame()
         level = f"{self.change.headline.confidence_level:.0%}"
         formats = {"Estimate": _ratio, f"{level} CI low": _ratio, f"{level} CI high": _ratio, "p-value": _p}
-        return _Many((
+        return Parts((
             Table(frame, f"Is the change in {self.team}'s complaints more than chance? "
                          f"{self.change.period_words}", index=False, formats=formats),
             Paragraph("The estimate is a rate ratio (this year's rate divided by last year's), except for "
@@ -133,7 +133,7 @@ class TeamQuestion:
         note = ("The team was named before looking at the data, so its own p-value applies; the adjusted "
                 "column is for teams picked because they moved most." if not self.change.chosen_after_looking
                 else "The team was picked after looking at the data, so use the Holm-adjusted p-values.")
-        return _Many((Table(table, f"Every team, {self.financial_year} against {self.baseline_year} "
+        return Parts((Table(table, f"Every team, {self.financial_year} against {self.baseline_year} "
                                    "(E-test, score interval)", index=False, formats=formats),
                       Paragraph(note)))
 
@@ -163,7 +163,7 @@ class TeamQuestion:
             parts.append(Paragraph(f"These correlations are descriptive only: with so few months, a value "
                                    f"needs to be beyond about ±{critical:.2f} before it is more than noise, and "
                                    "several lags are looked at, so one such value can still be chance."))
-        return _Many(tuple(parts))
+        return Parts(tuple(parts))
 
     def timing(self):
         if (missing := self._missing()) is not None:

@@ -39,7 +39,6 @@ hooks: | $(STAMP)
 
 report: install ## Build the HTML reports for every year in $(DATA) into $(OUT)/
 	$(BIN)/cfanalysis report --all-years --data $(DATA) --out $(OUT)
-	@echo "Open $(OUT)/index.html in a browser."
 
 validate: install ## Check the files in $(DATA) and list every problem
 	$(BIN)/cfanalysis validate --data $(DATA)

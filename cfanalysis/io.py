@@ -650,6 +650,9 @@ def _future_dates(load: TableLoad, as_of: pd.Timestamp) -> None:
         else:
             frame.loc[future, name] = pd.NaT
     load.frame = frame
+    # A warning says how a counted row was read; on a row left out it would only confuse.
+    excluded = {p.row for p in load.problems if p.severity == "excluded"}
+    load.problems = [p for p in load.problems if not (p.severity == "warning" and p.row in excluded)]
 
 
 # --------------------------------------------------------------------------------------------

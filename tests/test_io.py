@@ -224,3 +224,9 @@ def test_activity_keeps_numeric_indicators_only(tmp_path, complaints_dir):
     assert "contacts" in data.activity and "Notes" not in data.activity
     assert data.activity["contacts"].iloc[0] == 1200
     assert only(data, "warning").row == 3
+
+
+def test_an_excluded_row_gets_no_warning_that_calls_it_counted(complaints_dir):
+    rows = [complaint("C1"), complaint("C2", stage="Stage 5", received="10/04/2019", responded="03/04/2019")]
+    data = load_data(complaints_dir(rows), as_of=AS_OF)
+    assert [p.severity for p in data.report.problems] == ["excluded"]

@@ -15,6 +15,7 @@ import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ class ReportRun:
     details: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=1)
 def package_version() -> str:
     try:
         return metadata.version("cfanalysis")
@@ -66,8 +68,12 @@ def package_version() -> str:
         return "unknown"
 
 
+@lru_cache(maxsize=1)
 def git_commit() -> str:
-    """Short commit of the code that made the report, with '+changes' when the tree is dirty."""
+    """Short commit of the code that made the report, with '+changes' when the tree is dirty.
+
+    Asked once per process: every report and summary of a run carries the same answer.
+    """
     try:
         commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=PACKAGE_DIR,
                                 capture_output=True, text=True, check=True).stdout.strip()

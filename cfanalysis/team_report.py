@@ -195,8 +195,11 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
         reason = f"The baseline year {baseline_year} must come before {financial_year}."
     if reason:
         return TeamQuestion(team, financial_year, baseline_year, None, None, None, None, empty, reason)
+    table = all_team_tests(complaints, financial_year, baseline_year=baseline_year,
+                           confidence_level=confidence_level)
     change = team_change(complaints, team, financial_year, baseline_year=baseline_year,
-                         confidence_level=confidence_level, chosen_after_looking=chosen_after_looking)
+                         confidence_level=confidence_level, chosen_after_looking=chosen_after_looking,
+                         all_teams=table)
     demand = demand_analysis(change, complaints, data.activity)
     timeline = pd.period_range(financial_year_months(baseline_year)[0], change.months[-1], freq="M")
     series = team_monthly_series(complaints, team, timeline)
@@ -204,6 +207,4 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     # Limits from the baseline year, extended over the year in question: judge it against the past.
     control = xmr(series.to_numpy(), dates=list(series.index), improvement_direction=improvement_direction,
                   baseline_points=12)
-    table = all_team_tests(complaints, financial_year, baseline_year=baseline_year,
-                           confidence_level=confidence_level)
     return TeamQuestion(team, financial_year, baseline_year, change, demand, changepoint, control, table)

@@ -213,7 +213,7 @@ def _chance(p: float) -> str:
 
 def team_change(complaints: pd.DataFrame, team: str, financial_year: str, *,
                 baseline_year: str | None = None, confidence_level: float = 0.95,
-                chosen_after_looking: bool = False) -> TeamChange:
+                chosen_after_looking: bool = False, all_teams: pd.DataFrame | None = None) -> TeamChange:
     """Test whether a team's complaints changed between a year and its baseline.
 
     Parameters
@@ -229,6 +229,8 @@ def team_change(complaints: pd.DataFrame, team: str, financial_year: str, *,
     chosen_after_looking
         True when the team was picked because it rose most: the verdict then uses the Holm
         adjustment across all teams. False when the team was named in advance.
+    all_teams
+        The :func:`all_team_tests` table for the same years, when the caller already has it.
 
     Returns
     -------
@@ -254,8 +256,8 @@ def team_change(complaints: pd.DataFrame, team: str, financial_year: str, *,
                    for method in ("etest", "exact-cond", "midp")}
     service_now = int(team_monthly_series(complaints, None, months).sum())
     service_before = int(team_monthly_series(complaints, None, base_months).sum())
-    table = all_team_tests(complaints, financial_year, baseline_year=baseline_year,
-                           confidence_level=confidence_level)
+    table = all_teams if all_teams is not None else all_team_tests(
+        complaints, financial_year, baseline_year=baseline_year, confidence_level=confidence_level)
     adjusted = table.set_index("team")["adjusted_pvalue"].get(team)
     return TeamChange(
         team=team, financial_year=financial_year, baseline_year=baseline_year, months=tuple(months),

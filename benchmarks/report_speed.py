@@ -55,7 +55,7 @@ def ours(years: list[str], data: Path, out: Path) -> float:
 
 
 def main() -> None:
-    from cfanalysis.example_data import write_synthetic_log
+    from cfanalysis.data.example import write_synthetic_log
 
     workloads = {}
     with tempfile.TemporaryDirectory() as scratch:

@@ -60,7 +60,7 @@ def measure(code: str, folder: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    from cfanalysis.example_data import write_synthetic_log
+    from cfanalysis.data.example import write_synthetic_log
 
     results = {}
     with tempfile.TemporaryDirectory() as scratch:

@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cfanalysis.stats import (
+from cfanalysis.analysis.rates import (
     compare_counts,
     etest_power,
     quasi_poisson_year_ratio,

@@ -28,7 +28,7 @@ See data/README.md for the columns each file needs.
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .io import load_data
+    from cfanalysis.data.loader import load_data
 
     data = load_data(args.data, as_of=args.as_of)
     print(data.report.text())
@@ -46,7 +46,7 @@ def _parameters(pairs: list[str] | None) -> dict[str, str]:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import ReportError, run_reports
+    from cfanalysis.publish.report import ReportError, run_reports
 
     if args.year and args.all_years:
         print("cfanalysis report: use --year or --all-years, not both.", file=sys.stderr)
@@ -94,7 +94,7 @@ class _Progress:
 
 
 def _example_data(args: argparse.Namespace) -> int:
-    from .example_data import write_example_data
+    from cfanalysis.data.example import write_example_data
 
     for path in write_example_data(args.out):
         print(path)
@@ -103,7 +103,7 @@ def _example_data(args: argparse.Namespace) -> int:
 
 def _date_argument(text: str) -> str:
     """--as-of: a date written as dd/mm/yyyy or yyyy-mm-dd, passed on in ISO form."""
-    from .values import parse_date
+    from cfanalysis.data.cells import parse_date
 
     parsed = parse_date(text)
     if parsed.value is None:

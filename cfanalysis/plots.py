@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .periods import month_label
+from cfanalysis.periods import month_label
 
 if TYPE_CHECKING:  # for annotations only: matplotlib is imported when a chart is drawn
     import matplotlib.pyplot as plt

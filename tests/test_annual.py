@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from cfanalysis import load_data, working_days
-from cfanalysis.annual import annual_headlines, annual_tables, compare_proportions, headline_summary
-from cfanalysis.funnel import funnel, poisson_limit
-from cfanalysis.protect import PersonalDataError, PersonalDataGuard, safe_csv_text, suppress
-from cfanalysis.report import run_reports
+from cfanalysis.analysis.annual import annual_headlines, annual_tables, compare_proportions, headline_summary
+from cfanalysis.analysis.benchmarking import funnel, poisson_limit
+from cfanalysis.publish.protect import PersonalDataError, PersonalDataGuard, safe_csv_text, suppress
+from cfanalysis.publish.report import run_reports
 from tests.conftest import EXAMPLE, REPO
 
 GOLDEN = REPO / "tests" / "golden"

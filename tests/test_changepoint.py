@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from cfanalysis.changepoint import find_changepoint
+from cfanalysis.analysis.changepoint import find_changepoint
 
 
 def series(values, start="2018-04"):

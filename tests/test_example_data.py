@@ -3,7 +3,7 @@
 import pytest
 
 from cfanalysis import annual_summary, compare_counts, counts_by, load_data
-from cfanalysis.example_data import write_example_data
+from cfanalysis.data.example import write_example_data
 from tests.conftest import EXAMPLE
 
 

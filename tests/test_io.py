@@ -6,7 +6,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cfanalysis.io import load_data
+from cfanalysis.data.loader import load_data
 from tests.conftest import COMPLAINT_HEADER, complaint, write_csv
 
 AS_OF = "2020-06-30"

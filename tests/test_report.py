@@ -43,7 +43,7 @@ def test_html_is_code_free_self_contained_and_says_synthetic(built):
 
 
 def test_no_personal_data_in_any_output(built):
-    from cfanalysis.example_data import FAKE_NAMES, FAKE_STREETS
+    from cfanalysis.data.example import FAKE_NAMES, FAKE_STREETS
 
     out, _ = built
     for path in out.rglob("*"):

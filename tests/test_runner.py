@@ -6,7 +6,7 @@ import json
 import nbformat
 import pytest
 
-from cfanalysis.report import ReportError, run_reports
+from cfanalysis.publish.report import ReportError, run_reports
 from tests.conftest import EXAMPLE
 
 
@@ -92,7 +92,7 @@ def test_two_runs_are_byte_identical(built_reports, tmp_path):
 
 
 def test_kernel_that_cannot_start_is_retried_then_reported(tmp_path):
-    from cfanalysis.runner import KERNEL_START_ATTEMPTS, Job, run_jobs
+    from cfanalysis.publish.kernels import KERNEL_START_ATTEMPTS, Job, run_jobs
 
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()

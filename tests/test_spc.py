@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cfanalysis.spc import describe_xmr, plot_xmr, xmr
+from cfanalysis.analysis.spc import describe_xmr, plot_xmr, xmr
 
 WORKED = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
 

@@ -90,7 +90,7 @@ def test_result_frame_echoes_inputs():
 
 
 def test_exact_size_and_power_of_the_headline():
-    from cfanalysis.stats import detectable_ratio, etest_power
+    from cfanalysis.analysis.rates import detectable_ratio, etest_power
 
     # DOMAIN.md section 5: exact size at alpha 0.05 for annual mean 8 is 0.046; power 8 -> 16 about 36%.
     assert etest_power(1.0, 8.0) == pytest.approx(0.046, abs=5e-4)

@@ -8,7 +8,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from cfanalysis import all_team_tests, load_data, months_compared, team_change, team_question
-from cfanalysis.demand import demand_analysis
+from cfanalysis.analysis.demand import demand_analysis
 from cfanalysis.periods import financial_years_of
 from tests.conftest import EXAMPLE
 
@@ -109,7 +109,7 @@ def test_demand_without_activity(example):
 
 
 def test_sign_flip_is_exact_and_symmetric():
-    from cfanalysis.stats import sign_flip_test
+    from cfanalysis.analysis.rates import sign_flip_test
 
     # All 12 differences +1: only the all-plus and all-minus arrangements are as extreme: 2 / 4096.
     result = sign_flip_test(np.ones(12), np.zeros(12))
@@ -118,7 +118,7 @@ def test_sign_flip_is_exact_and_symmetric():
 
 
 def test_quasi_poisson_never_below_poisson():
-    from cfanalysis.stats import quasi_poisson_year_ratio
+    from cfanalysis.analysis.rates import quasi_poisson_year_ratio
 
     even = quasi_poisson_year_ratio(np.full(12, 2), np.full(12, 1))  # under-dispersed: scale held at 1
     assert even.note == "scale 1.00" and even.estimate == pytest.approx(2.0)

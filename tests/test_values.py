@@ -3,7 +3,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from cfanalysis.values import parse_date, parse_month, parse_stage
+from cfanalysis.data.cells import parse_date, parse_month, parse_stage
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -20,10 +20,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .io import Dataset, load_data
-from .periods import parse_financial_year, previous_financial_year
-from .protect import PersonalDataError, PersonalDataGuard
-from .runner import (
+from cfanalysis.data.loader import Dataset, load_data
+from cfanalysis.periods import parse_financial_year, previous_financial_year
+from cfanalysis.publish.protect import PersonalDataError, PersonalDataGuard
+from cfanalysis.publish.kernels import (
     Job,
     JobResult,
     notebook_parameters,
@@ -38,7 +38,7 @@ from .runner import (
 __all__ = ["ReportError", "ReportRun", "run_reports", "write_index", "write_summary"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_NOTEBOOKS_DIR = PACKAGE_DIR.parent / "notebooks"
+DEFAULT_NOTEBOOKS_DIR = PACKAGE_DIR.parents[1] / "notebooks"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
 
@@ -141,7 +141,8 @@ def notebook_title(path: Path) -> str:
 
 # What the report notebooks import, loaded once per kernel before the first notebook.
 KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats\n"
-                  "import cfanalysis.io, cfanalysis.plots, cfanalysis.display, cfanalysis.team_report\n")
+                  "import cfanalysis.data.loader, cfanalysis.plots, cfanalysis.publish.display\n"
+                  "import cfanalysis.publish.team\n")
 RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of",
                      "outputs_dir": "--out"}
 
@@ -191,8 +192,8 @@ def _publish(result: JobResult, data: Dataset, title: str, financial_year: str, 
 def write_tables(data: Dataset, financial_year: str, out_dir: Path, *, suppress_below: int = 0,
                  guard: PersonalDataGuard | None = None) -> list[Path]:
     """The annual report's tables as CSV for Excel users, suppressed and safe to open."""
-    from .annual import annual_tables
-    from .protect import safe_csv_text, suppress
+    from cfanalysis.analysis.annual import annual_tables
+    from cfanalysis.publish.protect import safe_csv_text, suppress
 
     if previous_financial_year(financial_year) not in data.financial_years:
         return []
@@ -226,8 +227,8 @@ def write_tables(data: Dataset, financial_year: str, out_dir: Path, *, suppress_
 def write_summary(data: Dataset, financial_year: str, out_dir: Path, *,
                   guard: PersonalDataGuard | None = None) -> Path:
     """Write ``outputs/<year>/summary.json``: the year's headline figures and their provenance."""
-    from .aggregate import annual_summary
-    from .annual import summary_figures
+    from cfanalysis.analysis.counts import annual_summary
+    from cfanalysis.analysis.annual import summary_figures
 
     summary = annual_summary(data, financial_year)
     summary.update(summary_figures(data, financial_year))
@@ -247,7 +248,7 @@ def team_tests(data: Dataset, financial_year: str) -> list[dict[str, Any]]:
     baseline = previous_financial_year(financial_year)
     if baseline not in data.financial_years:
         return []
-    from .team_tests import all_team_tests
+    from cfanalysis.analysis.teams import all_team_tests
 
     table = all_team_tests(data.complaints, financial_year, baseline_year=baseline)
     keys = ["team", "count", "baseline_count", "ratio", "ci_low", "ci_high", "pvalue", "method",

@@ -6,9 +6,9 @@ from typing import Any
 
 import pandas as pd
 
-from .io import Dataset
-from .periods import financial_year_months, month_label, parse_financial_year
-from .schema import OMBUDSMAN_INVESTIGATED
+from cfanalysis.data.loader import Dataset
+from cfanalysis.periods import financial_year_months, month_label, parse_financial_year
+from cfanalysis.data.contract import OMBUDSMAN_INVESTIGATED
 
 __all__ = [
     "annual_summary",

@@ -213,6 +213,6 @@ def describe_funnel(result: Funnel) -> str:
 
 
 def funnel_chart(result: Funnel, *, caption: str = ""):
-    from .plots import Chart
+    from cfanalysis.plots import Chart
 
     return Chart.from_axes(plot_funnel(result), alt=describe_funnel(result), caption=caption)

@@ -13,18 +13,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .changepoint import Changepoint, find_changepoint
-from .demand import DemandAnalysis, demand_analysis
-from .display import Paragraph, Table, Parts
-from .io import Dataset
-from .periods import (
+from cfanalysis.analysis.changepoint import Changepoint, find_changepoint
+from cfanalysis.analysis.demand import DemandAnalysis, demand_analysis
+from cfanalysis.publish.display import Paragraph, Table, Parts
+from cfanalysis.data.loader import Dataset
+from cfanalysis.periods import (
     financial_year_months,
     month_label,
     parse_financial_year,
     previous_financial_year,
 )
-from .spc import XmRResult, xmr, xmr_chart
-from .team_tests import TeamChange, all_team_tests, team_change, team_monthly_series
+from cfanalysis.analysis.spc import XmRResult, xmr, xmr_chart
+from cfanalysis.analysis.teams import TeamChange, all_team_tests, team_change, team_monthly_series
 
 __all__ = ["TeamQuestion", "team_question"]
 
@@ -177,7 +177,7 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
                   improvement_direction: str = "decrease") -> TeamQuestion:
     """Answer "did this team's complaints really change?" for one year against a baseline.
 
-    Parameters are those of notebook 02. See :func:`cfanalysis.team_change` for the tests.
+    Parameters are those of notebook 02. See :func:`cfanalysis.teams` for the tests.
     """
     parse_financial_year(financial_year)
     baseline_year = baseline_year or previous_financial_year(financial_year)

@@ -23,10 +23,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .periods import financial_years_of
-from .schema import TableSpec, header_key
-from .values import (
+from cfanalysis.data import contract as schema
+from cfanalysis.periods import financial_years_of
+from cfanalysis.data.contract import TableSpec, header_key
+from cfanalysis.data.cells import (
     Parsed,
     is_blank,
     parse_date,

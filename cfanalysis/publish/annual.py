@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .annual import annual_headlines, annual_tables, headline_summary, local_benchmarks
-from .display import Paragraph, Table, Parts
-from .io import Dataset
-from .periods import previous_financial_year
-from .protect import count_words, suppress
+from cfanalysis.analysis.annual import annual_headlines, annual_tables, headline_summary, local_benchmarks
+from cfanalysis.publish.display import Paragraph, Table, Parts
+from cfanalysis.data.loader import Dataset
+from cfanalysis.periods import previous_financial_year
+from cfanalysis.publish.protect import count_words, suppress
 
 __all__ = ["AnnualReport", "annual_report", "bar_chart"]
 
@@ -36,7 +36,7 @@ def bar_chart(table: pd.DataFrame, *, suppress_below: int, title: str, what: str
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from .plots import PALETTE, Chart
+    from cfanalysis.plots import PALETTE, Chart
 
     shown = suppress(table, suppress_below, total_row="Total" if "Total" in table.index else None)
     body = table.drop(index="Total", errors="ignore")
@@ -235,7 +235,7 @@ class AnnualReport:
         return Parts(tuple(parts))
 
     def benchmarking_section(self):
-        from .funnel import funnel_chart
+        from cfanalysis.analysis.benchmarking import funnel_chart
 
         parts = []
         if self.funnel is None:
@@ -283,8 +283,8 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     outputs_dir
         Folder of earlier years' ``summary.json`` files, for the year-on-year table.
     """
-    from .funnel import funnel
-    from .team_tests import team_change
+    from cfanalysis.analysis.benchmarking import funnel
+    from cfanalysis.analysis.teams import team_change
 
     if suppress_below < 0:
         raise ValueError(f"suppress_below={suppress_below} must be 0 (off) or a positive count such as 5.")

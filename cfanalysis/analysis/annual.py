@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
-from .aggregate import counts_by, escalation, in_financial_year
-from .io import Dataset
-from .periods import previous_financial_year
-from .protect import count_words
-from .stats import compare_counts
-from .timeliness import working_days
+from cfanalysis.analysis.counts import counts_by, escalation, in_financial_year
+from cfanalysis.data.loader import Dataset
+from cfanalysis.periods import previous_financial_year
+from cfanalysis.publish.protect import count_words
+from cfanalysis.analysis.rates import compare_counts
+from cfanalysis.analysis.timeliness import working_days
 
 __all__ = [
     "ProportionChange",
@@ -287,7 +287,7 @@ def local_benchmarks(outputs_dir: str | Path, data: Dataset, financial_year: str
     """Year-on-year figures from earlier years' ``summary.json`` (or the data, when a year has none)."""
     import json
 
-    from .aggregate import annual_summary
+    from cfanalysis.analysis.counts import annual_summary
 
     rows = []
     for year in [y for y in data.financial_years if y <= financial_year]:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .stats import CountComparison, compare_counts
-from .team_tests import TeamChange, _baseline_months, team_monthly_series
+from cfanalysis.analysis.rates import CountComparison, compare_counts
+from cfanalysis.analysis.teams import TeamChange, _baseline_months, team_monthly_series
 
 __all__ = ["DemandAnalysis", "demand_analysis", "lagged_correlations"]
 

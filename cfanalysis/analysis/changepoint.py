@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .periods import month_label
+from cfanalysis.periods import month_label
 
 __all__ = ["Changepoint", "find_changepoint"]
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from .periods import financial_year_label, parse_financial_year
-from .schema import header_key
+from cfanalysis.periods import financial_year_label, parse_financial_year
+from cfanalysis.data.contract import header_key
 
 __all__ = [
     "Parsed",

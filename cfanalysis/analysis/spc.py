@@ -312,7 +312,7 @@ def describe_xmr(result: XmRResult, *, what: str = "complaints") -> str:
 
 def xmr_chart(result: XmRResult, *, what: str = "complaints", caption: str = ""):
     """:func:`plot_xmr` rendered with its alt text."""
-    from .plots import Chart
+    from cfanalysis.plots import Chart
 
     return Chart.from_axes(plot_xmr(result, ylabel=what.capitalize()), alt=describe_xmr(result, what=what),
                            caption=caption)

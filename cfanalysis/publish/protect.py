@@ -121,9 +121,9 @@ class PersonalDataGuard:
         Values that are also found in contract columns (a team called "Fostering" in a notes
         column, say), numbers, dates and very short values are left out: they identify nobody.
         """
-        from . import schema
-        from .io import TABLE_EXTENSIONS, _find_header, _read_grid
-        from .values import is_blank
+        from cfanalysis.data import contract as schema
+        from cfanalysis.data.loader import TABLE_EXTENSIONS, _find_header, _read_grid
+        from cfanalysis.data.cells import is_blank
 
         data_dir = Path(data_dir)
         secret, public = set(), set()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .io import Dataset
+from cfanalysis.data.loader import Dataset
 
 __all__ = ["Paragraph", "Parts", "Table", "reconciliation"]
 

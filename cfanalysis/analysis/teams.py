@@ -14,13 +14,13 @@ from functools import cached_property
 
 import pandas as pd
 
-from .periods import (
+from cfanalysis.periods import (
     financial_year_months,
     month_label,
     parse_financial_year,
     previous_financial_year,
 )
-from .stats import (
+from cfanalysis.analysis.rates import (
     CountComparison,
     TestResult,
     compare_counts,

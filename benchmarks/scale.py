@@ -36,10 +36,10 @@ def peak_mb():
 PIPELINE = PEAK + """
 import sys, time
 started = time.perf_counter()
-from cfanalysis import all_team_tests, load_data, monthly_counts
+from cfanalysis import all_team_tests, compare_years, load_data, monthly_counts
 data = load_data(sys.argv[1])
 counts = monthly_counts(data.complaints, "2019-20", by="team")
-tests = all_team_tests(data.complaints, "2019-20")
+tests = all_team_tests(data.complaints, compare_years(data.complaints, "2019-20"))
 assert data.report.usable and len(tests) > 800
 print(time.perf_counter() - started, peak_mb(), len(data.complaints))
 """

@@ -25,12 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cfanalysis.analysis.rates import (
-    compare_counts,
-    etest_power,
-    quasi_poisson_year_ratio,
-    sign_flip_test,
-)
+from cfanalysis.analysis.checks import quasi_poisson_year_ratio, sign_flip_test
+from cfanalysis.analysis.rates import compare_counts, etest_power
 
 ALPHA = 0.05
 MEANS = (3, 5, 8, 10, 20, 40)

@@ -46,7 +46,7 @@ def _parameters(pairs: list[str] | None) -> dict[str, str]:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from cfanalysis.publish.report import ReportError, run_reports
+    from cfanalysis.publish.run import ReportError, run_reports
 
     if args.year and args.all_years:
         print("cfanalysis report: use --year or --all-years, not both.", file=sys.stderr)

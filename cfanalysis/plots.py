@@ -1,21 +1,21 @@
-"""Charts for the reports: ``plot_*`` functions draw on an Axes; ``Chart`` adds the alt text.
+"""Charts: ``plot_*`` functions draw on an Axes; ``describe_*`` functions write their alt text.
 
-Plot functions take a tidy frame, accept ``ax=None`` and return the Axes; they never show or
-save. :class:`Chart` renders a finished figure to an ``<img>`` with alt text written from the
-data (``describe_*`` functions), so reports never carry an image without a description.
+Every plot function follows seaborn's contract: the data first, everything else keyword-only,
+``ax=None`` (a new figure when not given), ``**kwargs`` passed to the main drawing call, and
+the Axes returned; none shows or saves. Each has a ``describe_*`` partner that writes the alt
+text from the same data, so a report never carries a chart without a description
+(:mod:`cfanalysis.publish.charts` puts the two together).
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
-from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
+from cfanalysis.analysis.benchmarking import POSITIONS, Funnel
+from cfanalysis.analysis.spc import MDC_COLOURS, XmRResult
 from cfanalysis.periods import month_label
 
 if TYPE_CHECKING:  # for annotations only: matplotlib is imported when a chart is drawn
@@ -23,47 +23,20 @@ if TYPE_CHECKING:  # for annotations only: matplotlib is imported when a chart i
 
 __all__ = [
     "PALETTE",
-    "Chart",
+    "describe_bars",
+    "describe_funnel",
     "describe_monthly_heatmap",
     "describe_monthly_lines",
-    "monthly_heatmap_chart",
-    "monthly_lines_chart",
+    "describe_xmr",
+    "plot_bars",
+    "plot_funnel",
     "plot_monthly_heatmap",
     "plot_monthly_lines",
+    "plot_xmr",
 ]
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A rendered chart with its alt text; shows as an accessible ``<figure>`` in notebooks."""
-
-    png: bytes
-    alt: str
-    caption: str = ""
-
-    @classmethod
-    def from_axes(cls, ax: plt.Axes, *, alt: str, caption: str = "", dpi: int = 110) -> Chart:
-        """Render the Axes' figure to PNG and close it (so it is not shown a second time)."""
-        import matplotlib.pyplot as plt
-
-        figure = ax.figure
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
-                       metadata={"Software": None})
-        plt.close(figure)
-        return cls(png=buffer.getvalue(), alt=alt, caption=caption)
-
-    def _repr_html_(self) -> str:
-        data = base64.b64encode(self.png).decode("ascii")
-        caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
-        return (f'<figure class="cf-chart"><img src="data:image/png;base64,{data}" '
-                f'alt="{html.escape(self.alt, quote=True)}">{caption}</figure>')
-
-    def __repr__(self) -> str:
-        return f"Chart: {self.alt}"
 
 
 def _period_words(months: pd.Series) -> str:
@@ -80,8 +53,14 @@ def _new_axes(ax: plt.Axes | None, size: tuple[float, float]) -> plt.Axes:
     return ax
 
 
+def _plain(ax: plt.Axes) -> None:
+    """No box: the top and right spines only add ink."""
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
 def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
-                       ax: plt.Axes | None = None) -> plt.Axes:
+                       ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
     """Line chart of monthly counts, one line per group (from :func:`monthly_counts`).
 
     ``highlight`` draws one group thicker and the others thinner, for a team under question.
@@ -92,16 +71,16 @@ def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str
     for index, group in enumerate(groups):
         series = counts[counts[by] == group]
         width = 3 if group == highlight else (1.2 if highlight else 1.8)
-        ax.plot(range(len(series)), series["count"].to_numpy(), marker="o", markersize=3.5,
-                linewidth=width, color=PALETTE[index % len(PALETTE)], label=str(group))
+        ax.plot(range(len(series)), series["count"].to_numpy(), **{
+            "marker": "o", "markersize": 3.5, "linewidth": width, "color": PALETTE[index % len(PALETTE)],
+            "label": str(group), **kwargs})
     ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
     ax.set_ylabel("Complaints received")
     ax.set_ylim(bottom=0)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(title=by.replace("_", " ").capitalize(), frameon=False, bbox_to_anchor=(1.01, 1),
               loc="upper left")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _plain(ax)
     return ax
 
 
@@ -118,15 +97,16 @@ def describe_monthly_lines(counts: pd.DataFrame, *, by: str = "team", what: str 
     return " ".join(parts)
 
 
-def plot_monthly_heatmap(counts: pd.DataFrame, *, by: str = "team", ax: plt.Axes | None = None) -> plt.Axes:
+def plot_monthly_heatmap(counts: pd.DataFrame, *, by: str = "team", ax: plt.Axes | None = None,
+                         **kwargs) -> plt.Axes:
     """Heatmap of counts, groups by month, with each cell's number written in it."""
     table = counts.pivot(index=by, columns="month", values="count")
     table.columns = [month_label(m) for m in table.columns]
     import seaborn as sns
 
     ax = _new_axes(ax, (10, 0.5 * len(table) + 1.6))
-    sns.heatmap(table, annot=True, fmt="d", cmap="Blues", linewidths=0.5, linecolor="white",
-                cbar_kws={"label": "Complaints"}, ax=ax)
+    sns.heatmap(table, ax=ax, **{"annot": True, "fmt": "d", "cmap": "Blues", "linewidths": 0.5,
+                                 "linecolor": "white", "cbar_kws": {"label": "Complaints"}, **kwargs})
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="x", rotation=45)
@@ -148,14 +128,164 @@ def describe_monthly_heatmap(counts: pd.DataFrame, *, by: str = "team", what: st
     return text
 
 
-def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
-                        caption: str = "") -> Chart:
-    """:func:`plot_monthly_lines` rendered with its alt text."""
-    ax = plot_monthly_lines(counts, by=by, highlight=highlight)
-    return Chart.from_axes(ax, alt=describe_monthly_lines(counts, by=by), caption=caption)
+# --------------------------------------------------------------------------------------------
+# Control charts (Making Data Count)
+
+_VARIATION_LABELS = {"common": "Common cause", "improvement": "Special cause: improvement",
+                     "concern": "Special cause: concern", "neutral": "Special cause: neutral"}
 
 
-def monthly_heatmap_chart(counts: pd.DataFrame, *, by: str = "team", caption: str = "") -> Chart:
-    """:func:`plot_monthly_heatmap` rendered with its alt text."""
-    ax = plot_monthly_heatmap(counts, by=by)
-    return Chart.from_axes(ax, alt=describe_monthly_heatmap(counts, by=by), caption=caption)
+def plot_xmr(result: XmRResult, *, ylabel: str = "Complaints", colours: dict | None = None,
+             ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
+    """An XmR chart in the Making Data Count colours (``kwargs`` go to the points' scatter)."""
+    ax = _new_axes(ax, (9, 4))
+    colours = {**MDC_COLOURS, **(colours or {})}
+    points = result.points
+    x = np.arange(len(points))
+    ax.plot(x, points["value"], color=MDC_COLOURS["common"], linewidth=1.5, zorder=1)
+    for kind, colour in colours.items():
+        chosen = points["variation"] == kind
+        ax.scatter(x[chosen], points.loc[chosen, "value"], **{
+            "color": colour, "s": 36, "zorder": 2,
+            "label": _VARIATION_LABELS[kind] if chosen.any() else None, **kwargs})
+    for _, part in points.groupby("segment"):
+        xs = x[part.index]
+        ax.plot(xs, part["mean"], color="black", linewidth=1)
+        ax.plot(xs, part["upper_limit"], color="#505a5f", linestyle="--", linewidth=1)
+        ax.plot(xs, part["lower_limit"], color="#505a5f", linestyle="--", linewidth=1)
+    if "date" in points:
+        labels = [_short_date(d) for d in points["date"]]
+        step = max(1, len(labels) // 12)
+        ax.set_xticks(x[::step], labels[::step], rotation=45, ha="right")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False, loc="upper left", fontsize="small")
+    _plain(ax)
+    return ax
+
+
+def _short_date(value) -> str:
+    return value.strftime("%b %Y") if hasattr(value, "strftime") else str(value)
+
+
+def describe_xmr(result: XmRResult, *, what: str = "complaints") -> str:
+    """Alt text for :func:`plot_xmr`, from the numbers and the flagged points."""
+    points = result.points
+    first, last = points.iloc[0], points.iloc[-1]
+    span = ""
+    if "date" in points:
+        def long_date(d):
+            return d.strftime("%B %Y") if hasattr(d, "strftime") else str(d)
+
+        span = f", {long_date(first['date'])} to {long_date(last['date'])}"
+    text = (f"XmR control chart of monthly {what}{span}: mean {last['mean']:.1f}, upper limit "
+            f"{last['upper_limit']:.1f}, lower limit {last['lower_limit']:.1f}.")
+    flagged = result.flagged
+    if len(flagged):
+        labels = [(_short_date(r["date"]) if "date" in flagged and hasattr(r["date"], "strftime")
+                   else str(i + 1)) for i, r in flagged.iterrows()]
+        text += (f" {len(flagged)} points flagged as special cause ({', '.join(labels[:8])}"
+                 f"{', ...' if len(labels) > 8 else ''}).")
+    else:
+        text += " No point is flagged."
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Funnel plots
+
+
+def plot_funnel(result: Funnel, *, ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
+    """Authorities as points against their denominator, this council highlighted, limits as lines.
+
+    ``kwargs`` go to the other authorities' scatter.
+    """
+    ax = _new_axes(ax, (8, 5))
+    curve = result.curve
+    ax.axhline(result.target, color="black", linewidth=1, label=f"Pooled rate ({result.target:.1f})")
+    ax.plot(curve["denominator"], curve["upper_95"], color="#505a5f", linestyle="--", linewidth=1, label="95% limits")
+    ax.plot(curve["denominator"], curve["lower_95"], color="#505a5f", linestyle="--", linewidth=1)
+    ax.plot(curve["denominator"], curve["upper_998"], color="#505a5f", linestyle=":", linewidth=1.3,
+            label="99.8% limits")
+    ax.plot(curve["denominator"], curve["lower_998"], color="#505a5f", linestyle=":", linewidth=1.3)
+    others = result.table[~result.table["highlight"]]
+    ax.scatter(others["denominator"], others["rate"], **{
+        "color": "#a6a6a6", "edgecolor": "#505a5f", "s": 36, "label": "Other authorities", "zorder": 3, **kwargs})
+    ours = result.highlighted
+    if ours is not None:
+        ax.scatter([ours["denominator"]], [ours["rate"]], color="#0072B2", edgecolor="black", s=110, marker="D",
+                   label=str(ours["authority"]), zorder=4)
+    ax.set_xlabel(result.denominator.replace("_", " ").capitalize())
+    ax.set_ylabel(f"Complaints per {result.per:,}")
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False, fontsize="small", loc="upper right")
+    _plain(ax)
+    return ax
+
+
+def describe_funnel(result: Funnel) -> str:
+    """Alt text for :func:`plot_funnel`."""
+    words = result.denominator.replace("_", " ")
+    text = (f"Funnel plot of complaints per {result.per:,} {words} for {len(result.table)} authorities in "
+            f"{result.financial_year}, against {words}; pooled rate {result.target:.1f}, with 95% and 99.8% limits "
+            "narrowing as authorities get larger.")
+    ours = result.highlighted
+    if ours is not None:
+        text += f" {ours['authority']} is highlighted at {ours['rate']:.1f}, {POSITIONS[ours['position']][0]}."
+    text += f" {result.outside_998()} authorities lie outside the 99.8% limits."
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Bars of a count table, with small numbers hidden
+
+
+def plot_bars(table: pd.DataFrame, *, labels: pd.DataFrame | None = None, hidden: pd.DataFrame | None = None,
+              small: pd.DataFrame | None = None, threshold: int = 0, what: str = "complaints",
+              title: str = "", horizontal: bool = True, ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
+    """Grouped bars of a count table (rows = groups, columns = series such as years).
+
+    ``labels`` are the texts written at the bars (default: the counts); ``small`` marks counts
+    hidden because they are below ``threshold`` (drawn hatched, reaching the threshold) and
+    ``hidden`` every hidden count (a count hidden only to protect another is drawn as 0), so
+    neither a bar nor its label reveals a hidden number. ``kwargs`` go to the bar calls.
+    """
+    labels = table.astype(str) if labels is None else labels
+    hidden = pd.DataFrame(False, index=table.index, columns=table.columns) if hidden is None else hidden
+    small = hidden if small is None else small
+    groups, series = list(table.index), list(table.columns)
+    ax = _new_axes(ax, (9, 0.45 * len(groups) * len(series) + 1.5) if horizontal else (9, 4.5))
+    width = 0.8 / len(series)
+    positions = np.arange(len(groups))
+    for k, column in enumerate(series):
+        is_small = small[column].to_numpy(dtype=bool)
+        heights = np.where(is_small, threshold, np.where(hidden[column].to_numpy(dtype=bool), 0,
+                                                         table[column].to_numpy(dtype=float)))
+        offset = positions + (k - (len(series) - 1) / 2) * width
+        draw = ax.barh if horizontal else ax.bar
+        bars = draw(offset, heights, width, **{"color": PALETTE[k % len(PALETTE)], "label": str(column),
+                                               "hatch": None, "edgecolor": "white", **kwargs})
+        for bar, protected in zip(bars, is_small):
+            if protected:
+                bar.set_hatch("//")
+                bar.set_alpha(0.45)
+        ax.bar_label(bars, labels=[str(t) for t in labels[column]], padding=3, fontsize=8)
+    if horizontal:
+        ax.set_yticks(positions, groups)
+        ax.invert_yaxis()
+        ax.set_xlabel(what.capitalize())
+    else:
+        ax.set_xticks(positions, groups, rotation=30, ha="right")
+        ax.set_ylabel(what.capitalize())
+    ax.legend(frameon=False, fontsize="small", loc="lower right" if horizontal else "upper right")
+    _plain(ax)
+    ax.set_title(title, loc="left", fontsize=11)
+    return ax
+
+
+def describe_bars(table: pd.DataFrame, *, labels: pd.DataFrame | None = None, title: str = "") -> str:
+    """Alt text for :func:`plot_bars`: every bar's label, group by group."""
+    labels = table.astype(str) if labels is None else labels
+    parts = [f"{group}: " + ", ".join(f"{labels.loc[group, c]} in {c}" for c in table.columns)
+             for group in table.index]
+    return f"Bar chart: {title}. " + "; ".join(parts) + "."

@@ -57,7 +57,7 @@ def _close_figures():
 @pytest.fixture(scope="session")
 def built_reports(tmp_path_factory):
     """Every example year's reports, built once for the whole test session."""
-    from cfanalysis.publish.report import run_reports
+    from cfanalysis.publish.run import run_reports
 
     out = tmp_path_factory.mktemp("outputs")
     runs = run_reports(None, data_dir=EXAMPLE, out_dir=out, progress=lambda line: None)

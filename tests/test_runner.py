@@ -6,7 +6,7 @@ import json
 import nbformat
 import pytest
 
-from cfanalysis.publish.report import ReportError, run_reports
+from cfanalysis.publish.run import ReportError, run_reports
 from tests.conftest import EXAMPLE
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 
+from cfanalysis import words
+from cfanalysis.analysis.results import Result
 from cfanalysis.periods import month_label
 
 __all__ = ["Changepoint", "find_changepoint"]
@@ -18,7 +19,7 @@ EXACT_LIMIT = 5000  # enumerate every within-month arrangement when there are th
 
 
 @dataclass(frozen=True)
-class Changepoint:
+class Changepoint(Result):
     """The most likely single change in level of a monthly series.
 
     ``first_month`` is the first month of the new level; ``plausible_first`` and
@@ -44,7 +45,7 @@ class Changepoint:
                  f"(about {self.mean_before:.1f} a month before, {self.mean_after:.1f} after)")
         scope = ("every within-month arrangement" if self.exact
                  else f"{self.permutations:,} within-month shuffles")
-        strength = (f"p = {self.pvalue:.3f}, from {scope}")
+        strength = f"p = {words.p_value(self.pvalue)}, from {scope}"
         if self.plausible_first == self.plausible_last:
             caution = "the data point to that month alone, though a single series is never certain"
         else:
@@ -55,8 +56,9 @@ class Changepoint:
                    else "a shift this size could be chance")
         return f"Scanning every possible split month, {level}; {caution}. {verdict.capitalize()} ({strength})."
 
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.summary())}</p>"
+    def to_frame(self) -> pd.DataFrame:
+        """One row with every field of the result."""
+        return pd.DataFrame([asdict(self)])
 
 
 def _split_statistics(y: np.ndarray, min_segment: int) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Counts for a financial year: monthly (zero-filled), by team, by stage, escalation, headlines."""
+"""Counts for a financial year: monthly (zero-filled), by a column, and escalation between stages."""
 
 from __future__ import annotations
 
@@ -6,12 +6,9 @@ from typing import Any
 
 import pandas as pd
 
-from cfanalysis.data.loader import Dataset
 from cfanalysis.periods import financial_year_months, month_label, parse_financial_year
-from cfanalysis.data.contract import OMBUDSMAN_INVESTIGATED
 
 __all__ = [
-    "annual_summary",
     "counts_by",
     "escalation",
     "in_financial_year",
@@ -103,39 +100,3 @@ def escalation(complaints: pd.DataFrame, financial_year: str, *, from_stage: int
     escalated = len(base & later)
     return {"complaints": len(base), "escalated": escalated,
             "rate": escalated / len(base) if base else float("nan")}
-
-
-def annual_summary(data: Dataset, financial_year: str) -> dict[str, Any]:
-    """The headline figures of a financial year, as written to ``summary.json``.
-
-    Counting rules (documented in ``data/README.md``): a complaint counts once at each stage
-    it reaches, in the year that stage was received; ``complaints_total`` is the sum over
-    stages and over teams. Escalation is a cohort rate (see :func:`escalation`).
-    """
-    complaints = data.complaints
-    year = in_financial_year(complaints, financial_year)
-    stage2 = escalation(complaints, financial_year, from_stage=1)
-    stage3 = escalation(complaints, financial_year, from_stage=2)
-    ombudsman = in_financial_year(data.ombudsman, financial_year)
-    decisions = ombudsman["decision"].value_counts().sort_index()
-    return {
-        "financial_year": financial_year,
-        "synthetic_data": data.synthetic,
-        "complaints_total": len(year),
-        "complaints_by_team": {str(k): int(v) for k, v in counts_by(complaints, financial_year, "team").items()},
-        "complaints_by_stage": {str(s): int((year["stage"] == s).sum()) for s in (1, 2, 3)},
-        "complaints_by_procedure": {str(k): int(v) for k, v in
-                                    counts_by(complaints, financial_year, "procedure").items()},
-        "stage1_complaints": stage2["complaints"],
-        "stage2_escalations": stage2["escalated"],
-        "stage2_escalation_rate": stage2["rate"],
-        "stage3_escalations": stage3["escalated"],
-        "stage3_escalation_rate": stage3["rate"],
-        "compliments_total": len(in_financial_year(data.compliments, financial_year)),
-        "ombudsman_enquiries": len(ombudsman),
-        "ombudsman_decisions": {str(k): int(v) for k, v in decisions.items()},
-        "ombudsman_investigated": int(ombudsman["decision"].isin(OMBUDSMAN_INVESTIGATED).sum()),
-        "rows_read": data.report.rows_read,
-        "rows_accepted": data.report.rows_read - data.report.rows_excluded,
-        "rows_excluded": data.report.rows_excluded,
-    }

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cfanalysis import words
 from cfanalysis.analysis.rates import CountComparison, compare_counts
-from cfanalysis.analysis.teams import TeamChange, _baseline_months, team_monthly_series
+from cfanalysis.analysis.results import Result, check_choice
+from cfanalysis.analysis.teams import TeamChange, team_monthly_series
 
 __all__ = ["DemandAnalysis", "demand_analysis", "lagged_correlations"]
 
@@ -23,7 +25,7 @@ MAX_INDICATORS = 3
 
 
 @dataclass(frozen=True)
-class DemandAnalysis:
+class DemandAnalysis(Result):
     """Demand-adjusted comparison, indicator model and the words that answer the question."""
 
     team: str
@@ -38,26 +40,30 @@ class DemandAnalysis:
     correlations: pd.DataFrame
     note: str
 
+    def to_frame(self) -> pd.DataFrame:
+        """The indicator model: ``term``, ``rate_ratio``, ``ci_low``, ``ci_high``, ``pvalue``, ``unit``."""
+        return self.model.copy()
+
     def summary(self) -> str:
         """Plain words: does demand or staffing explain the rise, or does the rate per unit rise too?"""
         if self.rate_comparison is None:
             return self.note
-        words, one = _label(self.denominator), _singular(_label(self.denominator))
+        what, one = _label(self.denominator), _singular(_label(self.denominator))
         r = self.rate_comparison
-        level = f"{r.confidence_level:.0%}"
-        rates = (f"Per {self.per:,} {words}, complaints went from {self.baseline_rate:.2f} to "
-                 f"{self.rate:.2f} ({r.ratio:.2f} times; {level} confidence interval "
-                 f"{r.ci_low:.2f} to {r.ci_high:.2f}, p = {r.pvalue:.3f}).")
+        level = words.level(r.confidence_level)
+        rates = (f"Per {self.per:,} {what}, complaints went from {self.baseline_rate:.2f} to "
+                 f"{self.rate:.2f} ({words.ratio(r.ratio)} times; {level} confidence interval "
+                 f"{words.ratio(r.ci_low)} to {words.ratio(r.ci_high)}, p = {words.p_value(r.pvalue)}).")
         if r.significant and r.ratio > 1:
-            answer = f"The rate per {one} rose too, so more {words} alone do not explain the rise."
+            answer = f"The rate per {one} rose too, so more {what} alone do not explain the rise."
         elif r.significant and r.ratio < 1:
-            answer = f"The rate per {one} fell, so complaints did not keep pace with {words}."
+            answer = f"The rate per {one} fell, so complaints did not keep pace with {what}."
         else:
             answer = (f"Per {one}, the change is within what chance could produce, so changes in "
-                      f"{words} may account for some or all of the change in complaints.")
+                      f"{what} may account for some or all of the change in complaints.")
         model = ""
         if len(self.model) and math.isfinite(self.year_ratio_adjusted):
-            model = (f" Allowing for {_join(list(self.model['term']))} in a model of the monthly counts, "
+            model = (f" Allowing for {words.joined(list(self.model['term']))} in a model of the monthly counts, "
                      f"the year-on-year ratio is {self.year_ratio_adjusted:.2f} against "
                      f"{self.year_ratio_unadjusted:.2f} without them"
                      + (": the indicators explain little of the change." if
@@ -110,10 +116,6 @@ def demand_analysis(change: TeamChange, complaints: pd.DataFrame, activity: pd.D
     per
         Rate per this many units of the denominator.
     """
-    import statsmodels.api as sm
-
-    months = pd.PeriodIndex(change.months, freq="M")
-    base_months = _baseline_months(months, change.financial_year, change.baseline_year)
     team_rows = activity[activity["team"] == change.team].set_index("month") if len(activity) else activity
     available = [c for c in activity.columns
                  if c not in ("month", "team", "source_row", "financial_year")
@@ -126,53 +128,65 @@ def demand_analysis(change: TeamChange, complaints: pd.DataFrame, activity: pd.D
                                      "to the data folder."))
     if denominator is None:
         denominator = "contacts" if "contacts" in available else available[0]
-    if denominator not in available:
-        raise ValueError(f"denominator={denominator!r} has no values for {change.team}; "
-                         f"use one of {', '.join(map(repr, available))}.")
+    check_choice("denominator", denominator, available)
     indicators = list(indicators) if indicators else [denominator] + [c for c in available if c != denominator]
     indicators = indicators[:MAX_INDICATORS]
 
+    months, base_months = change.years.months, change.years.baseline_months
     all_months = base_months.append(months)
     frame = team_rows.reindex(all_months)[indicators]
     counts = team_monthly_series(complaints, change.team, all_months)
-    missing = frame[denominator].isna()
-    exposure_now = float(frame[denominator].loc[months].sum())
-    exposure_before = float(frame[denominator].loc[base_months].sum())
+    rates = _rates(change, counts, frame[denominator], per)
+    if rates is None:
+        return _replace(empty, denominator=denominator,
+                        note=f"{denominator} is zero or missing for a whole year, so no rate can be formed.")
+    comparison, rate_now, rate_before, note = rates
+    unadjusted, adjusted, model_rows = _indicator_model(change, counts, frame, indicators)
+    correlations = pd.concat(
+        [lagged_correlations(counts, frame[c]).assign(indicator=c) for c in indicators], ignore_index=True)
+    return DemandAnalysis(change.team, denominator, per, rate_now, rate_before, comparison,
+                          pd.DataFrame(model_rows), unadjusted, adjusted, correlations, note)
+
+
+def _rates(change: TeamChange, counts: pd.Series, exposure: pd.Series, per: int):
+    """Complaints per ``per`` units of exposure in each year, compared; None without exposure."""
+    months, base_months = change.years.months, change.years.baseline_months
+    missing = exposure.isna()
+    exposure_now, exposure_before = float(exposure.loc[months].sum()), float(exposure.loc[base_months].sum())
     note = ""
     if missing.any():
-        note = (f"{int(missing.sum())} of {len(all_months)} months have no {denominator} figure; "
+        note = (f"{int(missing.sum())} of {len(exposure)} months have no {exposure.name} figure; "
                 "the rates use the months that do.")
     count_now = int(counts.loc[months][~missing.loc[months]].sum())
     count_before = int(counts.loc[base_months][~missing.loc[base_months]].sum())
     if exposure_now <= 0 or exposure_before <= 0:
-        return _replace(empty, denominator=denominator,
-                        note=f"{denominator} is zero or missing for a whole year, so no rate can be formed.")
+        return None
     comparison = compare_counts(count_now, count_before, exposure=exposure_now / per,
                                 baseline_exposure=exposure_before / per,
                                 confidence_level=change.headline.confidence_level)
+    return comparison, count_now / exposure_now * per, count_before / exposure_before * per, note
+
+
+def _indicator_model(change: TeamChange, counts: pd.Series, frame: pd.DataFrame, indicators: list[str]):
+    """Year ratio without and with the indicators, and each indicator's rate ratio (needs 12 months)."""
+    import statsmodels.api as sm
 
     usable = frame.dropna()
-    model_rows, adjusted, unadjusted = [], math.nan, math.nan
-    if len(usable) >= 12 and counts.loc[usable.index].sum() > 0:
-        y = counts.loc[usable.index].to_numpy(float)
-        year = usable.index.isin(months).astype(float)
-        units = {c: _unit(usable[c]) for c in indicators}
-        x = np.column_stack([year] + [usable[c].to_numpy(float) / units[c] for c in indicators])
-        keep = [0] + [i + 1 for i, c in enumerate(indicators) if usable[c].std() > 0]
-        x = sm.add_constant(x[:, keep])
-        try:
-            adjusted, model_rows = _fit(sm, y, x, [indicators[i - 1] for i in keep[1:]], units,
-                                        change.headline.confidence_level)
-            unadjusted, _ = _fit(sm, y, sm.add_constant(year[:, None]), [], {},
-                                 change.headline.confidence_level)
-        except (ValueError, np.linalg.LinAlgError):
-            model_rows = []
-    correlations = pd.concat(
-        [lagged_correlations(counts, frame[c]).assign(indicator=c) for c in indicators], ignore_index=True)
-    rate_now = count_now / exposure_now * per
-    rate_before = count_before / exposure_before * per
-    return DemandAnalysis(change.team, denominator, per, rate_now, rate_before, comparison,
-                          pd.DataFrame(model_rows), unadjusted, adjusted, correlations, note)
+    if len(usable) < 12 or counts.loc[usable.index].sum() == 0:
+        return math.nan, math.nan, []
+    y = counts.loc[usable.index].to_numpy(float)
+    year = usable.index.isin(change.years.months).astype(float)
+    units = {c: _unit(usable[c]) for c in indicators}
+    x = np.column_stack([year] + [usable[c].to_numpy(float) / units[c] for c in indicators])
+    keep = [0] + [i + 1 for i, c in enumerate(indicators) if usable[c].std() > 0]
+    x = sm.add_constant(x[:, keep])
+    level = change.headline.confidence_level
+    try:
+        adjusted, rows = _fit(sm, y, x, [indicators[i - 1] for i in keep[1:]], units, level)
+        unadjusted, _ = _fit(sm, y, sm.add_constant(year[:, None]), [], {}, level)
+    except (ValueError, np.linalg.LinAlgError):
+        return math.nan, math.nan, []
+    return unadjusted, adjusted, rows
 
 
 def _fit(sm, y, x, names, units, confidence_level):
@@ -212,7 +226,3 @@ def _singular(words: str) -> str:
     elif head.endswith("s") and not head.endswith("ss"):
         head = head[:-1]
     return head + (f" ({tail}" if tail else "")
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -2,12 +2,11 @@
 
 See ``DOMAIN.md`` section 5. The headline is the E-test of Krishnamoorthy and Thomson (2004)
 on the rate ratio with a score interval; the exact conditional (binomial) test and a central
-mid-p version are available as sensitivity checks.
+mid-p version are available as sensitivity checks. Power: what the E-test could detect.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import warnings
 from dataclasses import asdict, dataclass
@@ -19,17 +18,10 @@ import pandas as pd
 from scipy import optimize, stats
 from statsmodels.stats.rates import test_poisson_2indep
 
-__all__ = [
-    "CountComparison",
-    "TestResult",
-    "compare_counts",
-    "detectable_ratio",
-    "etest_power",
-    "holm",
-    "quasi_poisson_year_ratio",
-    "share_test",
-    "sign_flip_test",
-]
+from cfanalysis import words
+from cfanalysis.analysis.results import Result, check_choice
+
+__all__ = ["CountComparison", "compare_counts", "detectable_ratio", "etest_power"]
 
 Alternative = Literal["two-sided", "greater", "less"]
 METHODS = ("etest", "exact-cond", "midp")
@@ -41,13 +33,8 @@ METHOD_NAMES = {
 _SM_ALTERNATIVE = {"two-sided": "two-sided", "greater": "larger", "less": "smaller"}
 
 
-def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name}={value!r} is not allowed; use one of {', '.join(map(repr, allowed))}.")
-
-
 @dataclass(frozen=True)
-class CountComparison:
+class CountComparison(Result):
     """Result of :func:`compare_counts`: the rate ratio, its interval and the test.
 
     ``ratio`` is (count / exposure) / (baseline_count / baseline_exposure). Values are stored
@@ -86,42 +73,18 @@ class CountComparison:
 
     def summary(self) -> str:
         """One sentence in plain British English with the numbers and the method named."""
-        level = f"{self.confidence_level:.0%}"
         if math.isnan(self.ratio):
             return (f"There were no complaints in either period, so no change can be measured "
                     f"({METHOD_NAMES[self.method]}).")
-        change = _describe_ratio(self.ratio)
-        interval = f"{level} confidence interval {_fmt_ratio(self.ci_low)} to {_fmt_ratio(self.ci_high)}"
+        interval = (f"{words.level(self.confidence_level)} confidence interval {words.ratio(self.ci_low)} "
+                    f"to {words.ratio(self.ci_high)}")
         if self.significant:
             verdict = "a change this large is unlikely to be chance"
         else:
             verdict = "the data cannot rule out chance, so this is not evidence of a change"
-        return (f"{self.count} against {self.baseline_count} ({change}, rate ratio "
-                f"{_fmt_ratio(self.ratio)}, {interval}, p = {_fmt_p(self.pvalue)}, "
+        return (f"{self.count} against {self.baseline_count} ({words.ratio_change(self.ratio)}, rate ratio "
+                f"{words.ratio(self.ratio)}, {interval}, p = {words.p_value(self.pvalue)}, "
                 f"{METHOD_NAMES[self.method]}): {verdict}.")
-
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.summary())}</p>" + self.to_frame().to_html(index=False)
-
-
-def _fmt_ratio(value: float) -> str:
-    if math.isinf(value):
-        return "infinity"
-    return f"{value:.2f}"
-
-
-def _fmt_p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def _describe_ratio(ratio: float) -> str:
-    if math.isinf(ratio):
-        return "up from none"
-    if ratio == 0:
-        return "down to none"
-    if ratio >= 1:
-        return f"{ratio - 1:.0%} higher"
-    return f"{1 - ratio:.0%} lower"
 
 
 def _ratio_from_share(share: float, exposure: float, baseline_exposure: float) -> float:
@@ -171,7 +134,74 @@ def _one_sided(interval: tuple[float, float], alternative: str) -> tuple[float, 
     return low, high
 
 
-@lru_cache(maxsize=4096)
+def _check_count_arguments(count, baseline_count, exposure, baseline_exposure, confidence_level,
+                           alternative, method) -> None:
+    check_choice("method", method, METHODS)
+    check_choice("alternative", alternative, tuple(_SM_ALTERNATIVE))
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level={confidence_level!r} must be between 0 and 1, such as 0.95.")
+    for name, value in (("count", count), ("baseline_count", baseline_count)):
+        if value < 0 or int(value) != value:
+            raise ValueError(f"{name}={value!r} must be a whole number of complaints, 0 or more.")
+    if exposure <= 0 or baseline_exposure <= 0:
+        raise ValueError("exposure and baseline_exposure must be positive (months, or a denominator).")
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """One comparison's counts and exposures, and the conditional share expected under no change."""
+
+    count: int
+    baseline_count: int
+    exposure: float
+    baseline_exposure: float
+    alpha_each_side: float
+
+    @property
+    def total(self) -> int:
+        return self.count + self.baseline_count
+
+    @property
+    def null_share(self) -> float:
+        return self.exposure / (self.exposure + self.baseline_exposure)
+
+    def ratio_of(self, share: float) -> float:
+        return _ratio_from_share(share, self.exposure, self.baseline_exposure)
+
+    def clopper_pearson(self) -> tuple[float, float]:
+        cp = stats.binomtest(self.count, self.total, self.null_share).proportion_ci(
+            confidence_level=1 - 2 * self.alpha_each_side, method="exact")
+        return self.ratio_of(cp.low), self.ratio_of(cp.high)
+
+
+def _etest(s: _Setting, alternative: str) -> tuple[float, tuple[float, float], str]:
+    """E-test p-value and score interval (Clopper-Pearson when a count is zero)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # statsmodels divides by zero counts
+        pvalue = test_poisson_2indep(s.count, s.exposure, s.baseline_count, s.baseline_exposure,
+                                     method="etest", alternative=_SM_ALTERNATIVE[alternative]).pvalue
+    if s.count == 0 or s.baseline_count == 0:
+        return pvalue, s.clopper_pearson(), ("a count is zero, so the interval is Clopper-Pearson "
+                                             "(the score interval fails at zero)")
+    return pvalue, _score_interval(s.count, s.exposure, s.baseline_count, s.baseline_exposure,
+                                   2 * s.alpha_each_side), ""
+
+
+def _exact_conditional(s: _Setting, alternative: str) -> tuple[float, tuple[float, float], str]:
+    # As R's poisson.test and DOMAIN.md's reference call: SciPy's binomial test.
+    pvalue = stats.binomtest(s.count, s.total, s.null_share, alternative=alternative).pvalue
+    return pvalue, s.clopper_pearson(), ""
+
+
+def _midp(s: _Setting, alternative: str) -> tuple[float, tuple[float, float], str]:
+    pvalue = _combine_tails(_midp_tails(s.count, s.total, s.null_share), alternative)
+    share_low, share_high = _midp_share_interval(s.count, s.total, s.alpha_each_side)
+    return pvalue, (s.ratio_of(share_low), s.ratio_of(share_high)), ""
+
+
+_METHOD_FUNCTIONS = {"etest": _etest, "exact-cond": _exact_conditional, "midp": _midp}
+
+
 def compare_counts(count: int, baseline_count: int, *, exposure: float = 12.0,
                    baseline_exposure: float = 12.0, confidence_level: float = 0.95,
                    alternative: Alternative = "two-sided", method: str = "etest") -> CountComparison:
@@ -212,70 +242,38 @@ def compare_counts(count: int, baseline_count: int, *, exposure: float = 12.0,
     match its interval; statsmodels' ``cond-midp`` uses the "minlike" rule instead
     (statsmodels issue 8233), so it is computed here. The score interval is wrong
     when either count is zero (it collapses to a point), so the Clopper-Pearson limits are
-    used then, and the ``note`` says so.
-
-    Results are cached (they are immutable), so tables of many teams with the same counts
-    cost one calculation per distinct pair.
+    used then, and the ``note`` says so. Results are cached (they are immutable), so tables
+    of many teams with the same counts cost one calculation per distinct pair.
 
     Examples
     --------
     >>> r = compare_counts(20, 8)
-    >>> round(r.ratio, 2), round(r.pvalue, 4), round(r.ci_low, 2), round(r.ci_high, 2)
-    (2.5, 0.0231, 1.12, 5.56)
+    >>> print(f"{r.ratio:.2f} {r.pvalue:.4f} {r.ci_low:.2f} {r.ci_high:.2f}")
+    2.50 0.0231 1.12 5.56
     """
-    _check_choice("method", method, METHODS)
-    _check_choice("alternative", alternative, tuple(_SM_ALTERNATIVE))
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"confidence_level={confidence_level!r} must be between 0 and 1, such as 0.95.")
-    for name, value in (("count", count), ("baseline_count", baseline_count)):
-        if value < 0 or int(value) != value:
-            raise ValueError(f"{name}={value!r} must be a whole number of complaints, 0 or more.")
-    if exposure <= 0 or baseline_exposure <= 0:
-        raise ValueError("exposure and baseline_exposure must be positive (months, or a denominator).")
-    count, baseline_count = int(count), int(baseline_count)
-    total = count + baseline_count
+    _check_count_arguments(count, baseline_count, exposure, baseline_exposure, confidence_level,
+                           alternative, method)
+    return _compare_counts(int(count), int(baseline_count), float(exposure), float(baseline_exposure),
+                           confidence_level, alternative, method)
+
+
+@lru_cache(maxsize=4096)
+def _compare_counts(count: int, baseline_count: int, exposure: float, baseline_exposure: float,
+                    confidence_level: float, alternative: str, method: str) -> CountComparison:
+    """:func:`compare_counts` on checked arguments; cached, since results are immutable."""
     echo = dict(count=count, baseline_count=baseline_count, exposure=float(exposure),
                 baseline_exposure=float(baseline_exposure), method=method, alternative=alternative,
                 confidence_level=confidence_level)
-    if total == 0:
+    if count + baseline_count == 0:
         return CountComparison(ratio=math.nan, ci_low=0.0, ci_high=math.inf, pvalue=1.0,
                                note="no complaints in either period", **echo)
-
     alpha = 1 - confidence_level
-    alpha_each_side = alpha / 2 if alternative == "two-sided" else alpha
-    null_share = exposure / (exposure + baseline_exposure)
-    ratio = _ratio_from_share(count / total, exposure, baseline_exposure)
-    def cp_ratio():
-        cp = stats.binomtest(count, total, null_share).proportion_ci(
-            confidence_level=1 - 2 * alpha_each_side, method="exact")
-        return (_ratio_from_share(cp.low, exposure, baseline_exposure),
-                _ratio_from_share(cp.high, exposure, baseline_exposure))
-
-    note = ""
-    if method == "etest":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # statsmodels divides by zero counts
-            pvalue = test_poisson_2indep(count, exposure, baseline_count, baseline_exposure,
-                                         method="etest", alternative=_SM_ALTERNATIVE[alternative]).pvalue
-            if count == 0 or baseline_count == 0:
-                interval = cp_ratio()
-                note = "a count is zero, so the interval is Clopper-Pearson (the score interval fails at zero)"
-            else:
-                interval = _score_interval(count, exposure, baseline_count, baseline_exposure,
-                                           2 * alpha_each_side)
-    elif method == "exact-cond":
-        # As R's poisson.test and DOMAIN.md's reference call: SciPy's binomial test.
-        pvalue = stats.binomtest(count, total, null_share, alternative=alternative).pvalue
-        interval = cp_ratio()
-    else:
-        tails = _midp_tails(count, total, null_share)
-        pvalue = _combine_tails(tails, alternative)
-        share_low, share_high = _midp_share_interval(count, total, alpha_each_side)
-        interval = (_ratio_from_share(share_low, exposure, baseline_exposure),
-                    _ratio_from_share(share_high, exposure, baseline_exposure))
+    setting = _Setting(count, baseline_count, float(exposure), float(baseline_exposure),
+                       alpha / 2 if alternative == "two-sided" else alpha)
+    pvalue, interval, note = _METHOD_FUNCTIONS[method](setting, alternative)
     low, high = _one_sided((float(interval[0]), float(interval[1])), alternative)
-    return CountComparison(ratio=float(ratio), ci_low=low, ci_high=high, pvalue=float(min(1.0, pvalue)),
-                           note=note, **echo)
+    return CountComparison(ratio=float(setting.ratio_of(count / setting.total)), ci_low=low, ci_high=high,
+                           pvalue=float(min(1.0, pvalue)), note=note, **echo)
 
 
 def _combine_tails(tails: tuple[float, float], alternative: str) -> float:
@@ -286,7 +284,6 @@ def _combine_tails(tails: tuple[float, float], alternative: str) -> float:
     if alternative == "greater":
         return upper
     return min(1.0, 2 * min(lower, upper))
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -361,107 +358,3 @@ def detectable_ratio(baseline_count: float, *, power: float = 0.8, exposure: flo
         else:
             high = middle
     return high
-
-
-# --------------------------------------------------------------------------------------------
-# Robustness checks on the monthly series
-
-
-@dataclass(frozen=True)
-class TestResult:
-    """A sensitivity check: estimate (rate ratio or odds ratio), interval, p-value, method."""
-
-    method: str
-    estimate: float
-    ci_low: float
-    ci_high: float
-    pvalue: float
-    checks: str  # what the check guards against, in plain words
-    note: str = ""
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(self)])
-
-
-def quasi_poisson_year_ratio(counts: np.ndarray, baseline_counts: np.ndarray, *,
-                             confidence_level: float = 0.95) -> TestResult:
-    """Quasi-Poisson GLM of monthly counts on a year indicator.
-
-    The scale is Pearson chi-squared over residual degrees of freedom, never below 1 (so the
-    test is never more confident than Poisson); intervals and p-values use the t distribution
-    on the residual degrees of freedom, which keeps the size near nominal with 24 months.
-    """
-    import statsmodels.api as sm
-
-    counts, baseline_counts = np.asarray(counts, float), np.asarray(baseline_counts, float)
-    checks = "months that vary more than chance (over-dispersion)"
-    name = "quasi-Poisson GLM on monthly counts"
-    if counts.sum() == 0 or baseline_counts.sum() == 0:
-        return TestResult(name, math.nan, math.nan, math.nan, math.nan, checks,
-                          note="not estimable when a year has no complaints")
-    y = np.concatenate([baseline_counts, counts])
-    x = sm.add_constant(np.r_[np.zeros(len(baseline_counts)), np.ones(len(counts))])
-    with warnings.catch_warnings():
-        # A month pattern the year term fits exactly is fine here; the scale is floored at 1.
-        warnings.simplefilter("ignore")
-        poisson = sm.GLM(y, x, family=sm.families.Poisson()).fit()
-        scale = max(poisson.pearson_chi2 / poisson.df_resid, 1.0)
-        fit = sm.GLM(y, x, family=sm.families.Poisson()).fit(scale=scale, use_t=True)
-    low, high = fit.conf_int(alpha=1 - confidence_level)[1]
-    return TestResult(name, float(np.exp(fit.params[1])), float(np.exp(low)), float(np.exp(high)),
-                      float(fit.pvalues[1]), checks, note=f"scale {scale:.2f}")
-
-
-def sign_flip_test(counts: np.ndarray, baseline_counts: np.ndarray) -> TestResult:
-    """Exact within-month sign-flip test of the paired monthly differences.
-
-    Each calendar month is paired across the two years; under no change each difference is as
-    likely to be positive as negative, so flipping the signs of the k differences in all 2^k
-    ways gives the exact null distribution of their sum. Robust to seasonality and to
-    over-dispersion. Two-sided p-value: share of arrangements with |sum| at least as large.
-    """
-    diff = np.asarray(counts, float) - np.asarray(baseline_counts, float)
-    k = len(diff)
-    signs = 1 - 2 * ((np.arange(2**k)[:, None] >> np.arange(k)) & 1)
-    sums = signs @ diff
-    observed = diff.sum()
-    pvalue = float(np.mean(np.abs(sums) >= abs(observed) - 1e-9))
-    base = float(np.sum(baseline_counts))
-    ratio = float(np.sum(counts) / base) if base else math.inf
-    return TestResult("within-month sign-flip test", ratio, math.nan, math.nan, pvalue,
-                      "seasonal patterns and uneven months", note=f"exact over {2**k:,} arrangements")
-
-
-def share_test(team_count: int, team_baseline: int, service_count: int, service_baseline: int) -> TestResult:
-    """Fisher's exact test: did the team's share of all the service's complaints change?
-
-    The estimate is the conditional maximum-likelihood odds ratio of a complaint being about
-    the team, this year against the baseline, with its exact interval (SciPy's
-    ``contingency.odds_ratio``, which matches R's ``fisher.test``); the p-value is SciPy's
-    ``fisher_exact``.
-    """
-    table = [[team_count, service_count - team_count], [team_baseline, service_baseline - team_baseline]]
-    pvalue = stats.fisher_exact(table).pvalue
-    odds = stats.contingency.odds_ratio(table)
-    interval = odds.confidence_interval()
-    share_now = team_count / service_count if service_count else math.nan
-    share_before = team_baseline / service_baseline if service_baseline else math.nan
-    return TestResult("Fisher's exact test of the team's share", float(odds.statistic),
-                      float(interval.low), float(interval.high), float(pvalue),
-                      "a rise that is only the whole service growing",
-                      note=f"share {share_before:.0%} to {share_now:.0%}")
-
-
-def holm(pvalues: pd.Series) -> pd.Series:
-    """Holm-adjusted p-values; missing p-values stay missing and are not counted as tests.
-
-    (statsmodels' ``multipletests`` defaults to Holm-Sidak and counts NaN as tests; we ask for
-    Holm explicitly on the non-missing values only.)
-    """
-    from statsmodels.stats.multitest import multipletests
-
-    adjusted = pd.Series(np.nan, index=pvalues.index, dtype=float)
-    present = pvalues.notna()
-    if present.any():
-        adjusted[present] = multipletests(pvalues[present].to_numpy(float), method="holm")[1]
-    return adjusted

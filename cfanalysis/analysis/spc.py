@@ -7,13 +7,14 @@ users most want to know *which* rule flagged a point.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["MDC_COLOURS", "XmRResult", "describe_xmr", "plot_xmr", "xmr", "xmr_chart"]
+from cfanalysis.analysis.results import Result, check_choice
+
+__all__ = ["MDC_COLOURS", "XmRResult", "xmr"]
 
 LIMIT_FACTOR = 2.66  # 3 sigma from the mean moving range (3 / 1.128)
 TWO_SIGMA_FACTOR = 1.773  # 2 sigma
@@ -27,7 +28,7 @@ DIRECTIONS = ("increase", "decrease", "neutral")
 
 
 @dataclass(frozen=True)
-class XmRResult:
+class XmRResult(Result):
     """Per-point table and the chart's limits and warnings.
 
     ``points`` columns: ``date`` (when given), ``value``, ``segment``, ``mean``, ``upper_limit``,
@@ -63,20 +64,22 @@ class XmRResult:
         columns = (["date"] if "date" in self.points else []) + ["value", "variation", "reason"]
         return self.flagged[columns].reset_index(drop=True)
 
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.summary())}</p>" + self.reasons().to_html(index=False)
+    def to_frame(self) -> pd.DataFrame:
+        """One row per point: its limits, each rule's flag, the variation and the reason."""
+        return self.points.copy()
 
 
-def _segment_limits(values: np.ndarray, screen: bool) -> tuple[float, float, np.ndarray]:
+def _centre_and_range(values: np.ndarray, screen: bool) -> tuple[float, float]:
+    """Mean and mean moving range (screened once for large moving ranges when asked)."""
     mean = float(values.mean())
     ranges = np.abs(np.diff(values))
     if len(ranges) == 0:
-        return mean, 0.0, np.array([np.nan])
+        return mean, 0.0
     mean_range = float(ranges.mean())
     if screen:
         kept = ranges[ranges < SCREEN_FACTOR * mean_range]
         mean_range = float(kept.mean()) if len(kept) else mean_range
-    return mean, mean_range, np.r_[np.nan, ranges]
+    return mean, mean_range
 
 
 def _runs(mask: np.ndarray, length: int) -> np.ndarray:
@@ -140,18 +143,48 @@ def xmr(values, *, dates=None, improvement_direction: str = "decrease", rebase_a
     Examples
     --------
     >>> r = xmr([1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1], floor=None)
-    >>> round(r.points["upper_limit"].iloc[0], 3), round(r.points["lower_limit"].iloc[0], 3)
-    (6.952, -3.063)
+    >>> print(f"{r.points['upper_limit'].iloc[0]:.3f} {r.points['lower_limit'].iloc[0]:.3f}")
+    6.952 -3.063
     """
-    if improvement_direction not in DIRECTIONS:
-        raise ValueError(f"improvement_direction={improvement_direction!r}; use one of "
-                         f"{', '.join(map(repr, DIRECTIONS))}.")
+    check_choice("improvement_direction", improvement_direction, DIRECTIONS)
     y = np.asarray(values, dtype=float)
-    n = len(y)
-    if n == 0:
+    if len(y) == 0:
         raise ValueError("xmr needs at least one value.")
-    if dates is not None and len(dates) != n:
-        raise ValueError(f"dates has {len(dates)} entries but values has {n}; give one date per value.")
+    if dates is not None and len(dates) != len(y):
+        raise ValueError(f"dates has {len(dates)} entries but values has {len(y)}; give one date per value.")
+    starts = _segment_starts(len(y), rebase_at, dates)
+    bounds = list(zip(starts, starts[1:] + [len(y)]))
+    segments, warnings = [], []
+    for number, (start, stop) in enumerate(bounds):
+        part = y[start:stop]
+        basis = part if baseline_points is None else part[:baseline_points]
+        segment = _segment(part, basis, floor, screen_outliers).assign(segment=number)
+        segments.append(segment)
+        if len(basis) < TRIAL_LIMIT_POINTS:
+            warnings.append(f"Limits{' of segment ' + str(number + 1) if len(bounds) > 1 else ''} "
+                            f"rest on {len(basis)} points, fewer than {TRIAL_LIMIT_POINTS}: treat them as "
+                            "trial limits.")
+    points = pd.concat(segments, ignore_index=True)
+    if any(segment.attrs["floored"] for segment in segments):
+        warnings.append("The lower limit would be below zero, so it is set at 0; a low signal "
+                        "beyond it is then impossible.")
+    good = {"increase": 1, "decrease": -1}.get(improvement_direction, 0)
+    special = points["special_cause"].to_numpy()
+    direction = points.pop("direction").to_numpy()
+    points["variation"] = np.where(~special, "common", np.where(
+        good == 0, "neutral", np.where(direction == good, "improvement", "concern")))
+    points["reason"] = points.pop("reason")
+    points = points[["value", "segment", "mean", "upper_limit", "lower_limit", "upper_two_sigma",
+                     "lower_two_sigma", "moving_range", "beyond_limit", "run", "trend", "two_of_three",
+                     "special_cause", "variation", "reason"]]
+    if dates is not None:
+        points.insert(0, "date", list(dates))
+    return XmRResult(points=points, improvement_direction=improvement_direction,
+                     screen_outliers=screen_outliers, warnings=tuple(warnings))
+
+
+def _segment_starts(n: int, rebase_at, dates) -> list[int]:
+    """Positions where a segment of limits begins: 0 and each rebase point."""
     starts = [0]
     for point in ([] if rebase_at is None else list(np.atleast_1d(rebase_at))):
         position = point if isinstance(point, (int, np.integer)) else (
@@ -159,160 +192,80 @@ def xmr(values, *, dates=None, improvement_direction: str = "decrease", rebase_a
         if position is None or not 0 < position < n:
             raise ValueError(f"rebase_at {point!r} is not inside the series (after its first point).")
         starts.append(int(position))
-    starts = sorted(set(starts))
-    bounds = list(zip(starts, starts[1:] + [n]))
+    return sorted(set(starts))
 
-    columns = {name: np.full(n, np.nan) for name in
-               ("mean", "upper_limit", "lower_limit", "upper_two_sigma", "lower_two_sigma", "moving_range")}
-    segment = np.zeros(n, int)
-    flags = {name: np.zeros(n, bool) for name in ("beyond_limit", "run", "trend", "two_of_three")}
-    direction_of = np.zeros(n, int)  # +1 signal high, -1 signal low
-    reasons: list[list[str]] = [[] for _ in range(n)]
-    warnings: list[str] = []
-    floored = False
-    for number, (start, stop) in enumerate(bounds):
-        part = y[start:stop]
-        basis = part if baseline_points is None else part[:baseline_points]
-        mean, mean_range, _ = _segment_limits(basis, screen_outliers)
-        ranges = np.r_[np.nan, np.abs(np.diff(part))]
-        upper, lower = mean + LIMIT_FACTOR * mean_range, mean - LIMIT_FACTOR * mean_range
-        upper2, lower2 = mean + TWO_SIGMA_FACTOR * mean_range, mean - TWO_SIGMA_FACTOR * mean_range
-        if floor is not None and lower < floor:
-            lower, floored = floor, True
-        if floor is not None and lower2 < floor:
-            lower2 = floor
-        rows = slice(start, stop)
-        segment[rows] = number
-        columns["mean"][rows], columns["moving_range"][rows] = mean, ranges
-        columns["upper_limit"][rows], columns["lower_limit"][rows] = upper, lower
-        columns["upper_two_sigma"][rows], columns["lower_two_sigma"][rows] = upper2, lower2
-        if len(basis) < TRIAL_LIMIT_POINTS:
-            warnings.append(f"Limits{' of segment ' + str(number + 1) if len(bounds) > 1 else ''} "
-                            f"rest on {len(basis)} points, fewer than {TRIAL_LIMIT_POINTS}: treat them as "
-                            "trial limits.")
-        # A lower limit held at the floor cannot be crossed downwards: no low signal then.
-        low_possible = floor is None or lower > floor
-        high = part > upper
-        low = (part < lower) if low_possible else np.zeros(len(part), bool)
-        above, below = part > mean, part < mean
-        run_high, run_low = _runs(above, RUN_LENGTH), _runs(below, RUN_LENGTH)
-        steps = np.diff(part)
-        rising = _runs(np.r_[False, steps > 0], TREND_LENGTH - 1)
-        falling = _runs(np.r_[False, steps < 0], TREND_LENGTH - 1)
-        # A trend of 7 points is 6 steps; include the point the first step starts from.
-        rising = rising | np.r_[rising[1:], False]
-        falling = falling | np.r_[falling[1:], False]
-        beyond2_high, beyond2_low = part > upper2, (part < lower2) if low_possible else np.zeros(len(part), bool)
-        two_high, two_low = np.zeros(len(part), bool), np.zeros(len(part), bool)
-        for i in range(len(part) - 2):
-            window = slice(i, i + 3)
-            if beyond2_high[window].sum() >= 2:
-                two_high[window] |= beyond2_high[window]
-            if beyond2_low[window].sum() >= 2:
-                two_low[window] |= beyond2_low[window]
-        for i in range(len(part)):
-            index = start + i
-            sides = []
-            if high[i]:
-                reasons[index].append(f"above the upper limit ({upper:.1f})")
-                sides.append(1)
-            if low[i]:
-                reasons[index].append(f"below the lower limit ({lower:.1f})")
-                sides.append(-1)
-            if run_high[i] or run_low[i]:
-                side = "above" if run_high[i] else "below"
-                reasons[index].append(f"part of a run of {RUN_LENGTH} or more points {side} the mean")
-                sides.append(1 if run_high[i] else -1)
-            if rising[i] or falling[i]:
-                way = "rising" if rising[i] else "falling"
-                reasons[index].append(f"part of {TREND_LENGTH} or more points in a row {way}")
-                sides.append(1 if rising[i] else -1)
-            if two_high[i] or two_low[i]:
-                side = "upper" if two_high[i] else "lower"
-                reasons[index].append(f"2 of 3 points beyond the {side} 2-sigma line")
-                sides.append(1 if two_high[i] else -1)
-            flags["beyond_limit"][index] = high[i] or low[i]
-            flags["run"][index] = run_high[i] or run_low[i]
-            flags["trend"][index] = rising[i] or falling[i]
-            flags["two_of_three"][index] = two_high[i] or two_low[i]
-            direction_of[index] = int(np.sign(sum(sides))) if sides else 0
+
+def _segment(part: np.ndarray, basis: np.ndarray, floor: float | None, screen: bool) -> pd.DataFrame:
+    """One segment's limits, each rule's flag, the signal's direction and the reasons, per point."""
+    mean, mean_range = _centre_and_range(basis, screen)
+    upper, lower = mean + LIMIT_FACTOR * mean_range, mean - LIMIT_FACTOR * mean_range
+    upper2, lower2 = mean + TWO_SIGMA_FACTOR * mean_range, mean - TWO_SIGMA_FACTOR * mean_range
+    floored = floor is not None and lower < floor
     if floored:
-        warnings.append("The lower limit would be below zero, so it is set at 0; a low signal "
-                        "beyond it is then impossible.")
-
-    special = flags["beyond_limit"] | flags["run"] | flags["trend"] | flags["two_of_three"]
-    good = {"increase": 1, "decrease": -1}.get(improvement_direction, 0)
-    variation = np.where(~special, "common",
-                         np.where(good == 0, "neutral", np.where(direction_of == good, "improvement",
-                                                                 "concern")))
-    points = pd.DataFrame({"value": y, "segment": segment, **columns, **flags,
-                           "special_cause": special, "variation": variation,
-                           "reason": ["; ".join(r).capitalize() if r else "" for r in reasons]})
-    if dates is not None:
-        points.insert(0, "date", list(dates))
-    return XmRResult(points=points, improvement_direction=improvement_direction,
-                     screen_outliers=screen_outliers, warnings=tuple(warnings))
-
-
-def plot_xmr(result: XmRResult, *, ax=None, ylabel: str = "Complaints", colours: dict | None = None):
-    """Draw an XmR chart in the Making Data Count colours; returns the Axes."""
-    import matplotlib.pyplot as plt
-
-    colours = {**MDC_COLOURS, **(colours or {})}
-    points = result.points
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4))
-    x = np.arange(len(points))
-    ax.plot(x, points["value"], color=MDC_COLOURS["common"], linewidth=1.5, zorder=1)
-    for kind, colour in colours.items():
-        chosen = points["variation"] == kind
-        ax.scatter(x[chosen], points.loc[chosen, "value"], color=colour, s=36, zorder=2,
-                   label={"common": "Common cause", "improvement": "Special cause: improvement",
-                          "concern": "Special cause: concern", "neutral": "Special cause: neutral"}[kind]
-                   if chosen.any() else None)
-    for _, part in points.groupby("segment"):
-        xs = x[part.index]
-        ax.plot(xs, part["mean"], color="black", linewidth=1)
-        ax.plot(xs, part["upper_limit"], color="#505a5f", linestyle="--", linewidth=1)
-        ax.plot(xs, part["lower_limit"], color="#505a5f", linestyle="--", linewidth=1)
-    if "date" in points:
-        labels = [d.strftime("%b %Y") if hasattr(d, "strftime") else str(d) for d in points["date"]]
-        step = max(1, len(labels) // 12)
-        ax.set_xticks(x[::step], labels[::step], rotation=45, ha="right")
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, loc="upper left", fontsize="small")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    return ax
+        lower = floor
+    if floor is not None and lower2 < floor:
+        lower2 = floor
+    # A lower limit held at the floor cannot be crossed downwards: no low signal then.
+    low_possible = floor is None or lower > floor
+    rules = _rules(part, mean, upper, lower, upper2, lower2, low_possible)
+    reasons, direction = _reasons(rules, upper, lower)
+    frame = pd.DataFrame({
+        "value": part, "mean": mean, "upper_limit": upper, "lower_limit": lower,
+        "upper_two_sigma": upper2, "lower_two_sigma": lower2,
+        "moving_range": np.r_[np.nan, np.abs(np.diff(part))],
+        "beyond_limit": rules["high"] | rules["low"], "run": rules["run_high"] | rules["run_low"],
+        "trend": rules["rising"] | rules["falling"], "two_of_three": rules["two_high"] | rules["two_low"],
+        "direction": direction, "reason": reasons})
+    frame["special_cause"] = frame[["beyond_limit", "run", "trend", "two_of_three"]].any(axis=1)
+    frame.attrs["floored"] = floored
+    return frame
 
 
-def describe_xmr(result: XmRResult, *, what: str = "complaints") -> str:
-    """Alt text for :func:`plot_xmr`, from the numbers and the flagged points."""
-    points = result.points
-    first, last = points.iloc[0], points.iloc[-1]
-    span = ""
-    if "date" in points:
-        def fmt(d):
-            return d.strftime("%B %Y") if hasattr(d, "strftime") else str(d)
-
-        span = f", {fmt(first['date'])} to {fmt(last['date'])}"
-    text = (f"XmR control chart of monthly {what}{span}: mean {last['mean']:.1f}, upper limit "
-            f"{last['upper_limit']:.1f}, lower limit {last['lower_limit']:.1f}.")
-    flagged = result.flagged
-    if len(flagged):
-        labels = [(r["date"].strftime("%b %Y") if "date" in flagged and hasattr(r["date"], "strftime")
-                   else str(i + 1)) for i, r in flagged.iterrows()]
-        text += (f" {len(flagged)} points flagged as special cause ({', '.join(labels[:8])}"
-                 f"{', ...' if len(labels) > 8 else ''}).")
-    else:
-        text += " No point is flagged."
-    return text
+def _rules(part, mean, upper, lower, upper2, lower2, low_possible) -> dict[str, np.ndarray]:
+    """Each Making Data Count rule, high and low, as a flag per point."""
+    none = np.zeros(len(part), bool)
+    steps = np.diff(part)
+    rising = _runs(np.r_[False, steps > 0], TREND_LENGTH - 1)
+    falling = _runs(np.r_[False, steps < 0], TREND_LENGTH - 1)
+    beyond2_high, beyond2_low = part > upper2, (part < lower2) if low_possible else none
+    return {
+        "high": part > upper, "low": (part < lower) if low_possible else none,
+        "run_high": _runs(part > mean, RUN_LENGTH), "run_low": _runs(part < mean, RUN_LENGTH),
+        # A trend of 7 points is 6 steps; include the point the first step starts from.
+        "rising": rising | np.r_[rising[1:], False], "falling": falling | np.r_[falling[1:], False],
+        "two_high": _two_of_three(beyond2_high), "two_low": _two_of_three(beyond2_low)}
 
 
-def xmr_chart(result: XmRResult, *, what: str = "complaints", caption: str = ""):
-    """:func:`plot_xmr` rendered with its alt text."""
-    from cfanalysis.plots import Chart
+def _two_of_three(beyond: np.ndarray) -> np.ndarray:
+    """Flag the points beyond a 2-sigma line that are 2 of any 3 consecutive points beyond it."""
+    flags = np.zeros(len(beyond), bool)
+    for i in range(len(beyond) - 2):
+        window = slice(i, i + 3)
+        if beyond[window].sum() >= 2:
+            flags[window] |= beyond[window]
+    return flags
 
-    return Chart.from_axes(plot_xmr(result, ylabel=what.capitalize()), alt=describe_xmr(result, what=what),
-                           caption=caption)
+
+def _reasons(rules: dict[str, np.ndarray], upper: float, lower: float) -> tuple[list[str], np.ndarray]:
+    """Plain-English reason of each point and the side of its signal (+1 high, -1 low, 0 none)."""
+    # Each rule as (high flag, low flag, words when high, words when low); one reason per rule.
+    pairs = [("high", "low", f"above the upper limit ({upper:.1f})", f"below the lower limit ({lower:.1f})"),
+             ("run_high", "run_low", f"part of a run of {RUN_LENGTH} or more points above the mean",
+              f"part of a run of {RUN_LENGTH} or more points below the mean"),
+             ("rising", "falling", f"part of {TREND_LENGTH} or more points in a row rising",
+              f"part of {TREND_LENGTH} or more points in a row falling"),
+             ("two_high", "two_low", "2 of 3 points beyond the upper 2-sigma line",
+              "2 of 3 points beyond the lower 2-sigma line")]
+    reasons, direction = [], np.zeros(len(rules["high"]), int)
+    for i in range(len(direction)):
+        found, sides = [], []
+        for high, low, high_words, low_words in pairs:
+            if rules[high][i]:
+                found.append(high_words)
+                sides.append(1)
+            elif rules[low][i]:
+                found.append(low_words)
+                sides.append(-1)
+        reasons.append("; ".join(found).capitalize() if found else "")
+        direction[i] = int(np.sign(sum(sides))) if sides else 0
+    return reasons, direction

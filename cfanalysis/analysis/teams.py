@@ -1,8 +1,10 @@
-"""The Duty Team question: did a team's complaints really change between two years?
+"""Did one team's complaints change between two years? The headline test, its checks, all teams.
 
-One call, :func:`team_change`, gathers the headline test and every robustness check on the same
-months; :func:`all_team_tests` does the headline for every team with a Holm adjustment. The
-notebooks and the annual report call these, so their numbers always agree.
+:func:`team_change` compares a team's complaints in a year with the same months of its baseline
+(:class:`cfanalysis.analysis.years.YearComparison`) by the E-test, with the exact and mid-p
+tests, a quasi-Poisson check, a within-month sign-flip test and Fisher's test of the team's
+share as checks; :func:`all_team_tests` does the headline test for every team, with Holm's
+adjustment for picking a team because it moved most.
 """
 
 from __future__ import annotations
@@ -14,41 +16,21 @@ from functools import cached_property
 
 import pandas as pd
 
-from cfanalysis.periods import (
-    financial_year_months,
-    month_label,
-    parse_financial_year,
-    previous_financial_year,
-)
-from cfanalysis.analysis.rates import (
-    CountComparison,
-    TestResult,
-    compare_counts,
-    detectable_ratio,
-    holm,
-    quasi_poisson_year_ratio,
-    share_test,
-    sign_flip_test,
-)
+from cfanalysis import words
+from cfanalysis.analysis.checks import TestResult, holm, quasi_poisson_year_ratio, share_test, sign_flip_test
+from cfanalysis.analysis.rates import METHODS, CountComparison, compare_counts, detectable_ratio
+from cfanalysis.analysis.results import Result
+from cfanalysis.analysis.years import YearComparison
 
-__all__ = ["TeamChange", "all_team_tests", "months_compared", "team_change", "team_monthly_series"]
+__all__ = ["TeamChange", "all_team_tests", "team_change", "team_monthly_series"]
 
 OVERDISPERSION_SCALE = 1.5  # above this, trust the monthly check over the headline
-
-
-def months_compared(complaints: pd.DataFrame, financial_year: str) -> pd.PeriodIndex:
-    """The months of the year the data cover: all twelve, or April to the last month with data.
-
-    A log exported in January covers April to December (or January, if it holds January's
-    complaints); comparing those months with the same months of the baseline keeps like
-    with like.
-    """
-    months = financial_year_months(financial_year)
-    received = complaints["month"].dropna()
-    if len(received) == 0:
-        return months
-    last = received.max()
-    return months[months <= last] if last < months[-1] else months
+METHOD_LABELS = {"etest": "E-test, score interval",
+                 "exact-cond": "Exact conditional test, Clopper-Pearson interval",
+                 "midp": "Mid-p test and interval"}
+METHOD_CHECKS = {"etest": "headline: counts compared as Poisson rates",
+                 "exact-cond": "small counts (exact, conservative)",
+                 "midp": "small counts (exact, less conservative)"}
 
 
 def team_monthly_series(complaints: pd.DataFrame, team: str | None, months: pd.PeriodIndex) -> pd.Series:
@@ -57,19 +39,12 @@ def team_monthly_series(complaints: pd.DataFrame, team: str | None, months: pd.P
     return rows.groupby("month").size().reindex(months, fill_value=0).astype("int64").rename("count")
 
 
-def _baseline_months(months: pd.PeriodIndex, financial_year: str, baseline_year: str) -> pd.PeriodIndex:
-    shift = 12 * (parse_financial_year(financial_year) - parse_financial_year(baseline_year))
-    return pd.PeriodIndex([m - shift for m in months], freq="M")
-
-
 @dataclass(frozen=True)
-class TeamChange:
+class TeamChange(Result):
     """Everything known about one team's change between two years, on the same months."""
 
     team: str
-    financial_year: str
-    baseline_year: str
-    months: tuple[pd.Period, ...]
+    years: YearComparison
     monthly: tuple[int, ...]
     baseline_monthly: tuple[int, ...]
     headline: CountComparison
@@ -82,6 +57,18 @@ class TeamChange:
     adjusted_pvalue: float | None
     teams_tested: int
 
+    @property
+    def financial_year(self) -> str:
+        return self.years.financial_year
+
+    @property
+    def baseline_year(self) -> str:
+        return self.years.baseline_year
+
+    @property
+    def months(self) -> tuple[pd.Period, ...]:
+        return tuple(self.years.months)
+
     @cached_property
     def detectable_ratio(self) -> float:
         """The smallest rise the headline test would detect 8 times in 10 (worked out when asked)."""
@@ -91,15 +78,11 @@ class TeamChange:
 
     @property
     def partial(self) -> bool:
-        return len(self.months) < 12
+        return self.years.partial
 
     @property
     def period_words(self) -> str:
-        first, last = self.months[0], self.months[-1]
-        if not self.partial:
-            return f"{self.financial_year} (April to March)"
-        return (f"{month_label(first, long=True).split()[0]} to {month_label(last, long=True).split()[0]} "
-                f"of {self.financial_year} and of {self.baseline_year}")
+        return self.years.period_words
 
     @property
     def reported_pvalue(self) -> float:
@@ -114,26 +97,20 @@ class TeamChange:
 
     @property
     def overdispersed(self) -> bool:
-        scale = float(self.quasi_poisson.note.split()[-1]) if self.quasi_poisson.note.startswith("scale") else 1.0
-        return scale > OVERDISPERSION_SCALE
+        """True when the monthly counts vary clearly more than Poisson (quasi-Poisson scale)."""
+        return self.quasi_poisson.scale > OVERDISPERSION_SCALE
 
-    def checks_frame(self) -> pd.DataFrame:
+    def to_frame(self) -> pd.DataFrame:
         """The headline and each robustness check as one table, with what each guards against."""
-        level = f"{self.headline.confidence_level:.0%}"
-        rows = []
-        for result, checks in ((self.headline, "headline: counts compared as Poisson rates"),
-                               (self.exact, "small counts (exact, conservative)"),
-                               (self.midp, "small counts (exact, less conservative)")):
-            rows.append({"Method": {"etest": "E-test, score interval",
-                                    "exact-cond": "Exact conditional test, Clopper-Pearson interval",
-                                    "midp": "Mid-p test and interval"}[result.method],
-                         "Checks": checks, "Estimate": result.ratio,
-                         f"{level} CI low": result.ci_low, f"{level} CI high": result.ci_high,
-                         "p-value": result.pvalue, "Note": result.note})
-        for result in (self.quasi_poisson, self.sign_flip, self.share):
-            rows.append({"Method": result.method[0].upper() + result.method[1:], "Checks": result.checks,
-                         "Estimate": result.estimate, f"{level} CI low": result.ci_low,
-                         f"{level} CI high": result.ci_high, "p-value": result.pvalue, "Note": result.note})
+        level = words.level(self.headline.confidence_level)
+        rows = [{"Method": METHOD_LABELS[result.method], "Checks": METHOD_CHECKS[result.method],
+                 "Estimate": result.ratio, f"{level} CI low": result.ci_low,
+                 f"{level} CI high": result.ci_high, "p-value": result.pvalue, "Note": result.note}
+                for result in (self.headline, self.exact, self.midp)]
+        rows += [{"Method": words.capitalised(result.method), "Checks": result.checks,
+                  "Estimate": result.estimate, f"{level} CI low": result.ci_low,
+                  f"{level} CI high": result.ci_high, "p-value": result.pvalue, "Note": result.note}
+                 for result in (self.quasi_poisson, self.sign_flip, self.share)]
         if self.adjusted_pvalue is not None:
             rows.append({"Method": f"Holm adjustment across {self.teams_tested} teams",
                          "Checks": "picking the team because it rose most", "Estimate": self.headline.ratio,
@@ -142,28 +119,32 @@ class TeamChange:
                          "Note": "applies" if self.chosen_after_looking else "shown for context"})
         return pd.DataFrame(rows)
 
+    def checks_frame(self) -> pd.DataFrame:
+        """Alias of :meth:`to_frame`, named for what the table shows."""
+        return self.to_frame()
+
     def summary(self) -> str:
         """Size, interval and strength of the change in one or two plain sentences."""
         h = self.headline
-        level = f"{h.confidence_level:.0%}"
         same = "" if not self.partial else " (same months only, because the year is not complete)"
         if h.count + h.baseline_count == 0:
             return f"{self.team} had no complaints in either {self.baseline_year} or {self.financial_year}."
         size = (f"Complaints to {self.team} went from {h.baseline_count} in {self.baseline_year} to "
                 f"{h.count} in {self.financial_year}{same}")
         if math.isfinite(h.ratio) and h.ratio > 0:
-            size += (f": {h.ratio:.2f} times the earlier rate ({level} confidence interval "
-                     f"{_ratio(h.ci_low)} to {_ratio(h.ci_high)}).")
+            size += (f": {h.ratio:.2f} times the earlier rate ({words.level(h.confidence_level)} confidence "
+                     f"interval {words.ratio(h.ci_low)} to {words.ratio(h.ci_high)}).")
         else:
             size += "."
         p = self.reported_pvalue
         adjusted = " after allowing for testing every team" if self.chosen_after_looking else ""
         if self.significant:
             strength = (f"If the underlying rate had not changed, a difference this large would arise "
-                        f"by chance {_chance(p)}{adjusted} (p = {_p(p)}), so it is unlikely to be chance alone.")
+                        f"by chance {words.chance_frequency(p)}{adjusted} (p = {words.p_value(p)}), so it is "
+                        "unlikely to be chance alone.")
         else:
-            strength = (f"A difference this size could arise by chance (p = {_p(p)}{adjusted}), so the data "
-                        "do not show a real change; that is not the same as showing there was none.")
+            strength = (f"A difference this size could arise by chance (p = {words.p_value(p)}{adjusted}), so "
+                        "the data do not show a real change; that is not the same as showing there was none.")
         return f"{size} {strength}"
 
     def which_to_trust(self) -> str:
@@ -195,24 +176,7 @@ class TeamChange:
         return f'<p class="cf-verdict">{html.escape(self.summary())}</p>'
 
 
-def _ratio(value: float) -> str:
-    return "infinity" if math.isinf(value) else f"{value:.2f}"
-
-
-def _p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def _chance(p: float) -> str:
-    if p < 0.001:
-        return "less than once in 1,000 times"
-    if p < 0.01:
-        return f"about {round(p * 1000)} times in 1,000"
-    return f"about {round(p * 100)} times in 100"
-
-
-def team_change(complaints: pd.DataFrame, team: str, financial_year: str, *,
-                baseline_year: str | None = None, confidence_level: float = 0.95,
+def team_change(complaints: pd.DataFrame, team: str, years: YearComparison, *, confidence_level: float = 0.95,
                 chosen_after_looking: bool = False, all_teams: pd.DataFrame | None = None) -> TeamChange:
     """Test whether a team's complaints changed between a year and its baseline.
 
@@ -222,8 +186,8 @@ def team_change(complaints: pd.DataFrame, team: str, financial_year: str, *,
         Loaded complaints (``month``, ``team``).
     team
         The team to test.
-    financial_year, baseline_year
-        The year of interest and the one to compare with (default: the year before).
+    years
+        The year and its baseline, from :func:`cfanalysis.compare_years`.
     confidence_level
         For every interval, and the significance threshold ``1 - confidence_level``.
     chosen_after_looking
@@ -241,30 +205,23 @@ def team_change(complaints: pd.DataFrame, team: str, financial_year: str, *,
     ValueError
         When the team never appears in the complaints (the message lists the teams).
     """
-    baseline_year = baseline_year or previous_financial_year(financial_year)
     teams = sorted(complaints["team"].dropna().unique().tolist())
     if team not in teams:
         raise ValueError(f"There are no complaints for team {team!r}. Teams in the data: {', '.join(teams)}.")
-    months = months_compared(complaints, financial_year)
-    base_months = _baseline_months(months, financial_year, baseline_year)
-    now = team_monthly_series(complaints, team, months)
-    before = team_monthly_series(complaints, team, base_months)
-    count, baseline_count = int(now.sum()), int(before.sum())
-    exposure = float(len(months))
-    comparisons = {method: compare_counts(count, baseline_count, exposure=exposure, baseline_exposure=exposure,
-                                          confidence_level=confidence_level, method=method)
-                   for method in ("etest", "exact-cond", "midp")}
-    service_now = int(team_monthly_series(complaints, None, months).sum())
-    service_before = int(team_monthly_series(complaints, None, base_months).sum())
-    table = all_teams if all_teams is not None else all_team_tests(
-        complaints, financial_year, baseline_year=baseline_year, confidence_level=confidence_level)
+    now = team_monthly_series(complaints, team, years.months)
+    before = team_monthly_series(complaints, team, years.baseline_months)
+    count, baseline_count, exposure = int(now.sum()), int(before.sum()), float(len(years.months))
+    tests = {method: compare_counts(count, baseline_count, exposure=exposure, baseline_exposure=exposure,
+                                    confidence_level=confidence_level, method=method) for method in METHODS}
+    service_now = int(team_monthly_series(complaints, None, years.months).sum())
+    service_before = int(team_monthly_series(complaints, None, years.baseline_months).sum())
+    table = all_teams if all_teams is not None else all_team_tests(complaints, years,
+                                                                   confidence_level=confidence_level)
     adjusted = table.set_index("team")["adjusted_pvalue"].get(team)
     return TeamChange(
-        team=team, financial_year=financial_year, baseline_year=baseline_year, months=tuple(months),
-        monthly=tuple(int(v) for v in now), baseline_monthly=tuple(int(v) for v in before),
-        headline=comparisons["etest"], exact=comparisons["exact-cond"], midp=comparisons["midp"],
-        quasi_poisson=quasi_poisson_year_ratio(now.to_numpy(), before.to_numpy(),
-                                               confidence_level=confidence_level),
+        team=team, years=years, monthly=tuple(int(v) for v in now), baseline_monthly=tuple(int(v) for v in before),
+        headline=tests["etest"], exact=tests["exact-cond"], midp=tests["midp"],
+        quasi_poisson=quasi_poisson_year_ratio(now.to_numpy(), before.to_numpy(), confidence_level=confidence_level),
         sign_flip=sign_flip_test(now.to_numpy(), before.to_numpy()),
         share=share_test(count, baseline_count, service_now, service_before),
         chosen_after_looking=chosen_after_looking,
@@ -272,8 +229,7 @@ def team_change(complaints: pd.DataFrame, team: str, financial_year: str, *,
         teams_tested=int(table["pvalue"].notna().sum()))
 
 
-def all_team_tests(complaints: pd.DataFrame, financial_year: str, *, baseline_year: str | None = None,
-                   confidence_level: float = 0.95) -> pd.DataFrame:
+def all_team_tests(complaints: pd.DataFrame, years: YearComparison, *, confidence_level: float = 0.95) -> pd.DataFrame:
     """The headline E-test for every team, with Holm-adjusted p-values across the teams.
 
     Teams present in either year are included (a team absent in one year counts 0 there).
@@ -286,17 +242,15 @@ def all_team_tests(complaints: pd.DataFrame, financial_year: str, *, baseline_ye
         ``team``, ``count``, ``baseline_count``, ``ratio``, ``ci_low``, ``ci_high``, ``pvalue``,
         ``method``, ``adjusted_pvalue``, ``months_compared``; biggest rise first.
     """
-    baseline_year = baseline_year or previous_financial_year(financial_year)
-    months = months_compared(complaints, financial_year)
-    base_months = _baseline_months(months, financial_year, baseline_year)
-    in_now = complaints["month"].isin(months)
-    window = complaints[in_now | complaints["month"].isin(base_months)]
+    in_now = complaints["month"].isin(years.months)
+    window = complaints[in_now | complaints["month"].isin(years.baseline_months)]
     counts = (window.assign(now=in_now[window.index]).groupby(["team", "now"]).size()
               .unstack(fill_value=0).reindex(columns=[True, False], fill_value=0))
+    exposure = len(years.months)
     rows = []
     for team, (now, before) in counts.sort_index().iterrows():
         now, before = int(now), int(before)
-        result = compare_counts(now, before, exposure=len(months), baseline_exposure=len(months),
+        result = compare_counts(now, before, exposure=exposure, baseline_exposure=exposure,
                                 confidence_level=confidence_level)
         rows.append({"team": team, "count": now, "baseline_count": before, "ratio": result.ratio,
                      "ci_low": result.ci_low, "ci_high": result.ci_high,
@@ -304,7 +258,6 @@ def all_team_tests(complaints: pd.DataFrame, financial_year: str, *, baseline_ye
     table = pd.DataFrame(rows, columns=["team", "count", "baseline_count", "ratio", "ci_low", "ci_high",
                                         "pvalue", "method"])
     table["adjusted_pvalue"] = holm(table["pvalue"]) if len(table) else pd.Series(dtype=float)
-    table["months_compared"] = len(months)
+    table["months_compared"] = exposure
     order = (table["count"] - table["baseline_count"]).sort_values(ascending=False, kind="stable").index
     return table.loc[order].reset_index(drop=True)
-

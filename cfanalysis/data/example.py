@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from cfanalysis.periods import parse_financial_year
-from cfanalysis.analysis.timeliness import add_working_days, working_day_calendar
+from cfanalysis.periods import add_working_days, working_day_calendar
 
 __all__ = ["EXAMPLE_SEED", "write_example_data", "write_synthetic_log"]
 

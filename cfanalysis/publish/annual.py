@@ -1,107 +1,133 @@
 """Notebook 03's sections: the annual report as displayable paragraphs, tables and charts.
 
-:func:`annual_report` computes everything once; each method returns what one section shows.
-Every count passes through the suppression threshold, so "fewer than N" is applied the same
-way in sentences, tables, chart labels and alt text.
+:func:`annual_report` works the year out once (:class:`cfanalysis.analysis.figures.AnnualFigures`);
+each method of :class:`AnnualReport` returns what one section shows. Every count passes through
+the same suppression (:mod:`cfanalysis.publish.suppression`), so "fewer than N" reads the same
+in sentences, tables, chart labels and alt text.
 """
 
 from __future__ import annotations
 
-import math
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from cfanalysis.analysis.annual import annual_headlines, annual_tables, headline_summary, local_benchmarks
-from cfanalysis.publish.display import Paragraph, Table, Parts
+from cfanalysis import words
+from cfanalysis.analysis.benchmarking import POSITIONS, Funnel, funnel
+from cfanalysis.analysis.figures import AnnualFigures, annual_figures
+from cfanalysis.analysis.rates import CountComparison
+from cfanalysis.analysis.tables import year_on_year
+from cfanalysis.analysis.teams import TeamChange, team_change
+from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import Dataset
-from cfanalysis.periods import previous_financial_year
-from cfanalysis.publish.protect import count_words, suppress
+from cfanalysis.publish.charts import bar_chart, funnel_chart
+from cfanalysis.publish.display import Paragraph, Parts, Table
+from cfanalysis.publish.suppression import hide_where_small, suppress
 
-__all__ = ["AnnualReport", "annual_report", "bar_chart"]
+__all__ = ["AnnualReport", "annual_report", "headline_sentences", "timeliness_shown"]
 
-
-def _percent(value) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
-
-
-def bar_chart(table: pd.DataFrame, *, suppress_below: int, title: str, what: str = "complaints",
-              horizontal: bool = True, caption: str = ""):
-    """Grouped bars of a count table (rows = groups, columns = years), suppression applied.
-
-    A hidden count is drawn as a hatched bar reaching the threshold, labelled "fewer than N",
-    so neither the bar nor its label reveals it.
-    """
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    from cfanalysis.plots import PALETTE, Chart
-
-    shown = suppress(table, suppress_below, total_row="Total" if "Total" in table.index else None)
-    body = table.drop(index="Total", errors="ignore")
-    labels = shown.drop(index="Total", errors="ignore")
-    groups, series = list(body.index), list(body.columns)
-    _, ax = plt.subplots(figsize=(9, 0.45 * len(groups) * len(series) + 1.5) if horizontal else (9, 4.5))
-    width = 0.8 / len(series)
-    positions = np.arange(len(groups))
-    for k, column in enumerate(series):
-        hidden = labels[column].astype(str).str.startswith("fewer than").to_numpy()
-        secondary = labels[column].astype(str).eq("not shown").to_numpy()
-        heights = np.where(hidden, suppress_below, np.where(secondary, 0, body[column].to_numpy(dtype=float)))
-        offset = positions + (k - (len(series) - 1) / 2) * width
-        draw = ax.barh if horizontal else ax.bar
-        bars = draw(offset, heights, width, color=PALETTE[k % len(PALETTE)], label=str(column),
-                    hatch=None, edgecolor="white")
-        for bar, is_hidden in zip(bars, hidden):
-            if is_hidden:
-                bar.set_hatch("//")
-                bar.set_alpha(0.45)
-        texts = [str(t) for t in labels[column]]
-        ax.bar_label(bars, labels=texts, padding=3, fontsize=8)
-    if horizontal:
-        ax.set_yticks(positions, groups)
-        ax.invert_yaxis()
-        ax.set_xlabel(what.capitalize())
-    else:
-        ax.set_xticks(positions, groups, rotation=30, ha="right")
-        ax.set_ylabel(what.capitalize())
-    ax.legend(frameon=False, fontsize="small", loc="lower right" if horizontal else "upper right")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.set_title(title, loc="left", fontsize=11)
-    parts = [f"{group}: " + ", ".join(f"{labels.loc[group, c]} in {c}" for c in series) for group in groups]
-    alt = f"Bar chart: {title}. " + "; ".join(parts) + "."
-    return Chart.from_axes(ax, alt=alt, caption=caption)
+TIMELINESS_COUNTS = ["Complaints", "With a response date", "Within timescale", "Within extended timescale"]
+TIMELINESS_DERIVED = ["Share within timescale", "Share within extended", "Median working days"]
 
 
-@dataclass(frozen=True)
+def count_change_sentence(what: str, now: int, before: int, change: CountComparison | None, years,
+                          suppress_below: int) -> str:
+    """'Complaints: 92 in 2019-20 against 98 in 2018-19; the difference could be chance (...)'."""
+    fy, by = years.financial_year, years.baseline_year
+    if change is None:
+        return (f"{words.capitalised(what)}: {words.count(now, suppress_below)} in {fy} (there are no data "
+                f"for {by} to compare with).")
+    text = (f"{what.capitalize()}: {words.count(now, suppress_below)} in {fy} against "
+            f"{words.count(before, suppress_below)} in {by}")
+    if now + before == 0:
+        return text + "."
+    if change.significant:
+        way = "rise" if now > before else "fall"
+        return text + (f", a {way} unlikely to be chance (rate ratio {words.ratio(change.ratio)}, "
+                       f"{words.level(change.confidence_level)} interval {words.ratio(change.ci_low)} to "
+                       f"{words.ratio(change.ci_high)}, E-test p = {words.p_value(change.pvalue)}).")
+    return text + (f"; the difference could be chance (E-test p = {words.p_value(change.pvalue)}), so it is not "
+                   "evidence of a real change.")
+
+
+def headline_sentences(figures: AnnualFigures, *, suppress_below: int = 0) -> list[str]:
+    """Plain-English sentences for the headline section, in report order."""
+    now, before, years = figures.now, figures.before, figures.years
+    sentences = [count_change_sentence("complaints (statutory and corporate procedures, all stages)",
+                                       now.complaints, before.complaints, figures.complaints_change, years,
+                                       suppress_below)]
+    sentences.append(f"Of these, {words.count(now.by_procedure.get('statutory', 0), suppress_below)} were under "
+                     "the statutory children's social care procedure and "
+                     f"{words.count(now.by_procedure.get('corporate', 0), suppress_below)} under the corporate "
+                     "procedure.")
+    sentences.append(figures.escalation_1_2.summary(suppress_below))
+    sentences.append(figures.escalation_2_3.summary(suppress_below))
+    decisions = sorted(now.ombudsman_decisions.items(), key=lambda kv: -kv[1])
+    parts = [f"{words.count(v, suppress_below)} {k}" for k, v in decisions]
+    sentences.append(f"The Local Government and Social Care Ombudsman considered "
+                     f"{words.count(now.ombudsman_enquiries, suppress_below)} complaints; the council was asked "
+                     f"to respond on {words.count(now.ombudsman_investigated, suppress_below)} (detailed "
+                     f"investigations). Decisions: {', '.join(parts) or 'none'}.")
+    sentences.append(count_change_sentence("compliments", now.compliments, before.compliments,
+                                           figures.compliments_change, years, suppress_below))
+    if now.complaints:
+        ratio = f"That is {figures.compliments_per_complaint:.2f} compliments for every complaint"
+        sentences.append(f"{ratio} ({figures.baseline_compliments_per_complaint:.2f} in {years.baseline_year})."
+                         if years.has_baseline and before.complaints else f"{ratio}.")
+    return sentences
+
+
+def timeliness_shown(table: pd.DataFrame, suppress_below: int) -> pd.DataFrame:
+    """A timeliness table as published: small counts hidden, and the shares and medians behind them."""
+    if not suppress_below or not len(table):
+        return table
+    small = table[TIMELINESS_COUNTS].lt(suppress_below).any(axis=1)
+    shown = table.copy()
+    shown[TIMELINESS_COUNTS] = suppress(table[TIMELINESS_COUNTS], suppress_below).text()
+    return hide_where_small(shown, small, TIMELINESS_DERIVED, suppress_below)
+
+
+@dataclass(frozen=True, eq=False)
 class AnnualReport:
+    """The year's figures and the findings notebook 03 shows, with a method per section."""
+
     data: Dataset
-    financial_year: str
-    baseline_year: str
+    figures: AnnualFigures
     suppress_below: int
-    headlines: dict
-    tables: dict
     team: str
-    change: object  # TeamChange, or None when the team or the baseline year has no data
-    funnel: object | None
+    change: TeamChange | None  # None when the team or the baseline year has no data
+    funnel: Funnel | None
     funnel_problem: str
     authority: str | None
-    outputs_dir: Path | None
+
+    @property
+    def financial_year(self) -> str:
+        return self.figures.years.financial_year
+
+    @property
+    def baseline_year(self) -> str:
+        return self.figures.years.baseline_year
+
+    @property
+    def years_words(self) -> str:
+        return self.figures.years.years_words
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return self.figures.tables
 
     def _count_table(self, name: str, caption: str, *, total_column: str | None = None) -> Table:
         table = self.tables[name]
         shown = suppress(table, self.suppress_below, total_row="Total" if "Total" in table.index else None,
                          total_column=total_column)
-        return Table(shown, caption)
+        return Table(shown.text(), caption)
 
-    @property
-    def years_words(self) -> str:
-        """'2018-19 and 2019-20', or just the year when there is nothing to compare with."""
-        if self.headlines["has_baseline"]:
-            return f"{self.baseline_year} and {self.financial_year}"
-        return self.financial_year
+    def _bar_chart(self, name: str, title: str, caption: str):
+        table = self.tables[name]
+        counts = suppress(table, self.suppress_below, total_row="Total" if "Total" in table.index else None)
+        return bar_chart(counts, title=title, caption=caption)
 
     def suppression_note(self) -> Paragraph:
         if self.suppress_below:
@@ -112,50 +138,53 @@ class AnnualReport:
                          "suppress_below = 5 so that small numbers are hidden.")
 
     def headline_section(self):
-        fy, by = self.financial_year, self.baseline_year
-        sentences = headline_summary(self.headlines, suppress_below=self.suppress_below)
-        h = self.headlines
-        rows = {"Complaints, all stages": h["complaints"], "Statutory procedure": h["statutory"],
-                "Corporate procedure": h["corporate"],
-                **{f"Stage {s}": h["stages"][s] for s in (1, 2, 3)},
-                "Ombudsman enquiries": h["ombudsman_total"], "Compliments": h["compliments"]}
-        table = pd.DataFrame(rows, index=[fy, by]).T[[by, fy] if h["has_baseline"] else [fy]]
-        table.index.name = "Figure"
-        shown = suppress(table, self.suppress_below)
-        e12, e23 = h["escalation_1_2"], h["escalation_2_3"]
-        rates = pd.DataFrame({
-            by: [_percent(e12.baseline_share), _percent(e23.baseline_share)] if h["has_baseline"] else ["", ""],
-            fy: [_percent(e12.share), _percent(e23.share)],
-            f"{fy} {e12.confidence_level:.0%} interval": [f"{e12.ci[0]:.0%} to {e12.ci[1]:.0%}" if e12.trials else "",
-                                                         f"{e23.ci[0]:.0%} to {e23.ci[1]:.0%}" if e23.trials else ""],
-            "Fisher's exact test p": [f"{e12.pvalue:.3f}" if not math.isnan(e12.pvalue) else "",
-                                      f"{e23.pvalue:.3f}" if not math.isnan(e23.pvalue) else ""]},
-            index=pd.Index(["Stage 1 to Stage 2", "Stage 2 to Stage 3"], name="Escalation"))
-        if not h["has_baseline"]:
-            rates = rates.drop(columns=[by, "Fisher's exact test p"])
-        if self.suppress_below:
-            for row, change in zip(rates.index, (e12, e23)):
-                if min(change.successes, change.trials - change.successes) < self.suppress_below:
-                    rates.loc[row, [fy, f"{fy} {e12.confidence_level:.0%} interval"]] = "not shown (small numbers)"
-        title = f"Headline figures, {fy} against {by}" if h["has_baseline"] else f"Headline figures, {fy}"
+        sentences = headline_sentences(self.figures, suppress_below=self.suppress_below)
         return Parts((Paragraph(sentences[0], kind="verdict"), *[Paragraph(s) for s in sentences[1:]],
-                      Table(shown, title),
-                      Table(rates, "Escalation between stages (share of complaints at one stage that went on "
-                                   "to the next)")))
+                      self._headline_table(), self._escalation_table()))
+
+    def _headline_table(self) -> Table:
+        years, fy, by = self.figures.years, self.financial_year, self.baseline_year
+        rows = {"Complaints, all stages": lambda y: y.complaints,
+                "Statutory procedure": lambda y: y.by_procedure.get("statutory", 0),
+                "Corporate procedure": lambda y: y.by_procedure.get("corporate", 0),
+                **{f"Stage {s}": (lambda y, s=s: y.by_stage[s]) for s in (1, 2, 3)},
+                "Ombudsman enquiries": lambda y: y.ombudsman_enquiries, "Compliments": lambda y: y.compliments}
+        table = pd.DataFrame({by: [f(self.figures.before) for f in rows.values()],
+                              fy: [f(self.figures.now) for f in rows.values()]}, index=list(rows))
+        table = table[[by, fy] if years.has_baseline else [fy]]
+        table.index.name = "Figure"
+        title = f"Headline figures, {fy} against {by}" if years.has_baseline else f"Headline figures, {fy}"
+        return Table(suppress(table, self.suppress_below).text(), title)
+
+    def _escalation_table(self) -> Table:
+        fy, by, has_baseline = self.financial_year, self.baseline_year, self.figures.years.has_baseline
+        changes = (self.figures.escalation_1_2, self.figures.escalation_2_3)
+        interval = f"{fy} {words.level(changes[0].confidence_level)} interval"
+        rates = pd.DataFrame({
+            by: [words.percent(c.baseline_share) for c in changes] if has_baseline else ["", ""],
+            fy: [words.percent(c.share) for c in changes],
+            interval: [f"{words.percent(c.ci_low)} to {words.percent(c.ci_high)}" if c.trials else ""
+                       for c in changes],
+            "Fisher's exact test p": [words.p_value(c.pvalue) for c in changes]},
+            index=pd.Index(["Stage 1 to Stage 2", "Stage 2 to Stage 3"], name="Escalation"))
+        if not has_baseline:
+            rates = rates.drop(columns=[by, "Fisher's exact test p"])
+        small = [c.too_small(self.suppress_below) for c in changes]
+        if any(small):
+            rates = hide_where_small(rates, small, [fy, interval], self.suppress_below)
+        return Table(rates, "Escalation between stages (share of complaints at one stage that went on to the next)")
 
     def ombudsman_section(self):
-        table = self.tables["ombudsman_decisions"]
-        if not len(table):
+        if not len(self.tables["ombudsman_decisions"]):
             return Paragraph(f"No Ombudsman enquiries were recorded in {self.financial_year}.")
         return Parts((self._count_table("ombudsman_decisions", f"Ombudsman decisions, {self.financial_year}"),
                       Paragraph("'Upheld' and 'not upheld' are the enquiries the council was asked to respond to; "
                                 "the Ombudsman closed the others without a detailed investigation.")))
 
     def teams_section(self):
-        chart = bar_chart(self.tables["complaints_by_team"], suppress_below=self.suppress_below,
-                          title=f"Complaints by team, {self.years_words}",
-                          caption="Complaints by team (all stages).")
-        parts = [chart, self._count_table("complaints_by_team", f"Complaints by team, {self.years_words}")]
+        parts = [self._bar_chart("complaints_by_team", f"Complaints by team, {self.years_words}",
+                                 "Complaints by team (all stages)."),
+                 self._count_table("complaints_by_team", f"Complaints by team, {self.years_words}")]
         if self.change is not None:
             small = min(self.change.headline.count, self.change.headline.baseline_count) < self.suppress_below
             parts.append(Paragraph(
@@ -166,12 +195,10 @@ class AnnualReport:
         return Parts(tuple(parts))
 
     def categories_section(self):
-        chart = bar_chart(self.tables["complaints_by_category"], suppress_below=self.suppress_below,
-                          title=f"What complaints were about, {self.years_words}",
-                          caption="Complaints by category (all stages).")
-        attitude = self.headlines["attitude"]
-        return Parts((Paragraph(attitude.sentence(self.financial_year, self.baseline_year, self.suppress_below)),
-                      chart, self._count_table("complaints_by_category", "Complaints by category")))
+        chart = self._bar_chart("complaints_by_category", f"What complaints were about, {self.years_words}",
+                                "Complaints by category (all stages).")
+        return Parts((Paragraph(self.figures.attitude.summary(self.suppress_below)), chart,
+                      self._count_table("complaints_by_category", "Complaints by category")))
 
     def outcomes_section(self):
         return Parts((self._count_table("outcomes_by_stage", f"Outcomes by stage, {self.financial_year}",
@@ -188,20 +215,12 @@ class AnnualReport:
         parts = []
         for name, caption in (("timeliness_by_stage", "Responses within the statutory timescales, by stage"),
                               ("timeliness_by_team", "Responses within the statutory timescales, by team")):
-            table = self.tables[name].copy()
-            if not len(table):
+            if not len(self.tables[name]):
                 parts.append(Paragraph("No Stage 1 or Stage 2 complaints this year."))
                 continue
+            table = timeliness_shown(self.tables[name], self.suppress_below)
             for column in ("Share within timescale", "Share within extended"):
-                table[column] = table[column].map(_percent)
-            counts = ["Complaints", "With a response date", "Within timescale", "Within extended timescale"]
-            if self.suppress_below:
-                small = table[counts].lt(self.suppress_below).any(axis=1)
-                table = table.astype(object)
-                for column in counts:
-                    table[column] = [count_words(int(v), self.suppress_below) for v in table[column]]
-                table.loc[small, ["Share within timescale", "Share within extended", "Median working days"]] = \
-                    "not shown (small numbers)"
+                table[column] = table[column].map(lambda v: v if isinstance(v, str) else words.percent(v))
             parts.append(Table(table, caption, index=False,
                                formats={"Median working days": lambda v: v if isinstance(v, str) else f"{v:.1f}"}))
         parts.append(Paragraph("Working days exclude weekends and England and Wales bank holidays; a response on "
@@ -235,40 +254,33 @@ class AnnualReport:
         return Parts(tuple(parts))
 
     def benchmarking_section(self):
-        from cfanalysis.analysis.benchmarking import funnel_chart
-
-        parts = []
-        if self.funnel is None:
-            parts.append(Paragraph(self.funnel_problem))
-        else:
-            f = self.funnel
-            parts.append(Paragraph(f.summary(self.authority)))
-            parts.append(funnel_chart(f, caption=f"Complaints per {f.per:,} "
-                                                 f"{f.denominator.replace('_', ' ')}, {self.financial_year}."))
-            table = f.table[["authority", "complaints", "denominator", "rate", "lower_95", "upper_95",
-                             "position"]].rename(columns={
-                "authority": "Authority", "complaints": "Complaints",
-                "denominator": f.denominator.replace("_", " ").capitalize(),
-                "rate": f"Rate per {f.per:,}", "lower_95": "95% lower", "upper_95": "95% upper",
-                "position": "Where it sits"})
-            table["Where it sits"] = table["Where it sits"].str.split(" \\(").str[0]
-            parts.append(Table(table, "Where each authority sits", index=False,
-                               formats={"Complaints": lambda v: count_words(int(v), self.suppress_below),
-                                        f.denominator.replace("_", " ").capitalize(): "{:,.0f}"}))
-        if self.outputs_dir is not None:
-            bench = local_benchmarks(self.outputs_dir, self.data, self.financial_year)
-            bench["Stage 2 escalation"] = bench["Stage 2 escalation"].map(_percent)
-            for column in ("Complaints", "Compliments", "Ombudsman enquiries"):
-                bench[column] = [count_words(int(v), self.suppress_below) if v is not None else ""
-                                 for v in bench[column]]
-            parts.append(Table(bench, "This council year on year (local benchmarks)"))
+        parts = [Paragraph(self.funnel_problem)] if self.funnel is None else list(self._funnel_parts())
+        bench = year_on_year(self.data, self.financial_year)
+        bench["Stage 2 escalation"] = bench["Stage 2 escalation"].map(words.percent)
+        for column in ("Complaints", "Compliments", "Ombudsman enquiries"):
+            bench[column] = [words.count(v, self.suppress_below) for v in bench[column]]
+        parts.append(Table(bench, "This council year on year (local benchmarks)"))
         return Parts(tuple(parts))
+
+    def _funnel_parts(self):
+        f = self.funnel
+        yield Paragraph(f.summary(self.authority))
+        yield funnel_chart(f, caption=f"Complaints per {f.per:,} {f.denominator.replace('_', ' ')}, "
+                                      f"{self.financial_year}.")
+        denominator = f.denominator.replace("_", " ").capitalize()
+        table = f.to_frame()[["authority", "complaints", "denominator", "rate", "lower_95", "upper_95",
+                              "position"]].rename(columns={
+            "authority": "Authority", "complaints": "Complaints", "denominator": denominator,
+            "rate": f"Rate per {f.per:,}", "lower_95": "95% lower", "upper_95": "95% upper",
+            "position": "Where it sits"})
+        table["Where it sits"] = table["Where it sits"].map(lambda code: POSITIONS[code][0])
+        yield Table(table, "Where each authority sits", index=False,
+                    formats={"Complaints": lambda v: words.count(v, self.suppress_below), denominator: "{:,.0f}"})
 
 
 def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | None = None,
                   suppress_below: int = 0, team: str = "Duty Team", denominator: str = "children_in_need",
-                  authority: str | None = None, outputs_dir: str | Path | None = None,
-                  confidence_level: float = 0.95) -> AnnualReport:
+                  authority: str | None = None, confidence_level: float = 0.95) -> AnnualReport:
     """Everything notebook 03 shows, computed once.
 
     Parameters
@@ -280,22 +292,15 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     denominator, authority
         Comparators column for the funnel plot, and this council's name in that table
         (default: the ``authority`` named in ``dataset.json``, if any).
-    outputs_dir
-        Folder of earlier years' ``summary.json`` files, for the year-on-year table.
     """
-    from cfanalysis.analysis.benchmarking import funnel
-    from cfanalysis.analysis.teams import team_change
-
     if suppress_below < 0:
         raise ValueError(f"suppress_below={suppress_below} must be 0 (off) or a positive count such as 5.")
-    baseline_year = baseline_year or previous_financial_year(financial_year)
+    years = compare_years(data.complaints, financial_year, baseline_year)
     if authority is None:
         authority = _dataset_authority(data)
-    # Only the headline finding is shown here (report 02 has the rest), so skip the slower checks.
-    unavailable = (
-        baseline_year not in data.financial_years or team not in set(data.complaints["team"]))
-    change = None if unavailable else team_change(data.complaints, team, financial_year, baseline_year=baseline_year,
-                                                  confidence_level=confidence_level)
+    # Only the headline finding is shown here (report 02 has the rest).
+    change = (team_change(data.complaints, team, years, confidence_level=confidence_level)
+              if years.has_baseline and team in set(data.complaints["team"]) else None)
     result, problem = None, ""
     if len(data.comparators):
         try:
@@ -306,20 +311,13 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
         problem = ("No comparators table was supplied. To compare with other councils, add comparators.csv "
                    "(authority, financial_year, complaints and a denominator such as children in need; see "
                    "data/README.md).")
-    return AnnualReport(data, financial_year, baseline_year, suppress_below,
-                        annual_headlines(data, financial_year, baseline_year=baseline_year,
-                                         confidence_level=confidence_level),
-                        annual_tables(data, financial_year, baseline_year=baseline_year),
-                        team, change, result, problem, authority,
-                        Path(outputs_dir) if outputs_dir else None)
+    figures = annual_figures(data, years, confidence_level=confidence_level)
+    return AnnualReport(data, figures, suppress_below, team, change, result, problem, authority)
 
 
 def _dataset_authority(data: Dataset) -> str | None:
-    import json
-
     path = Path(data.report.data_dir) / "dataset.json"
     try:
         return json.loads(path.read_text(encoding="utf-8")).get("authority")
     except (OSError, ValueError, AttributeError):
         return None
-

@@ -1,20 +1,20 @@
-"""Readable, accessible output for notebooks and the HTML reports: tables, sentences, checks.
+"""Display objects for notebooks and the HTML reports: paragraphs, tables, charts, sections.
 
-Everything shown is HTML-escaped, tables have a caption and header cells with ``scope``, and
-numbers are right-aligned. Nothing here computes a statistic.
+Everything shown is HTML-escaped, tables have a caption and header cells with ``scope``,
+numbers are right-aligned, and every chart carries alt text. Nothing here computes a statistic.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import numbers
 from dataclasses import dataclass
 
 import pandas as pd
 
-from cfanalysis.data.loader import Dataset
-
-__all__ = ["Paragraph", "Parts", "Table", "reconciliation"]
+__all__ = ["Chart", "Paragraph", "Parts", "Table"]
 
 
 @dataclass(frozen=True)
@@ -99,32 +99,31 @@ class Parts:
         return "\n\n".join(repr(p) for p in self.parts)
 
 
-def reconciliation(data: Dataset, financial_year: str | None = None) -> Parts:
-    """Rows read = accepted + excluded, per file, and why rows were excluded (no cell values)."""
-    report = data.report
-    table = report.to_frame().rename(columns={
-        "table": "Table", "file": "File", "rows_read": "Rows read", "rows_accepted": "Accepted",
-        "rows_excluded": "Excluded", "blank_rows_ignored": "Blank rows ignored",
-        "columns_dropped": "Columns dropped unread (personal or free text)"}).set_index("Table")
-    read, excluded = report.rows_read, report.rows_excluded
-    sentence = (f"{read:,} data rows were read from {sum(t.path is not None for t in report.tables.values())} "
-                f"files: {read - excluded:,} were accepted and {excluded:,} excluded, so every row is "
-                "accounted for. Columns outside the data contract (such as names, addresses and "
-                "free-text details) were dropped unread.")
-    parts: list = [Paragraph(sentence), Table(table, "Rows read, accepted and excluded, by file")]
-    if financial_year is not None and len(data.complaints):
-        in_year = int((data.complaints["financial_year"] == financial_year).sum())
-        parts.insert(1, Paragraph(
-            f"Of the {len(data.complaints):,} accepted complaint rows, {in_year:,} were received in "
-            f"{financial_year}; the rest belong to other years."))
-    reasons = report.exclusion_reasons()
-    if len(reasons):
-        reasons = reasons.rename(columns={"file": "File", "column": "Column", "reason": "Reason",
-                                          "rows": "Rows"})
-        parts.append(Table(reasons, "Why rows were excluded", index=False))
-    warnings = sum(p.severity == "warning" for p in report.problems)
-    if warnings:
-        parts.append(Paragraph(f"{warnings:,} rows were counted with a warning (for example a "
-                               "response date before the date received). Run 'cfanalysis validate' "
-                               "for the full list."))
-    return Parts(tuple(parts))
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart with its alt text; shows as an accessible ``<figure>`` in notebooks."""
+
+    png: bytes
+    alt: str
+    caption: str = ""
+
+    @classmethod
+    def from_axes(cls, ax, *, alt: str, caption: str = "", dpi: int = 110) -> Chart:
+        """Render the Axes' figure to PNG and close it (so it is not shown a second time)."""
+        import matplotlib.pyplot as plt
+
+        figure = ax.figure
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
+                       metadata={"Software": None})
+        plt.close(figure)
+        return cls(png=buffer.getvalue(), alt=alt, caption=caption)
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
+        return (f'<figure class="cf-chart"><img src="data:image/png;base64,{data}" '
+                f'alt="{html.escape(self.alt, quote=True)}">{caption}</figure>')
+
+    def __repr__(self) -> str:
+        return f"Chart: {self.alt}"

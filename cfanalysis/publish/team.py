@@ -8,37 +8,25 @@ team) every method says so in words instead of failing, so a batch run never bre
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
+from cfanalysis import words
 from cfanalysis.analysis.changepoint import Changepoint, find_changepoint
 from cfanalysis.analysis.demand import DemandAnalysis, demand_analysis
-from cfanalysis.publish.display import Paragraph, Table, Parts
-from cfanalysis.data.loader import Dataset
-from cfanalysis.periods import (
-    financial_year_months,
-    month_label,
-    parse_financial_year,
-    previous_financial_year,
-)
-from cfanalysis.analysis.spc import XmRResult, xmr, xmr_chart
+from cfanalysis.analysis.spc import XmRResult, xmr
 from cfanalysis.analysis.teams import TeamChange, all_team_tests, team_change, team_monthly_series
+from cfanalysis.analysis.years import YearComparison, compare_years
+from cfanalysis.data.loader import Dataset
+from cfanalysis.periods import financial_year_months, month_label, parse_financial_year
+from cfanalysis.publish.charts import xmr_chart
+from cfanalysis.publish.display import Paragraph, Parts, Table
 
 __all__ = ["TeamQuestion", "team_question"]
 
+_RATE_FORMATS = {"Rate ratio": words.ratio, "CI low": words.ratio, "CI high": words.ratio, "p-value": words.p_value}
 
-def _ratio(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return "infinity" if math.isinf(value) else f"{value:.2f}"
-
-
-def _p(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
 @dataclass(frozen=True)
@@ -110,9 +98,10 @@ class TeamQuestion:
         """The headline test and the robustness checks in one table, then which to trust."""
         if (missing := self._missing()) is not None:
             return missing
-        frame = self.change.checks_frame()
-        level = f"{self.change.headline.confidence_level:.0%}"
-        formats = {"Estimate": _ratio, f"{level} CI low": _ratio, f"{level} CI high": _ratio, "p-value": _p}
+        frame = self.change.to_frame()
+        level = words.level(self.change.headline.confidence_level)
+        formats = {"Estimate": words.ratio, f"{level} CI low": words.ratio, f"{level} CI high": words.ratio,
+                   "p-value": words.p_value}
         return Parts((
             Table(frame, f"Is the change in {self.team}'s complaints more than chance? "
                          f"{self.change.period_words}", index=False, formats=formats),
@@ -128,8 +117,7 @@ class TeamQuestion:
             "team": "Team", "count": self.financial_year, "baseline_count": self.baseline_year,
             "ratio": "Rate ratio", "ci_low": "CI low", "ci_high": "CI high", "pvalue": "p-value",
             "adjusted_pvalue": "Holm-adjusted p-value"}).drop(columns=["method", "months_compared"])
-        formats = {"Rate ratio": _ratio, "CI low": _ratio, "CI high": _ratio, "p-value": _p,
-                   "Holm-adjusted p-value": _p}
+        formats = {**_RATE_FORMATS, "Holm-adjusted p-value": words.p_value}
         note = ("The team was named before looking at the data, so its own p-value applies; the adjusted "
                 "column is for teams picked because they moved most." if not self.change.chosen_after_looking
                 else "The team was picked after looking at the data, so use the Holm-adjusted p-values.")
@@ -145,12 +133,11 @@ class TeamQuestion:
         if demand.rate_comparison is not None and demand.note:
             parts.append(Paragraph(demand.note))
         if len(demand.model):
-            model = demand.model.rename(columns={"term": "Indicator", "unit": "Per", "rate_ratio": "Rate ratio",
+            model = demand.to_frame().rename(columns={"term": "Indicator", "unit": "Per", "rate_ratio": "Rate ratio",
                                                  "ci_low": "CI low", "ci_high": "CI high", "pvalue": "p-value"})
             parts.append(Table(model, "Monthly complaints against demand and staffing (quasi-Poisson model "
                                       "with a year term): change in complaints for each step in an indicator",
-                               index=False, formats={"Rate ratio": _ratio, "CI low": _ratio, "CI high": _ratio,
-                                                     "p-value": _p, "Per": "{:,.0f}"}))
+                               index=False, formats={**_RATE_FORMATS, "Per": "{:,.0f}"}))
         if len(demand.correlations):
             wide = demand.correlations.pivot(index="indicator", columns="lag_months", values="correlation")
             wide.columns = [f"{c} months earlier" if c else "same month" for c in wide.columns]
@@ -177,34 +164,39 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
                   improvement_direction: str = "decrease") -> TeamQuestion:
     """Answer "did this team's complaints really change?" for one year against a baseline.
 
-    Parameters are those of notebook 02. See :func:`cfanalysis.teams` for the tests.
+    Parameters are those of notebook 02. See :func:`cfanalysis.team_change` for the tests.
     """
     parse_financial_year(financial_year)
-    baseline_year = baseline_year or previous_financial_year(financial_year)
     complaints = data.complaints
-    years = set(complaints["financial_year"].dropna())
-    teams = sorted(complaints["team"].dropna().unique().tolist())
-    empty = pd.DataFrame()
-    reason = ""
-    if baseline_year not in years:
-        reason = (f"There are no complaints for {baseline_year} in the data, so {financial_year} cannot be "
-                  f"compared with it. Years with data: {', '.join(sorted(years))}.")
-    elif team not in teams:
-        reason = f"There are no complaints for the team '{team}'. Teams in the data: {', '.join(teams)}."
-    elif parse_financial_year(baseline_year) >= parse_financial_year(financial_year):
-        reason = f"The baseline year {baseline_year} must come before {financial_year}."
+    reason, years = _why_not(complaints, financial_year, baseline_year, team)
     if reason:
-        return TeamQuestion(team, financial_year, baseline_year, None, None, None, None, empty, reason)
-    table = all_team_tests(complaints, financial_year, baseline_year=baseline_year,
-                           confidence_level=confidence_level)
-    change = team_change(complaints, team, financial_year, baseline_year=baseline_year,
-                         confidence_level=confidence_level, chosen_after_looking=chosen_after_looking,
-                         all_teams=table)
+        return TeamQuestion(team, financial_year, years.baseline_year if years else str(baseline_year), None, None,
+                            None, None, pd.DataFrame(), reason)
+    table = all_team_tests(complaints, years, confidence_level=confidence_level)
+    change = team_change(complaints, team, years, confidence_level=confidence_level,
+                         chosen_after_looking=chosen_after_looking, all_teams=table)
     demand = demand_analysis(change, complaints, data.activity)
-    timeline = pd.period_range(financial_year_months(baseline_year)[0], change.months[-1], freq="M")
+    timeline = pd.period_range(financial_year_months(years.baseline_year)[0], change.months[-1], freq="M")
     series = team_monthly_series(complaints, team, timeline)
     changepoint = find_changepoint(series, min_segment=min_segment)
     # Limits from the baseline year, extended over the year in question: judge it against the past.
     control = xmr(series.to_numpy(), dates=list(series.index), improvement_direction=improvement_direction,
                   baseline_points=12)
-    return TeamQuestion(team, financial_year, baseline_year, change, demand, changepoint, control, table)
+    return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control, table)
+
+
+def _why_not(complaints: pd.DataFrame, financial_year: str, baseline_year: str | None,
+             team: str) -> tuple[str, YearComparison | None]:
+    """Why the team question cannot be answered ("" when it can), and the years compared."""
+    try:
+        years = compare_years(complaints, financial_year, baseline_year)
+    except ValueError as error:
+        return str(error), None
+    teams = sorted(complaints["team"].dropna().unique().tolist())
+    if not years.has_baseline:
+        with_data = ", ".join(sorted(set(complaints["financial_year"].dropna())))
+        return (f"There are no complaints for {years.baseline_year} in the data, so {financial_year} cannot be "
+                f"compared with it. Years with data: {with_data}."), years
+    if team not in teams:
+        return f"There are no complaints for the team '{team}'. Teams in the data: {', '.join(teams)}.", years
+    return "", years

@@ -1,7 +1,5 @@
-"""Data protection for published outputs: small-number suppression, safe CSVs, a personal-data guard.
+"""Data protection for published outputs: safe CSVs and a personal-data guard.
 
-- :func:`suppress` shows every count below a threshold as "fewer than N", with secondary
-  suppression so that a total cannot reveal a hidden cell.
 - :func:`safe_csv_text` writes tables for Excel users with formula injection neutralised.
 - :class:`PersonalDataGuard` remembers the values of every column outside the contract (read
   straight from the input files, never through the analysis) and refuses any output text that
@@ -17,74 +15,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-__all__ = ["PersonalDataError", "PersonalDataGuard", "count_words", "safe_csv_text", "suppress"]
+__all__ = ["PersonalDataError", "PersonalDataGuard", "safe_csv_text"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MIN_GUARDED_LENGTH = 4  # shorter values ("Yes", "Mr") are too common to mean anything
-
-
-def count_words(count: int, suppress_below: int = 0) -> str:
-    """A count as published: ``"fewer than 5"`` when it is below the threshold."""
-    if suppress_below and count < suppress_below:
-        return f"fewer than {suppress_below}"
-    return f"{count:,}"
-
-
-def suppress(table: pd.DataFrame, below: int, *, total_row: str | None = None,
-             total_column: str | None = None) -> pd.DataFrame:
-    """Counts below ``below`` shown as "fewer than N", with secondary suppression.
-
-    Parameters
-    ----------
-    table
-        Counts (numeric columns are treated as counts; other columns are left alone).
-    below
-        Threshold; 0 switches suppression off (internal use).
-    total_row, total_column
-        Index label of a totals row and name of a totals column, if the table has them. When a
-        row (or column) with a total has exactly one hidden cell, the next smallest cell in it
-        is hidden too, so the hidden one cannot be worked out by subtraction; repeated until
-        nothing changes.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Text cells: counts with thousands separators, "fewer than N" for a small count, or
-        "not shown" for a larger count hidden only to protect a small one.
-    """
-    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
-    values = table[numeric].to_numpy(dtype=float)
-    hidden = np.zeros(values.shape, dtype=bool)
-    small = np.zeros(values.shape, dtype=bool)
-    if below:
-        small = values < below
-        hidden = small.copy()
-        inner_rows = [i for i, label in enumerate(table.index) if label != total_row]
-        inner_cols = [j for j, name in enumerate(numeric) if name != total_column]
-        changed = True
-        while changed:
-            changed = False
-            lines = []
-            if total_column in numeric:
-                lines += [[(i, j) for j in inner_cols] for i in range(len(table))]
-            if total_row is not None and total_row in table.index:
-                lines += [[(i, j) for i in inner_rows] for j in range(len(numeric))]
-            for cells in lines:
-                hidden_cells = [cell for cell in cells if hidden[cell]]
-                if len(hidden_cells) == 1:
-                    candidates = [cell for cell in cells if not hidden[cell]]
-                    if candidates:
-                        smallest = min(candidates, key=lambda cell: values[cell])
-                        hidden[smallest] = True
-                        changed = True
-    out = table.copy().astype(object)
-    for j, name in enumerate(numeric):
-        out[name] = [f"fewer than {below}" if small[i, j] else "not shown" if hidden[i, j] else
-                     ("" if np.isnan(values[i, j]) else f"{values[i, j]:,.0f}") for i in range(len(table))]
-    return out
 
 
 def _neutralise(value: object) -> object:

@@ -1,9 +1,8 @@
 """XmR and the Making Data Count rules, against DOMAIN.md's worked example."""
 
-import numpy as np
 import pytest
 
-from cfanalysis.analysis.spc import describe_xmr, plot_xmr, xmr
+from cfanalysis.analysis.spc import xmr
 
 WORKED = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
 
@@ -84,15 +83,3 @@ def test_neutral_direction_colours_signals_neutral():
 def test_bad_arguments(kwargs, words):
     with pytest.raises(ValueError, match=words):
         xmr(WORKED, **kwargs)
-
-
-def test_plot_returns_axes_and_alt_text_describes_it():
-    import pandas as pd
-
-    dates = list(pd.period_range("2019-04", periods=len(WORKED), freq="M"))
-    result = xmr(WORKED, dates=dates, screen_outliers=True)
-    ax = plot_xmr(result)
-    assert ax.get_ylabel() == "Complaints"
-    text = describe_xmr(result)
-    assert "April 2019 to September 2020" in text and "Aug 2019" in text
-    assert np.isclose(result.points["mean"].iloc[0], 1.944, atol=1e-3)

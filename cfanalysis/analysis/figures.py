@@ -1,0 +1,163 @@
+"""A year's figures, worked out once: what the annual report, ``summary.json`` and the CSVs read.
+
+:func:`annual_figures` counts the year and its baseline (:class:`YearCounts`), compares them
+(complaints and compliments as rates, escalation and the staff-attitude share as proportions)
+and computes the report's tables. Counting rules (``data/README.md``): a complaint counts once
+at each stage it reaches, in the year that stage was received; escalation is a cohort rate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cfanalysis.analysis.counts import counts_by, escalation, in_financial_year
+from cfanalysis.analysis.proportions import ProportionChange, compare_proportions
+from cfanalysis.analysis.rates import CountComparison, compare_counts
+from cfanalysis.analysis.results import Result
+from cfanalysis.analysis.tables import annual_tables
+from cfanalysis.analysis.years import YearComparison
+from cfanalysis.data.contract import OMBUDSMAN_INVESTIGATED
+from cfanalysis.data.loader import Dataset
+
+__all__ = ["ATTITUDE", "AnnualFigures", "YearCounts", "annual_figures", "year_counts"]
+
+ATTITUDE = "attitude or behaviour of staff"
+
+
+def _counts(frame: pd.DataFrame, column: str) -> dict[str, int]:
+    return {str(k): int(v) for k, v in frame[column].value_counts().items()}
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    """One financial year's counts (empty counts for a year without data)."""
+
+    financial_year: str
+    complaints: int
+    by_procedure: dict[str, int]
+    by_stage: dict[int, int]
+    by_team: dict[str, int]
+    by_category: dict[str, int]
+    by_outcome: dict[str, int]
+    by_complainant_type: dict[str, int]
+    attitude: int
+    stage1_complaints: int
+    stage2_escalations: int
+    stage2_complaints: int
+    stage3_escalations: int
+    compliments: int
+    ombudsman_decisions: dict[str, int]
+    ombudsman_enquiries: int
+
+    @property
+    def ombudsman_investigated(self) -> int:
+        """Enquiries the council was asked to respond to (the Ombudsman's detailed investigations)."""
+        return sum(self.ombudsman_decisions.get(d, 0) for d in OMBUDSMAN_INVESTIGATED)
+
+    @property
+    def stage2_escalation_rate(self) -> float:
+        return self.stage2_escalations / self.stage1_complaints if self.stage1_complaints else math.nan
+
+    @property
+    def stage3_escalation_rate(self) -> float:
+        return self.stage3_escalations / self.stage2_complaints if self.stage2_complaints else math.nan
+
+
+def year_counts(data: Dataset, financial_year: str) -> YearCounts:
+    """Count one financial year of a loaded data folder."""
+    complaints = data.complaints
+    year = in_financial_year(complaints, financial_year)
+    stage2 = escalation(complaints, financial_year, from_stage=1)
+    stage3 = escalation(complaints, financial_year, from_stage=2)
+    ombudsman = in_financial_year(data.ombudsman, financial_year)
+    return YearCounts(
+        financial_year=financial_year, complaints=len(year),
+        by_procedure={str(k): int(v) for k, v in counts_by(complaints, financial_year, "procedure").items()},
+        by_stage={s: int((year["stage"] == s).sum()) for s in (1, 2, 3)},
+        by_team={str(k): int(v) for k, v in counts_by(complaints, financial_year, "team").items()},
+        by_category=_counts(year, "category"), by_outcome=_counts(year, "outcome"),
+        by_complainant_type=_counts(year, "complainant_type"),
+        attitude=int((year["category"] == ATTITUDE).sum()),
+        stage1_complaints=stage2["complaints"], stage2_escalations=stage2["escalated"],
+        stage2_complaints=stage3["complaints"], stage3_escalations=stage3["escalated"],
+        compliments=len(in_financial_year(data.compliments, financial_year)),
+        ombudsman_decisions={str(k): int(v) for k, v in ombudsman["decision"].value_counts().sort_index().items()},
+        ombudsman_enquiries=len(ombudsman))
+
+
+@dataclass(frozen=True, eq=False)
+class AnnualFigures(Result):
+    """A year's figures against its baseline, the comparisons behind them and the report's tables.
+
+    ``complaints_change`` and ``compliments_change`` are None when the baseline year has no
+    data (there is nothing to compare with).
+    """
+
+    years: YearComparison
+    now: YearCounts
+    before: YearCounts
+    complaints_change: CountComparison | None
+    compliments_change: CountComparison | None
+    escalation_1_2: ProportionChange
+    escalation_2_3: ProportionChange
+    attitude: ProportionChange
+    tables: dict[str, pd.DataFrame]
+    rows_read: int
+    rows_excluded: int
+    synthetic: bool
+    confidence_level: float
+
+    @property
+    def rows_accepted(self) -> int:
+        return self.rows_read - self.rows_excluded
+
+    @property
+    def compliments_per_complaint(self) -> float:
+        return self.now.compliments / self.now.complaints if self.now.complaints else math.nan
+
+    @property
+    def baseline_compliments_per_complaint(self) -> float:
+        return self.before.compliments / self.before.complaints if self.before.complaints else math.nan
+
+    def to_frame(self) -> pd.DataFrame:
+        """The headline counts, one row per figure, with a column per year."""
+        rows = {"Complaints, all stages": "complaints", "Ombudsman enquiries": "ombudsman_enquiries",
+                "Compliments": "compliments"}
+        frame = pd.DataFrame({year.financial_year: [getattr(year, f) for f in rows.values()]
+                              for year in (self.before, self.now)}, index=list(rows))
+        return frame if self.years.has_baseline else frame[[self.years.financial_year]]
+
+    def summary(self) -> str:
+        fy, by = self.years.financial_year, self.years.baseline_year
+        text = f"{self.now.complaints:,} complaints and {self.now.compliments:,} compliments in {fy}"
+        if self.years.has_baseline:
+            text += f", against {self.before.complaints:,} and {self.before.compliments:,} in {by}"
+        return text + "."
+
+
+def _rates_change(now: int, before: int, years: YearComparison, confidence_level: float) -> CountComparison | None:
+    return compare_counts(now, before, confidence_level=confidence_level) if years.has_baseline else None
+
+
+def annual_figures(data: Dataset, years: YearComparison, *, confidence_level: float = 0.95) -> AnnualFigures:
+    """Every figure of a year's annual report, worked out once (see :class:`AnnualFigures`)."""
+    now, before = year_counts(data, years.financial_year), year_counts(data, years.baseline_year)
+    labels = dict(financial_year=years.financial_year, baseline_year=years.baseline_year,
+                  confidence_level=confidence_level)
+    return AnnualFigures(
+        years=years, now=now, before=before,
+        complaints_change=_rates_change(now.complaints, before.complaints, years, confidence_level),
+        compliments_change=_rates_change(now.compliments, before.compliments, years, confidence_level),
+        escalation_1_2=compare_proportions("Stage 1 complaints escalated to Stage 2", now.stage2_escalations,
+                                           now.stage1_complaints, before.stage2_escalations,
+                                           before.stage1_complaints, **labels),
+        escalation_2_3=compare_proportions("Stage 2 complaints escalated to Stage 3", now.stage3_escalations,
+                                           now.stage2_complaints, before.stage3_escalations,
+                                           before.stage2_complaints, **labels),
+        attitude=compare_proportions(f"complaints about the {ATTITUDE}", now.attitude, now.complaints,
+                                     before.attitude, before.complaints, **labels),
+        tables=annual_tables(data, years), rows_read=data.report.rows_read,
+        rows_excluded=data.report.rows_excluded, synthetic=data.synthetic, confidence_level=confidence_level)

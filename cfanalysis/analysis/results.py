@@ -1,0 +1,42 @@
+"""What every result object shares: a table, a sentence and a notebook view; argument checks.
+
+Results are frozen dataclasses that inherit :class:`Result`: ``to_frame()`` gives their numbers
+as a table (unrounded), ``summary()`` one plain-English sentence with units and the method
+named, and ``_repr_html_()`` both, for notebooks. Intervals are always ``ci_low``/``ci_high``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+import pandas as pd
+
+__all__ = ["Result", "check_choice"]
+
+
+class Result:
+    """Mixin for result dataclasses; subclasses define ``to_frame`` and ``summary``."""
+
+    def to_frame(self) -> pd.DataFrame:  # pragma: no cover - every result overrides it
+        raise NotImplementedError
+
+    def summary(self) -> str:  # pragma: no cover - every result overrides it
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.summary())}</p>" + self.to_frame().to_html(index=False)
+
+
+def check_choice(name: str, value: object, allowed: Iterable[object]) -> None:
+    """Raise ValueError naming the allowed values when ``value`` is not one of them.
+
+    >>> check_choice("method", "etest", ("etest", "exact-cond"))
+    >>> check_choice("method", "z", ("etest",))
+    Traceback (most recent call last):
+    ...
+    ValueError: method='z' is not allowed; use one of 'etest'.
+    """
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r} is not allowed; use one of {', '.join(map(repr, allowed))}.")

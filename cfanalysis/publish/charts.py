@@ -1,0 +1,51 @@
+"""Charts for reports: a ``plot_*`` drawing and its ``describe_*`` alt text, rendered together.
+
+Each function here is one line of glue, so that a chart never reaches a report without the
+description a screen reader needs.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cfanalysis import plots
+from cfanalysis.analysis.benchmarking import Funnel
+from cfanalysis.analysis.spc import XmRResult
+from cfanalysis.publish.display import Chart
+from cfanalysis.publish.suppression import Suppressed
+
+__all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_chart", "xmr_chart"]
+
+
+def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
+                        caption: str = "") -> Chart:
+    """:func:`cfanalysis.plots.plot_monthly_lines` rendered with its alt text."""
+    return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight),
+                           alt=plots.describe_monthly_lines(counts, by=by), caption=caption)
+
+
+def monthly_heatmap_chart(counts: pd.DataFrame, *, by: str = "team", caption: str = "") -> Chart:
+    """:func:`cfanalysis.plots.plot_monthly_heatmap` rendered with its alt text."""
+    return Chart.from_axes(plots.plot_monthly_heatmap(counts, by=by),
+                           alt=plots.describe_monthly_heatmap(counts, by=by), caption=caption)
+
+
+def xmr_chart(result: XmRResult, *, what: str = "complaints", caption: str = "") -> Chart:
+    """:func:`cfanalysis.plots.plot_xmr` rendered with its alt text."""
+    return Chart.from_axes(plots.plot_xmr(result, ylabel=what.capitalize()),
+                           alt=plots.describe_xmr(result, what=what), caption=caption)
+
+
+def funnel_chart(result: Funnel, *, caption: str = "") -> Chart:
+    """:func:`cfanalysis.plots.plot_funnel` rendered with its alt text."""
+    return Chart.from_axes(plots.plot_funnel(result), alt=plots.describe_funnel(result), caption=caption)
+
+
+def bar_chart(counts: Suppressed, *, title: str, what: str = "complaints", horizontal: bool = True,
+              caption: str = "") -> Chart:
+    """Grouped bars of a suppressed count table (its "Total" row left out), labels as published."""
+    body = counts.without_row("Total")
+    labels = body.text()
+    ax = plots.plot_bars(body.values, labels=labels, hidden=body.hidden, small=body.small, threshold=body.below,
+                         what=what, title=title, horizontal=horizontal)
+    return Chart.from_axes(ax, alt=plots.describe_bars(body.values, labels=labels, title=title), caption=caption)

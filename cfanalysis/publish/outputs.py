@@ -1,0 +1,133 @@
+"""Files a run writes besides the HTML: the annual report's CSV tables and ``summary.json``.
+
+Both are written from the year's :class:`cfanalysis.analysis.figures.AnnualFigures`, the same
+object the report shows, checked by the personal-data guard, and written aside then renamed,
+so a reader never sees half a file and a failed run never replaces the last good one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cfanalysis.analysis.figures import AnnualFigures
+from cfanalysis.analysis.timeliness import TIMESCALES
+from cfanalysis.publish.annual import timeliness_shown
+from cfanalysis.publish.guard import PersonalDataGuard, safe_csv_text
+from cfanalysis.publish.provenance import git_commit, package_version
+from cfanalysis.publish.suppression import suppress
+
+__all__ = ["summary_record", "write_aside", "write_summary", "write_tables"]
+
+
+def write_aside(path: Path, text: str) -> None:
+    """Write to a temporary name, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _checked_write(path: Path, text: str, guard: PersonalDataGuard | None) -> Path:
+    if guard is not None:
+        guard.check(text, where=str(path))
+    write_aside(path, text)
+    return path
+
+
+def write_tables(figures: AnnualFigures, out_dir: Path, *, suppress_below: int = 0,
+                 guard: PersonalDataGuard | None = None) -> list[Path]:
+    """The annual report's tables as CSV for Excel users, suppressed and safe to open.
+
+    Written only when the baseline year has data (the tables compare two years).
+    """
+    if not figures.years.has_baseline:
+        return []
+    written = []
+    for name, table in figures.tables.items():
+        if name.startswith("timeliness"):
+            text = safe_csv_text(timeliness_shown(table, suppress_below), index=False)
+        else:
+            shown = suppress(table, suppress_below, total_row="Total" if "Total" in table.index else None,
+                             total_column="Total" if "Total" in table.columns else None)
+            text = safe_csv_text(shown.text())
+        path = out_dir / figures.years.financial_year / "tables" / f"{name}.csv"
+        written.append(_checked_write(path, text, guard))
+    return written
+
+
+def summary_record(figures: AnnualFigures, team_tests: pd.DataFrame | None) -> dict[str, Any]:
+    """The year's headline figures as the dictionary written to ``summary.json``."""
+    now = figures.now
+    record = {
+        "financial_year": figures.years.financial_year, "synthetic_data": figures.synthetic,
+        "complaints_total": now.complaints, "complaints_by_team": now.by_team,
+        "complaints_by_stage": {str(s): n for s, n in now.by_stage.items()},
+        "complaints_by_procedure": now.by_procedure, "stage1_complaints": now.stage1_complaints,
+        "stage2_escalations": now.stage2_escalations, "stage2_escalation_rate": now.stage2_escalation_rate,
+        "stage3_escalations": now.stage3_escalations, "stage3_escalation_rate": now.stage3_escalation_rate,
+        "compliments_total": now.compliments, "ombudsman_enquiries": now.ombudsman_enquiries,
+        "ombudsman_decisions": now.ombudsman_decisions, "ombudsman_investigated": now.ombudsman_investigated,
+        "rows_read": figures.rows_read, "rows_accepted": figures.rows_accepted,
+        "rows_excluded": figures.rows_excluded,
+        "complaints_statutory": now.by_procedure.get("statutory", 0),
+        "complaints_corporate": now.by_procedure.get("corporate", 0),
+        "complaints_by_category": now.by_category, "complaints_by_outcome": now.by_outcome,
+        "complaints_by_complainant_type": now.by_complainant_type,
+        "attitude_of_staff_complaints": now.attitude,
+        "attitude_of_staff_share": now.attitude / now.complaints if now.complaints else None,
+        "compliments_per_complaint": figures.compliments_per_complaint if now.complaints else None,
+    }
+    record.update(_timeliness_record(figures.tables["timeliness_by_stage"]))
+    record["team_tests"] = [] if team_tests is None else _team_tests_record(team_tests, figures.years.baseline_year)
+    return record
+
+
+def _timeliness_record(table: pd.DataFrame) -> dict[str, float | None]:
+    by_stage = table.set_index("Stage") if len(table) else table
+    record = {}
+    for stage, (limit, extended) in TIMESCALES.items():
+        row = by_stage.loc[f"Stage {stage}"] if f"Stage {stage}" in by_stage.index else None
+        for key, column in ((f"stage{stage}_within_{limit}_working_days_share", "Share within timescale"),
+                            (f"stage{stage}_within_{extended}_working_days_share", "Share within extended"),
+                            (f"stage{stage}_median_working_days", "Median working days")):
+            record[key] = None if row is None else float(row[column])
+    return record
+
+
+def _team_tests_record(table: pd.DataFrame, baseline_year: str) -> list[dict[str, Any]]:
+    keys = ["team", "count", "baseline_count", "ratio", "ci_low", "ci_high", "pvalue", "method",
+            "adjusted_pvalue"]
+    return [{**{k: row[k] for k in keys}, "baseline_year": baseline_year,
+             "significant": bool(row["pvalue"] < 0.05)} for _, row in table.iterrows()]
+
+
+def write_summary(figures: AnnualFigures, out_dir: Path, *, team_tests: pd.DataFrame | None,
+                  files: dict[str, str], guard: PersonalDataGuard | None = None) -> Path:
+    """Write ``outputs/<year>/summary.json``: the year's headline figures and their provenance."""
+    summary = summary_record(figures, team_tests)
+    summary["provenance"] = {"cfanalysis_version": package_version(), "git_commit": git_commit(),
+                             "input_files_sha256": files}
+    text = json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return _checked_write(out_dir / figures.years.financial_year / "summary.json", text, guard)
+
+
+def _json_safe(value: Any) -> Any:
+    """JSON has no NaN or infinity: write them as null (an infinite ratio means 'up from none')."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value

@@ -1,0 +1,71 @@
+"""Web pages: a run's executed notebook as a reader's HTML report, and the index of every report.
+
+Both use the templates in ``templates/cfreport`` (no code, no scripts, the report stylesheet
+inlined), so the pages work offline and print cleanly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cfanalysis.publish.kernels import read_notebook_json
+from cfanalysis.publish.outputs import write_aside
+
+__all__ = ["export_html", "notebook_title", "report_notebooks", "write_index"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+DEFAULT_NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def stylesheet() -> str:
+    return (TEMPLATES_DIR / "cfreport" / "report.css").read_text(encoding="utf-8")
+
+
+def export_html(executed, resources_cf: dict[str, Any]) -> str:
+    """An executed notebook as the reader's HTML page (nbconvert with our ``cfreport`` template)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(template_name="cfreport", extra_template_basedirs=[str(TEMPLATES_DIR)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    # Parameter cells (ours and papermill's) are for analysts, not readers.
+    remover = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters", "remove"},
+                                    enabled=True)
+    exporter.register_preprocessor(remover, enabled=True)
+    body, _ = exporter.from_notebook_node(executed, resources={"cf": resources_cf})
+    return body
+
+
+def report_notebooks(notebooks_dir: Path) -> list[Path]:
+    """The report notebooks: ``NN_name.ipynb`` files in the notebooks folder, in number order."""
+    return sorted(p for p in notebooks_dir.glob("*.ipynb") if p.name[:2].isdigit())
+
+
+def notebook_title(path: Path) -> str:
+    """The notebook's first level-one heading, else its name."""
+    for cell in read_notebook_json(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem
+
+
+def write_index(out_dir: Path, notebooks_dir: Path = DEFAULT_NOTEBOOKS_DIR) -> Path:
+    """``outputs/index.html`` linking every year's published reports."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    titles = {path.stem: notebook_title(path) for path in report_notebooks(notebooks_dir)}
+    years = []
+    for year_dir in sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name[:4].isdigit()):
+        pages = [(f"{year_dir.name}/{page.name}", titles.get(page.stem, page.stem))
+                 for page in sorted(year_dir.glob("*.html"))]
+        if pages:
+            years.append((year_dir.name, pages))
+    environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "cfreport"),
+                              autoescape=select_autoescape(["j2"], default=True))
+    page = environment.get_template("site_index.html.j2").render(years=years, css=stylesheet()) + "\n"
+    path = out_dir / "index.html"
+    write_aside(path, page)
+    return path

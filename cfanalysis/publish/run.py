@@ -1,0 +1,216 @@
+"""A report run: check everything first, then run the notebooks for each year and publish.
+
+For each year: validate the data first (no kernel starts on data that cannot be used), execute
+each notebook into ``outputs/<year>/logs/`` on warm kernels (:mod:`cfanalysis.publish.kernels`),
+convert it to HTML (:mod:`cfanalysis.publish.pages`) and write ``summary.json`` and the CSV
+tables (:mod:`cfanalysis.publish.outputs`). Files are written aside and renamed into place, so a
+failed run never replaces the last good report.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cfanalysis.data.loader import Dataset, load_data
+from cfanalysis.periods import parse_financial_year
+from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
+from cfanalysis.publish.kernels import Job, JobResult, notebook_parameters, parse_parameter_value, run_jobs
+from cfanalysis.publish.pages import (
+    DEFAULT_NOTEBOOKS_DIR,
+    export_html,
+    notebook_title,
+    report_notebooks,
+    stylesheet,
+    write_index,
+)
+from cfanalysis.publish.provenance import git_commit, package_version
+
+# nbconvert, the statistics and numpy are imported inside the functions that use them, after
+# the inputs are checked, so a bad command line answers at once.
+
+__all__ = ["ReportError", "ReportRun", "run_reports"]
+
+# What the report notebooks import, loaded once per kernel before the first notebook.
+KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats\n"
+                  "import cfanalysis.data.loader, cfanalysis.plots, cfanalysis.publish.display\n"
+                  "import cfanalysis.publish.team, cfanalysis.publish.annual\n")
+RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of"}
+
+
+class ReportError(Exception):
+    """A problem found before any notebook runs (bad parameters or unusable data)."""
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """The outcome of one notebook for one year."""
+
+    financial_year: str
+    notebook: str
+    ok: bool
+    seconds: float
+    html_path: Path | None
+    executed_path: Path
+    message: str = ""
+    details: tuple[str, ...] = ()
+
+
+def check_years(years: list[str], data: Dataset) -> list[str]:
+    """Validate year labels and that each has data; raise ReportError listing the years that do."""
+    problems = []
+    for year in years:
+        try:
+            parse_financial_year(year)
+        except ValueError as error:
+            problems.append(str(error))
+            continue
+        if year not in data.financial_years:
+            available = ", ".join(data.financial_years) or "none"
+            problems.append(f"There are no complaints for {year} in {data.report.data_dir}. "
+                            f"Years with data: {available}.")
+    if problems:
+        raise ReportError("\n".join(problems))
+    return years
+
+
+def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path, dict[str, Any]]:
+    """Typed parameters for each notebook from ``--param name=value``; ReportError if any is wrong."""
+    declared = {path: notebook_parameters(path) for path in notebooks}
+    known = sorted({name for names in declared.values() for name in names} - set(RUNNER_PARAMETERS))
+    problems = []
+    for name in given:
+        if name in RUNNER_PARAMETERS:
+            problems.append(f"Set {name} with {RUNNER_PARAMETERS[name]}, not --param.")
+        elif name not in known:
+            problems.append(f"Unknown parameter {name!r}. The report notebooks take: {', '.join(known)}.")
+    typed: dict[Path, dict[str, Any]] = {path: {} for path in notebooks}
+    for path, names in declared.items():
+        for name, text in given.items():
+            if name in names and name not in RUNNER_PARAMETERS:
+                try:
+                    typed[path][name] = parse_parameter_value(name, text, names[name])
+                except ValueError as error:
+                    problems.append(str(error))
+    if problems:
+        raise ReportError("\n".join(dict.fromkeys(problems)))
+    return typed
+
+
+def _publish(result: JobResult, data: Dataset, title: str, financial_year: str, data_dir: Path,
+             guard: PersonalDataGuard) -> None:
+    """Convert an executed notebook to HTML beside the logs folder (write aside, then rename)."""
+    from cfanalysis.publish.outputs import write_aside
+
+    if not result.ok:
+        return
+    parameters = {k: ("(none)" if v is None else v) for k, v in result.job.parameters.items()
+                  if k != "data_dir"} | {"data folder": data_dir.name}
+    resources_cf = {
+        "title": title, "financial_year": financial_year, "synthetic": data.synthetic,
+        "version": package_version(), "commit": git_commit(), "files": data.files,
+        "parameters": parameters, "css": stylesheet(),
+    }
+    html_path = result.job.executed_path.parent.parent / f"{result.job.notebook.stem}.html"
+    page = export_html(result.notebook, resources_cf)
+    guard.check(page, where=str(html_path))
+    write_aside(html_path, page)
+
+
+def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, suppress_below: int,
+                         guard: PersonalDataGuard) -> None:
+    """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter."""
+    from cfanalysis.analysis.figures import annual_figures
+    from cfanalysis.analysis.teams import all_team_tests
+    from cfanalysis.analysis.years import compare_years
+    from cfanalysis.publish.outputs import write_summary, write_tables
+
+    for year in years:
+        comparison = compare_years(data.complaints, year)
+        figures = annual_figures(data, comparison)
+        team_tests = all_team_tests(data.complaints, comparison) if comparison.has_baseline else None
+        write_summary(figures, out_dir, team_tests=team_tests, files=data.files, guard=guard)
+        write_tables(figures, out_dir, suppress_below=suppress_below, guard=guard)
+    import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up
+
+
+def _jobs(years: list[str], notebooks: list[Path], typed: dict[Path, dict[str, Any]], data_dir: Path,
+          out_dir: Path, as_of: str | None) -> list[Job]:
+    """One job per year and notebook, longest notebooks first."""
+    queue = []
+    for year in years:
+        for path in notebooks:
+            logs = out_dir / year / "logs"
+            queue.append(Job(label=f"{year} > {path.stem}", notebook=path,
+                             executed_path=logs / path.name, log_path=logs / f"{path.stem}.log",
+                             parameters={"financial_year": year, "data_dir": str(data_dir.resolve()),
+                                         "as_of": as_of, **typed[path]}))
+    # Longest first: the later notebooks do more, so start them before the quick ones.
+    return sorted(queue, key=lambda job: job.notebook.name, reverse=True)
+
+
+def _checked_inputs(years, data_dir: Path, notebooks_dir: Path, parameters, jobs, as_of):
+    """Everything checked before a kernel starts; ReportError names every problem found."""
+    notebooks = report_notebooks(notebooks_dir)
+    if not notebooks:
+        raise ReportError(f"No report notebooks (01_*.ipynb, ...) in {notebooks_dir}.")
+    typed = check_parameters(parameters or {}, notebooks)
+    if jobs is not None and jobs < 1:
+        raise ReportError(f"--jobs must be 1 or more, not {jobs}.")
+    data = load_data(data_dir, as_of=as_of)
+    if not data.report.usable:
+        raise ReportError("The data cannot be used yet:\n" + data.report.text())
+    years = check_years(list(dict.fromkeys(years)) if years else data.financial_years, data)
+    return notebooks, typed, data, years
+
+
+def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str | Path,
+                notebooks_dir: str | Path | None = None, parameters: dict[str, str] | None = None,
+                jobs: int | None = None, as_of: str | None = None,
+                progress: Callable[[str], None] = print) -> list[ReportRun]:
+    """Build every report notebook for the given years (default: every year with complaints).
+
+    Everything is checked before a kernel starts: the data are loaded and validated, the years
+    must be "2019-20"-style and have data, and ``parameters`` (``--param name=value``) must be
+    declared by a report notebook and fit its type. Notebooks then run on ``jobs`` warm kernels
+    (default: one per core). A failed notebook publishes no HTML (the last good one stays) and
+    the other notebooks and years carry on.
+
+    Raises
+    ------
+    ReportError
+        When anything is wrong before the run; nothing runs then.
+    """
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS_DIR
+    notebooks, typed, data, years = _checked_inputs(years, data_dir, notebooks_dir, parameters, jobs, as_of)
+    guard = PersonalDataGuard.from_data_dir(data_dir)
+    suppress_below = next((typed[p]["suppress_below"] for p in notebooks if "suppress_below" in typed[p]), 0)
+    titles = {path: notebook_title(path) for path in notebooks}
+    queue = _jobs(years, notebooks, typed, data_dir, out_dir, as_of)
+    year_of = {job.label: job.parameters["financial_year"] for job in queue}
+    refused: list[str] = []
+
+    def side_work() -> None:
+        try:
+            _while_kernels_start(data, years, out_dir, suppress_below, guard)
+        except PersonalDataError as error:
+            refused.append(str(error))
+
+    results = run_jobs(
+        queue, workers=jobs or os.cpu_count() or 1, progress=progress, kernel_log=out_dir / "logs" / "kernel.log",
+        on_result=lambda r: _publish(r, data, titles[r.job.notebook], year_of[r.job.label], data_dir, guard),
+        warm_up=KERNEL_WARM_UP, guard=lambda text, where: guard.check(text, where=where),
+        while_waiting=side_work)
+    write_index(out_dir, notebooks_dir)
+    if refused:
+        raise ReportError("Stopped to protect personal data: " + refused[0])
+    results = sorted(results, key=lambda r: (year_of[r.job.label], r.job.notebook.name))
+    return [ReportRun(financial_year=year_of[r.job.label], notebook=r.job.notebook.stem, ok=r.ok,
+                      seconds=r.seconds,
+                      html_path=(r.job.executed_path.parent.parent / f"{r.job.notebook.stem}.html") if r.ok else None,
+                      executed_path=r.job.executed_path, message=r.message, details=tuple(r.details))
+            for r in results]

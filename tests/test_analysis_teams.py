@@ -51,7 +51,7 @@ def test_partial_year_compares_the_same_months():
     change = team_change(data, "A", compare_years(data, "2019-20"))
     # Baseline April to December 2018 only: 24 complaints over 12 months, 2 a month -> 18 in 9 months.
     assert (change.headline.count, change.headline.baseline_count) == (18, 18)
-    assert change.headline.exposure == 9 and change.partial
+    assert change.headline.exposure == 9 and change.years.partial
     assert "same months only" in change.summary()
 
 

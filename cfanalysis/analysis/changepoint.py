@@ -121,27 +121,7 @@ def find_changepoint(counts: pd.Series, *, min_segment: int = 3, permutations: i
     split = best + min_segment
     observed = statistic[best]
 
-    # Permute within calendar month: positions sharing a calendar month swap values.
-    groups = [np.flatnonzero(months.month == m) for m in range(1, 13)]
-    groups = [g for g in groups if len(g) > 1]
-    arrangements = math.prod(math.factorial(len(g)) for g in groups)
-    rng = np.random.default_rng(seed)
-    if arrangements <= EXACT_LIMIT:
-        series = []
-        for choice in itertools.product(*[list(itertools.permutations(g)) for g in groups]):
-            shuffled = y.copy()
-            for group, order in zip(groups, choice):
-                shuffled[group] = y[list(order)]
-            series.append(shuffled)
-        null = np.array(series)
-        exact = True
-    else:
-        null = np.repeat(y[None, :], permutations, axis=0)
-        for group in groups:
-            picks = rng.permuted(np.tile(group, (permutations, 1)), axis=1)
-            null[:, group] = y[picks]
-        null = np.vstack([y[None, :], null])  # the observed series counts as one arrangement
-        exact = False
+    null, exact = _within_month_arrangements(y, months, permutations, seed)
     maxima = _split_statistics(null, min_segment).max(axis=1)
     pvalue = float(np.mean(maxima >= observed - 1e-9))
 
@@ -151,3 +131,28 @@ def find_changepoint(counts: pd.Series, *, min_segment: int = 3, permutations: i
         likelihood_ratio=float(observed), pvalue=pvalue,
         plausible_first=months[int(plausible.min())], plausible_last=months[int(plausible.max())],
         min_segment=min_segment, permutations=len(null), exact=exact)
+
+
+def _within_month_arrangements(y: np.ndarray, months: pd.PeriodIndex, permutations: int,
+                               seed: int) -> tuple[np.ndarray, bool]:
+    """Series with each calendar month's values shuffled between years: every one, or a sample.
+
+    Returns the arrangements (one per row) and whether they are all of them (exact).
+    """
+    groups = [np.flatnonzero(months.month == m) for m in range(1, 13)]
+    groups = [g for g in groups if len(g) > 1]
+    arrangements = math.prod(math.factorial(len(g)) for g in groups)
+    if arrangements <= EXACT_LIMIT:
+        series = []
+        for choice in itertools.product(*[list(itertools.permutations(g)) for g in groups]):
+            shuffled = y.copy()
+            for group, order in zip(groups, choice):
+                shuffled[group] = y[list(order)]
+            series.append(shuffled)
+        return np.array(series), True
+    rng = np.random.default_rng(seed)
+    null = np.repeat(y[None, :], permutations, axis=0)
+    for group in groups:
+        picks = rng.permuted(np.tile(group, (permutations, 1)), axis=1)
+        null[:, group] = y[picks]
+    return np.vstack([y[None, :], null]), False  # the observed series counts as one arrangement

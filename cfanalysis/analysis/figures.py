@@ -8,7 +8,6 @@ at each stage it reaches, in the year that stage was received; escalation is a c
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,7 +15,7 @@ import pandas as pd
 from cfanalysis.analysis.counts import counts_by, escalation, in_financial_year
 from cfanalysis.analysis.proportions import ProportionChange, compare_proportions
 from cfanalysis.analysis.rates import CountComparison, compare_counts
-from cfanalysis.analysis.results import Result
+from cfanalysis.analysis.results import Result, share_of
 from cfanalysis.analysis.tables import annual_tables
 from cfanalysis.analysis.years import YearComparison
 from cfanalysis.data.contract import OMBUDSMAN_INVESTIGATED
@@ -59,11 +58,11 @@ class YearCounts:
 
     @property
     def stage2_escalation_rate(self) -> float:
-        return self.stage2_escalations / self.stage1_complaints if self.stage1_complaints else math.nan
+        return share_of(self.stage2_escalations, self.stage1_complaints)
 
     @property
     def stage3_escalation_rate(self) -> float:
-        return self.stage3_escalations / self.stage2_complaints if self.stage2_complaints else math.nan
+        return share_of(self.stage3_escalations, self.stage2_complaints)
 
 
 def year_counts(data: Dataset, financial_year: str) -> YearCounts:
@@ -116,11 +115,11 @@ class AnnualFigures(Result):
 
     @property
     def compliments_per_complaint(self) -> float:
-        return self.now.compliments / self.now.complaints if self.now.complaints else math.nan
+        return share_of(self.now.compliments, self.now.complaints)
 
     @property
     def baseline_compliments_per_complaint(self) -> float:
-        return self.before.compliments / self.before.complaints if self.before.complaints else math.nan
+        return share_of(self.before.compliments, self.before.complaints)
 
     def to_frame(self) -> pd.DataFrame:
         """The headline counts, one row per figure, with a column per year."""

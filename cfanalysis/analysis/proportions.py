@@ -13,7 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from cfanalysis import words
-from cfanalysis.analysis.results import Result
+from cfanalysis.analysis.results import Result, share_of
 
 __all__ = ["ProportionChange", "compare_proportions", "proportion_interval"]
 
@@ -50,11 +50,11 @@ class ProportionChange(Result):
 
     @property
     def share(self) -> float:
-        return self.successes / self.trials if self.trials else math.nan
+        return share_of(self.successes, self.trials)
 
     @property
     def baseline_share(self) -> float:
-        return self.baseline_successes / self.baseline_trials if self.baseline_trials else math.nan
+        return share_of(self.baseline_successes, self.baseline_trials)
 
     def too_small(self, suppress_below: int) -> bool:
         """True when a count behind this year's share is below the publication threshold."""

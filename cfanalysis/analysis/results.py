@@ -8,11 +8,12 @@ named, and ``_repr_html_()`` both, for notebooks. Intervals are always ``ci_low`
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["Result", "check_choice"]
+__all__ = ["Result", "check_choice", "share_of"]
 
 
 class Result:
@@ -26,6 +27,11 @@ class Result:
 
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(self.summary())}</p>" + self.to_frame().to_html(index=False)
+
+
+def share_of(part: float, whole: float) -> float:
+    """``part / whole``, or NaN when there is nothing to divide by (no complaints, say)."""
+    return part / whole if whole else math.nan
 
 
 def check_choice(name: str, value: object, allowed: Iterable[object]) -> None:

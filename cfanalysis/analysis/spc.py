@@ -133,12 +133,9 @@ def xmr(values, *, dates=None, improvement_direction: str = "decrease", rebase_a
 
     Notes
     -----
-    Centre = mean; limits = mean +- 2.66 x mean moving range; 2-sigma lines at +- 1.773 x mean
-    moving range. Rules: a point beyond a limit; 7 points in a row on one side of the mean (a
-    point on the mean breaks the run); 7 points in a row rising or falling (a repeat breaks
-    the trend); 2 of 3 consecutive points beyond the same 2-sigma line (beyond 3 sigma counts).
-    Each rule is applied within a segment between rebase points. Limits from fewer than 13
-    points are trial limits.
+    Limits = mean +- 2.66 x mean moving range (2-sigma: 1.773). Rules, within each segment: a
+    point beyond a limit; 7 in a row on one side of the mean; 7 rising or falling; 2 of 3 beyond
+    the same 2-sigma line (DOMAIN.md section 6). Under 13 points, limits are trial limits.
 
     Examples
     --------
@@ -152,35 +149,44 @@ def xmr(values, *, dates=None, improvement_direction: str = "decrease", rebase_a
         raise ValueError("xmr needs at least one value.")
     if dates is not None and len(dates) != len(y):
         raise ValueError(f"dates has {len(dates)} entries but values has {len(y)}; give one date per value.")
-    starts = _segment_starts(len(y), rebase_at, dates)
-    bounds = list(zip(starts, starts[1:] + [len(y)]))
-    segments, warnings = [], []
-    for number, (start, stop) in enumerate(bounds):
-        part = y[start:stop]
-        basis = part if baseline_points is None else part[:baseline_points]
-        segment = _segment(part, basis, floor, screen_outliers).assign(segment=number)
-        segments.append(segment)
-        if len(basis) < TRIAL_LIMIT_POINTS:
-            warnings.append(f"Limits{' of segment ' + str(number + 1) if len(bounds) > 1 else ''} "
-                            f"rest on {len(basis)} points, fewer than {TRIAL_LIMIT_POINTS}: treat them as "
-                            "trial limits.")
-    points = pd.concat(segments, ignore_index=True)
+    segments = _segments(y, _segment_starts(len(y), rebase_at, dates), baseline_points, floor, screen_outliers)
+    warnings = [segment.attrs["warning"] for segment in segments if segment.attrs["warning"]]
     if any(segment.attrs["floored"] for segment in segments):
         warnings.append("The lower limit would be below zero, so it is set at 0; a low signal "
                         "beyond it is then impossible.")
-    good = {"increase": 1, "decrease": -1}.get(improvement_direction, 0)
-    special = points["special_cause"].to_numpy()
-    direction = points.pop("direction").to_numpy()
-    points["variation"] = np.where(~special, "common", np.where(
-        good == 0, "neutral", np.where(direction == good, "improvement", "concern")))
-    points["reason"] = points.pop("reason")
-    points = points[["value", "segment", "mean", "upper_limit", "lower_limit", "upper_two_sigma",
-                     "lower_two_sigma", "moving_range", "beyond_limit", "run", "trend", "two_of_three",
-                     "special_cause", "variation", "reason"]]
+    points = _classified(pd.concat(segments, ignore_index=True), improvement_direction)
     if dates is not None:
         points.insert(0, "date", list(dates))
     return XmRResult(points=points, improvement_direction=improvement_direction,
                      screen_outliers=screen_outliers, warnings=tuple(warnings))
+
+
+def _segments(y: np.ndarray, starts: list[int], baseline_points: int | None, floor: float | None,
+              screen: bool) -> list[pd.DataFrame]:
+    """Each segment's points with its limits, rules and reasons; a trial-limits warning attached."""
+    bounds = list(zip(starts, starts[1:] + [len(y)]))
+    segments = []
+    for number, (start, stop) in enumerate(bounds):
+        part = y[start:stop]
+        basis = part if baseline_points is None else part[:baseline_points]
+        segment = _segment(part, basis, floor, screen).assign(segment=number)
+        segment.attrs["warning"] = "" if len(basis) >= TRIAL_LIMIT_POINTS else (
+            f"Limits{' of segment ' + str(number + 1) if len(bounds) > 1 else ''} rest on {len(basis)} "
+            f"points, fewer than {TRIAL_LIMIT_POINTS}: treat them as trial limits.")
+        segments.append(segment)
+    return segments
+
+
+def _classified(points: pd.DataFrame, improvement_direction: str) -> pd.DataFrame:
+    """Each special-cause point as improvement, concern or neutral; columns in their published order."""
+    good = {"increase": 1, "decrease": -1}.get(improvement_direction, 0)
+    special = points["special_cause"].to_numpy()
+    direction = points["direction"].to_numpy()
+    points["variation"] = np.where(~special, "common", np.where(
+        good == 0, "neutral", np.where(direction == good, "improvement", "concern")))
+    return points[["value", "segment", "mean", "upper_limit", "lower_limit", "upper_two_sigma",
+                   "lower_two_sigma", "moving_range", "beyond_limit", "run", "trend", "two_of_three",
+                   "special_cause", "variation", "reason"]].copy()
 
 
 def _segment_starts(n: int, rebase_at, dates) -> list[int]:

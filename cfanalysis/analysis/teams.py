@@ -77,14 +77,6 @@ class TeamChange(Result):
                                 alpha=1 - self.headline.confidence_level)
 
     @property
-    def partial(self) -> bool:
-        return self.years.partial
-
-    @property
-    def period_words(self) -> str:
-        return self.years.period_words
-
-    @property
     def reported_pvalue(self) -> float:
         """The p-value to act on: Holm-adjusted when the team was picked after looking."""
         if self.chosen_after_looking and self.adjusted_pvalue is not None:
@@ -126,7 +118,7 @@ class TeamChange(Result):
     def summary(self) -> str:
         """Size, interval and strength of the change in one or two plain sentences."""
         h = self.headline
-        same = "" if not self.partial else " (same months only, because the year is not complete)"
+        same = "" if not self.years.partial else " (same months only, because the year is not complete)"
         if h.count + h.baseline_count == 0:
             return f"{self.team} had no complaints in either {self.baseline_year} or {self.financial_year}."
         size = (f"Complaints to {self.team} went from {h.baseline_count} in {self.baseline_year} to "

@@ -215,15 +215,8 @@ def _register_engine() -> None:
 Guard = Callable[[str, str], None]  # (text, where) -> raises when the text must not be written
 
 
-def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None], guard: Guard | None) -> JobResult:
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    _register_engine()
-
-    started = time.perf_counter()
-    source = nbformat.read(job.notebook, as_version=4)
+def _cell_progress(job: Job, source, progress: Callable[[str], None]) -> Callable[[int], None]:
+    """Report 'running cell n of N' as the author numbers cells (papermill's injected cell skipped)."""
     total = len(source.cells)
     injected_at = next((i + 1 for i, c in enumerate(source.cells)
                         if "parameters" in c.get("metadata", {}).get("tags", [])), 0)
@@ -234,36 +227,53 @@ def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None], gua
             return  # the injected parameters cell is not the author's
         progress(f"{job.label}: running cell {shown} of {total}")
 
+    return on_cell
+
+
+def _execute(job: Job, kernel: _WarmKernel, source, scratch_path: Path, on_cell, started: float):
+    """Run the notebook with papermill; (executed notebook, failure or None, log lines)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        kernel.reset()
+        executed = papermill.execute_notebook(
+            str(job.notebook), str(scratch_path), parameters=job.parameters, engine_name="cfanalysis",
+            kernel_name=kernel.kernel_name, km=kernel.km, progress_bar=False, log_output=False,
+            execution_timeout=CELL_TIMEOUT, on_cell=on_cell,
+            # Written once at the end (or on failure), not after every cell: the reports carry
+            # large images and re-serialising them cell by cell costs seconds.
+            request_save_on_cell_execute=False)
+        return executed, None, []
+    except PapermillExecutionError as error:
+        number, count, heading = _author_position(source, error.cell_index)
+        line = f"{error.ename}: {str(error.evalue).strip().splitlines()[0] if error.evalue else ''}".strip(": ")
+        where = f"{job.label} > cell {number} of {count}" + (f" > '{heading}'" if heading else "")
+        traceback = _ANSI.sub("", "\n".join(error.traceback))
+        failure = JobResult(job, False, time.perf_counter() - started, message=f"{where} > {line}",
+                            details=[f"executed notebook: {job.executed_path}", f"log: {job.log_path}"])
+        return None, failure, ["FAILED", where, line, "", traceback]
+    except Exception as error:  # noqa: BLE001 - kernel death, timeouts: reported, never raised
+        kernel.shutdown()  # start afresh for the next notebook
+        line = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+        failure = JobResult(job, False, time.perf_counter() - started, message=f"{job.label} > {line}",
+                            details=[f"log: {job.log_path}"])
+        return None, failure, ["FAILED", job.label, line]
+
+
+def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None], guard: Guard | None) -> JobResult:
+    import nbformat
+
+    _register_engine()
+    started = time.perf_counter()
+    source = nbformat.read(job.notebook, as_version=4)
     job.executed_path.parent.mkdir(parents=True, exist_ok=True)
     # Papermill writes as it goes; it writes outside outputs/ and the notebook is moved in only
     # after the guard has read it, so nothing unchecked ever lands there.
     with tempfile.TemporaryDirectory(prefix="cfanalysis-") as scratch:
         scratch_path = Path(scratch) / job.executed_path.name
-        failure: JobResult | None = None
-        executed = None
-        try:
-            kernel.reset()
-            executed = papermill.execute_notebook(
-                str(job.notebook), str(scratch_path), parameters=job.parameters, engine_name="cfanalysis",
-                kernel_name=kernel.kernel_name, km=kernel.km, progress_bar=False, log_output=False,
-                execution_timeout=CELL_TIMEOUT, on_cell=on_cell,
-                # Written once at the end (or on failure), not after every cell: the reports carry
-                # large images and re-serialising them cell by cell costs seconds.
-                request_save_on_cell_execute=False)
-        except PapermillExecutionError as error:
-            number, count, heading = _author_position(source, error.cell_index)
-            line = f"{error.ename}: {str(error.evalue).strip().splitlines()[0] if error.evalue else ''}".strip(": ")
-            where = f"{job.label} > cell {number} of {count}" + (f" > '{heading}'" if heading else "")
-            traceback = _ANSI.sub("", "\n".join(error.traceback))
-            failure = JobResult(job, False, time.perf_counter() - started, message=f"{where} > {line}",
-                                details=[f"executed notebook: {job.executed_path}", f"log: {job.log_path}"])
-            log_lines = ["FAILED", where, line, "", traceback]
-        except Exception as error:  # noqa: BLE001 - kernel death, timeouts: reported, never raised
-            kernel.shutdown()  # start afresh for the next notebook
-            line = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
-            failure = JobResult(job, False, time.perf_counter() - started, message=f"{job.label} > {line}",
-                                details=[f"log: {job.log_path}"])
-            log_lines = ["FAILED", job.label, line]
+        executed, failure, log_lines = _execute(job, kernel, source, scratch_path,
+                                                _cell_progress(job, source, progress), started)
         if scratch_path.exists():
             text = scratch_path.read_text(encoding="utf-8")
             try:
@@ -280,7 +290,7 @@ def _run_one(job: Job, kernel: _WarmKernel, progress: Callable[[str], None], gua
         _write_log(job, log_lines)
         return failure
     seconds = time.perf_counter() - started
-    _write_log(job, [f"ok: {total} cells in {seconds:.1f} s"])
+    _write_log(job, [f"ok: {len(source.cells)} cells in {seconds:.1f} s"])
     return JobResult(job, True, seconds, notebook=executed)
 
 
@@ -288,6 +298,54 @@ def _write_log(job: Job, lines: list[str]) -> None:
     job.log_path.parent.mkdir(parents=True, exist_ok=True)
     header = [f"notebook: {job.notebook.name}", f"parameters: {job.parameters}", ""]
     job.log_path.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+
+
+@dataclass
+class _Run:
+    """What the workers of one run share: the queue of jobs, the results, the callbacks."""
+
+    pending: queue.Queue
+    progress: Callable[[str], None]
+    on_result: Callable[[JobResult], None]
+    guard: Guard | None
+    results: list[JobResult] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next_job(self) -> Job | None:
+        try:
+            return self.pending.get_nowait()
+        except queue.Empty:
+            return None
+
+    def record(self, result: JobResult) -> None:
+        with self.lock:
+            self.results.append(result)
+
+
+def _worker(run: _Run, kernel: _WarmKernel) -> None:
+    """Take jobs until none are left, on one warm kernel; a kernel that cannot start fails them."""
+    try:
+        try:
+            kernel.start()
+        except RuntimeError as error:
+            while (job := run.next_job()) is not None:
+                result = JobResult(job, False, 0.0, message=f"{job.label} > {error}")
+                run.record(result)
+                run.on_result(result)
+            return
+        while (job := run.next_job()) is not None:
+            run.progress(f"{job.label}: running")
+            result = _run_one(job, kernel, run.progress, run.guard)
+            try:
+                run.on_result(result)
+            except Exception as error:  # noqa: BLE001 - publishing failed: report it as a failure
+                result = JobResult(job, False, result.seconds, message=f"{job.label} > publishing "
+                                   f"the HTML failed: {type(error).__name__}: {error}")
+            run.record(result)
+            run.progress(f"{job.label}: done in {result.seconds:.1f} s" if result.ok
+                         else f"{job.label}: FAILED: {result.message}")
+    finally:
+        kernel.shutdown()
 
 
 def run_jobs(jobs: list[Job], *, workers: int, progress: Callable[[str], None],
@@ -300,50 +358,13 @@ def run_jobs(jobs: list[Job], *, workers: int, progress: Callable[[str], None],
     each job finishes (e.g. export HTML); ``while_waiting`` runs in this thread once the workers
     have started (other work that can overlap the notebooks).
     """
-    pending: queue.Queue[Job] = queue.Queue()
+    run = _Run(queue.Queue(), progress, on_result, guard)
     for job in jobs:
-        pending.put(job)
+        run.pending.put(job)
         progress(f"{job.label}: queued")
-    results: list[JobResult] = []
-    lock = threading.Lock()
-
-    def worker(number: int) -> None:
-        kernel = _WarmKernel(kernel_name, kernel_log.with_name(f"{kernel_log.stem}-{number}.log"), warm_up)
-        try:
-            try:
-                kernel.start()
-            except RuntimeError as error:
-                while True:
-                    try:
-                        job = pending.get_nowait()
-                    except queue.Empty:
-                        return
-                    result = JobResult(job, False, 0.0, message=f"{job.label} > {error}")
-                    with lock:
-                        results.append(result)
-                    on_result(result)
-            while True:
-                try:
-                    job = pending.get_nowait()
-                except queue.Empty:
-                    return
-                progress(f"{job.label}: running")
-                result = _run_one(job, kernel, progress, guard)
-                try:
-                    on_result(result)
-                except Exception as error:  # noqa: BLE001 - publishing failed: report it as a failure
-                    result = JobResult(job, False, result.seconds, message=f"{job.label} > publishing "
-                                       f"the HTML failed: {type(error).__name__}: {error}")
-                with lock:
-                    results.append(result)
-                if result.ok:
-                    progress(f"{job.label}: done in {result.seconds:.1f} s")
-                else:
-                    progress(f"{job.label}: FAILED: {result.message}")
-        finally:
-            kernel.shutdown()
-
-    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(max(1, min(workers, len(jobs))))]
+    threads = [threading.Thread(target=_worker, daemon=True, args=(run, _WarmKernel(
+        kernel_name, kernel_log.with_name(f"{kernel_log.stem}-{number}.log"), warm_up)))
+        for number in range(max(1, min(workers, len(jobs))))]
     for thread in threads:
         thread.start()
     try:
@@ -353,4 +374,4 @@ def run_jobs(jobs: list[Job], *, workers: int, progress: Callable[[str], None],
         for thread in threads:
             thread.join()
     order = {job.label: index for index, job in enumerate(jobs)}
-    return sorted(results, key=lambda r: order[r.job.label])
+    return sorted(run.results, key=lambda r: order[r.job.label])

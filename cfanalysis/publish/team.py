@@ -104,7 +104,7 @@ class TeamQuestion:
                    "p-value": words.p_value}
         return Parts((
             Table(frame, f"Is the change in {self.team}'s complaints more than chance? "
-                         f"{self.change.period_words}", index=False, formats=formats),
+                         f"{self.change.years.period_words}", index=False, formats=formats),
             Paragraph("The estimate is a rate ratio (this year's rate divided by last year's), except for "
                       "Fisher's test, where it is the odds ratio of a complaint being about this team."),
             Paragraph(self.change.which_to_trust()),

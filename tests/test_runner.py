@@ -9,6 +9,8 @@ import pytest
 from cfanalysis.publish.report import ReportError, run_reports
 from tests.conftest import EXAMPLE
 
+pytestmark = pytest.mark.slow
+
 
 def write_notebook(path, *, fail: bool):
     cells = [nbformat.v4.new_markdown_cell("# A small report"),

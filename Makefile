@@ -9,7 +9,7 @@ DATA   ?= data/example
 OUT    ?= outputs
 
 .DEFAULT_GOAL := help
-.PHONY: help install hooks report validate test lab example-data clean
+.PHONY: help install hooks report validate test test-fast lab example-data clean
 
 help: ## Show this list
 	@echo "cfanalysis - Children's Services complaints analysis"
@@ -45,6 +45,9 @@ validate: install ## Check the files in $(DATA) and list every problem
 
 test: install ## Run the whole test suite
 	$(BIN)/python -m pytest
+
+test-fast: install ## Run the tests not marked slow (no notebooks, reports or browser)
+	$(BIN)/python -m pytest -m "not slow"
 
 lab: install ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab notebooks/

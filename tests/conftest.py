@@ -46,6 +46,19 @@ def complaints_dir(tmp_path):
     return make
 
 
+def pytest_collection_modifyitems(items):
+    """Mark as slow every test that uses the built reports or calls ``run_reports`` itself.
+
+    Modules that are wholly slow (notebooks, the runner, the browser) say so with
+    ``pytestmark = pytest.mark.slow``, which pytest applies to each of their tests.
+    """
+    for item in items:
+        code = getattr(getattr(item, "function", None), "__code__", None)
+        if ("built_reports" in getattr(item, "fixturenames", ())
+                or (code is not None and "run_reports" in code.co_names)):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield

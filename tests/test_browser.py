@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -41,11 +42,10 @@ def test_there_are_pages(built_reports):
     assert len(html_files(out)) >= 10  # index + 3 notebooks x 3 years
 
 
-def test_every_page_offline_error_free_decoded_and_accessible(built_reports, browser):
+def test_every_page_offline_error_free_decoded_and_accessible(built_reports, browser, tmp_path):
     from axe_playwright_python.sync_playwright import Axe
 
     out, _ = built_reports
-    ARTEFACTS.mkdir(exist_ok=True)
     axe = Axe()
     failures = []
     for path in html_files(out):
@@ -57,7 +57,7 @@ def test_every_page_offline_error_free_decoded_and_accessible(built_reports, bro
         page.on("pageerror", lambda error, seen=console_errors: seen.append(str(error)))
         page.goto(path.as_uri(), wait_until="load")
         name = "_".join(path.relative_to(out).with_suffix("").parts)
-        page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)  # for looking at by hand
         outside = [u for u in requests if not u.startswith(("file://", "data:"))]
         undecoded = page.evaluate(
             "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length")

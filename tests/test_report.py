@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 SUMMARY_KEYS = {"financial_year", "complaints_total", "complaints_by_team", "complaints_by_stage",
                 "stage2_escalation_rate", "compliments_total", "ombudsman_enquiries", "rows_read",
                 "rows_excluded"}

@@ -1,0 +1,34 @@
+"""Every example year's reports say what they said before: the visible text of each HTML report
+(image hashes and alt text included) and summary.json, against tests/golden/reports/.
+
+The provenance (version, commit, checksums, parameters) is left out. After a deliberate change
+to the wording, rewrite the golden files with ``.venv/bin/python -m tests.update_golden``.
+"""
+
+import difflib
+
+import pytest
+
+from tests.conftest import REPO
+from tests.report_text import golden_texts, without_provenance
+
+pytestmark = pytest.mark.slow
+
+GOLDEN = REPO / "tests" / "golden" / "reports"
+
+
+def test_reports_match_the_golden_text(built_reports):
+    out, runs = built_reports
+    assert all(run.ok for run in runs), [run.message for run in runs if not run.ok]
+    built = golden_texts(out)
+    golden = {path.name: path.read_text() for path in sorted(GOLDEN.iterdir())}
+    assert sorted(built) == sorted(golden), "the reports built are not the ones in tests/golden/reports"
+    golden = {name: without_provenance(text) for name, text in golden.items()}
+    built = {name: without_provenance(text) for name, text in built.items()}
+    differing = [name for name in sorted(golden) if built[name] != golden[name]]
+    if differing:
+        first = differing[0]
+        diff = difflib.unified_diff(golden[first].splitlines(keepends=True), built[first].splitlines(keepends=True),
+                                    f"golden/reports/{first}", f"built/{first}")
+        pytest.fail(f"{len(differing)} report(s) differ from the golden text: {differing}\n"
+                    f"The first, {first}:\n" + "".join(diff))

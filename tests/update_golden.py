@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cfanalysis.publish.report import run_reports
+from cfanalysis.publish.run import run_reports
 from tests.conftest import EXAMPLE, REPO
 from tests.report_text import golden_texts
 

@@ -128,14 +128,13 @@ def xmr(values, *, dates=None, improvement_direction: str = "decrease", rebase_a
     Raises
     ------
     ValueError
-        For an unknown ``improvement_direction``, mismatched lengths, or a rebase point outside
-        the series.
+        For an unknown direction, mismatched lengths, or a rebase point outside the series.
 
     Notes
     -----
-    Limits = mean +- 2.66 x mean moving range (2-sigma: 1.773). Rules, within each segment: a
-    point beyond a limit; 7 in a row on one side of the mean; 7 rising or falling; 2 of 3 beyond
-    the same 2-sigma line (DOMAIN.md section 6). Under 13 points, limits are trial limits.
+    Limits = mean +- 2.66 x mean moving range (2-sigma: 1.773). Rules, within each segment: a point
+    beyond a limit; 7 in a row on one side of the mean; 7 rising or falling; 2 of 3 beyond the
+    same 2-sigma line (DOMAIN.md section 6). Under 13 points, limits are trial limits.
 
     Examples
     --------
@@ -143,12 +142,7 @@ def xmr(values, *, dates=None, improvement_direction: str = "decrease", rebase_a
     >>> print(f"{r.points['upper_limit'].iloc[0]:.3f} {r.points['lower_limit'].iloc[0]:.3f}")
     6.952 -3.063
     """
-    check_choice("improvement_direction", improvement_direction, DIRECTIONS)
-    y = np.asarray(values, dtype=float)
-    if len(y) == 0:
-        raise ValueError("xmr needs at least one value.")
-    if dates is not None and len(dates) != len(y):
-        raise ValueError(f"dates has {len(dates)} entries but values has {len(y)}; give one date per value.")
+    y = _checked(values, dates, improvement_direction)
     segments = _segments(y, _segment_starts(len(y), rebase_at, dates), baseline_points, floor, screen_outliers)
     warnings = [segment.attrs["warning"] for segment in segments if segment.attrs["warning"]]
     if any(segment.attrs["floored"] for segment in segments):
@@ -159,6 +153,16 @@ def xmr(values, *, dates=None, improvement_direction: str = "decrease", rebase_a
         points.insert(0, "date", list(dates))
     return XmRResult(points=points, improvement_direction=improvement_direction,
                      screen_outliers=screen_outliers, warnings=tuple(warnings))
+
+
+def _checked(values, dates, improvement_direction: str) -> np.ndarray:
+    check_choice("improvement_direction", improvement_direction, DIRECTIONS)
+    y = np.asarray(values, dtype=float)
+    if len(y) == 0:
+        raise ValueError("xmr needs at least one value.")
+    if dates is not None and len(dates) != len(y):
+        raise ValueError(f"dates has {len(dates)} entries but values has {len(y)}; give one date per value.")
+    return y
 
 
 def _segments(y: np.ndarray, starts: list[int], baseline_points: int | None, floor: float | None,

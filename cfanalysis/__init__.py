@@ -23,11 +23,11 @@ except _metadata.PackageNotFoundError:  # running from a source tree that is not
 # Public name -> the module (under cfanalysis) that defines it. Every public name is a function
 # or a class, and none is spelt like a module, so ``cf.name`` always means the same thing.
 _EXPORTS = {
-    "DataLoadError": "data.loader",
+    "DataLoadError": "data.problems",
     "Dataset": "data.loader",
     "load_data": "data.loader",
-    "LoadReport": "data.loader",
-    "Problem": "data.loader",
+    "LoadReport": "data.problems",
+    "Problem": "data.problems",
     "financial_year_bounds": "periods",
     "financial_year_months": "periods",
     "financial_years_of": "periods",

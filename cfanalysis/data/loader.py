@@ -1,31 +1,23 @@
-"""Load a data folder into validated frames plus a load report.
+"""Load a data folder into validated frames plus a load report: :func:`load_data` and :class:`Dataset`.
 
 The loader is the only place that sees raw exports. It keeps the contract's fields (an
-allow-list from :mod:`cfanalysis.schema`), drops every other column (reported by header only),
-and accounts for every data row: each is accepted or excluded with its reason. Problems are
-collected, never raised one at a time, and name the file, the row as Excel shows it, the
+allow-list from :mod:`cfanalysis.data.contract`), drops every other column (reported by header
+only), and accounts for every data row: each is accepted or excluded with its reason. Problems
+are collected, never raised one at a time, and name the file, the row as Excel shows it, the
 column and the value.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import json
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from cfanalysis.data import contract as schema
-from cfanalysis.periods import financial_years_of
-from cfanalysis.data.contract import TableSpec, header_key
 from cfanalysis.data.cells import (
     Parsed,
     is_blank,
@@ -37,146 +29,13 @@ from cfanalysis.data.cells import (
     parse_text,
     vocabulary_parser,
 )
+from cfanalysis.data.contract import TableSpec
+from cfanalysis.data.files import READ_ERRORS, header_row, read_dataset_info, read_grid, sha256_of, table_file
+from cfanalysis.data.problems import DataLoadError, LoadReport, Problem, Severity, TableLoad
+from cfanalysis.data.teams import TEAM_ALIASES_FILE, normalise_teams, read_team_aliases
+from cfanalysis.periods import financial_years_of
 
-__all__ = ["DataLoadError", "Dataset", "LoadReport", "Problem", "TableLoad", "load_data"]
-
-Severity = Literal["fatal", "excluded", "warning"]
-HEADER_SEARCH_ROWS = 20
-TABLE_EXTENSIONS = (".csv", ".xlsx", ".xlsm")
-TEAM_ALIASES_FILE = "team_aliases.csv"
-DATASET_FILE = "dataset.json"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the input, said so a person can find and fix it.
-
-    ``severity`` is ``"fatal"`` (the file cannot be used), ``"excluded"`` (the row is left out
-    of every count) or ``"warning"`` (the row is counted; the note says what was assumed).
-    """
-
-    file: str
-    message: str
-    fix: str
-    severity: Severity
-    row: int | None = None
-    column: str | None = None
-    value: str | None = None
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column '{self.column}'")
-        value = f" value '{self.value}'" if self.value is not None else ""
-        label = {"fatal": "ERROR", "excluded": "EXCLUDED", "warning": "WARNING"}[self.severity]
-        return f"{label} {', '.join(where)}:{value} {self.message}. Fix: {self.fix}"
-
-
-@dataclass
-class TableLoad:
-    """What happened to one table: its accepted rows and the bookkeeping behind them."""
-
-    spec: TableSpec
-    path: Path | None
-    frame: pd.DataFrame | None
-    rows_read: int = 0
-    blank_rows: int = 0
-    columns_dropped: tuple[str, ...] = ()
-    encoding: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)  # field -> header in the file
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def rows_excluded(self) -> int:
-        if self.frame is None:
-            return self.rows_read
-        return self.rows_read - len(self.frame)
-
-    @property
-    def rows_accepted(self) -> int:
-        return 0 if self.frame is None else len(self.frame)
-
-
-@dataclass
-class LoadReport:
-    """The reconciliation of a data folder: for each table, rows read = accepted + excluded."""
-
-    data_dir: Path
-    tables: dict[str, TableLoad]
-    problems: list[Problem]
-
-    @property
-    def usable(self) -> bool:
-        """True when there is no fatal problem and the complaints table has accepted rows."""
-        complaints = self.tables.get("complaints")
-        return (not any(p.severity == "fatal" for p in self.problems)
-                and complaints is not None and complaints.rows_accepted > 0)
-
-    @property
-    def rows_read(self) -> int:
-        return sum(t.rows_read for t in self.tables.values())
-
-    @property
-    def rows_excluded(self) -> int:
-        return sum(t.rows_excluded for t in self.tables.values())
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per table: file, rows read, accepted, excluded, blank rows, columns dropped."""
-        rows = [{
-            "table": name,
-            "file": load.path.name if load.path else "(none)",
-            "rows_read": load.rows_read,
-            "rows_accepted": load.rows_accepted,
-            "rows_excluded": load.rows_excluded,
-            "blank_rows_ignored": load.blank_rows,
-            "columns_dropped": ", ".join(load.columns_dropped),
-        } for name, load in self.tables.items()]
-        return pd.DataFrame(rows)
-
-    def problems_frame(self) -> pd.DataFrame:
-        """Every problem as a row: severity, file, row, column, value, message, fix."""
-        columns = ["severity", "file", "row", "column", "value", "message", "fix"]
-        return pd.DataFrame([{c: getattr(p, c) for c in columns} for p in self.problems],
-                            columns=columns)
-
-    def exclusion_reasons(self) -> pd.DataFrame:
-        """Excluded rows counted by table and reason, without any cell values."""
-        rows = [{"file": p.file, "column": p.column or "", "reason": p.message}
-                for p in self.problems if p.severity == "excluded"]
-        frame = pd.DataFrame(rows, columns=["file", "column", "reason"])
-        return (frame.value_counts().rename("rows").reset_index()
-                .sort_values(["file", "rows"], ascending=[True, False], ignore_index=True))
-
-    def text(self) -> str:
-        """The report as plain text, for the command line."""
-        lines = [f"Data folder: {self.data_dir}", ""]
-        for name, load in self.tables.items():
-            if load.path is None:
-                lines.append(f"  {name:<12} no file")
-                continue
-            lines.append(
-                f"  {name:<12} {load.path.name}: {load.rows_read} rows read, "
-                f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"
-                + (f", {load.blank_rows} blank rows ignored" if load.blank_rows else ""))
-            if load.columns_dropped:
-                lines.append(f"  {'':<12} columns not in the contract, dropped unread: "
-                             + ", ".join(load.columns_dropped))
-        counts = {s: sum(p.severity == s for p in self.problems) for s in ("fatal", "excluded", "warning")}
-        lines += ["", f"Problems: {counts['fatal']} errors, {counts['excluded']} rows excluded, "
-                      f"{counts['warning']} warnings"]
-        lines += [f"  {p}" for p in self.problems]
-        lines += ["", "Usable: yes" if self.usable else "Usable: no (fix the errors above)"]
-        return "\n".join(lines)
-
-
-class DataLoadError(Exception):
-    """Raised by :meth:`Dataset.require_usable`; carries the whole load report."""
-
-    def __init__(self, report: LoadReport):
-        super().__init__(report.text())
-        self.report = report
+__all__ = ["Dataset", "load_data"]
 
 
 @dataclass
@@ -192,6 +51,12 @@ class Dataset:
     report: LoadReport
     synthetic: bool
     files: dict[str, str]  # file name -> SHA-256
+    info: dict = field(default_factory=dict)  # what dataset.json says (see read_dataset_info)
+
+    @property
+    def authority(self) -> str | None:
+        """This council's name in the comparators table, as ``dataset.json`` gives it (else None)."""
+        return self.info.get("authority")
 
     @property
     def financial_years(self) -> list[str]:
@@ -199,69 +64,10 @@ class Dataset:
         return sorted(self.complaints["financial_year"].dropna().unique().tolist())
 
     def require_usable(self) -> Dataset:
+        """This dataset, or :class:`DataLoadError` (with the load report) if it cannot be used."""
         if not self.report.usable:
             raise DataLoadError(self.report)
         return self
-
-
-# --------------------------------------------------------------------------------------------
-# Reading files into a grid of cells
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 with BOM, UTF-8, then Windows-1252 (Excel's 'CSV' on Windows)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "Windows-1252"
-
-
-def _read_grid(path: Path) -> tuple[pd.DataFrame, str]:
-    """Every row of the CSV or of the workbook's first sheet, as a frame of raw cells.
-
-    Columns are numbered from 0; row i of the frame is row i + 1 in Excel.
-    """
-    if path.suffix.lower() == ".csv":
-        text, encoding = _decode(path.read_bytes())
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        head = list(csv.reader(io.StringIO(text[:65536]), dialect))
-        width = max((len(row) for row in head), default=1)
-        try:
-            # Fast path: the C parser, every cell as text, nothing guessed.
-            grid = pd.read_csv(io.StringIO(text), header=None, names=range(width), dtype=str,
-                               keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                               sep=dialect.delimiter, quotechar=dialect.quotechar or '"',
-                               doublequote=True, engine="c")
-        except (pd.errors.ParserError, ValueError):
-            rows = list(csv.reader(io.StringIO(text), dialect))
-            width = max((len(row) for row in rows), default=1)
-            grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
-        return grid, encoding
-    import openpyxl  # only needed for Excel files
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        rows = [list(row) for row in book.worksheets[0].iter_rows(min_row=1, values_only=True)]
-    finally:
-        book.close()
-    width = max((len(row) for row in rows), default=1)
-    return pd.DataFrame([row + [None] * (width - len(row)) for row in rows], dtype=object), "Excel workbook"
-
-
-def _find_header(grid: pd.DataFrame, spec: TableSpec) -> int | None:
-    """Index of the row that looks most like the header (a title row may sit above it)."""
-    best, best_score = None, 0
-    for index, row in enumerate(grid.head(HEADER_SEARCH_ROWS).itertuples(index=False)):
-        fields = {spec.field_for_header(cell) for cell in row if not is_blank(cell)}
-        score = len(fields - {None})
-        if score > best_score:
-            best, best_score = index, score
-    return best
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,7 +113,7 @@ class _Column:
 
 @dataclass
 class _Results:
-    """Parse results for each distinct value, as arrays (see :class:`cfanalysis.values.Parsed`)."""
+    """Parse results for each distinct value, as arrays (see :class:`cfanalysis.data.cells.Parsed`)."""
 
     value: np.ndarray
     problem: np.ndarray
@@ -426,53 +232,107 @@ class _Collector:
             self.excluded |= mask
 
 
-def _load_table(path: Path, spec: TableSpec) -> TableLoad:
-    load = TableLoad(spec=spec, path=path, frame=None)
-    file = path.name
 
-    def fatal(message: str, fix: str, **where) -> TableLoad:
-        load.problems.append(Problem(file=file, message=message, fix=fix, severity="fatal", **where))
+# --------------------------------------------------------------------------------------------
+# One table file
+
+
+@dataclass
+class _Sheet:
+    """A table file's cells column by column, its header and the data rows that are not blank."""
+
+    columns: dict[int, _Column]
+    blank_cells: dict[int, np.ndarray]
+    headers: list[str]
+    header_index: int  # row index in the grid; Excel's row number is one more
+    keep: np.ndarray  # grid row index of every data row that is not blank
+
+    @property
+    def row_numbers(self) -> np.ndarray:
+        """Each kept row's number as Excel shows it."""
+        return self.keep + 1
+
+
+_DATED_FIELDS = ("received_date", "response_date", "month")  # refused when written month first
+
+
+def _fatal(load: TableLoad, message: str, fix: str, **where) -> TableLoad:
+    load.problems.append(Problem(file=load.path.name, message=message, fix=fix, severity="fatal", **where))
+    return load
+
+
+def _load_table(path: Path, spec: TableSpec) -> TableLoad:
+    """Read one table file: every data row is accepted into ``frame`` or excluded with a problem."""
+    load = TableLoad(spec=spec, path=path, frame=None)
+    sheet = _read_sheet(load)
+    if sheet is None:
+        return load
+    column_of, dropped = _contract_columns(sheet, load)
+    indicators = _numeric_indicators(sheet, spec, column_of, dropped)
+    load.columns_dropped = tuple(dropped)
+    load.headers = {name: sheet.headers[position] for name, position in column_of.items()}
+    if any(p.severity == "fatal" for p in load.problems):
         return load
 
+    collector = _Collector(path.name, sheet.row_numbers)
+    frame = _read_fields(sheet, column_of, collector, load)
+    if frame is None:
+        return load
+    frame.update(_read_indicators(sheet, indicators, collector))
+    table = _typed(pd.DataFrame(frame), spec)
+    table["source_row"] = sheet.row_numbers.astype("int64")
+    _check_rows(table, spec, sheet.headers, column_of, collector)
+    load.problems.extend(collector.problems)
+    load.frame = table[~collector.excluded].reset_index(drop=True)
+    return load
+
+
+def _read_sheet(load: TableLoad) -> _Sheet | None:
+    """The file's cells, header and data rows; ``None`` (with a fatal problem) if it has none."""
+    path, spec = load.path, load.spec
     if path.suffix.lower() == ".xls":
-        return fatal("is an old-style .xls workbook", "Open it in Excel and save it as .xlsx or .csv.")
+        _fatal(load, "is an old-style .xls workbook", "Open it in Excel and save it as .xlsx or .csv.")
+        return None
     try:
-        grid, load.encoding = _read_grid(path)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, csv.Error) as error:
-        return fatal(f"cannot be read ({type(error).__name__}: {error})",
-                     "Check the file opens in Excel; save it again as .csv or .xlsx.")
+        grid, load.encoding = read_grid(path)
+    except READ_ERRORS as error:
+        _fatal(load, f"cannot be read ({type(error).__name__}: {error})",
+               "Check the file opens in Excel; save it again as .csv or .xlsx.")
+        return None
     columns = {position: _Column.of(grid[position]) for position in grid.columns}
     blank_cells = {position: column.blank() for position, column in columns.items()}
     blank_row = np.logical_and.reduce(list(blank_cells.values())) if columns else np.zeros(0, bool)
     if blank_row.all():
-        return fatal("is empty", f"Export the {spec.name} log again, with its header row.")
+        _fatal(load, "is empty", f"Export the {spec.name} log again, with its header row.")
+        return None
 
-    header_index = _find_header(grid, spec)
-    if header_index is None:
-        header_index = int(np.flatnonzero(~blank_row)[0])
+    header_index = header_row(grid, spec)
     headers = [("" if is_blank(h) else str(h).strip()) for h in grid.iloc[header_index]]
-    first_data_row = header_index + 2  # Excel numbers rows from 1 and the header is one of them
     body = np.arange(header_index + 1, len(grid))
     keep = body[~blank_row[body]]
     load.blank_rows = int(blank_row[body].sum())
     load.rows_read = len(keep)
-    row_numbers = keep + 1
     if not len(keep):
-        return fatal("has a header row but no data rows",
-                     f"Export the {spec.name} log again with its rows, or remove the file if there are none.",
-                     row=header_index + 1)
+        _fatal(load, "has a header row but no data rows",
+               f"Export the {spec.name} log again with its rows, or remove the file if there are none.",
+               row=header_index + 1)
+        return None
+    return _Sheet(columns, blank_cells, headers, header_index, keep)
 
-    # Which column is which field; everything else is dropped unread.
+
+def _contract_columns(sheet: _Sheet, load: TableLoad) -> tuple[dict[str, int], list[str]]:
+    """Which column holds which field, and the headers of the other columns (dropped unread)."""
+    spec, headers = load.spec, sheet.headers
     column_of: dict[str, int] = {}
     dropped: list[str] = []
     for position, header in enumerate(headers):
         name = spec.field_for_header(header)
         if name is None:
-            if header or not blank_cells[position][keep].all():
+            if header or not sheet.blank_cells[position][sheet.keep].all():
                 dropped.append(header or f"(untitled column {position + 1})")
         elif name in column_of:
-            fatal(f"has two columns for '{name}': '{headers[column_of[name]]}' and '{header}'",
-                  "Delete or rename one of them.", row=first_data_row - 1, column=header)
+            _fatal(load, f"has two columns for '{name}': '{headers[column_of[name]]}' and '{header}'",
+                   "Delete or rename one of them.", row=sheet.header_index + 1, column=header)
         else:
             column_of[name] = position
     missing = [name for name in spec.required if name not in column_of]
@@ -480,81 +340,101 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
         found = ", ".join(f"'{h}'" for h in headers if h) or "none"
         accepted = "; ".join(
             f"{name}: " + " / ".join([name, *spec.aliases.get(name, ())][:4]) for name in missing)
-        fatal(f"is missing required column(s) {', '.join(missing)} (headers found: {found})",
-              f"Add or rename the columns. Accepted headers include {accepted}.",
-              row=first_data_row - 1)
+        _fatal(load, f"is missing required column(s) {', '.join(missing)} (headers found: {found})",
+               f"Add or rename the columns. Accepted headers include {accepted}.",
+               row=sheet.header_index + 1)
+    return column_of, dropped
 
+
+def _numeric_indicators(sheet: _Sheet, spec: TableSpec, column_of: dict[str, int],
+                        dropped: list[str]) -> dict[str, int]:
+    """Columns outside the contract holding mostly numbers, for tables that keep them (activity
+    indicators such as contacts), by snake-case name. Each one found is taken out of ``dropped``."""
     indicators: dict[str, int] = {}
-    if spec.numeric_extras:
-        for position, header in enumerate(headers):
-            if position in column_of.values() or not header:
-                continue
-            column = columns[position]
-            used = np.unique(column.codes[keep][~blank_cells[position][keep]])
-            numeric = [parse_number(column.uniques[c]).problem is None for c in used]
-            counts = np.bincount(column.codes[keep], minlength=len(column.uniques))[used]
-            if len(used) and counts[numeric].sum() > counts.sum() / 2:
-                indicators[_snake(header)] = position
-                dropped.remove(header)
-    load.columns_dropped = tuple(dropped)
-    load.headers = {name: headers[position] for name, position in column_of.items()}
-    if any(p.severity == "fatal" for p in load.problems):
-        return load
+    if not spec.numeric_extras:
+        return indicators
+    keep = sheet.keep
+    for position, header in enumerate(sheet.headers):
+        if position in column_of.values() or not header:
+            continue
+        column = sheet.columns[position]
+        used = np.unique(column.codes[keep][~sheet.blank_cells[position][keep]])
+        numeric = [parse_number(column.uniques[c]).problem is None for c in used]
+        counts = np.bincount(column.codes[keep], minlength=len(column.uniques))[used]
+        if len(used) and counts[numeric].sum() > counts.sum() / 2:
+            indicators[_snake(header)] = position
+            dropped.remove(header)
+    return indicators
 
-    collector = _Collector(file, row_numbers)
+
+def _read_fields(sheet: _Sheet, column_of: dict[str, int], collector: _Collector,
+                 load: TableLoad) -> dict[str, object] | None:
+    """Every contract field's values, with problems collected; ``None`` (with a fatal problem)
+    when a date column is written month first."""
     frame: dict[str, object] = {}
-    for name, (parser, required) in _field_parsers(spec).items():
+    for name, (parser, required) in _field_parsers(load.spec).items():
         if name not in column_of:
             continue
-        header = headers[column_of[name]]
-        column = columns[column_of[name]]
+        header = sheet.headers[column_of[name]]
+        column = sheet.columns[column_of[name]]
         results = _parse_unique(column, parser)
-        codes = column.codes[keep]
-        if name in ("received_date", "response_date", "month"):
-            used = np.unique(codes)
-            month_first = [c for c in used if results.month_first[c]]
-            if month_first and not any(_proves_day_first(column.uniques[c]) for c in used):
-                fatal("holds US-style dates (month first, for example "
-                      f"'{_display(column.uniques[month_first[0]])}'); dates are read day first",
-                      "Export the dates as dd/mm/yyyy or yyyy-mm-dd and load the file again.",
-                      column=header)
-                return load
+        codes = column.codes[sheet.keep]
+        month_first = _month_first(column, results, codes) if name in _DATED_FIELDS else []
+        if month_first:
+            _fatal(load, "holds US-style dates (month first, for example "
+                   f"'{_display(column.uniques[month_first[0]])}'); dates are read day first",
+                   "Export the dates as dd/mm/yyyy or yyyy-mm-dd and load the file again.", column=header)
+            return None
         has_problem = ~pd.isna(results.problem)
-        blank = column.blank_uniques()
-        reported = has_problem & (blank <= required)  # an optional blank is simply missing
-        noted = ~pd.isna(results.note)
-
-        def problem_of(row, results=results, codes=codes, column=column):
-            code = codes[row]
-            return _display(column.uniques[code]), results.problem[code], results.fix[code]
-
-        def note_of(row, results=results, codes=codes, column=column):
-            message, _, fix = results.note[codes[row]].partition(". ")
-            return _display(column.uniques[codes[row]]), message, fix
-
-        collector.add(reported[codes], column=header, describe=problem_of,
+        reported = has_problem & (column.blank_uniques() <= required)  # an optional blank is simply missing
+        collector.add(reported[codes], column=header, describe=_describe_problem(column, results, codes),
                       severity="excluded" if required else "warning")
-        collector.add(noted[codes], column=header, describe=note_of, severity="warning")
+        collector.add((~pd.isna(results.note))[codes], column=header,
+                      describe=_describe_note(column, results, codes), severity="warning")
         frame[name] = _take_values(results, codes, name)
+    return frame
+
+
+def _month_first(column: _Column, results: _Results, codes: np.ndarray) -> list[int]:
+    """Codes of the dates in use that read only month first, unless another date proves the
+    column is day first (then none)."""
+    used = np.unique(codes)
+    month_first = [c for c in used if results.month_first[c]]
+    if month_first and not any(_proves_day_first(column.uniques[c]) for c in used):
+        return month_first
+    return []
+
+
+def _describe_problem(column: _Column, results: _Results,
+                      codes: np.ndarray) -> Callable[[int], tuple[str, str, str]]:
+    def describe(row: int) -> tuple[str, str, str]:
+        code = codes[row]
+        return _display(column.uniques[code]), results.problem[code], results.fix[code]
+
+    return describe
+
+
+def _describe_note(column: _Column, results: _Results,
+                   codes: np.ndarray) -> Callable[[int], tuple[str, str, str]]:
+    def describe(row: int) -> tuple[str, str, str]:
+        message, _, fix = results.note[codes[row]].partition(". ")
+        return _display(column.uniques[codes[row]]), message, fix
+
+    return describe
+
+
+def _read_indicators(sheet: _Sheet, indicators: dict[str, int], collector: _Collector) -> dict[str, object]:
+    """Each numeric indicator's values; a cell that is not a number is a warning, left missing."""
+    values: dict[str, object] = {}
     for name, position in indicators.items():
-        column = columns[position]
+        column = sheet.columns[position]
         results = _parse_unique(column, parse_number)
-        codes = column.codes[keep]
+        codes = column.codes[sheet.keep]
         bad = ~pd.isna(results.problem)
-
-        def indicator_problem(row, results=results, codes=codes, column=column):
-            code = codes[row]
-            return _display(column.uniques[code]), results.problem[code], results.fix[code]
-
-        collector.add(bad[codes], column=headers[position], describe=indicator_problem, severity="warning")
-        frame[name] = _take_values(results, codes, "complaints")
-
-    table = _typed(pd.DataFrame(frame), spec)
-    table["source_row"] = row_numbers.astype("int64")
-    _check_rows(table, spec, headers, column_of, collector)
-    load.problems.extend(collector.problems)
-    load.frame = table[~collector.excluded].reset_index(drop=True)
-    return load
+        collector.add(bad[codes], column=sheet.headers[position],
+                      describe=_describe_problem(column, results, codes), severity="warning")
+        values[name] = _take_values(results, codes, "complaints")
+    return values
 
 
 def _proves_day_first(raw: object) -> bool:
@@ -656,71 +536,7 @@ def _future_dates(load: TableLoad, as_of: pd.Timestamp) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Teams
-
-
-def read_team_aliases(path: Path) -> tuple[dict[str, str], list[Problem]]:
-    """Read a two-column mapping file (``alias``, ``team``) of local team names."""
-    problems: list[Problem] = []
-    try:
-        grid, _ = _read_grid(path)
-    except (OSError, ValueError, csv.Error) as error:
-        return {}, [Problem(file=path.name, message=f"cannot be read ({error})",
-                            fix="Save it as a CSV with columns alias, team.", severity="fatal")]
-    rows = [list(r) for r in grid.itertuples(index=False)]
-    header = [header_key(c) for c in (rows[0] if rows else [])]
-    if "alias" not in header or "team" not in header:
-        return {}, [Problem(file=path.name, row=1, message="needs the columns 'alias' and 'team'",
-                            fix="Put 'alias,team' on the first line, then one mapping per line.",
-                            severity="fatal")]
-    a, t = header.index("alias"), header.index("team")
-    mapping = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if is_blank(row[a]) or is_blank(row[t]):
-            if any(not is_blank(c) for c in row):
-                problems.append(Problem(file=path.name, row=number, message="has a blank alias or team",
-                                        fix="Fill in both columns or delete the row.", severity="warning"))
-            continue
-        mapping[team_key(row[a])] = " ".join(str(row[t]).split())
-    return mapping, problems
-
-
-def team_key(name: object) -> str:
-    """Key for matching team names: case, spacing, punctuation and '&'/'and' ignored."""
-    return header_key(str(name).replace("&", " and "))
-
-
-def normalise_teams(teams: pd.Series, aliases: dict[str, str]) -> pd.Series:
-    """Map spellings of the same team to one name: the alias file first, else the commonest spelling."""
-    spellings = teams.value_counts(sort=True)  # commonest first
-    canonical: dict[str, str] = {}
-    for name in spellings.index:
-        canonical.setdefault(team_key(name), name)
-    for key in canonical:
-        if key in aliases:
-            canonical[key] = aliases[key]
-    return teams.map({name: canonical[team_key(name)] for name in spellings.index}).astype("string")
-
-
-# --------------------------------------------------------------------------------------------
 # The data folder
-
-
-def _table_file(data_dir: Path, spec: TableSpec) -> tuple[Path | None, list[Problem]]:
-    candidates = sorted(
-        p for p in data_dir.iterdir()
-        if p.is_file() and not p.name.startswith(("~$", "."))
-        and p.suffix.lower() in (*TABLE_EXTENSIONS, ".xls") and header_key(p.stem).startswith(spec.name))
-    if len(candidates) > 1:
-        names = ", ".join(p.name for p in candidates)
-        return None, [Problem(file=candidates[0].name, severity="fatal",
-                              message=f"is one of several files for the {spec.name} table ({names})",
-                              fix="Keep one file per table in the folder (combine them, or move the others out).")]
-    return (candidates[0] if candidates else None), []
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_data(data_dir: str | Path, *, as_of: str | pd.Timestamp | None = None,
@@ -743,32 +559,47 @@ def load_data(data_dir: str | Path, *, as_of: str | pd.Timestamp | None = None,
     -------
     Dataset
         Validated frames (contract fields only, plus ``financial_year``, ``month`` and
-        ``source_row``), the :class:`LoadReport`, whether the data are synthetic, and each
-        input file's SHA-256. Bad input never raises: it is described in ``report.problems``.
+        ``source_row``), the :class:`LoadReport`, whether the data are synthetic, what
+        ``dataset.json`` says (``info``), and each input file's SHA-256. Bad input never
+        raises: it is described in ``report.problems``.
     """
     data_dir = Path(data_dir)
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
-    problems: list[Problem] = []
-    tables: dict[str, TableLoad] = {}
-    files: dict[str, str] = {}
     if not data_dir.is_dir():
         problem = Problem(file=str(data_dir), severity="fatal", message="is not a folder",
                           fix="Pass the folder that holds complaints.csv or complaints.xlsx (--data DIR).")
-        report = LoadReport(data_dir, {}, [problem])
-        return _empty_dataset(report)
+        return _empty_dataset(LoadReport(data_dir, {}, [problem]))
 
-    aliases: dict[str, str] = {}
+    aliases, problems, files = _read_aliases(data_dir, team_aliases)
+    tables, table_problems, checksums = _load_tables(data_dir, as_of)
+    report = LoadReport(data_dir, tables, problems + table_problems)
+    frames = {name: _finish(name, load.frame, aliases) for name, load in tables.items()}
+    info = read_dataset_info(data_dir)
+    return Dataset(report=report, synthetic=bool(info.get("synthetic")),
+                   files=dict(sorted({**files, **checksums}.items())), info=info, **frames)
+
+
+def _read_aliases(data_dir: Path, team_aliases: str | Path | None
+                  ) -> tuple[dict[str, str], list[Problem], dict[str, str]]:
+    """The team alias mapping, its problems, and its checksum (file name -> SHA-256)."""
     alias_path = Path(team_aliases) if team_aliases else data_dir / TEAM_ALIASES_FILE
     if team_aliases and not alias_path.is_file():
-        problems.append(Problem(file=str(alias_path), severity="fatal", message="does not exist",
-                                fix="Give the path of a CSV with columns alias, team."))
-    elif alias_path.is_file():
-        aliases, alias_problems = read_team_aliases(alias_path)
-        problems += alias_problems
-        files[alias_path.name] = sha256_of(alias_path)
+        return {}, [Problem(file=str(alias_path), severity="fatal", message="does not exist",
+                            fix="Give the path of a CSV with columns alias, team.")], {}
+    if not alias_path.is_file():
+        return {}, [], {}
+    aliases, problems = read_team_aliases(alias_path)
+    return aliases, problems, {alias_path.name: sha256_of(alias_path)}
 
+
+def _load_tables(data_dir: Path, as_of: pd.Timestamp
+                 ) -> tuple[dict[str, TableLoad], list[Problem], dict[str, str]]:
+    """Every contract table's load (in the contract's order), their problems, and checksums."""
+    problems: list[Problem] = []
+    tables: dict[str, TableLoad] = {}
+    files: dict[str, str] = {}
     for spec in schema.TABLES.values():
-        path, found_problems = _table_file(data_dir, spec)
+        path, found_problems = table_file(data_dir, spec)
         problems += found_problems
         if path is None:
             tables[spec.name] = TableLoad(spec=spec, path=None, frame=None)
@@ -782,16 +613,7 @@ def load_data(data_dir: str | Path, *, as_of: str | pd.Timestamp | None = None,
         _future_dates(load, as_of)
         tables[spec.name] = load
         problems += load.problems
-
-    report = LoadReport(data_dir, tables, problems)
-    frames = {name: _finish(name, load.frame, aliases) for name, load in tables.items()}
-    synthetic = False
-    if (data_dir / DATASET_FILE).is_file():
-        try:
-            synthetic = bool(json.loads((data_dir / DATASET_FILE).read_text("utf-8")).get("synthetic"))
-        except (ValueError, AttributeError):
-            synthetic = False
-    return Dataset(report=report, synthetic=synthetic, files=dict(sorted(files.items())), **frames)
+    return tables, problems, files
 
 
 _EMPTY_COLUMNS = {

@@ -8,9 +8,7 @@ in sentences, tables, chart labels and alt text.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -297,7 +295,7 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
         raise ValueError(f"suppress_below={suppress_below} must be 0 (off) or a positive count such as 5.")
     years = compare_years(data.complaints, financial_year, baseline_year)
     if authority is None:
-        authority = _dataset_authority(data)
+        authority = data.authority
     # Only the headline finding is shown here (report 02 has the rest).
     change = (team_change(data.complaints, team, years, confidence_level=confidence_level)
               if years.has_baseline and team in set(data.complaints["team"]) else None)
@@ -313,11 +311,3 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
                    "data/README.md).")
     figures = annual_figures(data, years, confidence_level=confidence_level)
     return AnnualReport(data, figures, suppress_below, team, change, result, problem, authority)
-
-
-def _dataset_authority(data: Dataset) -> str | None:
-    path = Path(data.report.data_dir) / "dataset.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8")).get("authority")
-    except (OSError, ValueError, AttributeError):
-        return None

@@ -57,24 +57,11 @@ class PersonalDataGuard:
         Values that are also found in contract columns (a team called "Fostering" in a notes
         column, say), numbers, dates and very short values are left out: they identify nobody.
         """
-        from cfanalysis.data import contract as schema
-        from cfanalysis.data.loader import TABLE_EXTENSIONS, _find_header, _read_grid
         from cfanalysis.data.cells import is_blank
+        from cfanalysis.data.files import table_grids
 
-        data_dir = Path(data_dir)
         secret, public = set(), set()
-        for path in sorted(data_dir.iterdir()) if data_dir.is_dir() else []:
-            if path.suffix.lower() not in TABLE_EXTENSIONS or path.name.startswith(("~$", ".")):
-                continue
-            spec = next((s for s in schema.TABLES.values()
-                         if schema.header_key(path.stem).startswith(s.name)), None)
-            if spec is None:
-                continue
-            try:
-                grid, _ = _read_grid(path)
-            except Exception:  # noqa: BLE001 - unreadable files are reported by the loader
-                continue
-            header_index = _find_header(grid, spec) or 0
+        for _, spec, grid, header_index in table_grids(data_dir):
             headers = grid.iloc[header_index].tolist()
             for position, header in enumerate(headers):
                 cells = grid.iloc[header_index + 1:, position]

@@ -1,3 +1,5 @@
+"""Cell parsers: one raw cell in, a value or a problem (with its fix) out."""
+
 from datetime import datetime
 
 import pandas as pd

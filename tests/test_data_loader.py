@@ -4,7 +4,6 @@ from datetime import datetime
 
 import openpyxl
 import pandas as pd
-import pytest
 
 from cfanalysis.data.loader import load_data
 from tests.conftest import COMPLAINT_HEADER, complaint, write_csv
@@ -152,13 +151,6 @@ def test_one_impossible_date_among_uk_dates_is_a_row_problem(complaints_dir):
     assert only(data, "excluded").row == 3
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
-def test_encodings(complaints_dir, encoding):
-    rows = [complaint("C1", team="Équipe Duty – Nord")]
-    data = load_data(complaints_dir(rows, encoding=encoding), as_of=AS_OF)
-    assert data.complaints["team"].tolist() == ["Équipe Duty – Nord"]
-
-
 def test_headers_matched_loosely_and_other_columns_dropped_by_header_only(complaints_dir):
     header = ["CASE REF", "date_received", "Service area", "stage", "PROCEDURE", "Nature Of Complaint",
               "outcome", "Date responded", "Complainant Name", "Details"]
@@ -189,22 +181,6 @@ def test_xlsx_with_title_row_and_date_cells(tmp_path):
     assert only(data, "excluded").row == 5
 
 
-def test_team_names_normalised_and_aliased(complaints_dir):
-    rows = [complaint("C1", team="Duty Team"), complaint("C2", team="duty  team"),
-            complaint("C3", team="Duty & Assessment"), complaint("C4", team="Fostering")]
-    folder = complaints_dir(rows)
-    write_csv(folder / "team_aliases.csv", [["alias", "team"], ["Duty and assessment", "Duty Team"]])
-    data = load_data(folder, as_of=AS_OF)
-    assert data.complaints["team"].tolist() == ["Duty Team"] * 3 + ["Fostering"]
-
-
-def test_several_files_for_one_table(complaints_dir):
-    folder = complaints_dir()
-    write_csv(folder / "Complaints old.csv", [COMPLAINT_HEADER, complaint()])
-    problem = only(load_data(folder, as_of=AS_OF), "fatal")
-    assert "several files" in problem.message
-
-
 def test_reconciliation_holds_for_every_table():
     from tests.conftest import EXAMPLE
 
@@ -230,3 +206,17 @@ def test_an_excluded_row_gets_no_warning_that_calls_it_counted(complaints_dir):
     rows = [complaint("C1"), complaint("C2", stage="Stage 5", received="10/04/2019", responded="03/04/2019")]
     data = load_data(complaints_dir(rows), as_of=AS_OF)
     assert [p.severity for p in data.report.problems] == ["excluded"]
+
+
+def test_dataset_carries_what_dataset_json_says(complaints_dir):
+    from tests.conftest import EXAMPLE
+
+    example = load_data(EXAMPLE, as_of=AS_OF)
+    assert example.synthetic and example.authority == "Example Council (synthetic)"
+    assert example.info["seed"] == 20200331
+    folder = complaints_dir()
+    plain = load_data(folder, as_of=AS_OF)
+    assert plain.info == {} and plain.authority is None and not plain.synthetic
+    (folder / "dataset.json").write_text('{"authority": "Xshire"}', encoding="utf-8")
+    named = load_data(folder, as_of=AS_OF)
+    assert named.authority == "Xshire" and not named.synthetic

@@ -1,0 +1,181 @@
+"""What went wrong with the input and what happened to every row: problems and the load report.
+
+:class:`Problem` is one thing wrong, said so a person can find and fix it; :class:`TableLoad`
+and :class:`LoadReport` reconcile rows read with rows accepted and excluded.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from cfanalysis.data.contract import TableSpec
+
+__all__ = ["DataLoadError", "LoadReport", "Problem", "Severity", "TableLoad"]
+
+Severity = Literal["fatal", "excluded", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, said so a person can find and fix it.
+
+    ``severity`` is ``"fatal"`` (the file cannot be used), ``"excluded"`` (the row is left out
+    of every count) or ``"warning"`` (the row is counted; the note says what was assumed).
+    """
+
+    file: str
+    message: str
+    fix: str
+    severity: Severity
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        value = f" value '{self.value}'" if self.value is not None else ""
+        label = {"fatal": "ERROR", "excluded": "EXCLUDED", "warning": "WARNING"}[self.severity]
+        return f"{label} {', '.join(where)}:{value} {self.message}. Fix: {self.fix}"
+
+
+@dataclass
+class TableLoad:
+    """What happened to one table: its accepted rows and the bookkeeping behind them."""
+
+    spec: TableSpec
+    path: Path | None
+    frame: pd.DataFrame | None
+    rows_read: int = 0
+    blank_rows: int = 0
+    columns_dropped: tuple[str, ...] = ()
+    encoding: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # field -> header in the file
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def rows_excluded(self) -> int:
+        if self.frame is None:
+            return self.rows_read
+        return self.rows_read - len(self.frame)
+
+    @property
+    def rows_accepted(self) -> int:
+        return 0 if self.frame is None else len(self.frame)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+@dataclass
+class LoadReport:
+    """The reconciliation of a data folder: for each table, rows read = accepted + excluded."""
+
+    data_dir: Path
+    tables: dict[str, TableLoad]
+    problems: list[Problem]
+
+    @property
+    def usable(self) -> bool:
+        """True when there is no fatal problem and the complaints table has accepted rows."""
+        complaints = self.tables.get("complaints")
+        return (not any(p.severity == "fatal" for p in self.problems)
+                and complaints is not None and complaints.rows_accepted > 0)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(t.rows_read for t in self.tables.values())
+
+    @property
+    def rows_accepted(self) -> int:
+        return sum(t.rows_accepted for t in self.tables.values())
+
+    @property
+    def rows_excluded(self) -> int:
+        return sum(t.rows_excluded for t in self.tables.values())
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per table: file, rows read, accepted, excluded, blank rows, columns dropped."""
+        rows = [{
+            "table": name,
+            "file": load.path.name if load.path else "(none)",
+            "rows_read": load.rows_read,
+            "rows_accepted": load.rows_accepted,
+            "rows_excluded": load.rows_excluded,
+            "blank_rows_ignored": load.blank_rows,
+            "columns_dropped": ", ".join(load.columns_dropped),
+        } for name, load in self.tables.items()]
+        return pd.DataFrame(rows)
+
+    def summary(self) -> str:
+        """One sentence: rows read from how many files, how many accepted and excluded.
+
+        Examples
+        --------
+        >>> load_data("data/example").report.summary()  # doctest: +SKIP
+        '692 data rows read from 6 files: 692 accepted, 0 excluded (every row accounted for).'
+        """
+        files = sum(load.path is not None for load in self.tables.values())
+        return (f"{_plural(self.rows_read, 'data row')} read from {_plural(files, 'file')}: "
+                f"{self.rows_accepted:,} accepted, {self.rows_excluded:,} excluded (every row accounted for).")
+
+    def _repr_html_(self) -> str:
+        """The summary as a paragraph, then one row per table (see :meth:`to_frame`)."""
+        frame = self.to_frame()
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                       for row in frame.itertuples(index=False))
+        return (f"<p>{html.escape(self.summary())}</p>"
+                f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+    def problems_frame(self) -> pd.DataFrame:
+        """Every problem as a row: severity, file, row, column, value, message, fix."""
+        columns = ["severity", "file", "row", "column", "value", "message", "fix"]
+        return pd.DataFrame([{c: getattr(p, c) for c in columns} for p in self.problems],
+                            columns=columns)
+
+    def exclusion_reasons(self) -> pd.DataFrame:
+        """Excluded rows counted by table and reason, without any cell values."""
+        rows = [{"file": p.file, "column": p.column or "", "reason": p.message}
+                for p in self.problems if p.severity == "excluded"]
+        frame = pd.DataFrame(rows, columns=["file", "column", "reason"])
+        return (frame.value_counts().rename("rows").reset_index()
+                .sort_values(["file", "rows"], ascending=[True, False], ignore_index=True))
+
+    def text(self) -> str:
+        """The report as plain text, for the command line."""
+        lines = [f"Data folder: {self.data_dir}", ""]
+        for name, load in self.tables.items():
+            if load.path is None:
+                lines.append(f"  {name:<12} no file")
+                continue
+            lines.append(
+                f"  {name:<12} {load.path.name}: {load.rows_read} rows read, "
+                f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"
+                + (f", {load.blank_rows} blank rows ignored" if load.blank_rows else ""))
+            if load.columns_dropped:
+                lines.append(f"  {'':<12} columns not in the contract, dropped unread: "
+                             + ", ".join(load.columns_dropped))
+        counts = {s: sum(p.severity == s for p in self.problems) for s in ("fatal", "excluded", "warning")}
+        lines += ["", f"Problems: {counts['fatal']} errors, {counts['excluded']} rows excluded, "
+                      f"{counts['warning']} warnings"]
+        lines += [f"  {p}" for p in self.problems]
+        lines += ["", "Usable: yes" if self.usable else "Usable: no (fix the errors above)"]
+        return "\n".join(lines)
+
+
+class DataLoadError(Exception):
+    """Raised by :meth:`Dataset.require_usable`; carries the whole load report."""
+
+    def __init__(self, report: LoadReport):
+        super().__init__(report.text())
+        self.report = report

@@ -10,7 +10,7 @@ import pytest
 from cfanalysis.data import contract as schema
 from cfanalysis.data.files import find_header, header_row, read_dataset_info, read_grid, table_files, table_grids
 from cfanalysis.data.loader import load_data
-from cfanalysis.publish.protect import PersonalDataError, PersonalDataGuard
+from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
 from tests.conftest import COMPLAINT_HEADER, EXAMPLE, complaint, write_csv
 
 AS_OF = "2020-06-30"

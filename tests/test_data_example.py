@@ -27,8 +27,8 @@ def test_loads_cleanly_and_is_marked_synthetic(example):
 def test_source_report_figures(example):
     now, before = year_counts(example, "2019-20"), year_counts(example, "2018-19")
     assert now.complaints == 92 and before.complaints > 92
-    assert round(100 * before.stage2_escalation_rate) == 9
-    assert round(100 * now.stage2_escalation_rate) == 7
+    assert round(100 * before.escalation_rate(2)) == 9
+    assert round(100 * now.escalation_rate(2)) == 7
     assert now.ombudsman_enquiries == 6
     assert now.ombudsman_decisions == {"upheld": 1, "not upheld": 1,
                                        "closed after initial enquiries": 3, "not pursued": 1}

@@ -56,13 +56,11 @@ class YearCounts:
         """Enquiries the council was asked to respond to (the Ombudsman's detailed investigations)."""
         return sum(self.ombudsman_decisions.get(d, 0) for d in OMBUDSMAN_INVESTIGATED)
 
-    @property
-    def stage2_escalation_rate(self) -> float:
-        return share_of(self.stage2_escalations, self.stage1_complaints)
-
-    @property
-    def stage3_escalation_rate(self) -> float:
-        return share_of(self.stage3_escalations, self.stage2_complaints)
+    def escalation_rate(self, to_stage: int) -> float:
+        """Share of the year's complaints at the stage before ``to_stage`` (2 or 3) that went on to it."""
+        escalated, base = {2: (self.stage2_escalations, self.stage1_complaints),
+                           3: (self.stage3_escalations, self.stage2_complaints)}[to_stage]
+        return share_of(escalated, base)
 
 
 def year_counts(data: Dataset, financial_year: str) -> YearCounts:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cfanalysis import words
 
 __all__ = ["Suppressed", "hide_where_small", "not_shown", "suppress"]
 
@@ -47,7 +48,7 @@ class Suppressed:
 
     def _cell(self, value: float, small: bool, hidden: bool) -> str:
         if small:
-            return f"fewer than {self.below}"
+            return words.count(value, self.below)
         if hidden:
             return "not shown"
         return "" if pd.isna(value) else f"{value:,.0f}"

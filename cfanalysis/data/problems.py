@@ -35,6 +35,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    cause: str | None = None  # the likely reason, when one explains many rows (merged cells, ...)
 
     def __str__(self) -> str:
         where = [self.file]
@@ -58,6 +59,7 @@ class TableLoad:
     blank_rows: int = 0
     columns_dropped: tuple[str, ...] = ()
     encoding: str | None = None
+    sheet: str | None = None  # the workbook sheet read
     headers: dict[str, str] = field(default_factory=dict)  # field -> header in the file
     problems: list[Problem] = field(default_factory=list)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -297,9 +297,32 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
     table = _typed(pd.DataFrame(frame), spec)
     table["source_row"] = sheet.row_numbers.astype("int64")
     _check_rows(table, spec, sheet.headers, column_of, collector)
-    load.problems.extend(collector.problems)
+    load.problems.extend(_with_causes(collector.problems, sheet))
     load.frame = table[~collector.excluded].reset_index(drop=True)
     return load
+
+
+MERGED_CELLS = "merged cells in the workbook (a merged block keeps its value in its first row only)"
+_UNMERGE = (" If the cells are merged: select the column, Home > Merge & Center to unmerge, then "
+            "Home > Find & Select > Go To Special > Blanks, type = and the cell above, and press Ctrl+Enter.")
+
+
+def _with_causes(problems: list[Problem], sheet: _Sheet) -> list[Problem]:
+    """Each problem with its likely cause, where one explains it: a column empty in every row,
+    or a cell inside a merged range (only the range's first cell holds the value)."""
+    position_of = {header: index for index, header in enumerate(sheet.headers) if header}
+    empty = {h for h, i in position_of.items() if sheet.blank_cells[i][sheet.keep].all()}
+    merged_cells = {(row, column) for first, last, left, right in sheet.read.merged
+                    for row in range(first, last + 1) for column in range(left, right + 1)}
+    out = []
+    for problem in problems:
+        position = position_of.get(problem.column)
+        if problem.column in empty:
+            problem = replace(problem, cause=f"the column '{problem.column}' is empty in every row")
+        elif position is not None and problem.row is not None and (problem.row - 1, position) in merged_cells:
+            problem = replace(problem, cause=MERGED_CELLS, fix=problem.fix + _UNMERGE)
+        out.append(problem)
+    return out
 
 
 def _read_sheet(load: TableLoad) -> _Sheet | None:
@@ -577,8 +600,10 @@ def _duplicates(frame: pd.DataFrame, spec: TableSpec, header: Callable[[str], st
     duplicated = (usable["source_row"] != first_row).reindex(frame.index, fill_value=False).to_numpy()
     first_row = first_row.reindex(frame.index)
 
+    shown = "team" if spec.name == "activity" else keys[0]  # the column a person looks along
+
     def describe(row: int) -> tuple[str, str, str]:
-        value = frame[keys[0]].iloc[row]
+        value = frame[shown].iloc[row]
         words = {"complaints": lambda: f"the reference at Stage {frame['stage'].iloc[row]} ",
                  "ombudsman": lambda: "the reference ", "compliments": lambda: "the reference ",
                  "actions": lambda: "the same action for this reference ",
@@ -589,7 +614,7 @@ def _duplicates(frame: pd.DataFrame, spec: TableSpec, header: Callable[[str], st
         return (str(value), f"repeats {words}already on row {int(first_row.iloc[row])}",
                 f"Delete the duplicate row, or correct its {key_words} (row {int(first_row.iloc[row])} is kept).")
 
-    collector.add(duplicated, column=header(keys[0]), severity="excluded", describe=describe)
+    collector.add(duplicated, column=header(shown), severity="excluded", describe=describe)
 
 
 def _display_month(month: object) -> str:

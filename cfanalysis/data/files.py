@@ -82,11 +82,17 @@ def _decode(data: bytes) -> tuple[str, str]:
     Raises :class:`UnreadableFile` naming the encodings tried when none fits, or when the text
     holds NUL characters (a binary file, not a CSV).
     """
+    codec, skip, name = _text_encoding(data)
+    return data[skip:].decode(codec), name
+
+
+def _text_encoding(data: bytes) -> tuple[str, int, str]:
+    """(codec, bytes to skip, name to show) of CSV bytes, checked against the whole file."""
     codec, skip, name = _encoding_of(data)
     attempts = [(codec, name)] + ([("cp1252", "Windows-1252")] if (codec, skip) == ("utf-8", 0) else [])
     for codec, name in attempts:  # plain UTF-8 failing means Excel's plain "CSV" on Windows
         try:
-            text = data[skip:].decode(codec)
+            has_nul = "\x00" in data[skip:].decode(codec)
             break
         except UnicodeDecodeError as error:
             failed = error
@@ -95,10 +101,10 @@ def _decode(data: bytes) -> tuple[str, str]:
             f"is not text in any encoding tried ({TRIED_ENCODINGS}; byte {failed.object[failed.start]:#04x} "
             f"at position {failed.start + skip:,} fits none)",
             "Open it in Excel and save it as 'CSV UTF-8 (Comma delimited)' or as .xlsx.")
-    if "\x00" in text:
+    if has_nul:
         raise UnreadableFile(f"holds NUL characters, so it is not a text file (read as {name})",
                              "Check this is the exported log; save it from Excel as .csv or .xlsx.")
-    return text, name
+    return codec, skip, name
 
 
 def read_grid(path: Path, spec: TableSpec | None = None) -> tuple[pd.DataFrame, str]:
@@ -170,25 +176,31 @@ def _sniff(text: str) -> csv.Dialect:
 
 
 def _read_csv_grid(path: Path, spec: TableSpec | None) -> GridRead:
+    """The CSV's cells as text. Its first rows are checked for a header before the whole file is
+    decoded or parsed, and pandas reads the bytes (no decoded copy of the file is kept)."""
     data = path.read_bytes()
-    text, encoding = _decode(data)
-    del data
-    dialect = _sniff(text)
-    head = list(csv.reader(io.StringIO(text[:_HEAD_BYTES]), dialect))
+    codec, skip, name = _encoding_of(data)
+    head_text = data[skip:skip + _HEAD_BYTES].decode(codec, errors="replace")
+    if "\x00" in head_text or "\ufffd" in head_text:  # not this encoding: check the file as a whole first
+        codec, skip, name = _text_encoding(data)
+        head_text = data[skip:skip + _HEAD_BYTES].decode(codec, errors="ignore")
+    dialect = _sniff(head_text)
+    head = list(csv.reader(io.StringIO(head_text), dialect))
     if spec is not None and head and find_header(_padded(head[:HEADER_SEARCH_ROWS]), spec) is None:
-        raise _no_header(head, spec, encoding)
+        raise _no_header(head, spec, name)
+    codec, skip, name = _text_encoding(data)
     width = max((len(row) for row in head), default=1)
     try:
-        # Fast path: the C parser, every cell as text, nothing guessed.
-        grid = pd.read_csv(io.StringIO(text), header=None, names=range(width), dtype=str,
-                           keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                           sep=dialect.delimiter, quotechar=dialect.quotechar or '"',
+        # Fast path: the C parser reading the bytes, every cell as text, nothing guessed.
+        grid = pd.read_csv(io.BytesIO(data[skip:] if skip else data), encoding=codec, header=None,
+                           names=range(width), dtype=str, keep_default_na=False, na_filter=False,
+                           skip_blank_lines=False, sep=dialect.delimiter, quotechar=dialect.quotechar or '"',
                            doublequote=True, engine="c")
     except (pd.errors.ParserError, ValueError):
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        rows = list(csv.reader(io.StringIO(data[skip:].decode(codec)), dialect))
         width = max((len(row) for row in rows), default=1)
         grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
-    return GridRead(grid, encoding, delimiter=dialect.delimiter)
+    return GridRead(grid, name, delimiter=dialect.delimiter)
 
 
 def _read_workbook_grid(path: Path, spec: TableSpec | None) -> GridRead:

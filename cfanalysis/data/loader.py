@@ -338,16 +338,18 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
                "Check the file opens in Excel; save it again as .csv or .xlsx.")
         return None
     grid, load.encoding, load.sheet = read.grid, read.encoding, read.sheet
-    columns = {position: _Column.of(grid[position]) for position in grid.columns}
-    blank_cells = {position: column.blank() for position, column in columns.items()}
-    blank_row = np.logical_and.reduce(list(blank_cells.values())) if columns else np.zeros(0, bool)
-    if blank_row.all():
+    header_index = header_row(grid, spec)
+    if header_index is None:
         _fatal(load, "is empty", f"Export the {spec.name} log again, with its header row.")
         return None
-
-    header_index = header_row(grid, spec)
     headers = [("" if is_blank(h) else str(h).strip()) for h in grid.iloc[header_index]]
-    body = np.arange(header_index + 1, len(grid))
+    # Column by column, each reduced to its distinct values and the grid's copy let go: a big
+    # file is never held twice.
+    columns = {position: _Column.of(grid.pop(position)) for position in list(grid.columns)}
+    read = read._replace(grid=None)
+    blank_cells = {position: column.blank() for position, column in columns.items()}
+    blank_row = np.logical_and.reduce(list(blank_cells.values()))
+    body = np.arange(header_index + 1, len(blank_row))
     keep = body[~blank_row[body]]
     load.blank_rows = int(blank_row[body].sum())
     load.rows_read = len(keep)

@@ -69,6 +69,7 @@ def test_ctrl_c_ends_quietly_with_130():
             "import cfanalysis.data.loader as loader\n"
             "def interrupted(*args, **kwargs):\n"
             "    os.kill(os.getpid(), signal.SIGINT)\n"
+            "    time.sleep(30)  # the interrupt arrives here\n"
             "loader.load_data = interrupted\n"
             "from cfanalysis.cli import main\n"
             f"sys.exit(main(['validate', '--data', {str(EXAMPLE)!r}]))\n")

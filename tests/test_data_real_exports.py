@@ -30,7 +30,7 @@ def adds_up(data):
     assert f"{report.rows_excluded:,} excluded" in report.summary()
     text = report.text()
     assert f"{report.rows_excluded:,} row" in text.split("Problems: ")[1].split("\n")[0]
-    for name, load in report.tables.items():
+    for load in report.tables.values():
         if load.path is not None:
             assert f"{load.rows_read} rows read, {load.rows_accepted} accepted, {load.rows_excluded} excluded" in text
     return report

@@ -90,7 +90,8 @@ def _text_encoding(data: bytes) -> tuple[str, int, str]:
     """(codec, bytes to skip, name to show) of CSV bytes, checked against the whole file."""
     codec, skip, name = _encoding_of(data)
     attempts = [(codec, name)] + ([("cp1252", "Windows-1252")] if (codec, skip) == ("utf-8", 0) else [])
-    for codec, name in attempts:  # plain UTF-8 failing means Excel's plain "CSV" on Windows
+    for attempt in attempts:  # plain UTF-8 failing means Excel's plain "CSV" on Windows
+        codec, name = attempt
         try:
             has_nul = "\x00" in data[skip:].decode(codec)
             break

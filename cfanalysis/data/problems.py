@@ -198,10 +198,11 @@ def grouped_problem_lines(problems: list[Problem], *, group_after: int = GROUP_A
 
     Examples
     --------
-    >>> rows = [Problem(file="c.xlsx", row=r, column="Team", message="is blank", fix="Fill it in.",
+    >>> rows = [Problem(file="c.xlsx", row=r, column="Team", message="is blank", fix="Fill it.",
     ...                 severity="excluded", cause="merged cells") for r in range(3, 9)]
-    >>> grouped_problem_lines(rows)
-    ["EXCLUDED c.xlsx, column 'Team': 6 rows: is blank (rows 3, 4, 5, 6, 7 and 1 more; likely reason: merged cells). Fix: Fill it in."]
+    >>> print(grouped_problem_lines(rows)[0])
+    EXCLUDED c.xlsx, column 'Team': 6 rows: is blank (rows 3, 4, 5, 6, 7 and 1 more; likely reason:
+    merged cells). Fix: Fill it.
     """
     groups: dict[object, list[Problem]] = {}
     for index, problem in enumerate(problems):

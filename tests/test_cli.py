@@ -51,3 +51,38 @@ def test_report_rejects_bad_year_before_running(tmp_path):
 def test_report_on_unusable_data(tmp_path):
     result = run("report", "--data", str(tmp_path / "missing"), "--out", str(tmp_path))
     assert result.returncode == 2 and "not a folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_validate_into_a_closed_pipe_ends_quietly_with_141():
+    # As in `cfanalysis validate | head -1`: the reader has gone before the report is written.
+    process = subprocess.Popen([sys.executable, "-m", "cfanalysis", "validate", "--data", str(EXAMPLE)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait() == 141
+    assert error == ""  # no BrokenPipeError, no traceback, no "Exception ignored"
+
+
+def test_ctrl_c_ends_quietly_with_130():
+    # A real SIGINT, delivered while the data are loading.
+    code = ("import os, signal, sys\n"
+            "import cfanalysis.data.loader as loader\n"
+            "def interrupted(*args, **kwargs):\n"
+            "    os.kill(os.getpid(), signal.SIGINT)\n"
+            "    time.sleep(30)  # the interrupt arrives here\n"
+            "loader.load_data = interrupted\n"
+            "from cfanalysis.cli import main\n"
+            f"sys.exit(main(['validate', '--data', {str(EXAMPLE)!r}]))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 130
+    assert result.stderr.strip() == "Stopped." and "Traceback" not in result.stdout + result.stderr
+
+
+def test_validate_prints_many_rows_with_one_cause_as_one_line(tmp_path):
+    rows = [complaint(f"C{i}", procedure="") for i in range(200)]
+    write_csv(tmp_path / "complaints.csv", [COMPLAINT_HEADER, *rows])
+    result = run("validate", "--data", str(tmp_path), "--as-of", "2020-06-30")
+    assert result.returncode == 1
+    excluded = [line for line in result.stdout.splitlines() if "EXCLUDED" in line]
+    assert len(excluded) == 1 and "200 rows: is blank (rows 2, 3, 4, 5, 6 and 195 more" in excluded[0]
+    assert "Problems: 0 errors, 200 rows excluded, 0 warnings" in result.stdout

@@ -25,6 +25,7 @@ __all__ = [
     "parse_date",
     "parse_financial_year_cell",
     "parse_month",
+    "number_parser",
     "parse_number",
     "parse_stage",
     "parse_text",
@@ -219,21 +220,69 @@ def vocabulary_parser(vocabulary: dict[str, tuple[str, ...]], *, what: str, stri
     return parse
 
 
-def parse_number(raw: object) -> Parsed:
-    """A non-negative number; commas as thousands separators are allowed."""
-    fix = "Write a number (for example 125), or leave it blank when not known."
+_NUMBER_FIX = "Write a number (for example 125), or leave it blank when not known."
+_GROUPED = {".": re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$"),  # 1,250.5 where the decimal mark is a point
+            ",": re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")}  # 1.250,5 where it is a comma
+_ONE_MARK = re.compile(r"^\d*([.,])\d+$")
+
+
+def parse_number(raw: object, decimal: str | None = ".") -> Parsed:
+    """A non-negative number, read with the file's decimal mark.
+
+    ``decimal`` is ``"."`` (commas may only group thousands: ``1,250.5``), ``","`` (Excel in a
+    European locale: ``0,5``, with points or spaces grouping thousands: ``1.250,5``) or ``None``
+    when the file does not say: then a value that reads two ways (``1,250`` is 1250 or 1.25) is a
+    problem naming both readings, never a guess.
+
+    >>> parse_number("1,250").value, parse_number("0,5", decimal=",").value
+    (1250.0, 0.5)
+    >>> parse_number("1,250", decimal=None).problem
+    'could be 1250 or 1.25 (the file does not show whether the decimal mark is a point or a comma)'
+    """
     if is_blank(raw):
         return Parsed(value=math.nan)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         value = float(raw)
     else:
+        text = re.sub(r"[\s\u00a0\u202f]", "", str(raw))
+        if decimal is None:
+            return _either_mark(text)
+        other = "," if decimal == "." else "."
+        if _GROUPED[decimal].match(text):
+            text = text.replace(other, "")
         try:
-            value = float(str(raw).strip().replace(",", ""))
+            value = float(text.replace(",", ".") if decimal == "," and other not in text else text)
         except ValueError:
-            return Parsed(problem="is not a number", fix=fix)
-    if value < 0 or math.isinf(value):
-        return Parsed(problem="is negative or infinite", fix=fix)
+            return Parsed(problem="is not a number", fix=_NUMBER_FIX)
+    if value < 0 or math.isinf(value) or math.isnan(value):
+        return Parsed(problem="is negative or infinite", fix=_NUMBER_FIX)
     return Parsed(value=value)
+
+
+def _either_mark(text: str) -> Parsed:
+    """A number from a file whose decimal mark is unknown: read only when one reading fits."""
+    match = _ONE_MARK.match(text)
+    if match and len(text) - text.index(match.group(1)) == 4 and 1 <= text.index(match.group(1)) <= 3:
+        grouped, decimal = float(text.replace(match.group(1), "")), float(text.replace(",", "."))
+        return Parsed(problem=f"could be {grouped:g} or {decimal:g} (the file does not show whether the "
+                              "decimal mark is a point or a comma)",
+                      fix="Write the number without a thousands separator (1250), or export the file again "
+                          "so its other numbers show the decimal mark.")
+    for mark in (".", ","):
+        if _GROUPED[mark].match(text):
+            return parse_number(text, decimal=mark)
+    return parse_number(text, decimal="," if match and match.group(1) == "," else ".")
+
+
+def number_parser(decimal: str | None):
+    """:func:`parse_number` for one file's decimal mark (``"."``, ``","`` or ``None``: unknown)."""
+    if decimal == ".":
+        return parse_number
+
+    def parse(raw: object) -> Parsed:
+        return parse_number(raw, decimal=decimal)
+
+    return parse
 
 
 def parse_financial_year_cell(raw: object) -> Parsed:

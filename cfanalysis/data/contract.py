@@ -100,8 +100,9 @@ COMPLIMENTS = TableSpec(
     name="compliments",
     description="One row per compliment.",
     required=("received_date", "team"),
-    optional=("source",),
+    optional=("source", "reference"),
     aliases={
+        "reference": ("Ref", "Compliment Ref", "Compliment Reference", "Compliment ID", "Reference"),
         "received_date": ("Date Received", "Received", "Date", "Date of Compliment", "Date Logged"),
         "team": ("Service Area", "Service", "Team Name", "Service Team", "Department"),
         "source": ("Compliment Source", "Source Type", "Received From Type"),

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,35 +24,100 @@ from cfanalysis.data.contract import TableSpec, header_key
 from cfanalysis.data.problems import Problem
 
 __all__ = [
-    "DATASET_FILE", "HEADER_SEARCH_ROWS", "READ_ERRORS", "TABLE_EXTENSIONS", "TableGrid",
-    "find_header", "header_row", "read_dataset_info", "read_grid", "sha256_of", "table_file",
-    "table_files", "table_grids",
+    "DATASET_FILE", "HEADER_SEARCH_ROWS", "READ_ERRORS", "TABLE_EXTENSIONS", "GridRead", "TableGrid",
+    "UnreadableFile", "find_header", "header_row", "read_dataset_info", "read_grid", "read_table_grid",
+    "sha256_of", "table_file", "table_files", "table_grids",
 ]
 
 HEADER_SEARCH_ROWS = 20
 TABLE_EXTENSIONS = (".csv", ".xlsx", ".xlsm")
 DATASET_FILE = "dataset.json"
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted Office files and Excel 97-2003 .xls
+_HEAD_BYTES = 1 << 20  # enough for the header search on any sane export
+
+
+class UnreadableFile(ValueError):
+    """A file that cannot be read, with what is wrong and how to fix it, said for a person."""
+
+    def __init__(self, message: str, fix: str, *, row: int | None = None):
+        super().__init__(message)
+        self.message, self.fix, self.row = message, fix, row
+
+
 # What reading a damaged or mislabelled file can raise; the loader reports these as problems.
 READ_ERRORS = (OSError, zipfile.BadZipFile, KeyError, ValueError, csv.Error)
 
 
+class GridRead(NamedTuple):
+    """A file read as raw cells, and how it was read."""
+
+    grid: pd.DataFrame
+    encoding: str  # for example "UTF-8 with BOM", "UTF-16 LE with BOM" or "Excel workbook"
+    delimiter: str | None = None  # CSV only
+    sheet: str | None = None  # workbook only: the sheet read
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # merged ranges: first/last grid row, first/last column
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8", "UTF-8 with BOM"), (b"\xff\xfe", "utf-16-le", "UTF-16 LE with BOM"),
+         (b"\xfe\xff", "utf-16-be", "UTF-16 BE with BOM"))
+TRIED_ENCODINGS = "UTF-8, UTF-8 with BOM, UTF-16 LE/BE and Windows-1252"
+
+
+def _encoding_of(data: bytes) -> tuple[str, int, str]:
+    """(Python codec, bytes to skip, name to show) from the BOM and the content."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return codec, len(bom), name
+    head = data[:4096]
+    if len(head) >= 4 and head.count(0) * 4 >= len(head):  # UTF-16 without a BOM: every other byte NUL
+        if head[1::2].count(0) > head[0::2].count(0):
+            return "utf-16-le", 0, "UTF-16 LE"
+        return "utf-16-be", 0, "UTF-16 BE"
+    return "utf-8", 0, "UTF-8"
+
+
 def _decode(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 with BOM, UTF-8, then Windows-1252 (Excel's 'CSV' on Windows)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "Windows-1252"
+    """Decode CSV bytes by BOM and content: UTF-8 (with or without BOM), UTF-16 LE/BE, Windows-1252.
+
+    Raises :class:`UnreadableFile` naming the encodings tried when none fits, or when the text
+    holds NUL characters (a binary file, not a CSV).
+    """
+    codec, skip, name = _text_encoding(data)
+    return data[skip:].decode(codec), name
 
 
-def read_grid(path: Path) -> tuple[pd.DataFrame, str]:
-    """Every row of the CSV or of the workbook's first sheet, as a frame of raw cells.
+def _text_encoding(data: bytes) -> tuple[str, int, str]:
+    """(codec, bytes to skip, name to show) of CSV bytes, checked against the whole file."""
+    codec, skip, name = _encoding_of(data)
+    attempts = [(codec, name)] + ([("cp1252", "Windows-1252")] if (codec, skip) == ("utf-8", 0) else [])
+    for attempt in attempts:  # plain UTF-8 failing means Excel's plain "CSV" on Windows
+        codec, name = attempt
+        try:
+            has_nul = "\x00" in data[skip:].decode(codec)
+            break
+        except UnicodeDecodeError as error:
+            failed = error
+    else:
+        raise UnreadableFile(
+            f"is not text in any encoding tried ({TRIED_ENCODINGS}; byte {failed.object[failed.start]:#04x} "
+            f"at position {failed.start + skip:,} fits none)",
+            "Open it in Excel and save it as 'CSV UTF-8 (Comma delimited)' or as .xlsx.")
+    if has_nul:
+        raise UnreadableFile(f"holds NUL characters, so it is not a text file (read as {name})",
+                             "Check this is the exported log; save it from Excel as .csv or .xlsx.")
+    return codec, skip, name
+
+
+def read_grid(path: Path, spec: TableSpec | None = None) -> tuple[pd.DataFrame, str]:
+    """Every row of the CSV or of the workbook's data sheet, as a frame of raw cells.
 
     Parameters
     ----------
     path
         A ``.csv``, ``.xlsx`` or ``.xlsm`` file.
+    spec
+        The table the file should hold. When given, a workbook's sheets are each looked at and
+        the one whose header names most of the table's fields is read (else the first sheet).
 
     Returns
     -------
@@ -62,45 +128,159 @@ def read_grid(path: Path) -> tuple[pd.DataFrame, str]:
 
     Raises
     ------
-    OSError, zipfile.BadZipFile, KeyError, ValueError, csv.Error
+    UnreadableFile, OSError, zipfile.BadZipFile, KeyError, ValueError, csv.Error
         When the file cannot be read (see :data:`READ_ERRORS`).
     """
+    read = read_table_grid(path, spec)
+    return read.grid, read.encoding
+
+
+def read_table_grid(path: Path, spec: TableSpec | None = None) -> GridRead:
+    """:func:`read_grid` with everything the loader needs: delimiter, sheet and merged cells.
+
+    With ``spec``, a CSV whose first :data:`HEADER_SEARCH_ROWS` rows name none of the table's
+    fields is refused (:class:`UnreadableFile`) before the rest of it is parsed, so a huge file
+    of junk costs little memory.
+    """
+    with open(path, "rb") as handle:
+        start = handle.read(8)
+    if start == OLE2_SIGNATURE:
+        raise _office_container_problem(path)
+    if path.suffix.lower() == ".xls" and not start.startswith(b"PK"):
+        raise UnreadableFile("is an old-style Excel 97-2003 workbook (.xls), which cannot be read",
+                             "Open it in Excel and use File > Save As > 'Excel Workbook (*.xlsx)' "
+                             "or 'CSV UTF-8 (Comma delimited)'.")
     if path.suffix.lower() == ".csv":
-        return _read_csv_grid(path)
-    return _read_workbook_grid(path)
+        return _read_csv_grid(path, spec)
+    return _read_workbook_grid(path, spec)
 
 
-def _read_csv_grid(path: Path) -> tuple[pd.DataFrame, str]:
-    text, encoding = _decode(path.read_bytes())
+def _office_container_problem(path: Path) -> UnreadableFile:
+    """An OLE2 (compound file) container: a password-protected workbook, or an Excel 97-2003 one."""
+    data = path.read_bytes()
+    if any(name.encode("utf-16-le") in data for name in ("EncryptedPackage", "EncryptionInfo")):
+        return UnreadableFile(
+            "is protected by a password (an encrypted Office workbook), so it cannot be read",
+            "Open it in Excel with the password, choose File > Info > Protect Workbook > Encrypt with "
+            "Password, delete the password, click OK and save; or save a copy as 'CSV UTF-8 (Comma "
+            "delimited)'. Keep the unprotected copy somewhere only you can reach.")
+    return UnreadableFile(
+        "is an old-style Excel 97-2003 workbook (.xls format, whatever its name), which cannot be read",
+        "Open it in Excel and use File > Save As > 'Excel Workbook (*.xlsx)' or 'CSV UTF-8 (Comma delimited)'.")
+
+
+def _sniff(text: str) -> csv.Dialect:
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
-        dialect = csv.excel
-    head = list(csv.reader(io.StringIO(text[:65536]), dialect))
+        return csv.excel
+
+
+def _read_csv_grid(path: Path, spec: TableSpec | None) -> GridRead:
+    """The CSV's cells as text. Its first rows are checked for a header before the whole file is
+    decoded or parsed, and pandas reads the bytes (no decoded copy of the file is kept)."""
+    data = path.read_bytes()
+    codec, skip, name = _encoding_of(data)
+    head_text = data[skip:skip + _HEAD_BYTES].decode(codec, errors="replace")
+    if "\x00" in head_text or "\ufffd" in head_text:  # not this encoding: check the file as a whole first
+        codec, skip, name = _text_encoding(data)
+        head_text = data[skip:skip + _HEAD_BYTES].decode(codec, errors="ignore")
+    dialect = _sniff(head_text)
+    head = list(csv.reader(io.StringIO(head_text), dialect))
+    if spec is not None and head and find_header(_padded(head[:HEADER_SEARCH_ROWS]), spec) is None:
+        raise _no_header(head, spec, name)
+    codec, skip, name = _text_encoding(data)
     width = max((len(row) for row in head), default=1)
     try:
-        # Fast path: the C parser, every cell as text, nothing guessed.
-        grid = pd.read_csv(io.StringIO(text), header=None, names=range(width), dtype=str,
-                           keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                           sep=dialect.delimiter, quotechar=dialect.quotechar or '"',
+        # Fast path: the C parser reading the bytes, every cell as text, nothing guessed.
+        grid = pd.read_csv(io.BytesIO(data[skip:] if skip else data), encoding=codec, header=None,
+                           names=range(width), dtype=str, keep_default_na=False, na_filter=False,
+                           skip_blank_lines=False, sep=dialect.delimiter, quotechar=dialect.quotechar or '"',
                            doublequote=True, engine="c")
     except (pd.errors.ParserError, ValueError):
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        rows = list(csv.reader(io.StringIO(data[skip:].decode(codec)), dialect))
         width = max((len(row) for row in rows), default=1)
         grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
-    return grid, encoding
+    return GridRead(grid, name, delimiter=dialect.delimiter)
 
 
-def _read_workbook_grid(path: Path) -> tuple[pd.DataFrame, str]:
+def _read_workbook_grid(path: Path, spec: TableSpec | None) -> GridRead:
+    """The sheet whose header names most of ``spec``'s fields (the first sheet without ``spec``)."""
     import openpyxl  # only needed for Excel files
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        rows = [list(row) for row in book.worksheets[0].iter_rows(min_row=1, values_only=True)]
-    finally:
-        book.close()
+    with open(path, "rb") as handle:  # a file object: openpyxl refuses names it does not expect
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        try:
+            sheet = _data_sheet(book, spec)
+            rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
+            merged = _merged_ranges(handle, getattr(sheet, "_worksheet_path", None))
+        finally:
+            book.close()
     width = max((len(row) for row in rows), default=1)
-    return pd.DataFrame([row + [None] * (width - len(row)) for row in rows], dtype=object), "Excel workbook"
+    grid = pd.DataFrame([row + [None] * (width - len(row)) for row in rows], dtype=object)
+    return GridRead(grid, "Excel workbook", sheet=sheet.title, merged=merged)
+
+
+def _data_sheet(book, spec: TableSpec | None):
+    """The sheet to read; with several sheets and none holding a header, a problem listing them."""
+    sheets = book.worksheets
+    if spec is None or len(sheets) == 1:
+        return sheets[0]
+    scores = []
+    for sheet in sheets:
+        head = _padded([list(r) for r in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)])
+        found = find_header(head, spec)
+        scores.append(0 if found is None else sum(
+            spec.field_for_header(c) is not None for c in head.iloc[found] if not is_blank(c)))
+        sheet.starts = next((" | ".join(str(c) for c in row if not is_blank(c))[:60] for row in head.itertuples(
+            index=False) if any(not is_blank(c) for c in row)), "nothing")
+    if max(scores) == 0:
+        listing = "; ".join(f"'{sheet.title}' (starts '{sheet.starts}')" for sheet in sheets)
+        raise UnreadableFile(
+            f"has no sheet with a {spec.name} header in its first {HEADER_SEARCH_ROWS} rows: sheets {listing}",
+            f"Put the {spec.name} log (its header row, then one row per record) on a sheet of its own, or "
+            "save that sheet as .csv.", row=1)
+    return sheets[scores.index(max(scores))]
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+[0-9]+):([A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(handle, sheet_path: str | None) -> tuple[tuple[int, int, int, int], ...]:
+    """Merged cell ranges of a sheet, read from its XML (read-only mode does not keep them),
+    as (first row, last row, first column, last column) indexes of the grid."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    if not sheet_path:
+        return ()
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            xml = archive.read(sheet_path.lstrip("/"))
+    except (KeyError, zipfile.BadZipFile):
+        return ()
+    ranges = []
+    for first, last in _MERGE.findall(xml):
+        (c1, r1), (c2, r2) = (coordinate_from_string(x.decode()) for x in (first, last))
+        ranges.append((r1 - 1, r2 - 1, column_index_from_string(c1) - 1, column_index_from_string(c2) - 1))
+    return tuple(ranges)
+
+
+def _padded(rows: list[list]) -> pd.DataFrame:
+    width = max((len(row) for row in rows), default=0)
+    return pd.DataFrame([row + [None] * (width - len(row)) for row in rows], dtype=object)
+
+
+def _no_header(head: list[list[str]], spec: TableSpec, encoding: str) -> UnreadableFile:
+    """The file's first rows name none of the table's fields: refused before it is parsed."""
+    first = next((row for row in head if any(cell.strip() for cell in row)), [])
+    shown = ", ".join(f"'{cell.strip()[:40]}'" for cell in first[:8] if cell.strip()) or "nothing"
+    examples = "; ".join(f"{name} (or {' / '.join(spec.aliases.get(name, ())[:2])})" for name in spec.required)
+    return UnreadableFile(
+        f"is missing required column(s) {', '.join(spec.required)}: none of the first {HEADER_SEARCH_ROWS} "
+        f"rows is a {spec.name} header (read as {encoding}; the first row with anything in it "
+        f"starts {shown}); the rest of the file was not read",
+        f"Check this is the {spec.name} export, and put its header row within the first "
+        f"{HEADER_SEARCH_ROWS} rows. Headers needed: {examples}.", row=1)
 
 
 def find_header(grid: pd.DataFrame, spec: TableSpec) -> int | None:
@@ -196,7 +376,7 @@ def table_grids(data_dir: str | Path) -> Iterator[TableGrid]:
             if path.suffix.lower() not in TABLE_EXTENSIONS:
                 continue
             try:
-                grid, _ = read_grid(path)
+                grid, _ = read_grid(path, spec)
             except READ_ERRORS:
                 continue
             header = header_row(grid, spec)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,15 +24,24 @@ from cfanalysis.data.cells import (
     parse_date,
     parse_financial_year_cell,
     parse_month,
-    parse_number,
+    number_parser,
     parse_stage,
     parse_text,
     vocabulary_parser,
 )
 from cfanalysis.data.contract import TableSpec
-from cfanalysis.data.files import READ_ERRORS, header_row, read_dataset_info, read_grid, sha256_of, table_file
+from cfanalysis.data.files import (
+    READ_ERRORS,
+    GridRead,
+    UnreadableFile,
+    header_row,
+    read_dataset_info,
+    read_table_grid,
+    sha256_of,
+    table_file,
+)
 from cfanalysis.data.problems import DataLoadError, LoadReport, Problem, Severity, TableLoad
-from cfanalysis.data.teams import TEAM_ALIASES_FILE, normalise_teams, read_team_aliases
+from cfanalysis.data.teams import TEAM_ALIASES_FILE, canonical_teams, normalise_teams, read_team_aliases, team_key
 from cfanalysis.periods import financial_years_of
 
 __all__ = ["Dataset", "load_data"]
@@ -180,8 +189,10 @@ def _display(value: object) -> str:
     return str(value)
 
 
-def _field_parsers(spec: TableSpec) -> dict[str, tuple[Callable[[object], Parsed], bool]]:
-    """Parser per field and whether a blank or unreadable value excludes the row."""
+def _field_parsers(spec: TableSpec, number: Callable[[object], Parsed]
+                   ) -> dict[str, tuple[Callable[[object], Parsed], bool]]:
+    """Parser per field and whether a blank or unreadable value excludes the row; ``number``
+    reads numbers with the file's decimal mark."""
     text = (parse_text, True)
     parsers: dict[str, tuple[Callable[[object], Parsed], bool]] = {
         "reference": text,
@@ -192,8 +203,8 @@ def _field_parsers(spec: TableSpec) -> dict[str, tuple[Callable[[object], Parsed
         "stage": (parse_stage, True),
         "month": (parse_month, True),
         "financial_year": (parse_financial_year_cell, True),
-        "complaints": (parse_number, True),
-        "upheld": (parse_number, False),
+        "complaints": (number, True),
+        "upheld": (number, False),
         "procedure": (vocabulary_parser(schema.PROCEDURES, what="procedure", strict=True), True),
         "category": (vocabulary_parser(schema.CATEGORIES, what="category", strict=False), True),
         "outcome": (vocabulary_parser(schema.OUTCOMES, what="outcome", strict=False), True),
@@ -208,6 +219,8 @@ def _field_parsers(spec: TableSpec) -> dict[str, tuple[Callable[[object], Parsed
         "status": (parse_text, False),
         "theme": (parse_text, False),
     }
+    if spec.name == "compliments":  # a compliment's reference is optional
+        parsers["reference"] = (parse_text, False)
     return {name: parsers[name] for name in spec.fields}
 
 
@@ -245,7 +258,9 @@ class _Sheet:
     blank_cells: dict[int, np.ndarray]
     headers: list[str]
     header_index: int  # row index in the grid; Excel's row number is one more
-    keep: np.ndarray  # grid row index of every data row that is not blank
+    keep: np.ndarray  # grid row index of every data row that is not blank (nor a repeated header)
+    read: GridRead
+    number: Callable[[object], Parsed] = parse_text  # reads numbers with the file's decimal mark
 
     @property
     def row_numbers(self) -> np.ndarray:
@@ -282,33 +297,59 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
     table = _typed(pd.DataFrame(frame), spec)
     table["source_row"] = sheet.row_numbers.astype("int64")
     _check_rows(table, spec, sheet.headers, column_of, collector)
-    load.problems.extend(collector.problems)
+    load.problems.extend(_with_causes(collector.problems, sheet))
     load.frame = table[~collector.excluded].reset_index(drop=True)
     return load
+
+
+MERGED_CELLS = "merged cells in the workbook (a merged block keeps its value in its first row only)"
+_UNMERGE = (" If the cells are merged: select the column, Home > Merge & Center to unmerge, then "
+            "Home > Find & Select > Go To Special > Blanks, type = and the cell above, and press Ctrl+Enter.")
+
+
+def _with_causes(problems: list[Problem], sheet: _Sheet) -> list[Problem]:
+    """Each problem with its likely cause, where one explains it: a column empty in every row,
+    or a cell inside a merged range (only the range's first cell holds the value)."""
+    position_of = {header: index for index, header in enumerate(sheet.headers) if header}
+    empty = {h for h, i in position_of.items() if sheet.blank_cells[i][sheet.keep].all()}
+    merged_cells = {(row, column) for first, last, left, right in sheet.read.merged
+                    for row in range(first, last + 1) for column in range(left, right + 1)}
+    out = []
+    for problem in problems:
+        position = position_of.get(problem.column)
+        if problem.column in empty:
+            problem = replace(problem, cause=f"the column '{problem.column}' is empty in every row")
+        elif position is not None and problem.row is not None and (problem.row - 1, position) in merged_cells:
+            problem = replace(problem, cause=MERGED_CELLS, fix=problem.fix + _UNMERGE)
+        out.append(problem)
+    return out
 
 
 def _read_sheet(load: TableLoad) -> _Sheet | None:
     """The file's cells, header and data rows; ``None`` (with a fatal problem) if it has none."""
     path, spec = load.path, load.spec
-    if path.suffix.lower() == ".xls":
-        _fatal(load, "is an old-style .xls workbook", "Open it in Excel and save it as .xlsx or .csv.")
-        return None
     try:
-        grid, load.encoding = read_grid(path)
+        read = read_table_grid(path, spec)
+    except UnreadableFile as error:
+        _fatal(load, error.message, error.fix, row=error.row)
+        return None
     except READ_ERRORS as error:
         _fatal(load, f"cannot be read ({type(error).__name__}: {error})",
                "Check the file opens in Excel; save it again as .csv or .xlsx.")
         return None
-    columns = {position: _Column.of(grid[position]) for position in grid.columns}
-    blank_cells = {position: column.blank() for position, column in columns.items()}
-    blank_row = np.logical_and.reduce(list(blank_cells.values())) if columns else np.zeros(0, bool)
-    if blank_row.all():
+    grid, load.encoding, load.sheet = read.grid, read.encoding, read.sheet
+    header_index = header_row(grid, spec)
+    if header_index is None:
         _fatal(load, "is empty", f"Export the {spec.name} log again, with its header row.")
         return None
-
-    header_index = header_row(grid, spec)
     headers = [("" if is_blank(h) else str(h).strip()) for h in grid.iloc[header_index]]
-    body = np.arange(header_index + 1, len(grid))
+    # Column by column, each reduced to its distinct values and the grid's copy let go: a big
+    # file is never held twice.
+    columns = {position: _Column.of(grid.pop(position)) for position in list(grid.columns)}
+    read = read._replace(grid=None)
+    blank_cells = {position: column.blank() for position, column in columns.items()}
+    blank_row = np.logical_and.reduce(list(blank_cells.values()))
+    body = np.arange(header_index + 1, len(blank_row))
     keep = body[~blank_row[body]]
     load.blank_rows = int(blank_row[body].sum())
     load.rows_read = len(keep)
@@ -317,7 +358,45 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
                f"Export the {spec.name} log again with its rows, or remove the file if there are none.",
                row=header_index + 1)
         return None
-    return _Sheet(columns, blank_cells, headers, header_index, keep)
+    sheet = _Sheet(columns, blank_cells, headers, header_index, keep, read)
+    sheet.keep = keep[~_repeated_headers(sheet, load)]
+    sheet.number = number_parser(_decimal_mark(sheet))
+    return sheet
+
+
+def _repeated_headers(sheet: _Sheet, load: TableLoad) -> np.ndarray:
+    """Data rows that repeat the header row (two exports pasted together), each excluded once."""
+    named = [(position, header) for position, header in enumerate(sheet.headers) if header]
+    matches = np.zeros(len(sheet.keep), dtype=int)
+    for position, header in named:
+        column = sheet.columns[position]
+        same = [code for code, value in enumerate(column.uniques) if isinstance(value, str)
+                and value.strip() == header]
+        matches += np.isin(column.codes[sheet.keep], same)
+    repeated = matches >= max(2, (len(named) + 1) // 2)
+    for row in sheet.row_numbers[repeated]:
+        load.problems.append(Problem(
+            file=load.path.name, row=int(row), severity="excluded", cause=REPEATED_HEADER,
+            message=f"repeats the header row (row {sheet.header_index + 1})",
+            fix="Delete the repeated header rows (the file looks like several exports pasted together)."))
+    return repeated
+
+
+REPEATED_HEADER = "a header repeated mid-file"
+_COMMA_MARK = r"^[+-]?\d+,(?:\d{1,2}|\d{4,})$|^\d{1,3}(?:\.\d{3})+,\d+$"  # 0,5  1.250,5
+_POINT_MARK = r"^[+-]?\d+\.(?:\d{1,2}|\d{4,})$|^\d{1,3}(?:,\d{3})+\.\d+$"  # 0.5  1,250.5
+
+
+def _decimal_mark(sheet: _Sheet) -> str | None:
+    """The decimal mark of the file's numbers: a point in workbooks and comma-separated files;
+    in semicolon- or tab-separated files (Excel in a European locale) whichever the numbers
+    show, ``None`` when they show neither or both (then a number readable two ways is refused)."""
+    if sheet.read.delimiter in (None, ","):
+        return "."
+    values = pd.Series([u for column in sheet.columns.values() for u in column.uniques if isinstance(u, str)],
+                       dtype=object).str.strip()
+    comma, point = (bool(values.str.match(pattern).any()) for pattern in (_COMMA_MARK, _POINT_MARK))
+    return {(True, False): ",", (False, True): "."}.get((comma, point))
 
 
 def _contract_columns(sheet: _Sheet, load: TableLoad) -> tuple[dict[str, int], list[str]]:
@@ -359,7 +438,7 @@ def _numeric_indicators(sheet: _Sheet, spec: TableSpec, column_of: dict[str, int
             continue
         column = sheet.columns[position]
         used = np.unique(column.codes[keep][~sheet.blank_cells[position][keep]])
-        numeric = [parse_number(column.uniques[c]).problem is None for c in used]
+        numeric = [_reads_as_number(sheet.number(column.uniques[c])) for c in used]
         counts = np.bincount(column.codes[keep], minlength=len(column.uniques))[used]
         if len(used) and counts[numeric].sum() > counts.sum() / 2:
             indicators[_snake(header)] = position
@@ -367,12 +446,17 @@ def _numeric_indicators(sheet: _Sheet, spec: TableSpec, column_of: dict[str, int
     return indicators
 
 
+def _reads_as_number(parsed: Parsed) -> bool:
+    """A number, or one that reads two ways (refused later, by row)."""
+    return parsed.problem is None or parsed.problem.startswith("could be")
+
+
 def _read_fields(sheet: _Sheet, column_of: dict[str, int], collector: _Collector,
                  load: TableLoad) -> dict[str, object] | None:
     """Every contract field's values, with problems collected; ``None`` (with a fatal problem)
     when a date column is written month first."""
     frame: dict[str, object] = {}
-    for name, (parser, required) in _field_parsers(load.spec).items():
+    for name, (parser, required) in _field_parsers(load.spec, sheet.number).items():
         if name not in column_of:
             continue
         header = sheet.headers[column_of[name]]
@@ -428,7 +512,7 @@ def _read_indicators(sheet: _Sheet, indicators: dict[str, int], collector: _Coll
     values: dict[str, object] = {}
     for name, position in indicators.items():
         column = sheet.columns[position]
-        results = _parse_unique(column, parse_number)
+        results = _parse_unique(column, sheet.number)
         codes = column.codes[sheet.keep]
         bad = ~pd.isna(results.problem)
         collector.add(bad[codes], column=sheet.headers[position],
@@ -481,18 +565,7 @@ def _check_rows(frame: pd.DataFrame, spec: TableSpec, headers: list[str], column
             "Correct the response date or the date received."))
         frame.loc[early, "response_date"] = pd.NaT
 
-    if spec.name in ("complaints", "ombudsman"):
-        keys = ["reference", "stage"] if spec.name == "complaints" else ["reference"]
-        usable = frame[~collector.excluded]
-        first_row = usable.groupby(keys, dropna=False, sort=False)["source_row"].transform("first")
-        duplicated = (usable["source_row"] != first_row).reindex(frame.index, fill_value=False).to_numpy()
-        first_row = first_row.reindex(frame.index)
-        stage_words = (lambda row: f"at Stage {frame['stage'].iloc[row]} ") if spec.name == "complaints" else (
-            lambda row: "")
-        collector.add(duplicated, column=header("reference"), severity="excluded", describe=lambda row: (
-            str(frame["reference"].iloc[row]),
-            f"repeats the reference {stage_words(row)}already on row {int(first_row.iloc[row])}",
-            "Delete the duplicate row, or give it its own reference."))
+    _duplicates(frame, spec, header, collector)
 
     if spec.name == "complaints":
         usable = frame[~collector.excluded]
@@ -505,6 +578,49 @@ def _check_rows(frame: pd.DataFrame, spec: TableSpec, headers: list[str], column
                 f"is a Stage {s} complaint with no Stage {s - 1} row; it is counted at Stage {s} but not "
                 "in the escalation rate",
                 f"Add the Stage {s - 1} row (same reference), or correct the stage."))
+
+
+# The fields that identify a row in each table; a later row with the same key is excluded.
+_KEYS = {"complaints": ("reference", "stage"), "ombudsman": ("reference",), "compliments": ("reference",),
+         "actions": ("reference", "action"), "comparators": ("authority", "financial_year"),
+         "activity": ("month", "team")}
+
+
+def _duplicates(frame: pd.DataFrame, spec: TableSpec, header: Callable[[str], str], collector: _Collector) -> None:
+    """Exclude each later row whose key repeats an earlier row's, naming both rows.
+
+    Names (authority, team) match ignoring case, spacing and punctuation; a compliment without
+    a reference has no key.
+    """
+    keys = [name for name in _KEYS[spec.name] if name in frame]
+    if len(keys) < len(_KEYS[spec.name]):
+        return
+    usable = frame[~collector.excluded & frame[keys].notna().all(axis=1).to_numpy()]
+    matched = pd.DataFrame({name: usable[name].map(team_key) if name in ("team", "authority", "action")
+                            else usable[name] for name in keys})
+    first_row = usable["source_row"].groupby([matched[k] for k in keys], sort=False).transform("first")
+    duplicated = (usable["source_row"] != first_row).reindex(frame.index, fill_value=False).to_numpy()
+    first_row = first_row.reindex(frame.index)
+
+    shown = "team" if spec.name == "activity" else keys[0]  # the column a person looks along
+
+    def describe(row: int) -> tuple[str, str, str]:
+        value = frame[shown].iloc[row]
+        words = {"complaints": lambda: f"the reference at Stage {frame['stage'].iloc[row]} ",
+                 "ombudsman": lambda: "the reference ", "compliments": lambda: "the reference ",
+                 "actions": lambda: "the same action for this reference ",
+                 "comparators": lambda: f"this authority's {frame['financial_year'].iloc[row]} figures ",
+                 "activity": lambda: f"this team's figures for {_display_month(frame['month'].iloc[row])} ",
+                 }[spec.name]()
+        key_words = " and ".join(header(k) for k in keys)
+        return (str(value), f"repeats {words}already on row {int(first_row.iloc[row])}",
+                f"Delete the duplicate row, or correct its {key_words} (row {int(first_row.iloc[row])} is kept).")
+
+    collector.add(duplicated, column=header(shown), severity="excluded", describe=describe)
+
+
+def _display_month(month: object) -> str:
+    return month.strftime("%b %Y") if hasattr(month, "strftime") else str(month)
 
 
 def _future_dates(load: TableLoad, as_of: pd.Timestamp) -> None:
@@ -573,7 +689,9 @@ def load_data(data_dir: str | Path, *, as_of: str | pd.Timestamp | None = None,
     aliases, problems, files = _read_aliases(data_dir, team_aliases)
     tables, table_problems, checksums = _load_tables(data_dir, as_of)
     report = LoadReport(data_dir, tables, problems + table_problems)
-    frames = {name: _finish(name, load.frame, aliases) for name, load in tables.items()}
+    teams = canonical_teams([load.frame["team"].fillna("Not recorded") for load in tables.values()
+                             if load.frame is not None and "team" in load.frame], aliases)
+    frames = {name: _finish(name, load.frame, aliases, teams) for name, load in tables.items()}
     info = read_dataset_info(data_dir)
     return Dataset(report=report, synthetic=bool(info.get("synthetic")),
                    files=dict(sorted({**files, **checksums}.items())), info=info, **frames)
@@ -627,8 +745,10 @@ _EMPTY_COLUMNS = {
 }
 
 
-def _finish(name: str, frame: pd.DataFrame | None, aliases: dict[str, str]) -> pd.DataFrame:
-    """Add the derived columns every analysis uses; an absent table becomes an empty frame."""
+def _finish(name: str, frame: pd.DataFrame | None, aliases: dict[str, str],
+            teams: dict[str, str] | None = None) -> pd.DataFrame:
+    """Add the derived columns every analysis uses; an absent table becomes an empty frame.
+    ``teams`` maps each team spelling to its name across all tables (:func:`canonical_teams`)."""
     if frame is None:
         frame = pd.DataFrame(columns=_EMPTY_COLUMNS[name])
         if "received_date" in frame:
@@ -637,7 +757,7 @@ def _finish(name: str, frame: pd.DataFrame | None, aliases: dict[str, str]) -> p
             frame["team"] = frame["team"].astype("string")
     frame = frame.copy()
     if "team" in frame:
-        frame["team"] = normalise_teams(frame["team"].fillna("Not recorded"), aliases)
+        frame["team"] = normalise_teams(frame["team"].fillna("Not recorded"), aliases, teams)
     if "received_date" in frame:
         frame["financial_year"] = financial_years_of(frame["received_date"])
         frame["month"] = frame["received_date"].dt.to_period("M")

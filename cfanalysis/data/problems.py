@@ -15,7 +15,8 @@ import pandas as pd
 
 from cfanalysis.data.contract import TableSpec
 
-__all__ = ["DataLoadError", "LoadReport", "Problem", "Severity", "TableLoad"]
+__all__ = ["GROUP_AFTER", "DataLoadError", "LoadReport", "Problem", "Severity", "TableLoad",
+           "grouped_problem_lines"]
 
 Severity = Literal["fatal", "excluded", "warning"]
 
@@ -35,6 +36,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    cause: str | None = None  # the likely reason, when one explains many rows (merged cells, ...)
 
     def __str__(self) -> str:
         where = [self.file]
@@ -43,7 +45,7 @@ class Problem:
         if self.column is not None:
             where.append(f"column '{self.column}'")
         value = f" value '{self.value}'" if self.value is not None else ""
-        label = {"fatal": "ERROR", "excluded": "EXCLUDED", "warning": "WARNING"}[self.severity]
+        label = _LABELS[self.severity]
         return f"{label} {', '.join(where)}:{value} {self.message}. Fix: {self.fix}"
 
 
@@ -58,6 +60,7 @@ class TableLoad:
     blank_rows: int = 0
     columns_dropped: tuple[str, ...] = ()
     encoding: str | None = None
+    sheet: str | None = None  # the workbook sheet read
     headers: dict[str, str] = field(default_factory=dict)  # field -> header in the file
     problems: list[Problem] = field(default_factory=list)
 
@@ -138,8 +141,9 @@ class LoadReport:
                 f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
     def problems_frame(self) -> pd.DataFrame:
-        """Every problem as a row: severity, file, row, column, value, message, fix."""
-        columns = ["severity", "file", "row", "column", "value", "message", "fix"]
+        """Every problem as a row: severity, file, row, column, value, message, fix and the likely
+        cause (merged cells, an empty column, a repeated header) where one was found."""
+        columns = ["severity", "file", "row", "column", "value", "message", "fix", "cause"]
         return pd.DataFrame([{c: getattr(p, c) for c in columns} for p in self.problems],
                             columns=columns)
 
@@ -152,25 +156,77 @@ class LoadReport:
                 .sort_values(["file", "rows"], ascending=[True, False], ignore_index=True))
 
     def text(self) -> str:
-        """The report as plain text, for the command line."""
+        """The report as plain text, for the command line.
+
+        Problems shared by more than :data:`GROUP_AFTER` rows (same file, column, message and
+        cause) are one line each (see :func:`grouped_problem_lines`); :meth:`problems_frame`
+        lists every row.
+        """
         lines = [f"Data folder: {self.data_dir}", ""]
         for name, load in self.tables.items():
             if load.path is None:
                 lines.append(f"  {name:<12} no file")
                 continue
+            sheet = f" (sheet '{load.sheet}')" if load.sheet else ""
             lines.append(
-                f"  {name:<12} {load.path.name}: {load.rows_read} rows read, "
+                f"  {name:<12} {load.path.name}{sheet}: {load.rows_read} rows read, "
                 f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"
                 + (f", {load.blank_rows} blank rows ignored" if load.blank_rows else ""))
             if load.columns_dropped:
                 lines.append(f"  {'':<12} columns not in the contract, dropped unread: "
                              + ", ".join(load.columns_dropped))
-        counts = {s: sum(p.severity == s for p in self.problems) for s in ("fatal", "excluded", "warning")}
-        lines += ["", f"Problems: {counts['fatal']} errors, {counts['excluded']} rows excluded, "
-                      f"{counts['warning']} warnings"]
-        lines += [f"  {p}" for p in self.problems]
+        counts = {s: sum(p.severity == s for p in self.problems) for s in ("fatal", "warning")}
+        refused = sum(load.rows_read for load in self.tables.values() if load.frame is None)
+        lines += ["", f"Problems: {_plural(counts['fatal'], 'error')}, {_plural(self.rows_excluded, 'row')} excluded"
+                      + (f" ({refused:,} of them in files that could not be used)" if refused else "")
+                      + f", {_plural(counts['warning'], 'warning')}"]
+        lines += [f"  {line}" for line in grouped_problem_lines(self.problems)]
         lines += ["", "Usable: yes" if self.usable else "Usable: no (fix the errors above)"]
         return "\n".join(lines)
+
+
+GROUP_AFTER = 3  # more rows than this with one problem are shown as one line
+_LABELS = {"fatal": "ERROR", "excluded": "EXCLUDED", "warning": "WARNING"}
+
+
+def grouped_problem_lines(problems: list[Problem], *, group_after: int = GROUP_AFTER) -> list[str]:
+    """One line per problem, except that rows sharing a problem are one line when there are
+    more than ``group_after`` of them: the count, the first rows, the likely reason and the fix.
+
+    Rows share a problem when file, column, message, fix and cause are the same. The groups
+    keep the order of their first row.
+
+    Examples
+    --------
+    >>> rows = [Problem(file="c.xlsx", row=r, column="Team", message="is blank", fix="Fill it.",
+    ...                 severity="excluded", cause="merged cells") for r in range(3, 9)]
+    >>> print(grouped_problem_lines(rows)[0])
+    EXCLUDED c.xlsx, column 'Team': 6 rows: is blank (rows 3, 4, 5, 6, 7 and 1 more; likely reason:
+    merged cells). Fix: Fill it.
+    """
+    groups: dict[object, list[Problem]] = {}
+    for index, problem in enumerate(problems):
+        key = ((problem.severity, problem.file, problem.column, problem.message, problem.fix, problem.cause)
+               if problem.row is not None else index)
+        groups.setdefault(key, []).append(problem)
+    lines: list[str] = []
+    for members in groups.values():
+        lines += [str(p) for p in members] if len(members) <= group_after else [_group_line(members)]
+    return lines
+
+
+def _group_line(members: list[Problem]) -> str:
+    first = members[0]
+    where = first.file + (f", column '{first.column}'" if first.column is not None else "")
+    values = list(dict.fromkeys(p.value for p in members if p.value is not None
+                                and p.value.strip() not in ("", "None", "nan")))  # blank cells say nothing
+    value = ("" if not values else f"value '{values[0]}' " if len(values) == 1
+             else "values such as " + ", ".join(f"'{v}'" for v in values[:3]) + " ")
+    shown = ", ".join(str(p.row) for p in members[:5])
+    more = f" and {len(members) - 5:,} more" if len(members) > 5 else ""
+    cause = f"; likely reason: {first.cause}" if first.cause else ""
+    return (f"{_LABELS[first.severity]} {where}: {len(members):,} rows: {value}{first.message} "
+            f"(rows {shown}{more}{cause}). Fix: {first.fix}")
 
 
 class DataLoadError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ from cfanalysis.data.contract import header_key
 from cfanalysis.data.files import read_grid
 from cfanalysis.data.problems import Problem
 
-__all__ = ["TEAM_ALIASES_FILE", "normalise_teams", "read_team_aliases", "team_key"]
+__all__ = ["TEAM_ALIASES_FILE", "canonical_teams", "normalise_teams", "read_team_aliases", "team_key"]
 
 TEAM_ALIASES_FILE = "team_aliases.csv"
 
@@ -56,13 +57,51 @@ def team_key(name: object) -> str:
     return header_key(str(name).replace("&", " and "))
 
 
-def normalise_teams(teams: pd.Series, aliases: dict[str, str]) -> pd.Series:
-    """Map spellings of the same team to one name: the alias file first, else the commonest spelling."""
-    spellings = teams.value_counts(sort=True)  # commonest first
-    canonical: dict[str, str] = {}
-    for name in spellings.index:
-        canonical.setdefault(team_key(name), name)
-    for key in canonical:
-        if key in aliases:
-            canonical[key] = aliases[key]
-    return teams.map({name: canonical[team_key(name)] for name in spellings.index}).astype("string")
+def _preference(name: str, count: int) -> tuple:
+    """Sort key for the spellings of one team: commonest first; on a tie, a spelling in mixed
+    case before one in capitals or lower case, then alphabetical (so the choice never depends
+    on row order)."""
+    mixed = name != name.upper() and name != name.lower()
+    return (-count, not mixed, name)
+
+
+def canonical_teams(teams: Iterable[pd.Series], aliases: dict[str, str]) -> dict[str, str]:
+    """The one name to report for each spelling of a team, across every table.
+
+    Parameters
+    ----------
+    teams
+        The team columns of every table (spellings are counted over all of them together).
+    aliases
+        :func:`team_key` of an alias -> the name to report (from ``team_aliases.csv``).
+
+    Returns
+    -------
+    dict
+        Each spelling -> its team's name: the alias target where an alias applies, otherwise the
+        most frequent spelling of the team (:func:`team_key` equal), ties broken by
+        :func:`_preference`.
+
+    Examples
+    --------
+    >>> canonical_teams([pd.Series(["DUTY TEAM", "duty team", "Duty Team"])], {})["DUTY TEAM"]
+    'Duty Team'
+    """
+    counts: dict[str, int] = {}
+    for series in teams:
+        for name, count in series.dropna().value_counts(sort=False).items():
+            counts[str(name)] = counts.get(str(name), 0) + int(count)
+    best: dict[str, str] = {}
+    for name in sorted(counts, key=lambda n: _preference(n, counts[n])):
+        best.setdefault(team_key(name), name)
+    return {name: aliases.get(team_key(name), best[team_key(name)]) for name in counts}
+
+
+def normalise_teams(teams: pd.Series, aliases: dict[str, str], canonical: dict[str, str] | None = None) -> pd.Series:
+    """Map spellings of the same team to one name (see :func:`canonical_teams`).
+
+    ``canonical`` is a mapping already worked out over every table; without it the spellings of
+    ``teams`` alone decide.
+    """
+    canonical = canonical if canonical is not None else canonical_teams([teams], aliases)
+    return teams.map(lambda name: canonical.get(name, name) if isinstance(name, str) else name).astype("string")

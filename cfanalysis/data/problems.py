@@ -116,6 +116,7 @@ class LoadReport:
             "rows_excluded": load.rows_excluded,
             "blank_rows_ignored": load.blank_rows,
             "columns_dropped": ", ".join(load.columns_dropped),
+            "read_as": (f"sheet '{load.sheet}'" if load.sheet else load.encoding) or "",
         } for name, load in self.tables.items()]
         return pd.DataFrame(rows)
 
@@ -167,7 +168,8 @@ class LoadReport:
             if load.path is None:
                 lines.append(f"  {name:<12} no file")
                 continue
-            sheet = f" (sheet '{load.sheet}')" if load.sheet else ""
+            sheet = f" (sheet '{load.sheet}')" if load.sheet else (
+                f" ({load.encoding})" if load.encoding and load.encoding != "UTF-8" else "")
             lines.append(
                 f"  {name:<12} {load.path.name}{sheet}: {load.rows_read} rows read, "
                 f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"

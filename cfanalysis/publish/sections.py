@@ -11,7 +11,7 @@ __all__ = ["reconciliation"]
 def reconciliation(data: Dataset, financial_year: str | None = None) -> Parts:
     """Rows read = accepted + excluded, per file, and why rows were excluded (no cell values)."""
     report = data.report
-    table = report.to_frame().rename(columns={
+    table = report.to_frame().drop(columns=["read_as"]).rename(columns={
         "table": "Table", "file": "File", "rows_read": "Rows read", "rows_accepted": "Accepted",
         "rows_excluded": "Excluded", "blank_rows_ignored": "Blank rows ignored",
         "columns_dropped": "Columns dropped unread (personal or free text)"}).set_index("Table")

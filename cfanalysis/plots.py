@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # for annotations only: matplotlib is imported when a chart i
 __all__ = [
     "PALETTE",
     "describe_bars",
+    "describe_events",
     "describe_funnel",
     "describe_monthly_heatmap",
     "describe_monthly_lines",
@@ -35,6 +36,7 @@ __all__ = [
     "plot_xmr",
 ]
 
+EVENT_COLOUR = "#490092"  # events on charts: the Making Data Count neutral purple
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
@@ -59,11 +61,46 @@ def _plain(ax: plt.Axes) -> None:
         ax.spines[side].set_visible(False)
 
 
+def _event_positions(events: pd.DataFrame | None, months: list) -> list[tuple[float, str]]:
+    """(x, description) for each event within the months shown; month ``i`` is drawn at x = i,
+    so an event on day d of a month sits d/length of the way from the month before."""
+    if events is None or not len(events) or not len(months):
+        return []
+    index = {pd.Period(m, freq="M"): i for i, m in enumerate(months)}
+    out = []
+    for date, description in zip(pd.to_datetime(events["date"]), events["description"]):
+        position = index.get(date.to_period("M"))
+        if position is not None:
+            out.append((position - 0.5 + (date.day - 1) / date.days_in_month, str(description)))
+    return out
+
+
+def _mark_events(ax: plt.Axes, positions: list[tuple[float, str]]) -> None:
+    """Labelled vertical markers for changes to the process (Making Data Count practice)."""
+    for x, description in positions:
+        ax.axvline(x, color=EVENT_COLOUR, linestyle=(0, (4, 2)), linewidth=1.2, zorder=0)
+        ax.annotate(description, xy=(x, 1), xycoords=("data", "axes fraction"), xytext=(3, -4),
+                    textcoords="offset points", rotation=90, ha="left", va="top", fontsize="small",
+                    color=EVENT_COLOUR)
+
+
+def describe_events(events: pd.DataFrame | None, months: list) -> str:
+    """Alt text for the event markers on a monthly chart ("" when none is shown)."""
+    if events is None or not len(events):
+        return ""
+    shown = {pd.Period(m, freq="M") for m in months}
+    named = [f"{d} ({pd.Timestamp(t):%-d %B %Y})" for t, d in zip(events["date"], events["description"])
+             if pd.Timestamp(t).to_period("M") in shown]
+    return f" Dashed vertical lines mark {'an event' if len(named) == 1 else 'events'}: {'; '.join(named)}." if named else ""
+
+
 def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
+                       events: pd.DataFrame | None = None, ylabel: str = "Complaints received",
                        ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
     """Line chart of monthly counts, one line per group (from :func:`monthly_counts`).
 
     ``highlight`` draws one group thicker and the others thinner, for a team under question.
+    ``events`` (columns ``date`` and ``description``) are drawn as labelled vertical lines.
     """
     ax = _new_axes(ax, (9, 4.5))
     groups = list(dict.fromkeys(counts[by]))
@@ -75,8 +112,9 @@ def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str
             "marker": "o", "markersize": 3.5, "linewidth": width, "color": PALETTE[index % len(PALETTE)],
             "label": str(group), **kwargs})
     ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
-    ax.set_ylabel("Complaints received")
+    ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
+    _mark_events(ax, _event_positions(events, list(dict.fromkeys(counts["month"]))))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(title=by.replace("_", " ").capitalize(), frameon=False, bbox_to_anchor=(1.01, 1),
               loc="upper left")
@@ -84,7 +122,8 @@ def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str
     return ax
 
 
-def describe_monthly_lines(counts: pd.DataFrame, *, by: str = "team", what: str = "complaints") -> str:
+def describe_monthly_lines(counts: pd.DataFrame, *, by: str = "team", what: str = "complaints",
+                           events: pd.DataFrame | None = None) -> str:
     """Alt text for :func:`plot_monthly_lines`, written from the numbers it shows."""
     period = _period_words(counts["month"])
     totals = counts.groupby(by, sort=False)["count"].sum().sort_values(ascending=False, kind="stable")
@@ -94,7 +133,7 @@ def describe_monthly_lines(counts: pd.DataFrame, *, by: str = "team", what: str 
         parts.append(f"The highest month was {month_label(peak['month'], long=True)} for "
                      f"{peak[by]}, with {peak['count']}.")
     parts.append("Totals for the year: " + "; ".join(f"{g} {n}" for g, n in totals.items()) + ".")
-    return " ".join(parts)
+    return " ".join(parts) + describe_events(events, list(dict.fromkeys(counts["month"])))
 
 
 def plot_monthly_heatmap(counts: pd.DataFrame, *, by: str = "team", ax: plt.Axes | None = None,
@@ -136,8 +175,12 @@ _VARIATION_LABELS = {"common": "Common cause", "improvement": "Special cause: im
 
 
 def plot_xmr(result: XmRResult, *, ylabel: str = "Complaints", colours: dict | None = None,
-             ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
-    """An XmR chart in the Making Data Count colours (``kwargs`` go to the points' scatter)."""
+             events: pd.DataFrame | None = None, ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
+    """An XmR chart in the Making Data Count colours (``kwargs`` go to the points' scatter).
+
+    ``events`` (columns ``date`` and ``description``) are drawn as labelled vertical lines at
+    the months they fall in, when the points are dated by month.
+    """
     ax = _new_axes(ax, (9, 4))
     colours = {**MDC_COLOURS, **(colours or {})}
     points = result.points
@@ -157,6 +200,7 @@ def plot_xmr(result: XmRResult, *, ylabel: str = "Complaints", colours: dict | N
         labels = [_short_date(d) for d in points["date"]]
         step = max(1, len(labels) // 12)
         ax.set_xticks(x[::step], labels[::step], rotation=45, ha="right")
+        _mark_events(ax, _event_positions(events, list(points["date"])))
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False, loc="upper left", fontsize="small")
@@ -168,7 +212,7 @@ def _short_date(value) -> str:
     return value.strftime("%b %Y") if hasattr(value, "strftime") else str(value)
 
 
-def describe_xmr(result: XmRResult, *, what: str = "complaints") -> str:
+def describe_xmr(result: XmRResult, *, what: str = "complaints", events: pd.DataFrame | None = None) -> str:
     """Alt text for :func:`plot_xmr`, from the numbers and the flagged points."""
     points = result.points
     first, last = points.iloc[0], points.iloc[-1]
@@ -188,7 +232,7 @@ def describe_xmr(result: XmRResult, *, what: str = "complaints") -> str:
                  f"{', ...' if len(labels) > 8 else ''}).")
     else:
         text += " No point is flagged."
-    return text
+    return text + (describe_events(events, list(points["date"])) if "date" in points else "")
 
 
 # --------------------------------------------------------------------------------------------

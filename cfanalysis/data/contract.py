@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 __all__ = [
+    "ALL_TEAMS",
     "CATEGORIES",
     "COMPLAINANT_TYPES",
     "COMPLIMENT_SOURCES",
@@ -162,8 +163,22 @@ ACTIONS = TableSpec(
     },
 )
 
+EVENTS = TableSpec(
+    name="events",
+    description="Dated changes to the service (a new rota, a newsletter), for charts and before-and-after.",
+    required=("date", "team", "description"),
+    aliases={
+        "date": ("Event Date", "Date of Event", "Start Date", "Began", "When"),
+        "team": ("Service Area", "Service", "Team Name", "Service Team", "Department"),
+        "description": ("Event", "What Changed", "Change", "Event Description"),
+    },
+)
+
+# Written in an events file's team column for an event that concerns the whole service.
+ALL_TEAMS = "all"
+
 TABLES: dict[str, TableSpec] = {
-    spec.name: spec for spec in (COMPLAINTS, COMPLIMENTS, OMBUDSMAN, ACTIVITY, COMPARATORS, ACTIONS)
+    spec.name: spec for spec in (COMPLAINTS, COMPLIMENTS, OMBUDSMAN, ACTIVITY, COMPARATORS, ACTIONS, EVENTS)
 }
 
 # Allowed values: canonical value -> accepted spellings (matched with header_key).

@@ -67,6 +67,44 @@ DUTY_2019_SHAPE = np.array([0.5, 0.5, 0.6, 0.6, 0.5, 1.3, 1.6, 1.6, 1.3, 1.7, 1.
 FAKE_NAMES = ("Alexis Testperson", "Jordan Fakename", "Morgan Sampleton", "Casey Notreal",
               "Riley Madeup", "Taylor Invented", "Jamie Placeholder", "Robin Fictional")
 FAKE_STREETS = ("1 Example Street", "22 Sample Road", "5 Synthetic Lane", "17 Imaginary Close")
+# Dated changes to the service, as the source minutes describe them (synthetic wording). The
+# newsletter began with the year in which compliments rose from 36 to 53; the duty rota came two
+# months before the Duty Team's complaints reached their new level.
+EVENTS = (
+    ("2018-09-03", "all", "New complaints leaflet for children and young people"),
+    ("2019-04-01", "all", "Celebration Newsletter began"),
+    ("2019-09-02", "Duty Team", "New duty rota"),
+    ("2020-01-06", "all", "Training on staff attitude and behaviour began"),
+)
+# The officer's commentary on the 2019-20 reports: one '## ' heading per report section.
+COMMENTARY_FILE = "commentary-2019-20.md"
+COMMENTARY = """# Commentary from the service, 2019-20 (SYNTHETIC)
+
+## Headlines
+
+Complaints fell again this year, and compliments rose. Compliments rose *possibly due to the
+Celebration Newsletter*, which began in April 2019 and shares thanks received with every team.
+
+## Teams
+
+The Duty Team's complaints rose. The monthly figures were examined with the team manager to see
+whether the rise matched problems in how the service was delivered; there was **no immediate
+explanation**. A new duty rota began in September 2019, and we will keep watching the monthly
+chart.
+
+## What complaints were about and how they ended
+
+A high proportion of complaints were again about the attitude or behaviour of staff. Work is
+underway:
+
+- training on staff attitude and behaviour began for front-line teams in January 2020;
+- learning from upheld complaints goes to team managers each quarter.
+
+## The verdict
+
+The monthly analysis found no immediate explanation for the Duty Team's rise. The team manager is
+reading the complaints received since the autumn for a common cause.
+"""
 AUTHORITY = "Example Council (synthetic)"
 DATASET_NAME = "dataset.json"
 
@@ -306,6 +344,9 @@ def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list
         "comparators.csv": _csv_bytes(_comparators(rng), encoding="utf-8"),
         "actions.csv": _csv_bytes(_actions(complaints), encoding="utf-8"),
         "team_aliases.csv": b"alias,team\r\nDuty & Assessment,Duty Team\r\n",
+        "events.csv": _csv_bytes(pd.DataFrame(EVENTS, columns=["Date", "Team", "Description"]).assign(
+            Date=lambda f: pd.to_datetime(f["Date"])), encoding="utf-8", date_columns=("Date",)),
+        COMMENTARY_FILE: COMMENTARY.encode("utf-8"),
         "dataset.json": (json.dumps({
             "synthetic": True,
             "description": "Synthetic example data made by cfanalysis.example_data; no real person "

@@ -29,7 +29,9 @@ from cfanalysis.data.cells import (
     parse_text,
     vocabulary_parser,
 )
+from cfanalysis.data.commentary import read_commentary
 from cfanalysis.data.contract import TableSpec
+from cfanalysis.data.events import check_event_teams
 from cfanalysis.data.files import (
     READ_ERRORS,
     GridRead,
@@ -61,6 +63,10 @@ class Dataset:
     synthetic: bool
     files: dict[str, str]  # file name -> SHA-256
     info: dict = field(default_factory=dict)  # what dataset.json says (see read_dataset_info)
+    # Dated events (events.csv: date, team or "all", description), oldest first.
+    events: pd.DataFrame = field(default_factory=lambda: _finish("events", None, {}))
+    # The officer's commentary: financial year -> {section heading: Markdown text}.
+    commentary: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def authority(self) -> str | None:
@@ -172,7 +178,7 @@ def _parse_text_fast(column: _Column) -> _Results:
 def _take_values(results: _Results, codes: np.ndarray, name: str) -> pd.Series | np.ndarray:
     """The parsed value of every row (missing where the cell had a problem)."""
     values = np.where(pd.isna(results.problem), results.value, None)
-    if name.endswith("_date"):
+    if name.endswith("_date") or name == "date":
         return pd.to_datetime(pd.Series(values, dtype=object)).to_numpy()[codes]
     if name == "stage":
         return pd.array(list(values), dtype="Int64")[codes]
@@ -218,6 +224,8 @@ def _field_parsers(spec: TableSpec, number: Callable[[object], Parsed]
         "owner": (parse_text, False),
         "status": (parse_text, False),
         "theme": (parse_text, False),
+        "date": (parse_date, True),
+        "description": text,
     }
     if spec.name == "compliments":  # a compliment's reference is optional
         parsers["reference"] = (parse_text, False)
@@ -268,7 +276,7 @@ class _Sheet:
         return self.keep + 1
 
 
-_DATED_FIELDS = ("received_date", "response_date", "month")  # refused when written month first
+_DATED_FIELDS = ("received_date", "response_date", "month", "date")  # refused when written month first
 
 
 def _fatal(load: TableLoad, message: str, fix: str, **where) -> TableLoad:
@@ -542,7 +550,7 @@ def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
             if name not in defaults:
                 continue
             frame[name] = defaults[name]
-        if name.endswith("_date"):
+        if name.endswith("_date") or name == "date":
             frame[name] = pd.to_datetime(frame[name])
         elif name in ("complaints", "upheld"):
             frame[name] = pd.to_numeric(frame[name])
@@ -583,7 +591,7 @@ def _check_rows(frame: pd.DataFrame, spec: TableSpec, headers: list[str], column
 # The fields that identify a row in each table; a later row with the same key is excluded.
 _KEYS = {"complaints": ("reference", "stage"), "ombudsman": ("reference",), "compliments": ("reference",),
          "actions": ("reference", "action"), "comparators": ("authority", "financial_year"),
-         "activity": ("month", "team")}
+         "activity": ("month", "team"), "events": ("date", "team", "description")}
 
 
 def _duplicates(frame: pd.DataFrame, spec: TableSpec, header: Callable[[str], str], collector: _Collector) -> None:
@@ -596,13 +604,13 @@ def _duplicates(frame: pd.DataFrame, spec: TableSpec, header: Callable[[str], st
     if len(keys) < len(_KEYS[spec.name]):
         return
     usable = frame[~collector.excluded & frame[keys].notna().all(axis=1).to_numpy()]
-    matched = pd.DataFrame({name: usable[name].map(team_key) if name in ("team", "authority", "action")
+    matched = pd.DataFrame({name: usable[name].map(team_key) if name in ("team", "authority", "action", "description")
                             else usable[name] for name in keys})
     first_row = usable["source_row"].groupby([matched[k] for k in keys], sort=False).transform("first")
     duplicated = (usable["source_row"] != first_row).reindex(frame.index, fill_value=False).to_numpy()
     first_row = first_row.reindex(frame.index)
 
-    shown = "team" if spec.name == "activity" else keys[0]  # the column a person looks along
+    shown = {"activity": "team", "events": "description"}.get(spec.name, keys[0])  # the column a person looks along
 
     def describe(row: int) -> tuple[str, str, str]:
         value = frame[shown].iloc[row]
@@ -611,6 +619,7 @@ def _duplicates(frame: pd.DataFrame, spec: TableSpec, header: Callable[[str], st
                  "actions": lambda: "the same action for this reference ",
                  "comparators": lambda: f"this authority's {frame['financial_year'].iloc[row]} figures ",
                  "activity": lambda: f"this team's figures for {_display_month(frame['month'].iloc[row])} ",
+                 "events": lambda: "the same event on the same date ",
                  }[spec.name]()
         key_words = " and ".join(header(k) for k in keys)
         return (str(value), f"repeats {words}already on row {int(first_row.iloc[row])}",
@@ -688,13 +697,19 @@ def load_data(data_dir: str | Path, *, as_of: str | pd.Timestamp | None = None,
 
     aliases, problems, files = _read_aliases(data_dir, team_aliases)
     tables, table_problems, checksums = _load_tables(data_dir, as_of)
-    report = LoadReport(data_dir, tables, problems + table_problems)
-    teams = canonical_teams([load.frame["team"].fillna("Not recorded") for load in tables.values()
-                             if load.frame is not None and "team" in load.frame], aliases)
+    # Event teams name teams (or "all"); they do not vote on how a team is spelt.
+    teams = canonical_teams([load.frame["team"].fillna("Not recorded") for name, load in tables.items()
+                             if load.frame is not None and "team" in load.frame and name != "events"], aliases)
     frames = {name: _finish(name, load.frame, aliases, teams) for name, load in tables.items()}
+    if tables["events"].frame is not None:
+        frames["events"] = check_event_teams(tables["events"], frames["events"], set(frames["complaints"]["team"]))
+        tables["events"].frame = frames["events"]
+        table_problems += [p for p in tables["events"].problems if p not in table_problems]
+    commentary, commentary_problems, commentary_files = read_commentary(data_dir)
+    report = LoadReport(data_dir, tables, problems + table_problems + commentary_problems)
     info = read_dataset_info(data_dir)
-    return Dataset(report=report, synthetic=bool(info.get("synthetic")),
-                   files=dict(sorted({**files, **checksums}.items())), info=info, **frames)
+    return Dataset(report=report, synthetic=bool(info.get("synthetic")), commentary=commentary,
+                   files=dict(sorted({**files, **checksums, **commentary_files}.items())), info=info, **frames)
 
 
 def _read_aliases(data_dir: Path, team_aliases: str | Path | None
@@ -742,6 +757,7 @@ _EMPTY_COLUMNS = {
     "activity": ["month", "team", "source_row"],
     "comparators": ["authority", "financial_year", "complaints", "upheld", "source_row"],
     "actions": ["reference", "action", "owner", "status", "theme", "source_row"],
+    "events": ["date", "team", "description", "source_row"],
 }
 
 
@@ -751,8 +767,9 @@ def _finish(name: str, frame: pd.DataFrame | None, aliases: dict[str, str],
     ``teams`` maps each team spelling to its name across all tables (:func:`canonical_teams`)."""
     if frame is None:
         frame = pd.DataFrame(columns=_EMPTY_COLUMNS[name])
-        if "received_date" in frame:
-            frame["received_date"] = pd.to_datetime(frame["received_date"])
+        for name_ in ("received_date", "date"):
+            if name_ in frame:
+                frame[name_] = pd.to_datetime(frame[name_])
         if "team" in frame:
             frame["team"] = frame["team"].astype("string")
     frame = frame.copy()
@@ -761,6 +778,9 @@ def _finish(name: str, frame: pd.DataFrame | None, aliases: dict[str, str],
     if "received_date" in frame:
         frame["financial_year"] = financial_years_of(frame["received_date"])
         frame["month"] = frame["received_date"].dt.to_period("M")
+    elif "date" in frame:
+        frame["financial_year"] = financial_years_of(frame["date"])
+        frame["month"] = frame["date"].dt.to_period("M")
     elif "month" in frame:
         months = frame["month"]
         frame["month"] = pd.PeriodIndex(months, freq="M") if len(months) else pd.PeriodIndex([], freq="M")

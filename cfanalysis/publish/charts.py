@@ -18,10 +18,12 @@ __all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_
 
 
 def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
-                        caption: str = "") -> Chart:
+                        caption: str = "", events: pd.DataFrame | None = None, what: str = "complaints") -> Chart:
     """:func:`cfanalysis.plots.plot_monthly_lines` rendered with its alt text."""
-    return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight),
-                           alt=plots.describe_monthly_lines(counts, by=by), caption=caption)
+    return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight, events=events,
+                                                    ylabel=f"{what.capitalize()} received"),
+                           alt=plots.describe_monthly_lines(counts, by=by, what=what, events=events),
+                           caption=caption)
 
 
 def monthly_heatmap_chart(counts: pd.DataFrame, *, by: str = "team", caption: str = "") -> Chart:
@@ -30,10 +32,11 @@ def monthly_heatmap_chart(counts: pd.DataFrame, *, by: str = "team", caption: st
                            alt=plots.describe_monthly_heatmap(counts, by=by), caption=caption)
 
 
-def xmr_chart(result: XmRResult, *, what: str = "complaints", caption: str = "") -> Chart:
+def xmr_chart(result: XmRResult, *, what: str = "complaints", caption: str = "",
+              events: pd.DataFrame | None = None) -> Chart:
     """:func:`cfanalysis.plots.plot_xmr` rendered with its alt text."""
-    return Chart.from_axes(plots.plot_xmr(result, ylabel=what.capitalize()),
-                           alt=plots.describe_xmr(result, what=what), caption=caption)
+    return Chart.from_axes(plots.plot_xmr(result, ylabel=what.capitalize(), events=events),
+                           alt=plots.describe_xmr(result, what=what, events=events), caption=caption)
 
 
 def funnel_chart(result: Funnel, *, caption: str = "") -> Chart:

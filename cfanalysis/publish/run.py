@@ -17,6 +17,7 @@ from typing import Any
 
 from cfanalysis.data.loader import Dataset, load_data
 from cfanalysis.periods import parse_financial_year
+from cfanalysis.publish.commentary import insert_commentary, match_commentary, report_sections
 from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
 from cfanalysis.publish.kernels import Job, JobResult, notebook_parameters, parse_parameter_value, run_jobs
 from cfanalysis.publish.pages import (
@@ -32,7 +33,7 @@ from cfanalysis.publish.provenance import git_commit, package_version
 # nbconvert, the statistics and numpy are imported inside the functions that use them, after
 # the inputs are checked, so a bad command line answers at once.
 
-__all__ = ["ReportError", "ReportRun", "run_reports"]
+__all__ = ["ReportError", "ReportRun", "check_commentary", "run_reports"]
 
 # What the report notebooks import, loaded once per kernel before the first notebook.
 KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats\n"
@@ -100,6 +101,23 @@ def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path,
     return typed
 
 
+def check_commentary(data: Dataset, years: list[str], notebooks: list[Path], guard: PersonalDataGuard) -> None:
+    """Every commentary heading names a report section and no commentary holds personal data;
+    ReportError otherwise (before any notebook runs, so nothing is written)."""
+    sections = report_sections(notebooks)
+    problems = []
+    for year in years:
+        commentary = data.commentary.get(year) or {}
+        try:
+            match_commentary(commentary, sections)
+            for heading, text in commentary.items():
+                guard.check(f"{heading}\n{text}", where=f"The commentary for {year} (section '{heading}')")
+        except (ValueError, PersonalDataError) as error:
+            problems.append(f"{year}: {error}")
+    if problems:
+        raise ReportError("\n".join(problems))
+
+
 def _publish(result: JobResult, data: Dataset, title: str, financial_year: str, data_dir: Path,
              guard: PersonalDataGuard) -> None:
     """Convert an executed notebook to HTML beside the logs folder (write aside, then rename)."""
@@ -115,7 +133,8 @@ def _publish(result: JobResult, data: Dataset, title: str, financial_year: str, 
         "parameters": parameters, "css": stylesheet(),
     }
     html_path = result.job.executed_path.parent.parent / f"{result.job.notebook.stem}.html"
-    page = export_html(result.notebook, resources_cf)
+    executed = insert_commentary(result.notebook, data.commentary.get(financial_year), financial_year)
+    page = export_html(executed, resources_cf)
     guard.check(page, where=str(html_path))
     write_aside(html_path, page)
 
@@ -188,6 +207,7 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS_DIR
     notebooks, typed, data, years = _checked_inputs(years, data_dir, notebooks_dir, parameters, jobs, as_of)
     guard = PersonalDataGuard.from_data_dir(data_dir)
+    check_commentary(data, years, notebooks, guard)
     suppress_below = next((typed[p]["suppress_below"] for p in notebooks if "suppress_below" in typed[p]), 0)
     titles = {path: notebook_title(path) for path in notebooks}
     queue = _jobs(years, notebooks, typed, data_dir, out_dir, as_of)

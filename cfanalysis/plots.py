@@ -91,7 +91,9 @@ def describe_events(events: pd.DataFrame | None, months: list) -> str:
     shown = {pd.Period(m, freq="M") for m in months}
     named = [f"{d} ({pd.Timestamp(t):%-d %B %Y})" for t, d in zip(events["date"], events["description"])
              if pd.Timestamp(t).to_period("M") in shown]
-    return f" Dashed vertical lines mark {'an event' if len(named) == 1 else 'events'}: {'; '.join(named)}." if named else ""
+    if not named:
+        return ""
+    return f" Dashed vertical lines mark {'an event' if len(named) == 1 else 'events'}: {'; '.join(named)}."
 
 
 def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,

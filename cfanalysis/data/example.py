@@ -82,8 +82,7 @@ COMMENTARY = """# Commentary from the service, 2019-20 (SYNTHETIC)
 
 ## Headlines
 
-Complaints fell again this year, and compliments rose. Compliments rose *possibly due to the
-Celebration Newsletter*, which began in April 2019 and shares thanks received with every team.
+Complaints fell again this year, for the second year running, and compliments rose.
 
 ## Teams
 
@@ -99,6 +98,12 @@ underway:
 
 - training on staff attitude and behaviour began for front-line teams in January 2020;
 - learning from upheld complaints goes to team managers each quarter.
+
+## Compliments
+
+Compliments rose, *possibly due to the Celebration Newsletter*, which began in April 2019 and
+shares the thanks the service receives with every team. We will keep recording compliments the
+same way so that next year's figures can be compared fairly.
 
 ## The verdict
 

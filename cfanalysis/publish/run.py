@@ -33,7 +33,7 @@ from cfanalysis.publish.provenance import git_commit, package_version
 # nbconvert, the statistics and numpy are imported inside the functions that use them, after
 # the inputs are checked, so a bad command line answers at once.
 
-__all__ = ["ReportError", "ReportRun", "check_commentary", "run_reports"]
+__all__ = ["ReportError", "ReportRun", "check_commentary", "check_events", "run_reports"]
 
 # What the report notebooks import, loaded once per kernel before the first notebook.
 KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats\n"
@@ -99,6 +99,18 @@ def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path,
     if problems:
         raise ReportError("\n".join(dict.fromkeys(problems)))
     return typed
+
+
+def check_events(typed: dict[Path, dict[str, Any]], data: Dataset) -> None:
+    """An ``event`` parameter must name an event in events.csv; ReportError lists them if not."""
+    from cfanalysis.data.events import find_event
+
+    for parameters in typed.values():
+        if parameters.get("event") is not None:
+            try:
+                find_event(data.events, parameters["event"])
+            except ValueError as error:
+                raise ReportError(str(error)) from None
 
 
 def check_commentary(data: Dataset, years: list[str], notebooks: list[Path], guard: PersonalDataGuard) -> None:
@@ -206,6 +218,7 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS_DIR
     notebooks, typed, data, years = _checked_inputs(years, data_dir, notebooks_dir, parameters, jobs, as_of)
+    check_events(typed, data)
     guard = PersonalDataGuard.from_data_dir(data_dir)
     check_commentary(data, years, notebooks, guard)
     suppress_below = next((typed[p]["suppress_below"] for p in notebooks if "suppress_below" in typed[p]), 0)

@@ -22,6 +22,7 @@ from cfanalysis.data.loader import Dataset
 from cfanalysis.periods import financial_year_months, month_label, parse_financial_year
 from cfanalysis.publish.charts import xmr_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
+from cfanalysis.publish.events import candidate_explanations, events_for
 
 __all__ = ["TeamQuestion", "team_question"]
 
@@ -42,6 +43,7 @@ class TeamQuestion:
     control: XmRResult | None
     all_teams: pd.DataFrame
     unavailable: str = ""
+    events: pd.DataFrame | None = None  # the team's and the whole service's dated events
 
     def _missing(self) -> Paragraph | None:
         return Paragraph(self.unavailable) if self.change is None else None
@@ -83,7 +85,7 @@ class TeamQuestion:
         caption = (f"Monthly complaints to {self.team}, {month_label(months.iloc[0], long=True)} to "
                    f"{month_label(months.iloc[-1], long=True)}, with the mean and process limits of "
                    f"{self.baseline_year} extended over {self.financial_year} (Making Data Count XmR chart).")
-        return Parts((xmr_chart(self.control, caption=caption), Paragraph(self.control.summary())))
+        return Parts((xmr_chart(self.control, caption=caption, events=self.events), Paragraph(self.control.summary())))
 
     def flagged_points(self):
         if self.control is None or not len(self.control.flagged):
@@ -155,7 +157,8 @@ class TeamQuestion:
     def timing(self):
         if (missing := self._missing()) is not None:
             return missing
-        return Paragraph(self.changepoint.summary())
+        candidates = candidate_explanations(self.changepoint, self.events) if self.events is not None else ""
+        return Parts(tuple(Paragraph(t) for t in (self.changepoint.summary(), candidates) if t))
 
 
 def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team",
@@ -182,7 +185,8 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     # Limits from the baseline year, extended over the year in question: judge it against the past.
     control = xmr(series.to_numpy(), dates=list(series.index), improvement_direction=improvement_direction,
                   baseline_points=12)
-    return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control, table)
+    return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control, table,
+                        events=events_for(data.events, team))
 
 
 def _why_not(complaints: pd.DataFrame, financial_year: str, baseline_year: str | None,

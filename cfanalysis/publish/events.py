@@ -1,0 +1,165 @@
+"""Dated events in the reports: listed, marked on charts, offered beside the change point, and
+the before-and-after question ("did compliments rise after the newsletter began?").
+
+:func:`event_question` works one series out once (compliments for the service, or one team's
+complaints); its methods return what a report section shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cfanalysis import words
+from cfanalysis.analysis.before_after import BeforeAfter, compare_before_after
+from cfanalysis.analysis.changepoint import Changepoint
+from cfanalysis.analysis.teams import team_monthly_series
+from cfanalysis.data.contract import ALL_TEAMS
+from cfanalysis.data.events import event_label, find_event
+from cfanalysis.data.loader import Dataset
+from cfanalysis.periods import financial_year_months, month_label, parse_financial_year, previous_financial_year
+from cfanalysis.publish.charts import monthly_lines_chart
+from cfanalysis.publish.display import Paragraph, Parts, Table
+
+__all__ = ["EventQuestion", "candidate_explanations", "event_question", "events_for", "events_table"]
+
+COMPLIMENTS = "compliments"
+CANDIDATE_MONTHS = 6  # an event up to this many months before a change point is offered as a candidate
+
+
+def events_for(events: pd.DataFrame, team: str | None) -> pd.DataFrame:
+    """The events that concern a team (its own and the whole service's); ``None``: the service's."""
+    wanted = {ALL_TEAMS} if team is None else {ALL_TEAMS, team}
+    return events[events["team"].isin(wanted)].reset_index(drop=True)
+
+
+def events_table(events: pd.DataFrame, caption: str = "Events recorded by the service") -> Table | Paragraph:
+    """The events as a table (date, who it concerned, what changed)."""
+    if not len(events):
+        return Paragraph("No events are recorded for these months (add events.csv to the data folder: "
+                         "date, team or 'all', description; see data/README.md).")
+    table = pd.DataFrame({"Date": [f"{d:%-d %B %Y}" for d in events["date"]],
+                          "Concerns": ["the whole service" if t == ALL_TEAMS else t for t in events["team"]],
+                          "What changed": list(events["description"])})
+    return Table(table, caption, index=False)
+
+
+def _months_words(n: int) -> str:
+    return "in the same month" if n == 0 else f"by {'one month' if n == 1 else f'{n} months'}"
+
+
+def candidate_explanations(changepoint: Changepoint | None, events: pd.DataFrame, *,
+                           within_months: int = CANDIDATE_MONTHS) -> str:
+    """Events in the months up to a change point, offered as candidate explanations ("" if none).
+
+    >>> import pandas as pd
+    >>> from cfanalysis.analysis.changepoint import Changepoint
+    >>> cp = Changepoint(pd.Period("2019-11", "M"), 1, 3, 10, 0.01, None, None, 3, 0, True)
+    >>> events = pd.DataFrame({"date": [pd.Timestamp("2019-09-02")], "team": ["Duty Team"],
+    ...                        "description": ["New duty rota"]})
+    >>> candidate_explanations(cp, events)[:79]
+    'The change point in November 2019 follows New duty rota (2 September 2019) by 2'
+    """
+    if changepoint is None or changepoint.first_month is None or not len(events):
+        return ""
+    first = changepoint.first_month
+    months = [(first - d.to_period("M")).n for d in events["date"]]
+    near = [(event_label(row), gap) for (_, row), gap in zip(events.iterrows(), months) if 0 <= gap <= within_months]
+    if not near:
+        return (f"No recorded event falls in the {within_months} months up to the change point in "
+                f"{month_label(first, long=True)}.")
+    follows = words.joined([f"{label} {_months_words(gap)}" for label, gap in near])
+    return (f"The change point in {month_label(first, long=True)} follows {follows}. "
+            f"{'This is a candidate explanation' if len(near) == 1 else 'These are candidate explanations'} to "
+            "check with the service, not a finding: timing alone does not show cause.")
+
+
+@dataclass(frozen=True)
+class EventQuestion:
+    """One series (compliments, or a team's complaints) around the events that concern it."""
+
+    what: str  # "compliments" or "complaints to <team>"
+    financial_year: str
+    monthly: pd.Series  # the baseline year and this year, by month
+    events: pd.DataFrame  # the events for this series
+    event: pd.Series | None  # the event compared
+    result: BeforeAfter | None
+    unavailable: str = ""
+
+    def chart(self):
+        """Monthly counts over two years with the events marked (dashed lines, labelled)."""
+        counts = pd.DataFrame({"month": self.monthly.index, "month_label": [month_label(m) for m in self.monthly.index],
+                               "series": words.capitalised(self.what), "count": self.monthly.to_numpy()})
+        first, last = (month_label(m, long=True) for m in (self.monthly.index[0], self.monthly.index[-1]))
+        return monthly_lines_chart(counts, by="series", events=self.events, what=self.what.split(" ")[0],
+                                   caption=f"{words.capitalised(self.what)} each month, {first} to {last}, with "
+                                           "the service's recorded events marked.")
+
+    def events_list(self):
+        months = set(self.monthly.index)
+        shown = self.events[[d.to_period("M") in months for d in self.events["date"]]]
+        return events_table(shown, f"Events recorded for {self.what}, {self.monthly.index[0].strftime('%B %Y')} "
+                                   f"to {self.monthly.index[-1].strftime('%B %Y')}")
+
+    def answer(self):
+        """Did the series change after the event? Size, interval, strength, and the caution."""
+        if self.result is None:
+            return Paragraph(self.unavailable)
+        r = self.result
+        parts = [Paragraph(r.summary(), kind="verdict")]
+        if r.segmented is not None:
+            parts.append(Paragraph(r.segmented.summary()))
+        elif r.note:
+            parts.append(Paragraph(f"No segmented model: {r.note}."))
+        level = words.level(r.confidence_level)
+        parts.append(Table(r.to_frame(), f"{words.capitalised(self.what)} before and after '{r.event}': "
+                                         "rate ratios (after / before)", index=False,
+                           formats={"Estimate": words.ratio, f"{level} CI low": words.ratio,
+                                    f"{level} CI high": words.ratio, "p-value": words.p_value}))
+        return Parts(tuple(parts))
+
+
+def _default_event(events: pd.DataFrame, financial_year: str, team: str | None) -> pd.Series | None:
+    """The first event in the year, the team's own before the whole service's."""
+    in_year = events[events["financial_year"] == financial_year]
+    if team is not None and (in_year["team"] == team).any():
+        in_year = in_year[in_year["team"] == team]
+    return in_year.iloc[0] if len(in_year) else None
+
+
+def event_question(data: Dataset, financial_year: str, *, team: str | None = None, event: str | None = None,
+                   confidence_level: float = 0.95) -> EventQuestion:
+    """Compliments (``team=None``) or a team's complaints around an event.
+
+    Parameters
+    ----------
+    event
+        A description or date from events.csv; ``None``: the first event in the year (the
+        team's own first). An unknown event raises ValueError listing the events.
+    """
+    parse_financial_year(financial_year)
+    months = pd.period_range(financial_year_months(previous_financial_year(financial_year))[0],
+                             financial_year_months(financial_year)[-1], freq="M")
+    if team is None:
+        what = COMPLIMENTS
+        monthly = data.compliments.groupby("month").size().reindex(months, fill_value=0).astype("int64")
+    else:
+        what = f"complaints to {team}"
+        monthly = team_monthly_series(data.complaints, team, months)
+    relevant = events_for(data.events, team)
+    chosen = (find_event(data.events, event) if event is not None
+              else _default_event(relevant, financial_year, team))
+    if chosen is None:
+        return EventQuestion(what, financial_year, monthly, relevant, None, None,
+                             f"No event is recorded for {what} in {financial_year}, so there is no before-and-after "
+                             "comparison (name one with the event parameter, or add it to events.csv).")
+    history = (data.compliments if team is None else data.complaints[data.complaints["team"] == team])
+    full = pd.period_range(min(history["month"].min(), months[0]), months[-1], freq="M") if len(history) else months
+    series = history.groupby("month").size().reindex(full, fill_value=0).astype("int64")
+    try:
+        result = compare_before_after(series, chosen["date"], event=str(chosen["description"]), what=what,
+                              confidence_level=confidence_level)
+    except ValueError as error:
+        return EventQuestion(what, financial_year, monthly, relevant, chosen, None, str(error))
+    return EventQuestion(what, financial_year, monthly, relevant, chosen, result)

@@ -66,7 +66,7 @@ def test_other_years_carry_on_after_a_failure(tmp_path):
 
 @pytest.mark.parametrize("parameters, words", [
     ({"colour": "red"}, "Unknown parameter 'colour'"),
-    ({"chosen_after_looking": "maybe"}, "takes true or false"),
+    ({"named_in_advance": "maybe"}, "takes true or false"),
     ({"confidence_level": "high"}, "takes a number"),
     ({"financial_year": "2019-20"}, "--year"),
 ])

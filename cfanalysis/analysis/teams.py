@@ -25,8 +25,8 @@ from cfanalysis.analysis.years import YearComparison
 __all__ = ["TeamChange", "all_team_tests", "team_change", "team_monthly_series"]
 
 OVERDISPERSION_SCALE = 1.2  # above this the verdict rests on the quasi-Poisson check (benchmarks/stat_validity.py)
-METHOD_LABELS = {"etest": "E-test, score interval",
-                 "exact-cond": "Exact conditional test, Clopper-Pearson interval",
+METHOD_LABELS = {"etest": "E-test, the interval that inverts it",
+                 "exact-cond": "Exact conditional test (central), Clopper-Pearson interval",
                  "midp": "Mid-p test and interval"}
 METHOD_CHECKS = {"etest": "headline: counts compared as Poisson rates",
                  "exact-cond": "small counts (exact, conservative)",

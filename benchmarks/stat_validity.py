@@ -10,8 +10,9 @@ Writes ``benchmarks/results/stat_validity.json`` and ``.md``.
    variance twice the mean.
 3. Exact power of the headline for 8 -> 16 and 8 -> 20 a year.
 
-Goals (issue 3): headline size 0.040-0.055 for means of 5 and above and never above 0.055; the
-quasi-Poisson check at or below 0.06 under over-dispersion.
+Goals (issues 3 and 9): headline size 0.040-0.055 for means of 5 and above and never above 0.055; the
+quasi-Poisson check at or below 0.06 under over-dispersion; the verdict rule and a screened team at
+or below 0.06 (Poisson and variance twice the mean); funnel upper-tail exceedance at most 1.2 x nominal.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cfanalysis.analysis.checks import quasi_poisson_year_ratio, sign_flip_test
+from cfanalysis.analysis.checks import holm, quasi_poisson_year_ratio, sign_flip_test
 from cfanalysis.analysis.rates import compare_counts, etest_power
+from cfanalysis.analysis.teams import OVERDISPERSION_SCALE
 
 ALPHA = 0.05
 MEANS = (3, 5, 8, 10, 20, 40)
@@ -50,13 +52,73 @@ def simulate_overdispersed(mean_per_year: float, rng: np.random.Generator) -> di
     return {name: count / REPLICATES for name, count in rejected.items()}
 
 
+def verdict_pvalue(now: np.ndarray, before: np.ndarray) -> float:
+    """The verdict's rule (TeamChange.trusted_pvalue): quasi-Poisson when over-dispersed, else the E-test."""
+    qp = quasi_poisson_year_ratio(now, before)
+    if qp.scale > OVERDISPERSION_SCALE and not np.isnan(qp.pvalue):
+        return qp.pvalue
+    return compare_counts(int(now.sum()), int(before.sum())).pvalue
+
+
+def draw(kind: str, monthly_mean: float, rng: np.random.Generator, size: tuple) -> np.ndarray:
+    if kind == "poisson":
+        return rng.poisson(monthly_mean, size=size)
+    return rng.negative_binomial(monthly_mean, 0.5, size=size)  # variance twice the mean
+
+
+def verdict_rates(rng: np.random.Generator) -> dict:
+    """False alarms of the verdict (named team), of a screened team across six, and its power."""
+    out = {}
+    for kind in ("poisson", "variance 2x mean"):
+        for mean in (8, 20):
+            d = draw("poisson" if kind == "poisson" else "nb", mean / 12, rng, (REPLICATES // 2, 2, 12))
+            out[f"verdict false alarm, {kind}, {mean} a year"] = float(np.mean(
+                [verdict_pvalue(now, before) < ALPHA for now, before in d]))
+    alarms = 0
+    for _ in range(REPLICATES // 4):  # six teams, 8 a year each, no change; the biggest riser is screened
+        d = draw("nb", 8 / 12, rng, (6, 2, 12))
+        p = [verdict_pvalue(now, before) for now, before in d]
+        rise = [int(now.sum()) - int(before.sum()) for now, before in d]
+        chosen = int(np.argmax(rise))
+        alarms += bool(holm(__import__("pandas").Series(p)).iloc[chosen] < ALPHA)
+    out["screened team false alarm, six teams, variance 2x mean"] = alarms / (REPLICATES // 4)
+    for ratio in (2.0, 2.5):
+        now = rng.poisson(ratio * 8 / 12, size=(REPLICATES // 4, 12))
+        before = rng.poisson(8 / 12, size=(REPLICATES // 4, 12))
+        out[f"verdict power, 8 to {8 * ratio:g} a year (named)"] = float(np.mean(
+            [verdict_pvalue(a, b) < ALPHA for a, b in zip(now, before)]))
+    return out
+
+
+def funnel_exceedance() -> dict:
+    """Upper-tail exceedance of the exact Poisson funnel limits for expected counts 2 to 2,000."""
+    from scipy import stats
+
+    from cfanalysis.analysis.benchmarking import exact_poisson_limits
+
+    out = {}
+    for level in (0.95, 0.998):
+        worst = 0.0
+        for expected in np.geomspace(2, 2000, 60):
+            upper = exact_poisson_limits(np.array([expected]), level)[1][0]
+            worst = max(worst, float(stats.poisson.sf(np.floor(upper), expected)) / ((1 - level) / 2))
+        out[f"{level:.1%}"] = worst
+    return out
+
+
 def main() -> None:
     started = time.perf_counter()
     rng = np.random.default_rng(SEED)
     exact_size = {str(m): etest_power(1.0, float(m), alpha=ALPHA) for m in MEANS}
     simulated = {str(m): simulate_overdispersed(float(m), rng) for m in SIMULATED_MEANS}
     power = {"8 to 16": etest_power(2.0, 8.0, alpha=ALPHA), "8 to 20": etest_power(2.5, 8.0, alpha=ALPHA)}
+    verdict = verdict_rates(rng)
+    funnel = funnel_exceedance()
     goals = {
+        "verdict false alarm <= 0.06 (Poisson and variance 2x mean)": all(
+            v <= 0.06 for k, v in verdict.items() if "verdict false alarm" in k),
+        "screened-team false alarm <= 0.06": verdict["screened team false alarm, six teams, variance 2x mean"] <= 0.06,
+        "funnel upper-tail exceedance at most 1.2 x nominal": all(v <= 1.2 for v in funnel.values()),
         "headline size 0.040-0.055 for means >= 5": all(0.040 <= exact_size[str(m)] <= 0.055
                                                        for m in MEANS if m >= 5),
         "headline size never above 0.055": all(v <= 0.055 for v in exact_size.values()),
@@ -64,9 +126,11 @@ def main() -> None:
             s["quasi-Poisson GLM"] <= 0.06 for s in simulated.values()),
     }
     # Monte Carlo standard error of a rejection rate near 0.05 with 2,000 replicates: about 0.005.
+    goals = {k: bool(v) for k, v in goals.items()}
     result = {"alpha": ALPHA, "exact_size_etest": exact_size,
               "simulated_size_overdispersed": simulated, "replicates": REPLICATES, "seed": SEED,
-              "exact_power_etest": power, "goals_met": goals,
+              "exact_power_etest": power, "verdict": verdict,
+              "funnel_upper_exceedance_over_nominal": funnel, "goals_met": goals,
               "seconds": round(time.perf_counter() - started, 1)}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "stat_validity.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -83,6 +147,11 @@ def main() -> None:
               f"{s['within-month sign-flip']:.3f} |" for m, s in simulated.items()]
     lines += ["", "## Exact power of the headline E-test", "", "| change | power |", "|---|---|"]
     lines += [f"| {k} a year | {v:.3f} |" for k, v in power.items()]
+    lines += ["", "## The verdict's rule (issue 9)", "", "| measure | rate |", "|---|---|"]
+    lines += [f"| {k} | {v:.3f} |" for k, v in verdict.items()]
+    lines += ["", "## Funnel: worst upper-tail exceedance over nominal, expected counts 2 to 2,000", "",
+              "| level | worst ratio to nominal |", "|---|---|"]
+    lines += [f"| {k} | {v:.2f} |" for k, v in funnel.items()]
     lines += ["", "## Goals", ""] + [f"- {'met' if ok else 'NOT MET'}: {goal}" for goal, ok in goals.items()]
     lines += ["", "Under over-dispersion the headline E-test, which assumes Poisson counts, rejects too "
                   "often; the quasi-Poisson check holds its level. That is why notebook 02 says to trust "

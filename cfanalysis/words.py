@@ -10,9 +10,15 @@ import math
 from collections.abc import Sequence
 
 __all__ = [
+    "EVIDENCE_BANDS",
     "capitalised",
     "chance_frequency",
     "count",
+    "evidence",
+    "interval_is_wide",
+    "strength",
+    "times",
+    "times_with_interval",
     "joined",
     "level",
     "p_value",
@@ -112,3 +118,87 @@ def joined(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Strength of evidence in bands, not a bright line (DOMAIN.md section 5): (p below, words).
+EVIDENCE_BANDS = ((0.001, "very strong evidence"), (0.01, "strong evidence"), (0.05, "moderate evidence"),
+                  (0.1, "weak evidence"), (math.inf, "little or no evidence"))
+WIDE_INTERVAL = 2.5  # an interval whose upper end is this many times its lower end is wide
+
+
+def strength(p: float) -> str:
+    """The strength of evidence a p-value gives, in bands.
+
+    >>> strength(0.0004), strength(0.023), strength(0.072), strength(0.4)
+    ('very strong evidence', 'moderate evidence', 'weak evidence', 'little or no evidence')
+    """
+    if _missing(p):
+        return "no evidence either way"
+    return next(words for below, words in EVIDENCE_BANDS if p < below)
+
+
+def times(value: float) -> str:
+    """A rate ratio as a size: "about 2.5 times", "about 47% higher", "about 30% lower".
+
+    >>> times(2.5), times(1.47), times(0.7), times(1.02), times(math.inf)
+    ('about 2.5 times', 'about 47% higher', 'about 30% lower', 'about the same', 'up from none')
+    """
+    if _missing(value):
+        return ""
+    if math.isinf(value) or value == 0:
+        return ratio_change(value)
+    if abs(value - 1) < 0.05:
+        return "about the same"
+    if value >= 1.75:
+        return f"about {value:.1f} times"
+    return f"about {ratio_change(value)}"
+
+
+def _bound(value: float) -> str:
+    return "no upper limit" if math.isinf(value) else f"{value:.2f}" if value < 1 else f"{value:.1f}"
+
+
+def times_with_interval(value: float, low: float, high: float, confidence_level: float = 0.95) -> str:
+    """The size of a change and its interval: "about 2.5 times (plausibly between 1.1 and 5.6 times)".
+
+    >>> times_with_interval(2.5, 1.12, 5.56)
+    'about 2.5 times the earlier rate (95% interval: plausibly between 1.1 and 5.6 times)'
+    >>> times_with_interval(math.inf, 1.3, math.inf)
+    'up from none (95% interval: plausibly 1.3 times the earlier rate or more)'
+    """
+    size = times(value)
+    if size.startswith("about") and "times" in size:
+        size += " the earlier rate"
+    if math.isinf(high):
+        return f"{size} ({level(confidence_level)} interval: plausibly {_bound(low)} times the earlier rate or more)"
+    return (f"{size} ({level(confidence_level)} interval: plausibly between {_bound(low)} and "
+            f"{_bound(high)} times)")
+
+
+def interval_is_wide(low: float, high: float) -> bool:
+    """True when a ratio's interval spans more than a factor of 2.5 (or reaches zero or infinity)."""
+    if _missing(low) or _missing(high) or low <= 0 or math.isinf(high):
+        return True
+    return high / low > WIDE_INTERVAL
+
+
+def evidence(p: float, *, wide: bool, what: str = "a real change", basis: str = "") -> str:
+    """The strength of evidence in words, with the p-value and what it rests on.
+
+    Never "unlikely to be chance" (that reads p as the probability of chance). Below the moderate
+    band, chance is said not to be ruled out; with a wide interval, that the data cannot tell.
+
+    >>> evidence(0.023, wide=True)
+    'moderate evidence of a real change (p = 0.023)'
+    >>> "data cannot tell" in evidence(0.072, wide=True), evidence(0.072, wide=True)[:50]
+    (True, 'weak evidence of a real change (p = 0.072): chance')
+    """
+    detail = f"p = {p_value(p)}" + (f", {basis}" if basis else "")
+    text = f"{strength(p)} of {what} ({detail})"
+    if _missing(p) or p >= 0.05:
+        text += ": chance cannot be ruled out"
+        if wide:
+            text += ", and the interval is wide, so the data cannot tell whether there was a real change"
+        else:
+            text += ", though the interval shows how large a change the data still allow"
+    return text

@@ -1,5 +1,6 @@
 """XmR and the Making Data Count rules, against DOMAIN.md's worked example."""
 
+import numpy as np
 import pytest
 
 from cfanalysis.analysis.spc import xmr
@@ -83,3 +84,18 @@ def test_neutral_direction_colours_signals_neutral():
 def test_bad_arguments(kwargs, words):
     with pytest.raises(ValueError, match=words):
         xmr(WORKED, **kwargs)
+
+
+def test_tchart_back_transforms_limits_and_flags_short_gaps():
+    import pandas as pd
+
+    from cfanalysis.analysis.spc import is_rare, tchart
+
+    # Gaps of 30 days for a year, then gaps of 2 days: short gaps are concern on a t-chart.
+    gaps = [30] * 12 + [2] * 4
+    dates = pd.Timestamp("2018-04-01") + pd.to_timedelta(np.cumsum([0] + gaps), unit="D")
+    result = tchart(dates, baseline_points=12)
+    mean_y = 30 ** (1 / 3.6)  # every baseline gap is 30 days: mean of y = 30^(1/3.6), moving range 0
+    assert result.points["mean"].iloc[0] == pytest.approx(mean_y ** 3.6)  # back-transformed: 30 days
+    assert (result.points["variation"].iloc[12:] == "concern").all()
+    assert is_rare([0, 1, 0, 0, 2, 0, 1, 0, 0, 0, 1, 0]) and not is_rare([5, 6, 4, 7, 5, 6])

@@ -72,8 +72,10 @@ def test_unknown_team_is_explained(example):
 def test_duty_team_verdict_on_example(example):
     question = team_question(example, "2019-20")
     text = repr(question.verdict())
-    assert "Duty Team went from 8 in 2018-19 to 20 in 2019-20" in text
-    assert "95% confidence interval 1.12 to 5.56" in text and "unlikely to be chance" in text
+    # New complaints (each counted once): 6 in 2018-19 (8 stage cases), 20 in 2019-20.
+    assert "Duty Team went from 6 in 2018-19 to 20 in 2019-20" in text
+    assert "about 3.3 times the earlier rate" in text and "unlikely to be chance" not in text
+    assert "singled out after looking" in text and "adjusted (Holm)" in text and "monitoring" in text
     assert "rate per contact rose too" in text
     assert "What the data cannot tell" in text
     assert question.changepoint.first_month >= pd.Period("2019-04", "M")
@@ -81,13 +83,17 @@ def test_duty_team_verdict_on_example(example):
 
 def test_other_team_verdict_never_says_no_change(example):
     text = repr(team_question(example, "2019-20", team="Fostering").verdict())
-    assert "do not show a real change" in text and "not the same as showing there was none" in text
+    assert "chance cannot be ruled out" in text and "no change" not in text.replace("nor as no change", "")
 
 
-def test_chosen_after_looking_uses_holm(example):
-    question = team_question(example, "2019-20", chosen_after_looking=True)
-    assert question.change.reported_pvalue == pytest.approx(question.change.adjusted_pvalue)
-    assert not question.change.significant  # 0.023 x 6 teams (Holm) is above 0.05
+def test_screened_by_default_uses_holm(example):
+    question = team_question(example, "2019-20")
+    change = question.change
+    assert not change.named_in_advance and not change.overdispersed
+    assert change.verdict_pvalue == pytest.approx(change.adjusted_pvalue)  # E-test then Holm
+    named = team_question(example, "2019-20", named_in_advance=True).change
+    assert named.verdict_pvalue == pytest.approx(named.headline.pvalue)
+    assert named.verdict_pvalue < change.verdict_pvalue
 
 
 def test_demand_rate_uses_contacts_as_exposure(example):
@@ -97,7 +103,10 @@ def test_demand_rate_uses_contacts_as_exposure(example):
     contacts_now = activity.loc[activity["financial_year"] == "2019-20", "contacts"].sum()
     assert demand.rate == pytest.approx(20 / contacts_now * 1000)
     assert demand.rate_comparison.exposure == pytest.approx(contacts_now / 1000)
-    assert len(demand.model) == 3 and set(demand.correlations["lag_months"]) == {0, 1, 2, 3}
+    # contacts is the exposure (an offset), so the model has the other two indicators as terms
+    assert len(demand.model) == 2 and set(demand.correlations["lag_months"]) == {0, 1, 2, 3}
+    low, high = demand.adjusted_ci
+    assert low < demand.year_ratio_adjusted < high
 
 
 def test_demand_without_activity(example):

@@ -66,7 +66,7 @@ def test_other_years_carry_on_after_a_failure(tmp_path):
 
 @pytest.mark.parametrize("parameters, words", [
     ({"colour": "red"}, "Unknown parameter 'colour'"),
-    ({"chosen_after_looking": "maybe"}, "takes true or false"),
+    ({"named_in_advance": "maybe"}, "takes true or false"),
     ({"confidence_level": "high"}, "takes a number"),
     ({"financial_year": "2019-20"}, "--year"),
 ])
@@ -81,7 +81,7 @@ def test_a_parameter_reaches_the_notebook(tmp_path):
                        progress=lambda line: None)
     assert all(r.ok for r in runs)
     page = (tmp_path / "2019-20" / "02_team_change.html").read_text()
-    assert "Complaints to Fostering went from 15 in 2018-19 to 12 in 2019-20" in page
+    assert "New complaints to Fostering went from 13 in 2018-19 to 9 in 2019-20" in page
 
 
 def test_two_runs_are_byte_identical(built_reports, tmp_path):

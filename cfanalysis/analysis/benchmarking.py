@@ -14,7 +14,7 @@ from scipy import stats
 
 from cfanalysis.analysis.results import Result, check_choice
 
-__all__ = ["POSITIONS", "Funnel", "funnel", "poisson_limit"]
+__all__ = ["POSITIONS", "Funnel", "exact_poisson_limits", "funnel", "poisson_limit"]
 
 # Where an authority sits, as a code: (short words, words with what it means).
 POSITIONS = {
@@ -112,7 +112,7 @@ def _position(rate, low95, high95, low998, high998) -> str:
 
 
 def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, per: int = 1000,
-           overdispersion: bool = True, highlight: str | None = None) -> Funnel:
+           overdispersion: bool = True, highlight: str | None = None, target: float | None = None) -> Funnel:
     """Funnel-plot statistics for one year of the comparators table.
 
     Parameters
@@ -131,6 +131,8 @@ def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, 
         gives plain exact Poisson limits, as public-health tools do.
     highlight
         Authority to mark (this council).
+    target
+        A fixed target rate per ``per`` (a national rate); default the pooled rate.
 
     Returns
     -------
@@ -144,18 +146,19 @@ def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, 
 
     Notes
     -----
-    Target = pooled rate (sum of complaints / sum of denominators). Without over-dispersion the
-    limits are exact Poisson quantiles of the expected count (:func:`poisson_limit`) divided by
-    the denominator. With it: z_i = (r_i - t) / s_i with s_i = sqrt(t / n_i); phi = mean of the
-    winsorised z^2; tau^2 = max(0, (k phi - (k - 1)) / (sum w - sum w^2 / sum w)), w = 1 / s^2;
-    limits t +- z_alpha sqrt(s_i^2 + tau^2) (Spiegelhalter 2005). tau^2 = 0 keeps exact limits.
+    Target = pooled rate (sum of complaints / sum of denominators) or the fixed ``target``.
+    Exact limits: :func:`exact_poisson_limits` of the expected count, divided by the
+    denominator. Over-dispersion as Spiegelhalter (2005) and FunnelPlotR: z-scores on the
+    square-root scale, winsorised at 10% each tail, phi = mean z^2; only when phi > 1 an
+    additive tau^2 on that scale, limits back-transformed (squared) and never narrower than the
+    exact ones.
     """
     year = _usable_rows(comparators, financial_year, denominator)
     counts = year["complaints"].to_numpy(float)
     sizes = year[denominator].to_numpy(float)
-    target = counts.sum() / sizes.sum()
+    target = counts.sum() / sizes.sum() if target is None else target / per
     rates = counts / sizes
-    z, phi, tau2 = _dispersion(rates, sizes, target)
+    z, phi, tau2 = _dispersion(counts, target * sizes)
     if not overdispersion:
         tau2 = 0.0
     table = pd.DataFrame({"authority": year["authority"].to_numpy(), "complaints": counts.astype(int),
@@ -186,12 +189,34 @@ def _usable_rows(comparators: pd.DataFrame, financial_year: str, denominator: st
     return year
 
 
-def _dispersion(rates: np.ndarray, sizes: np.ndarray, target: float) -> tuple[np.ndarray, float, float]:
-    """z-scores, phi (mean winsorised z^2) and the additive tau^2 (Spiegelhalter 2005)."""
-    s = np.sqrt(target / sizes)
-    z = (rates - target) / s
+def exact_poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Poisson control limits for counts with mean ``expected``, from gamma (chi-square) quantiles.
+
+    The definition PHEindicatormethods and FunnelPlotR use for counts: lower = qchisq(a, 2E) / 2,
+    upper = qchisq(1 - a, 2(E + 1)) / 2 with a = (1 - level) / 2 (R: ``qgamma(a, E)`` and
+    ``qgamma(1 - a, E + 1)``). Computable at any expected count, no interpolation.
+
+    >>> low, high = exact_poisson_limits(np.array([10.0]), 0.95)
+    >>> print(f"{low[0]:.4f} {high[0]:.4f}")
+    4.7954 18.3904
+    """
+    tail = (1 - level) / 2
+    expected = np.asarray(expected, float)
+    return stats.chi2.ppf(tail, 2 * expected) / 2, stats.chi2.ppf(1 - tail, 2 * (expected + 1)) / 2
+
+
+def _dispersion(counts: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """z on the square-root scale, phi (mean winsorised z^2) and additive tau^2 (Spiegelhalter 2005).
+
+    y = sqrt(O / E), target 1, s = 1 / (2 sqrt(E)), z = (y - 1) / s = 2 (sqrt(O) - sqrt(E)); tau^2 on
+    the same scale; 0 when phi <= 1 (no over-dispersion, no adjustment).
+    """
+    s = 1 / (2 * np.sqrt(expected))
+    z = (np.sqrt(counts / expected) - 1) / s
     low, high = np.quantile(z, [WINSOR, 1 - WINSOR])
     phi = float(np.mean(np.clip(z, low, high) ** 2))
+    if phi <= 1:
+        return z, phi, 0.0
     w = 1 / s**2
     k = len(z)
     tau2 = max(0.0, (k * phi - (k - 1)) / (w.sum() - (w**2).sum() / w.sum()))
@@ -199,16 +224,19 @@ def _dispersion(rates: np.ndarray, sizes: np.ndarray, target: float) -> tuple[np
 
 
 def _limits(n: np.ndarray, target: float, tau2: float) -> dict[str, np.ndarray]:
-    """Lower and upper 95% and 99.8% limits (as rates) at each denominator ``n``."""
+    """Lower and upper 95% and 99.8% limits (as rates) at each denominator ``n``.
+
+    Exact Poisson limits; with tau^2 > 0, limits sqrt-scale 1 +- z sqrt(s^2 + tau^2), squared back and
+    times the target, and never narrower than the exact ones.
+    """
     out = {}
+    expected = target * np.asarray(n, float)
     for label, level in LEVELS.items():
-        tail = (1 - level) / 2
         key = label.replace("%", "").replace(".", "")
+        low, high = (v / n for v in exact_poisson_limits(expected, level))
         if tau2 > 0:
-            spread = stats.norm.isf(tail) * np.sqrt(target / n + tau2)
-            out[f"lower_{key}"], out[f"upper_{key}"] = target - spread, target + spread
-        else:
-            out[f"lower_{key}"] = np.array([poisson_limit(target * m, tail) for m in n]) / n
-            out[f"upper_{key}"] = np.array([poisson_limit(target * m, 1 - tail) for m in n]) / n
-        out[f"lower_{key}"] = np.maximum(out[f"lower_{key}"], 0)
+            spread = stats.norm.isf((1 - level) / 2) * np.sqrt(1 / (4 * expected) + tau2)
+            low = np.minimum(low, target * np.maximum(1 - spread, 0) ** 2)
+            high = np.maximum(high, target * (1 + spread) ** 2)
+        out[f"lower_{key}"], out[f"upper_{key}"] = np.maximum(low, 0), high
     return out

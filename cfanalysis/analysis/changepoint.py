@@ -52,9 +52,9 @@ class Changepoint(Result):
             caution = (f"but the start could plausibly be anywhere from "
                        f"{month_label(self.plausible_first, long=True)} to "
                        f"{month_label(self.plausible_last, long=True)}")
-        verdict = ("a shift this clear is unlikely to be chance" if self.pvalue < 0.05
-                   else "a shift this size could be chance")
-        return f"Scanning every possible split month, {level}; {caution}. {verdict.capitalize()} ({strength})."
+        verdict = words.evidence(self.pvalue, wide=self.plausible_first != self.plausible_last,
+                                 what="a shift in level", basis=strength)
+        return f"Scanning every possible split month, {level}; {caution}. There is {verdict}."
 
     def to_frame(self) -> pd.DataFrame:
         """One row with every field of the result."""

@@ -14,7 +14,27 @@ __all__ = [
     "in_financial_year",
     "monthly_counts",
     "monthly_table",
+    "new_complaints",
 ]
+
+NEW_COMPLAINTS = ("New complaints: each complaint counted once, in the month and year it was first received "
+                  "(its earliest stage). Stage cases: a complaint counted again at each stage it reached "
+                  "(workload). Tests, shares and comparisons with other councils use new complaints.")
+
+
+def new_complaints(complaints: pd.DataFrame) -> pd.DataFrame:
+    """Each complaint once: its earliest stage's row (month, year, team, category as first received).
+
+    A complaint that escalates has a row per stage; counting rows counts it two or three times,
+    and those repeats are not independent events, so tests and shares use this table instead.
+
+    >>> frame = pd.DataFrame({"reference": ["A", "A", "B"], "stage": [2, 1, 1],
+    ...                       "received_date": pd.to_datetime(["2019-06-01", "2019-04-01", "2019-05-01"])})
+    >>> new_complaints(frame)["stage"].tolist()
+    [1, 1]
+    """
+    order = [c for c in ("received_date", "stage") if c in complaints.columns]
+    return complaints.sort_values(order, kind="stable").drop_duplicates("reference").sort_index()
 
 
 def in_financial_year(frame: pd.DataFrame, financial_year: str) -> pd.DataFrame:

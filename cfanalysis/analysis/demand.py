@@ -39,6 +39,8 @@ class DemandAnalysis(Result):
     year_ratio_adjusted: float
     correlations: pd.DataFrame
     note: str
+    adjusted_ci: tuple[float, float] = (math.nan, math.nan)  # interval of the adjusted year ratio
+    adjusted_pvalue: float = math.nan
 
     def to_frame(self) -> pd.DataFrame:
         """The indicator model: ``term``, ``rate_ratio``, ``ci_low``, ``ci_high``, ``pvalue``, ``unit``."""
@@ -51,25 +53,31 @@ class DemandAnalysis(Result):
         what, one = _label(self.denominator), _singular(_label(self.denominator))
         r = self.rate_comparison
         level = words.level(r.confidence_level)
+        del level
         rates = (f"Per {self.per:,} {what}, complaints went from {self.baseline_rate:.2f} to "
-                 f"{self.rate:.2f} ({words.ratio(r.ratio)} times; {level} confidence interval "
-                 f"{words.ratio(r.ci_low)} to {words.ratio(r.ci_high)}, p = {words.p_value(r.pvalue)}).")
-        if r.significant and r.ratio > 1:
-            answer = f"The rate per {one} rose too, so more {what} alone do not explain the rise."
-        elif r.significant and r.ratio < 1:
-            answer = f"The rate per {one} fell, so complaints did not keep pace with {what}."
+                 f"{self.rate:.2f}: {words.times_with_interval(r.ratio, r.ci_low, r.ci_high, r.confidence_level)}; "
+                 f"{words.evidence(r.pvalue, wide=r.wide, what=f'a change in the rate per {one}')}.")
+        if r.pvalue < 0.05 and r.ci_low > 1:
+            answer = f" The rate per {one} rose too, so more {what} alone do not explain the rise."
+        elif r.pvalue < 0.05 and r.ci_high < 1:
+            answer = f" The rate per {one} fell, so complaints did not keep pace with {what}."
         else:
-            answer = (f"Per {one}, the change is within what chance could produce, so changes in "
-                      f"{what} may account for some or all of the change in complaints.")
-        model = ""
-        if len(self.model) and math.isfinite(self.year_ratio_adjusted):
-            model = (f" Allowing for {words.joined(list(self.model['term']))} in a model of the monthly counts, "
-                     f"the year-on-year ratio is {self.year_ratio_adjusted:.2f} against "
-                     f"{self.year_ratio_unadjusted:.2f} without them"
-                     + (": the indicators explain little of the change." if
-                        abs(math.log(self.year_ratio_adjusted / self.year_ratio_unadjusted)) < 0.1
-                        else ": the indicators account for part of the change.") )
-        return f"{rates} {answer}{model}"
+            answer = f" So the data cannot tell whether changes in {what} explain the change in complaints."
+        return f"{rates}{answer}{self._model_words()}"
+
+    def _model_words(self) -> str:
+        """The model's year ratio with its interval, in the same evidence words (empty without a model)."""
+        low, high = self.adjusted_ci
+        if not math.isfinite(self.year_ratio_adjusted) or not math.isfinite(low):
+            return ""
+        others = list(self.model["term"]) if len(self.model) else []
+        allowing = f" and allowing for {words.joined(others)}" if others else ""
+        size = words.times_with_interval(self.year_ratio_adjusted, low, high)
+        strength = words.evidence(self.adjusted_pvalue, wide=words.interval_is_wide(low, high),
+                                  basis="quasi-Poisson")
+        return (f" In a model of the monthly counts with {_label(self.denominator)} as the exposure{allowing}, "
+                f"complaints in the later year were {size} (against {self.year_ratio_unadjusted:.2f} without "
+                f"exposure or indicators); {strength}.")
 
 
 def _unit(values: pd.Series) -> float:
@@ -141,11 +149,12 @@ def demand_analysis(change: TeamChange, complaints: pd.DataFrame, activity: pd.D
         return _replace(empty, denominator=denominator,
                         note=f"{denominator} is zero or missing for a whole year, so no rate can be formed.")
     comparison, rate_now, rate_before, note = rates
-    unadjusted, adjusted, model_rows = _indicator_model(change, counts, frame, indicators)
+    unadjusted, adjusted, model_rows = _indicator_model(change, counts, frame, indicators, denominator)
     correlations = pd.concat(
         [lagged_correlations(counts, frame[c]).assign(indicator=c) for c in indicators], ignore_index=True)
     return DemandAnalysis(change.team, denominator, per, rate_now, rate_before, comparison,
-                          pd.DataFrame(model_rows), unadjusted, adjusted, correlations, note)
+                          pd.DataFrame(model_rows), unadjusted[0], adjusted[0], correlations, note,
+                          adjusted_ci=adjusted[1], adjusted_pvalue=adjusted[2])
 
 
 def _rates(change: TeamChange, counts: pd.Series, exposure: pd.Series, per: int):
@@ -167,35 +176,43 @@ def _rates(change: TeamChange, counts: pd.Series, exposure: pd.Series, per: int)
     return comparison, count_now / exposure_now * per, count_before / exposure_before * per, note
 
 
-def _indicator_model(change: TeamChange, counts: pd.Series, frame: pd.DataFrame, indicators: list[str]):
-    """Year ratio without and with the indicators, and each indicator's rate ratio (needs 12 months)."""
+_NO_FIT = (math.nan, (math.nan, math.nan), math.nan)
+
+
+def _indicator_model(change: TeamChange, counts: pd.Series, frame: pd.DataFrame, indicators: list[str],
+                     denominator: str):
+    """Year ratio (with interval and p) without and with the exposure offset and the other indicators.
+
+    The denominator enters as an exposure (offset log(denominator)): the rate question. The other
+    indicators (at most two) are covariates. Needs 12 months with every figure.
+    """
     import statsmodels.api as sm
 
     usable = frame.dropna()
-    if len(usable) < 12 or counts.loc[usable.index].sum() == 0:
-        return math.nan, math.nan, []
+    if len(usable) < 12 or counts.loc[usable.index].sum() == 0 or (usable[denominator] <= 0).any():
+        return _NO_FIT, _NO_FIT, []
     y = counts.loc[usable.index].to_numpy(float)
     year = usable.index.isin(change.years.months).astype(float)
-    units = {c: _unit(usable[c]) for c in indicators}
-    x = np.column_stack([year] + [usable[c].to_numpy(float) / units[c] for c in indicators])
-    keep = [0] + [i + 1 for i, c in enumerate(indicators) if usable[c].std() > 0]
-    x = sm.add_constant(x[:, keep])
+    others = [c for c in indicators if c != denominator and usable[c].std() > 0]
+    units = {c: _unit(usable[c]) for c in others}
+    x = sm.add_constant(np.column_stack([year] + [usable[c].to_numpy(float) / units[c] for c in others]))
+    offset = np.log(usable[denominator].to_numpy(float))
     level = change.headline.confidence_level
     try:
-        adjusted, rows = _fit(sm, y, x, [indicators[i - 1] for i in keep[1:]], units, level)
-        unadjusted, _ = _fit(sm, y, sm.add_constant(year[:, None]), [], {}, level)
+        adjusted, rows = _fit(sm, y, x, others, units, level, offset)
+        unadjusted, _ = _fit(sm, y, sm.add_constant(year[:, None]), [], {}, level, None)
     except (ValueError, np.linalg.LinAlgError):
-        return math.nan, math.nan, []
+        return _NO_FIT, _NO_FIT, []
     return unadjusted, adjusted, rows
 
 
-def _fit(sm, y, x, names, units, confidence_level):
-    """Quasi-Poisson fit (scale never below 1); year ratio and indicator rate ratios."""
+def _fit(sm, y, x, names, units, confidence_level, offset):
+    """Quasi-Poisson fit (scale never below 1): (year ratio, its interval, p) and indicator rate ratios."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter; the estimates are reported with intervals
-        poisson = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+        poisson = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset).fit()
         scale = max(poisson.pearson_chi2 / max(poisson.df_resid, 1), 1.0)
-        fit = sm.GLM(y, x, family=sm.families.Poisson()).fit(scale=scale, use_t=True)
+        fit = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset).fit(scale=scale, use_t=True)
     intervals = fit.conf_int(alpha=1 - confidence_level)
     rows = []
     for position, name in enumerate(names, start=2):
@@ -204,7 +221,9 @@ def _fit(sm, y, x, names, units, confidence_level):
                      "ci_low": float(np.exp(intervals[position][0])),
                      "ci_high": float(np.exp(intervals[position][1])),
                      "pvalue": float(fit.pvalues[position])})
-    return float(np.exp(fit.params[1])), rows
+    year = (float(np.exp(fit.params[1])), (float(np.exp(intervals[1][0])), float(np.exp(intervals[1][1]))),
+            float(fit.pvalues[1]))
+    return year, rows
 
 
 def _replace(analysis: DemandAnalysis, **changes) -> DemandAnalysis:

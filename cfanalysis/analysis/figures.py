@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cfanalysis.analysis.counts import counts_by, escalation, in_financial_year
+from cfanalysis.analysis.counts import counts_by, escalation, in_financial_year, new_complaints
 from cfanalysis.analysis.proportions import ProportionChange, compare_proportions
 from cfanalysis.analysis.rates import CountComparison, compare_counts
 from cfanalysis.analysis.results import Result, share_of
@@ -35,7 +35,7 @@ class YearCounts:
     """One financial year's counts (empty counts for a year without data)."""
 
     financial_year: str
-    complaints: int
+    complaints: int  # stage cases: a complaint once at each stage it reached (workload)
     by_procedure: dict[str, int]
     by_stage: dict[int, int]
     by_team: dict[str, int]
@@ -50,6 +50,8 @@ class YearCounts:
     compliments: int
     ombudsman_decisions: dict[str, int]
     ombudsman_enquiries: int
+    new_complaints: int = 0  # each complaint once, in the year first received (the unit for tests)
+    new_attitude: int = 0  # new complaints about staff attitude (the unit for the share)
 
     @property
     def ombudsman_investigated(self) -> int:
@@ -67,6 +69,7 @@ def year_counts(data: Dataset, financial_year: str) -> YearCounts:
     """Count one financial year of a loaded data folder."""
     complaints = data.complaints
     year = in_financial_year(complaints, financial_year)
+    new = in_financial_year(new_complaints(complaints), financial_year)
     stage2 = escalation(complaints, financial_year, from_stage=1)
     stage3 = escalation(complaints, financial_year, from_stage=2)
     ombudsman = in_financial_year(data.ombudsman, financial_year)
@@ -82,7 +85,8 @@ def year_counts(data: Dataset, financial_year: str) -> YearCounts:
         stage2_complaints=stage3["complaints"], stage3_escalations=stage3["escalated"],
         compliments=len(in_financial_year(data.compliments, financial_year)),
         ombudsman_decisions={str(k): int(v) for k, v in ombudsman["decision"].value_counts().sort_index().items()},
-        ombudsman_enquiries=len(ombudsman))
+        ombudsman_enquiries=len(ombudsman), new_complaints=len(new),
+        new_attitude=int((new["category"] == ATTITUDE).sum()))
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,7 +150,7 @@ def annual_figures(data: Dataset, years: YearComparison, *, confidence_level: fl
                   confidence_level=confidence_level)
     return AnnualFigures(
         years=years, now=now, before=before,
-        complaints_change=_rates_change(now.complaints, before.complaints, years, confidence_level),
+        complaints_change=_rates_change(now.new_complaints, before.new_complaints, years, confidence_level),
         compliments_change=_rates_change(now.compliments, before.compliments, years, confidence_level),
         escalation_1_2=compare_proportions("Stage 1 complaints escalated to Stage 2", now.stage2_escalations,
                                            now.stage1_complaints, before.stage2_escalations,
@@ -154,7 +158,7 @@ def annual_figures(data: Dataset, years: YearComparison, *, confidence_level: fl
         escalation_2_3=compare_proportions("Stage 2 complaints escalated to Stage 3", now.stage3_escalations,
                                            now.stage2_complaints, before.stage3_escalations,
                                            before.stage2_complaints, **labels),
-        attitude=compare_proportions(f"complaints about the {ATTITUDE}", now.attitude, now.complaints,
-                                     before.attitude, before.complaints, **labels),
+        attitude=compare_proportions(f"new complaints about the {ATTITUDE}", now.new_attitude,
+                                     now.new_complaints, before.new_attitude, before.new_complaints, **labels),
         tables=annual_tables(data, years), rows_read=data.report.rows_read,
         rows_excluded=data.report.rows_excluded, synthetic=data.synthetic, confidence_level=confidence_level)

@@ -77,11 +77,8 @@ class ProportionChange(Result):
         if not self.baseline_trials:
             return f"{what}: {now}."
         before = f"{words.percent(self.baseline_share)} in {self.baseline_year}"
-        if self.pvalue < 1 - self.confidence_level:
-            verdict = f"a change unlikely to be chance (Fisher's exact test, p = {words.p_value(self.pvalue)})"
-        else:
-            verdict = (f"a difference that could be chance (Fisher's exact test, "
-                       f"p = {words.p_value(self.pvalue)}), so not evidence of a real change")
+        wide = (self.ci_high - self.ci_low) > 0.15  # a share known only to within about 15 points
+        verdict = words.evidence(self.pvalue, wide=wide, basis="Fisher's exact test")
         return f"{what}: {now}, against {before}: {verdict}."
 
 

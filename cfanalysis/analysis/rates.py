@@ -1,8 +1,10 @@
 """Comparing complaint counts between two periods, with tests that suit small counts.
 
 See ``DOMAIN.md`` section 5. The headline is the E-test of Krishnamoorthy and Thomson (2004)
-on the rate ratio with a score interval; the exact conditional (binomial) test and a central
-mid-p version are available as sensitivity checks. Power: what the E-test could detect.
+on the rate ratio with the interval of ratios the same test does not reject (so interval and
+the p-value never disagree); the exact conditional (binomial) test with Clopper-Pearson and a
+central mid-p version, each inverting its own central test, are available as sensitivity checks.
+Power: what the E-test could detect.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ __all__ = ["CountComparison", "compare_counts", "detectable_ratio", "etest_power
 Alternative = Literal["two-sided", "greater", "less"]
 METHODS = ("etest", "exact-cond", "midp")
 METHOD_NAMES = {
-    "etest": "E-test with score interval",
-    "exact-cond": "exact conditional (binomial) test with Clopper-Pearson interval",
+    "etest": "E-test, with the interval of ratios it does not reject",
+    "exact-cond": "exact conditional (binomial) test, central, with Clopper-Pearson interval",
     "midp": "mid-p conditional test with mid-p interval",
 }
 _SM_ALTERNATIVE = {"two-sided": "two-sided", "greater": "larger", "less": "smaller"}
@@ -76,15 +78,14 @@ class CountComparison(Result):
         if math.isnan(self.ratio):
             return (f"There were no complaints in either period, so no change can be measured "
                     f"({METHOD_NAMES[self.method]}).")
-        interval = (f"{words.level(self.confidence_level)} confidence interval {words.ratio(self.ci_low)} "
-                    f"to {words.ratio(self.ci_high)}")
-        if self.significant:
-            verdict = "a change this large is unlikely to be chance"
-        else:
-            verdict = "the data cannot rule out chance, so this is not evidence of a change"
-        return (f"{self.count} against {self.baseline_count} ({words.ratio_change(self.ratio)}, rate ratio "
-                f"{words.ratio(self.ratio)}, {interval}, p = {words.p_value(self.pvalue)}, "
-                f"{METHOD_NAMES[self.method]}): {verdict}.")
+        size = words.times_with_interval(self.ratio, self.ci_low, self.ci_high, self.confidence_level)
+        strength = words.evidence(self.pvalue, wide=self.wide, basis=METHOD_NAMES[self.method])
+        return f"{self.count} against {self.baseline_count}: {size}; {strength}."
+
+    @property
+    def wide(self) -> bool:
+        """True when the interval is too wide to say how big the change is (see ``words.interval_is_wide``)."""
+        return words.interval_is_wide(self.ci_low, self.ci_high)
 
 
 def _ratio_from_share(share: float, exposure: float, baseline_exposure: float) -> float:
@@ -106,23 +107,6 @@ def _midp_share_interval(x: int, n: int, alpha_each_side: float) -> tuple[float,
     high = 1.0 if x == n else optimize.brentq(
         lambda p: _midp_tails(x, n, p)[0] - alpha_each_side, 1e-12, 1 - 1e-12)
     return low, high
-
-
-def _score_interval(count: int, exposure: float, baseline_count: int, baseline_exposure: float,
-                    alpha: float) -> tuple[float, float]:
-    """Score interval for the rate ratio, in closed form.
-
-    The same interval as statsmodels' ``confint_poisson_2indep(..., method="score")``, which
-    inverts the score test z(R) = (x1 - x0 u) / sqrt((x1 + x0) u), u = R t1 / t0, numerically
-    (Nelder-Mead, several milliseconds a call). Setting z(R)^2 = z^2 gives a quadratic in u:
-    x0^2 u^2 - (2 x1 x0 + z^2 (x1 + x0)) u + x1^2 = 0, solved here directly. Needs both
-    counts above zero (the caller falls back to Clopper-Pearson otherwise).
-    """
-    z2 = stats.norm.isf(alpha / 2) ** 2
-    b = 2 * count * baseline_count + z2 * (count + baseline_count)
-    root = math.sqrt(b * b - 4 * baseline_count**2 * count**2)
-    scale = baseline_exposure / exposure
-    return ((b - root) / (2 * baseline_count**2) * scale, (b + root) / (2 * baseline_count**2) * scale)
 
 
 def _one_sided(interval: tuple[float, float], alternative: str) -> tuple[float, float]:
@@ -174,23 +158,69 @@ class _Setting:
         return self.ratio_of(cp.low), self.ratio_of(cp.high)
 
 
-def _etest(s: _Setting, alternative: str) -> tuple[float, tuple[float, float], str]:
-    """E-test p-value and score interval (Clopper-Pearson when a count is zero)."""
+def _etest_p(s: _Setting, ratio: float, alternative: str) -> float:
+    """E-test p-value of the null "the rate ratio is ``ratio``" (statsmodels, ``value=ratio``)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # statsmodels divides by zero counts
-        pvalue = test_poisson_2indep(s.count, s.exposure, s.baseline_count, s.baseline_exposure,
-                                     method="etest", alternative=_SM_ALTERNATIVE[alternative]).pvalue
-    if s.count == 0 or s.baseline_count == 0:
-        return pvalue, s.clopper_pearson(), ("a count is zero, so the interval is Clopper-Pearson "
-                                             "(the score interval fails at zero)")
-    return pvalue, _score_interval(s.count, s.exposure, s.baseline_count, s.baseline_exposure,
-                                   2 * s.alpha_each_side), ""
+        return float(test_poisson_2indep(s.count, s.exposure, s.baseline_count, s.baseline_exposure,
+                                         value=ratio, method="etest",
+                                         alternative=_SM_ALTERNATIVE[alternative]).pvalue)
+
+
+_LOG_FAR = math.log(1e6)  # ratios searched from a millionth to a million times the anchor
+
+
+def _boundary(accepts, inside: float, outside: float) -> float:
+    """The edge between an accepted log-ratio ``inside`` and a rejected one ``outside`` (bisection).
+
+    Returns the accepted side of the edge, so the bound itself is never rejected.
+    """
+    for _ in range(36):
+        middle = (inside + outside) / 2
+        if accepts(middle):
+            inside = middle
+        else:
+            outside = middle
+    return inside
+
+
+def _inverted_interval(s: _Setting, alternative: str) -> tuple[float, float]:
+    """The ratios the E-test does not reject: the interval consistent with the test by construction.
+
+    Anchored at a smoothed estimate (accepted); each bound is searched on the side of 1 that the
+    test's own answer at 1 dictates, so "1 is inside" and "p >= alpha" always agree.
+    """
+    alpha = 2 * s.alpha_each_side if alternative == "two-sided" else s.alpha_each_side
+    anchor = math.log((s.count + 0.5) / (s.baseline_count + 0.5) * s.baseline_exposure / s.exposure)
+    lower_test = "two-sided" if alternative == "two-sided" else "greater"
+    upper_test = "two-sided" if alternative == "two-sided" else "less"
+    bounds = []
+    for test, direction in ((lower_test, -1), (upper_test, 1)):
+        def accepts(log_r: float, test=test) -> bool:
+            return _etest_p(s, math.exp(log_r), test) >= alpha
+        far = anchor + direction * _LOG_FAR
+        if accepts(far) or (alternative == "greater" and direction == 1) or (
+                alternative == "less" and direction == -1):
+            bounds.append(0.0 if direction < 0 else math.inf)
+            continue
+        start = anchor
+        if direction * (0.0 - anchor) > 0:  # the null ratio 1 lies on this side of the anchor
+            start, far = (0.0, far) if accepts(0.0) else (anchor, 0.0)
+        bounds.append(math.exp(_boundary(accepts, start, far)))
+    return bounds[0], bounds[1]
+
+
+def _etest(s: _Setting, alternative: str) -> tuple[float, tuple[float, float], str]:
+    """E-test p-value and the interval that inverts the same test."""
+    return _etest_p(s, 1.0, alternative), _inverted_interval(s, alternative), ""
 
 
 def _exact_conditional(s: _Setting, alternative: str) -> tuple[float, tuple[float, float], str]:
-    # As R's poisson.test and DOMAIN.md's reference call: SciPy's binomial test.
-    pvalue = stats.binomtest(s.count, s.total, s.null_share, alternative=alternative).pvalue
-    return pvalue, s.clopper_pearson(), ""
+    # Central p-value (twice the smaller exact tail), the rule Clopper-Pearson inverts, so the two
+    # always agree; R: exactci::poisson.exact(c(x1, x0), c(t1, t0), tsmethod = "central").
+    # (SciPy's binomtest and R's poisson.test use the "minlike" rule, which can disagree with it.)
+    tails = (stats.binom.cdf(s.count, s.total, s.null_share), stats.binom.sf(s.count - 1, s.total, s.null_share))
+    return _combine_tails(tails, alternative), s.clopper_pearson(), ""
 
 
 def _midp(s: _Setting, alternative: str) -> tuple[float, tuple[float, float], str]:
@@ -219,8 +249,8 @@ def compare_counts(count: int, baseline_count: int, *, exposure: float = 12.0,
     alternative
         ``"two-sided"``, ``"greater"`` (the rate rose) or ``"less"`` (the rate fell).
     method
-        ``"etest"`` (headline: E-test, score interval), ``"exact-cond"`` (binomial test on
-        ``count`` out of the total, Clopper-Pearson interval) or ``"midp"`` (central mid-p
+        ``"etest"`` (headline: E-test, its inverted interval), ``"exact-cond"`` (central binomial
+        test on ``count`` out of the total, Clopper-Pearson interval) or ``"midp"`` (central mid-p
         test and interval).
 
     Returns
@@ -237,19 +267,21 @@ def compare_counts(count: int, baseline_count: int, *, exposure: float = 12.0,
     -----
     Conditional on the total ``n = count + baseline_count``, ``count`` is Binomial(n, p) with
     ``p = exposure / (exposure + baseline_exposure)`` when the rates are equal; the exact and
-    mid-p methods use this. ``exact-cond`` is SciPy's ``binomtest`` (as R's ``poisson.test``).
-    The mid-p two-sided p-value is central (twice the smaller mid-p tail, capped at 1), to
-    match its interval; statsmodels' ``cond-midp`` uses the "minlike" rule instead
-    (statsmodels issue 8233), so it is computed here. The score interval is wrong
-    when either count is zero (it collapses to a point), so the Clopper-Pearson limits are
-    used then, and the ``note`` says so. Results are cached (they are immutable), so tables
-    of many teams with the same counts cost one calculation per distinct pair.
+    mid-p methods use this, each with a central two-sided p-value (twice the smaller tail), the
+    rule its interval inverts. The E-test's interval is the set of ratios R whose E-test of
+    "ratio = R" (statsmodels ``test_poisson_2indep(..., value=R, method="etest")``) is not
+    rejected, found by bisection on log R; a bound is infinite (or 0) when no ratio that way is
+    rejected, as after a rise from none. So ``pvalue < 1 - confidence_level`` exactly when the
+    interval excludes 1, for every method (statsmodels' two-sided ``exact-cond`` and
+    ``cond-midp`` p-values use the "minlike" rule instead: statsmodels issue 8233). Results
+    are cached (they are immutable), so tables of many teams with the same counts cost one
+    calculation per distinct pair.
 
     Examples
     --------
     >>> r = compare_counts(20, 8)
     >>> print(f"{r.ratio:.2f} {r.pvalue:.4f} {r.ci_low:.2f} {r.ci_high:.2f}")
-    2.50 0.0231 1.12 5.56
+    2.50 0.0231 1.12 5.53
     """
     _check_count_arguments(count, baseline_count, exposure, baseline_exposure, confidence_level,
                            alternative, method)

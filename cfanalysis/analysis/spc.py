@@ -14,7 +14,7 @@ import pandas as pd
 
 from cfanalysis.analysis.results import Result, check_choice
 
-__all__ = ["MDC_COLOURS", "XmRResult", "xmr"]
+__all__ = ["MDC_COLOURS", "XmRResult", "is_rare", "tchart", "xmr"]
 
 LIMIT_FACTOR = 2.66  # 3 sigma from the mean moving range (3 / 1.128)
 TWO_SIGMA_FACTOR = 1.773  # 2 sigma
@@ -279,3 +279,39 @@ def _reasons(rules: dict[str, np.ndarray], upper: float, lower: float) -> tuple[
         reasons.append("; ".join(found).capitalize() if found else "")
         direction[i] = int(np.sign(sum(sides))) if sides else 0
     return reasons, direction
+
+
+T_CHART_POWER = 1 / 3.6  # Nelson (1994): time between events to the power 1/3.6 is near-symmetric
+RARE_EVENTS_PER_MONTH = 2.0
+
+
+def is_rare(monthly_counts) -> bool:
+    """True when an XmR chart of counts would mislead: under about 2 a month, or mostly zero months."""
+    counts = np.asarray(monthly_counts, float)
+    return bool(len(counts) and (counts.mean() < RARE_EVENTS_PER_MONTH or np.mean(counts == 0) > 0.5))
+
+
+def tchart(event_dates, *, baseline_points: int | None = None) -> XmRResult:
+    """Time-between-events chart (t-chart) for rare events, as Making Data Count advises.
+
+    Days between consecutive events, transformed y = t^(1/3.6), an XmR chart on y (no floor),
+    then the points and limits back-transformed to days. A long gap is improvement and short gaps
+    are concern, so the chart's improvement direction is "increase".
+
+    >>> r = tchart(pd.to_datetime(["2019-04-01", "2019-04-11", "2019-05-01", "2019-05-06"]))
+    >>> r.points["value"].tolist()
+    [10.0, 20.0, 5.0]
+    """
+    dates = pd.DatetimeIndex(sorted(pd.to_datetime(event_dates)))
+    days = np.asarray((dates[1:] - dates[:-1]).total_seconds(), float) / 86_400
+    if len(days) < 2:
+        raise ValueError("A t-chart needs at least three events (two gaps between them).")
+    days = np.maximum(days, 0.5)  # events on the same day: half a day, so the transform is defined
+    transformed = xmr(days**T_CHART_POWER, dates=list(dates[1:]), improvement_direction="increase",
+                      floor=None, baseline_points=baseline_points)
+    points = transformed.points.copy()
+    back = ["value", "mean", "upper_limit", "lower_limit", "upper_two_sigma", "lower_two_sigma"]
+    points[back] = np.maximum(points[back], 0) ** 3.6
+    points["value"] = days
+    return XmRResult(points=points, improvement_direction="increase", screen_outliers=False,
+                     warnings=transformed.warnings + ("Limits are set on days^(1/3.6) and shown back in days.",))

@@ -24,9 +24,9 @@ from cfanalysis.analysis.years import YearComparison
 
 __all__ = ["TeamChange", "all_team_tests", "team_change", "team_monthly_series"]
 
-OVERDISPERSION_SCALE = 1.5  # above this, trust the monthly check over the headline
-METHOD_LABELS = {"etest": "E-test, score interval",
-                 "exact-cond": "Exact conditional test, Clopper-Pearson interval",
+OVERDISPERSION_SCALE = 1.2  # above this the verdict rests on the quasi-Poisson check (benchmarks/stat_validity.py)
+METHOD_LABELS = {"etest": "E-test, the interval that inverts it",
+                 "exact-cond": "Exact conditional test (central), Clopper-Pearson interval",
                  "midp": "Mid-p test and interval"}
 METHOD_CHECKS = {"etest": "headline: counts compared as Poisson rates",
                  "exact-cond": "small counts (exact, conservative)",
@@ -41,7 +41,13 @@ def team_monthly_series(complaints: pd.DataFrame, team: str | None, months: pd.P
 
 @dataclass(frozen=True)
 class TeamChange(Result):
-    """Everything known about one team's change between two years, on the same months."""
+    """Everything known about one team's change between two years, on the same months.
+
+    The verdict rests on one p-value (:attr:`verdict_pvalue`), chosen by one rule: the
+    quasi-Poisson check's when the months are over-dispersed, the E-test's otherwise; then,
+    unless the team was named before the data were seen, Holm-adjusted across every team.
+    ``which_to_trust``, ``summary``, ``to_frame`` and ``significant`` all read it.
+    """
 
     team: str
     years: YearComparison
@@ -53,9 +59,12 @@ class TeamChange(Result):
     quasi_poisson: TestResult
     sign_flip: TestResult
     share: TestResult
-    chosen_after_looking: bool
-    adjusted_pvalue: float | None
+    named_in_advance: bool
+    adjusted_pvalue: float | None  # Holm-adjusted E-test p across the teams (the all-teams table)
     teams_tested: int
+    other_team_pvalues: tuple[float, ...] = ()
+    prospective: CountComparison | None = None  # months after the year against the months before it
+    prospective_months: int = 0
 
     @property
     def financial_year(self) -> str:
@@ -77,23 +86,54 @@ class TeamChange(Result):
                                 alpha=1 - self.headline.confidence_level)
 
     @property
-    def reported_pvalue(self) -> float:
-        """The p-value to act on: Holm-adjusted when the team was picked after looking."""
-        if self.chosen_after_looking and self.adjusted_pvalue is not None:
-            return self.adjusted_pvalue
-        return self.headline.pvalue
+    def overdispersed(self) -> bool:
+        """True when the monthly counts vary more than Poisson (quasi-Poisson scale above 1.2)."""
+        return self.quasi_poisson.scale > OVERDISPERSION_SCALE and not math.isnan(self.quasi_poisson.pvalue)
+
+    @property
+    def trusted(self) -> tuple[str, float, float, float]:
+        """(method, estimate, ci_low, ci_high) of the test the verdict rests on."""
+        if self.overdispersed:
+            q = self.quasi_poisson
+            return q.method, q.estimate, q.ci_low, q.ci_high
+        h = self.headline
+        return "E-test", h.ratio, h.ci_low, h.ci_high
+
+    @property
+    def trusted_pvalue(self) -> float:
+        """The over-dispersion-robust p-value: quasi-Poisson when the months are over-dispersed."""
+        return self.quasi_poisson.pvalue if self.overdispersed else self.headline.pvalue
+
+    @property
+    def selection_adjusted_pvalue(self) -> float:
+        """The trusted p-value, Holm-adjusted across every team tested (for a team picked after looking)."""
+        values = pd.Series((self.trusted_pvalue, *self.other_team_pvalues), dtype=float)
+        return float(holm(values).iloc[0])
+
+    @property
+    def verdict_pvalue(self) -> float:
+        """The one p-value every verdict, table and check uses (see the class docstring)."""
+        return self.trusted_pvalue if self.named_in_advance else self.selection_adjusted_pvalue
+
+    reported_pvalue = verdict_pvalue
 
     @property
     def significant(self) -> bool:
-        return self.reported_pvalue < 1 - self.headline.confidence_level
+        return self.verdict_pvalue < 1 - self.headline.confidence_level
 
     @property
-    def overdispersed(self) -> bool:
-        """True when the monthly counts vary clearly more than Poisson (quasi-Poisson scale)."""
-        return self.quasi_poisson.scale > OVERDISPERSION_SCALE
+    def verdict_basis(self) -> str:
+        """What the verdict's p-value rests on, in words."""
+        method = self.trusted[0]
+        why = (f"{method}, because the months vary more than chance alone would make them"
+               if self.overdispersed else "E-test")
+        if self.named_in_advance:
+            return why + "; the team was named before the data were seen"
+        return (why + f", adjusted (Holm) for picking this team out of {max(self.teams_tested, 1)} "
+                "after looking at the data")
 
     def to_frame(self) -> pd.DataFrame:
-        """The headline and each robustness check as one table, with what each guards against."""
+        """The headline and each robustness check as one table, then the p-value the verdict rests on."""
         level = words.level(self.headline.confidence_level)
         rows = [{"Method": METHOD_LABELS[result.method], "Checks": METHOD_CHECKS[result.method],
                  "Estimate": result.ratio, f"{level} CI low": result.ci_low,
@@ -103,12 +143,10 @@ class TeamChange(Result):
                   "Estimate": result.estimate, f"{level} CI low": result.ci_low,
                   f"{level} CI high": result.ci_high, "p-value": result.pvalue, "Note": result.note}
                  for result in (self.quasi_poisson, self.sign_flip, self.share)]
-        if self.adjusted_pvalue is not None:
-            rows.append({"Method": f"Holm adjustment across {self.teams_tested} teams",
-                         "Checks": "picking the team because it rose most", "Estimate": self.headline.ratio,
-                         f"{level} CI low": math.nan, f"{level} CI high": math.nan,
-                         "p-value": self.adjusted_pvalue,
-                         "Note": "applies" if self.chosen_after_looking else "shown for context"})
+        method, estimate, low, high = self.trusted
+        rows.append({"Method": "Verdict", "Checks": "the p-value the verdict rests on",
+                     "Estimate": estimate, f"{level} CI low": low, f"{level} CI high": high,
+                     "p-value": self.verdict_pvalue, "Note": self.verdict_basis})
         return pd.DataFrame(rows)
 
     def checks_frame(self) -> pd.DataFrame:
@@ -116,44 +154,58 @@ class TeamChange(Result):
         return self.to_frame()
 
     def summary(self) -> str:
-        """Size, interval and strength of the change in one or two plain sentences."""
+        """Size and interval of the change in words, then the graded evidence and what it rests on."""
         h = self.headline
         same = "" if not self.years.partial else " (same months only, because the year is not complete)"
         if h.count + h.baseline_count == 0:
             return f"{self.team} had no complaints in either {self.baseline_year} or {self.financial_year}."
-        size = (f"Complaints to {self.team} went from {h.baseline_count} in {self.baseline_year} to "
-                f"{h.count} in {self.financial_year}{same}")
-        if math.isfinite(h.ratio) and h.ratio > 0:
-            size += (f": {h.ratio:.2f} times the earlier rate ({words.level(h.confidence_level)} confidence "
-                     f"interval {words.ratio(h.ci_low)} to {words.ratio(h.ci_high)}).")
-        else:
-            size += "."
-        p = self.reported_pvalue
-        adjusted = " after allowing for testing every team" if self.chosen_after_looking else ""
-        if self.significant:
-            strength = (f"If the underlying rate had not changed, a difference this large would arise "
-                        f"by chance {words.chance_frequency(p)}{adjusted} (p = {words.p_value(p)}), so it is "
-                        "unlikely to be chance alone.")
-        else:
-            strength = (f"A difference this size could arise by chance (p = {words.p_value(p)}{adjusted}), so "
-                        "the data do not show a real change; that is not the same as showing there was none.")
-        return f"{size} {strength}"
+        _, estimate, low, high = self.trusted
+        size = (f"New complaints to {self.team} went from {h.baseline_count} in {self.baseline_year} to "
+                f"{h.count} in {self.financial_year}{same}: "
+                f"{words.times_with_interval(estimate, low, high, h.confidence_level)}.")
+        strength = words.evidence(self.verdict_pvalue, wide=words.interval_is_wide(low, high),
+                                  basis=self.verdict_basis)
+        text = f"{size} That is {strength}."
+        if not self.named_in_advance:
+            text += (f" Because the team was singled out after looking, its own unadjusted p-value "
+                     f"({words.p_value(self.trusted_pvalue)}) overstates the evidence; "
+                     + self.monitoring_statement())
+        return text
+
+    def monitoring_statement(self) -> str:
+        """The prospective answer: what the months since have shown, or how many would confirm it."""
+        if self.prospective is not None:
+            p = self.prospective
+            return (f"the {self.prospective_months} months since, compared with the months before "
+                    f"{self.financial_year}, show {words.times_with_interval(p.ratio, p.ci_low, p.ci_high)}, "
+                    f"{words.evidence(p.pvalue, wide=p.wide, what='a lasting change')}.")
+        months = months_to_confirm(self.headline.ratio, self.headline.baseline_count,
+                                   self.headline.baseline_exposure)
+        if not math.isfinite(months):
+            return ("confirmation has to come from the months that follow, judged against a baseline "
+                    "named now; at this size no length of monitoring against one baseline year would "
+                    "settle it reliably.")
+        return (f"confirmation has to come from the months that follow: if the new level holds, about "
+                f"{months} months of monitoring would show it 8 times in 10.")
 
     def which_to_trust(self) -> str:
-        """What to conclude when the headline and the monthly checks disagree."""
+        """Which result the verdict rests on, and why: the same rule as :attr:`verdict_pvalue`."""
         alpha = 1 - self.headline.confidence_level
         headline_sig = self.headline.pvalue < alpha
         monthly = [r.pvalue < alpha for r in (self.quasi_poisson, self.sign_flip) if not math.isnan(r.pvalue)]
-        if all(sig == headline_sig for sig in monthly):
-            return "The headline test and the monthly checks agree."
+        agree = ("The headline test and the monthly checks agree. " if all(sig == headline_sig for sig in monthly)
+                 else "The headline test and the monthly checks disagree. ")
         if self.overdispersed:
-            return ("The checks disagree, and the monthly counts vary more than chance alone would "
-                    "make them, which the headline test does not allow for: trust the quasi-Poisson "
-                    "check, and treat the evidence as " + ("weaker" if headline_sig else "stronger")
-                    + " than the headline suggests.")
-        return ("The checks disagree, but the monthly counts vary no more than chance would make "
-                "them, so the headline E-test (which holds its error rate best at these counts) is "
-                "the one to trust; the monthly checks have less power with so few complaints a month.")
+            why = ("The monthly counts vary more than chance alone would make them (quasi-Poisson scale "
+                   f"{self.quasi_poisson.scale:.2f}), which the E-test does not allow for, so the verdict "
+                   "rests on the quasi-Poisson check")
+        else:
+            why = ("The monthly counts vary no more than chance would make them, so the verdict rests on "
+                   "the headline E-test (which holds its error rate best at these counts)")
+        selection = ("." if self.named_in_advance else
+                     f", adjusted with Holm's method across {self.teams_tested} teams because the team was "
+                     "picked after looking")
+        return f"{agree}{why}{selection} (p = {words.p_value(self.verdict_pvalue)})."
 
     def power_statement(self) -> str:
         r = self.detectable_ratio
@@ -168,8 +220,32 @@ class TeamChange(Result):
         return f'<p class="cf-verdict">{html.escape(self.summary())}</p>'
 
 
+def months_to_confirm(ratio: float, baseline_count: int, baseline_months: float, *, power: float = 0.8,
+                      alpha: float = 0.05) -> float:
+    """About how many months at the new rate a two-sided test needs to confirm a rise ``power`` of the time.
+
+    Normal approximation on the log rate ratio: the new months' count has variance 1/(r1 m), the
+    baseline's 1/x0; m solves log(R)^2 / (1/(r1 m) + 1/x0) = (z_(1-alpha/2) + z_power)^2, with
+    r1 = R x0 / t0. Infinite when even endless monitoring would not reach the power (the
+    baseline alone is too uncertain). An estimate picked for its size tends to be too big, so
+    treat the answer as a minimum.
+
+    >>> months_to_confirm(2.5, 16, 24)
+    14
+    """
+    from scipy import stats
+
+    if not (math.isfinite(ratio) and ratio > 1 and baseline_count > 0):
+        return math.inf
+    k = (stats.norm.isf(alpha / 2) + stats.norm.ppf(power)) ** 2
+    room = math.log(ratio) ** 2 / k - 1 / baseline_count
+    if room <= 0:
+        return math.inf
+    return math.ceil(1 / (ratio * baseline_count / baseline_months * room))
+
+
 def team_change(complaints: pd.DataFrame, team: str, years: YearComparison, *, confidence_level: float = 0.95,
-                chosen_after_looking: bool = False, all_teams: pd.DataFrame | None = None) -> TeamChange:
+                named_in_advance: bool = False, all_teams: pd.DataFrame | None = None) -> TeamChange:
     """Test whether a team's complaints changed between a year and its baseline.
 
     Parameters
@@ -182,9 +258,10 @@ def team_change(complaints: pd.DataFrame, team: str, years: YearComparison, *, c
         The year and its baseline, from :func:`cfanalysis.compare_years`.
     confidence_level
         For every interval, and the significance threshold ``1 - confidence_level``.
-    chosen_after_looking
-        True when the team was picked because it rose most: the verdict then uses the Holm
-        adjustment across all teams. False when the team was named in advance.
+    named_in_advance
+        True only when the team was named before anyone saw the data. By default (False) the
+        team is treated as screened from all teams, so the verdict's p-value is Holm-adjusted
+        across them: picking a team because it rose makes its own p-value too small.
     all_teams
         The :func:`all_team_tests` table for the same years, when the caller already has it.
 
@@ -216,9 +293,27 @@ def team_change(complaints: pd.DataFrame, team: str, years: YearComparison, *, c
         quasi_poisson=quasi_poisson_year_ratio(now.to_numpy(), before.to_numpy(), confidence_level=confidence_level),
         sign_flip=sign_flip_test(now.to_numpy(), before.to_numpy()),
         share=share_test(count, baseline_count, service_now, service_before),
-        chosen_after_looking=chosen_after_looking,
+        named_in_advance=named_in_advance,
         adjusted_pvalue=None if adjusted is None or pd.isna(adjusted) else float(adjusted),
-        teams_tested=int(table["pvalue"].notna().sum()))
+        teams_tested=int(table["pvalue"].notna().sum()),
+        other_team_pvalues=tuple(float(v) for v in table.loc[table["team"] != team, "pvalue"].dropna()),
+        **_prospective(complaints, team, years, confidence_level))
+
+
+def _prospective(complaints: pd.DataFrame, team: str, years: YearComparison, confidence_level: float) -> dict:
+    """The months after the year (if the data have any) against every month before it: a fresh test."""
+    received = complaints["month"].dropna()
+    after = pd.period_range(years.months[-1] + 1, received.max(), freq="M") if len(received) else []
+    if len(after) < 3:
+        return {}
+    before = pd.period_range(received.min(), years.months[0] - 1, freq="M")
+    if not len(before):
+        return {}
+    now = int(team_monthly_series(complaints, team, after).sum())
+    earlier = int(team_monthly_series(complaints, team, before).sum())
+    return {"prospective": compare_counts(now, earlier, exposure=len(after), baseline_exposure=len(before),
+                                          confidence_level=confidence_level),
+            "prospective_months": len(after)}
 
 
 def all_team_tests(complaints: pd.DataFrame, years: YearComparison, *, confidence_level: float = 0.95) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cfanalysis import words
+from cfanalysis.analysis.counts import NEW_COMPLAINTS, new_complaints
 from cfanalysis.analysis.benchmarking import POSITIONS, Funnel, funnel
 from cfanalysis.analysis.figures import AnnualFigures, annual_figures
 from cfanalysis.analysis.rates import CountComparison
@@ -41,21 +42,20 @@ def count_change_sentence(what: str, now: int, before: int, change: CountCompari
             f"{words.count(before, suppress_below)} in {by}")
     if now + before == 0:
         return text + "."
-    if change.significant:
-        way = "rise" if now > before else "fall"
-        return text + (f", a {way} unlikely to be chance (rate ratio {words.ratio(change.ratio)}, "
-                       f"{words.level(change.confidence_level)} interval {words.ratio(change.ci_low)} to "
-                       f"{words.ratio(change.ci_high)}, E-test p = {words.p_value(change.pvalue)}).")
-    return text + (f"; the difference could be chance (E-test p = {words.p_value(change.pvalue)}), so it is not "
-                   "evidence of a real change.")
+    size = words.times_with_interval(change.ratio, change.ci_low, change.ci_high, change.confidence_level)
+    return text + f": {size}; {words.evidence(change.pvalue, wide=change.wide, basis='E-test')}."
 
 
 def headline_sentences(figures: AnnualFigures, *, suppress_below: int = 0) -> list[str]:
     """Plain-English sentences for the headline section, in report order."""
     now, before, years = figures.now, figures.before, figures.years
-    sentences = [count_change_sentence("complaints (statutory and corporate procedures, all stages)",
-                                       now.complaints, before.complaints, figures.complaints_change, years,
-                                       suppress_below)]
+    sentences = [count_change_sentence("new complaints (statutory and corporate procedures, each counted once)",
+                                       now.new_complaints, before.new_complaints, figures.complaints_change,
+                                       years, suppress_below)]
+    sentences.append(f"Counting each complaint again at every stage it reached (stage cases, the measure of "
+                     f"workload), there were {words.count(now.complaints, suppress_below)} in {years.financial_year}"
+                     + (f" against {words.count(before.complaints, suppress_below)} in {years.baseline_year}."
+                        if years.has_baseline else ".") + " " + NEW_COMPLAINTS)
     sentences.append(f"Of these, {words.count(now.by_procedure.get('statutory', 0), suppress_below)} were under "
                      "the statutory children's social care procedure and "
                      f"{words.count(now.by_procedure.get('corporate', 0), suppress_below)} under the corporate "
@@ -142,7 +142,8 @@ class AnnualReport:
 
     def _headline_table(self) -> Table:
         years, fy, by = self.figures.years, self.financial_year, self.baseline_year
-        rows = {"Complaints, all stages": lambda y: y.complaints,
+        rows = {"New complaints (each counted once)": lambda y: y.new_complaints,
+                "Stage cases (all stages)": lambda y: y.complaints,
                 "Statutory procedure": lambda y: y.by_procedure.get("statutory", 0),
                 "Corporate procedure": lambda y: y.by_procedure.get("corporate", 0),
                 **{f"Stage {s}": (lambda y, s=s: y.by_stage[s]) for s in (1, 2, 3)},
@@ -297,7 +298,7 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     if authority is None:
         authority = data.authority
     # Only the headline finding is shown here (report 02 has the rest).
-    change = (team_change(data.complaints, team, years, confidence_level=confidence_level)
+    change = (team_change(new_complaints(data.complaints), team, years, confidence_level=confidence_level)
               if years.has_baseline and team in set(data.complaints["team"]) else None)
     result, problem = None, ""
     if len(data.comparators):

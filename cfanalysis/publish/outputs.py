@@ -67,7 +67,8 @@ def summary_record(figures: AnnualFigures, team_tests: pd.DataFrame | None) -> d
     now = figures.now
     record = {
         "financial_year": figures.years.financial_year, "synthetic_data": figures.synthetic,
-        "complaints_total": now.complaints, "complaints_by_team": now.by_team,
+        "complaints_total": now.complaints, "new_complaints_total": now.new_complaints,
+        "complaints_by_team": now.by_team,
         "complaints_by_stage": {str(s): n for s, n in now.by_stage.items()},
         "complaints_by_procedure": now.by_procedure, "stage1_complaints": now.stage1_complaints,
         "stage2_escalations": now.stage2_escalations, "stage2_escalation_rate": now.escalation_rate(2),
@@ -82,6 +83,8 @@ def summary_record(figures: AnnualFigures, team_tests: pd.DataFrame | None) -> d
         "complaints_by_complainant_type": now.by_complainant_type,
         "attitude_of_staff_complaints": now.attitude,
         "attitude_of_staff_share": now.attitude / now.complaints if now.complaints else None,
+        "attitude_of_staff_new_complaints": now.new_attitude,
+        "attitude_of_staff_share_of_new": now.new_attitude / now.new_complaints if now.new_complaints else None,
         "compliments_per_complaint": figures.compliments_per_complaint if now.complaints else None,
     }
     record.update(_timeliness_record(figures.tables["timeliness_by_stage"]))
@@ -102,10 +105,13 @@ def _timeliness_record(table: pd.DataFrame) -> dict[str, float | None]:
 
 
 def _team_tests_record(table: pd.DataFrame, baseline_year: str) -> list[dict[str, Any]]:
+    """Every team's test of new complaints; "significant" rests on the Holm-adjusted p-value, since a
+    team read off this table is picked after looking (``named_in_advance`` is False by default)."""
     keys = ["team", "count", "baseline_count", "ratio", "ci_low", "ci_high", "pvalue", "method",
             "adjusted_pvalue"]
-    return [{**{k: row[k] for k in keys}, "baseline_year": baseline_year,
-             "significant": bool(row["pvalue"] < 0.05)} for _, row in table.iterrows()]
+    return [{**{k: row[k] for k in keys}, "baseline_year": baseline_year, "unit": "new complaints",
+             "verdict_pvalue": row["adjusted_pvalue"], "verdict_rests_on": "Holm-adjusted across the teams",
+             "significant": bool(row["adjusted_pvalue"] < 0.05)} for _, row in table.iterrows()]
 
 
 def write_summary(figures: AnnualFigures, out_dir: Path, *, team_tests: pd.DataFrame | None,

@@ -155,6 +155,7 @@ def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, suppres
                          guard: PersonalDataGuard) -> None:
     """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter."""
     from cfanalysis.analysis.figures import annual_figures
+    from cfanalysis.analysis.counts import new_complaints
     from cfanalysis.analysis.teams import all_team_tests
     from cfanalysis.analysis.years import compare_years
     from cfanalysis.publish.outputs import write_summary, write_tables
@@ -162,7 +163,7 @@ def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, suppres
     for year in years:
         comparison = compare_years(data.complaints, year)
         figures = annual_figures(data, comparison)
-        team_tests = all_team_tests(data.complaints, comparison) if comparison.has_baseline else None
+        team_tests = all_team_tests(new_complaints(data.complaints), comparison) if comparison.has_baseline else None
         write_summary(figures, out_dir, team_tests=team_tests, files=data.files, guard=guard)
         write_tables(figures, out_dir, suppress_below=suppress_below, guard=guard)
     import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up

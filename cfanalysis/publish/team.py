@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cfanalysis import words
+from cfanalysis.analysis.counts import NEW_COMPLAINTS, new_complaints
 from cfanalysis.analysis.changepoint import Changepoint, find_changepoint
 from cfanalysis.analysis.demand import DemandAnalysis, demand_analysis
 from cfanalysis.analysis.spc import XmRResult, xmr
@@ -58,25 +59,26 @@ class TeamQuestion:
             parts.append(self.demand.summary())
         elif self.demand is not None:
             parts.append(self.demand.note)
-        if self.changepoint is not None and self.changepoint.first_month is not None and change.significant:
+        if self.changepoint is not None and self.changepoint.first_month is not None and change.verdict_pvalue < 0.1:
             parts.append(f"The new level most likely began in "
                          f"{month_label(self.changepoint.first_month, long=True)}"
                          + ("" if self.changepoint.plausible_first == self.changepoint.plausible_last else
                             f" (plausibly between {month_label(self.changepoint.plausible_first, long=True)} "
                             f"and {month_label(self.changepoint.plausible_last, long=True)})") + ".")
-        if change.significant:
+        if change.significant or change.verdict_pvalue < 0.1:
             start = (month_label(self.changepoint.plausible_first, long=True)
                      if self.changepoint and self.changepoint.plausible_first else "the start of the year")
             action = (f"What to do: read the complaints {change.team} received from {start} onwards with "
                       "the team manager, looking for a common cause (a process, a message, a staffing "
                       "change), and keep the monthly control chart going to see whether the new level holds.")
         else:
-            action = ("What to do: do not report this as a change. Keep the monthly control chart going; "
-                      + change.power_statement())
+            action = ("What to do: do not report this as a settled change, nor as no change. Keep the "
+                      "monthly control chart going. " + change.power_statement())
         cannot = ("What the data cannot tell: why complaints changed. The counts show how many and when, "
                   "not whether service got worse or, for example, more families were given decisions "
                   "they disagreed with; only reading the complaints can tell those apart.")
-        return Parts((Paragraph(" ".join(parts), kind="verdict"), Paragraph(action), Paragraph(cannot)))
+        return Parts((Paragraph(" ".join(parts), kind="verdict"), Paragraph(action), Paragraph(cannot),
+                      Paragraph(NEW_COMPLAINTS)))
 
     def control_chart(self):
         if self.control is None:
@@ -121,10 +123,12 @@ class TeamQuestion:
             "adjusted_pvalue": "Holm-adjusted p-value"}).drop(columns=["method", "months_compared"])
         formats = {**_RATE_FORMATS, "Holm-adjusted p-value": words.p_value}
         note = ("The team was named before looking at the data, so its own p-value applies; the adjusted "
-                "column is for teams picked because they moved most." if not self.change.chosen_after_looking
-                else "The team was picked after looking at the data, so use the Holm-adjusted p-values.")
-        return Parts((Table(table, f"Every team, {self.financial_year} against {self.baseline_year} "
-                                   "(E-test, score interval)", index=False, formats=formats),
+                "column is for teams picked because they moved most." if self.change.named_in_advance
+                else "The team was singled out after looking at the data, so the Holm-adjusted p-values apply. "
+                     + NEW_COMPLAINTS)
+        return Parts((Table(table, f"New complaints, every team, {self.financial_year} against "
+                                   f"{self.baseline_year} (E-test and the interval that inverts it)",
+                            index=False, formats=formats),
                       Paragraph(note)))
 
     def demand_section(self):
@@ -137,8 +141,9 @@ class TeamQuestion:
         if len(demand.model):
             model = demand.to_frame().rename(columns={"term": "Indicator", "unit": "Per", "rate_ratio": "Rate ratio",
                                                  "ci_low": "CI low", "ci_high": "CI high", "pvalue": "p-value"})
-            parts.append(Table(model, "Monthly complaints against demand and staffing (quasi-Poisson model "
-                                      "with a year term): change in complaints for each step in an indicator",
+            parts.append(Table(model, "Monthly complaints against staffing (quasi-Poisson model, the "
+                                      "denominator as exposure, with a year term): change in complaints "
+                                      "for each step in an indicator",
                                index=False, formats={**_RATE_FORMATS, "Per": "{:,.0f}"}))
         if len(demand.correlations):
             wide = demand.correlations.pivot(index="indicator", columns="lag_months", values="correlation")
@@ -162,7 +167,7 @@ class TeamQuestion:
 
 
 def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team",
-                  baseline_year: str | None = None, chosen_after_looking: bool = False,
+                  baseline_year: str | None = None, named_in_advance: bool = False,
                   confidence_level: float = 0.95, min_segment: int = 3,
                   improvement_direction: str = "decrease") -> TeamQuestion:
     """Answer "did this team's complaints really change?" for one year against a baseline.
@@ -170,14 +175,14 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     Parameters are those of notebook 02. See :func:`cfanalysis.team_change` for the tests.
     """
     parse_financial_year(financial_year)
-    complaints = data.complaints
+    complaints = new_complaints(data.complaints)  # the unit for tests: each complaint once
     reason, years = _why_not(complaints, financial_year, baseline_year, team)
     if reason:
         return TeamQuestion(team, financial_year, years.baseline_year if years else str(baseline_year), None, None,
                             None, None, pd.DataFrame(), reason)
     table = all_team_tests(complaints, years, confidence_level=confidence_level)
     change = team_change(complaints, team, years, confidence_level=confidence_level,
-                         chosen_after_looking=chosen_after_looking, all_teams=table)
+                         named_in_advance=named_in_advance, all_teams=table)
     demand = demand_analysis(change, complaints, data.activity)
     timeline = pd.period_range(financial_year_months(years.baseline_year)[0], change.months[-1], freq="M")
     series = team_monthly_series(complaints, team, timeline)

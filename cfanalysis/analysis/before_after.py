@@ -30,23 +30,11 @@ from cfanalysis import words
 from cfanalysis.analysis.checks import TestResult, quasi_poisson_year_ratio, sign_flip_test
 from cfanalysis.analysis.rates import CountComparison, compare_counts
 from cfanalysis.analysis.results import Result
+from cfanalysis.analysis.teams import METHOD_LABELS, OVERDISPERSION_SCALE
 from cfanalysis.periods import month_label
 
-__all__ = ["BeforeAfter", "SegmentedFit", "compare_before_after", "evidence_words", "segmented_fit"]
+__all__ = ["BeforeAfter", "SegmentedFit", "compare_before_after", "segmented_fit"]
 
-OVERDISPERSION_SCALE = 1.5  # as the team question: above this, trust the monthly check
-EVIDENCE_BANDS = ((0.001, "very strong"), (0.01, "strong"), (0.05, "moderate"), (0.1, "weak"))
-
-
-def evidence_words(p: float) -> str:
-    """Strength of evidence in words, in bands (DOMAIN.md section 5; no bright line at 0.05).
-
-    >>> evidence_words(0.023), evidence_words(0.3)
-    ('moderate evidence', 'little or no evidence')
-    """
-    if p is None or not math.isfinite(p):
-        return "no measure of evidence"
-    return next((f"{band} evidence" for limit, band in EVIDENCE_BANDS if p < limit), "little or no evidence")
 
 
 @dataclass(frozen=True)
@@ -84,7 +72,7 @@ class SegmentedFit(Result):
                 f"({self.months_before} before, {self.months_after} from the event) puts the change in level at "
                 f"the event at {words.ratio(self.level_ratio)} times ({level} interval "
                 f"{words.ratio(self.level_ci_low)} to {words.ratio(self.level_ci_high)}, p = "
-                f"{words.p_value(self.level_pvalue)}, {evidence_words(self.level_pvalue)}), and the change in "
+                f"{words.p_value(self.level_pvalue)}, {words.strength(self.level_pvalue)}), and the change in "
                 f"the monthly trend at {words.ratio(self.trend_ratio)} times a month (p = "
                 f"{words.p_value(self.trend_pvalue)}); {self.method}, scale {self.scale:.2f}.")
 
@@ -160,12 +148,14 @@ class BeforeAfter(Result):
 
     @property
     def evidence(self) -> str:
-        return evidence_words(self.pvalue)
+        """The strength of evidence of a change, in the same words as the team question."""
+        return words.evidence(self.pvalue, wide=words.interval_is_wide(self.ci_low, self.ci_high),
+                              what=f"a {'rise' if self.ratio > 1 else 'fall'}", basis=self.method)
 
     def to_frame(self) -> pd.DataFrame:
         """The comparison, each check and the segmented model as rows of one table."""
         level = words.level(self.confidence_level)
-        rows = [{"Method": "E-test, score interval (same months)", "Estimate": self.headline.ratio,
+        rows = [{"Method": f"{METHOD_LABELS['etest']} (same months)", "Estimate": self.headline.ratio,
                  f"{level} CI low": self.headline.ci_low, f"{level} CI high": self.headline.ci_high,
                  "p-value": self.headline.pvalue}]
         for check in (self.quasi_poisson, self.sign_flip):
@@ -195,13 +185,8 @@ class BeforeAfter(Result):
                 f"({base}).")
         if not math.isfinite(self.ratio) or self.count + self.baseline_count == 0:
             return text + " The change cannot be measured as a ratio. " + self.caution()
-        text += (f" That is {words.ratio(self.ratio)} times the earlier rate (plausibly "
-                 f"{words.ratio(self.ci_low)} to {words.ratio(self.ci_high)} times, "
-                 f"{words.level(self.confidence_level)} interval): {self.evidence} of a "
-                 f"{'rise' if self.ratio > 1 else 'fall'} (p = {words.p_value(self.pvalue)}, {self.method}).")
-        if self.ci_low <= 1 <= self.ci_high:
-            text += (" The interval includes no change, so the data cannot rule out chance; that is not "
-                     "evidence of no change.")
+        text += (f" That is {words.times_with_interval(self.ratio, self.ci_low, self.ci_high, self.confidence_level)}"
+                 f": {self.evidence}.")
         return f"{text} {self.caution()}"
 
     def caution(self) -> str:

@@ -88,7 +88,7 @@ def match_commentary(commentary: dict[str, str], sections: Iterable[str]) -> dic
 
 def _inline(text: str) -> str:
     """Escaped text with emphasis as <strong>/<em> and links as their text."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # a link or image shows its words only
+    text = re.sub(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)", r"\1", text)  # a link or image shows its words only
     text = re.sub(r"<(https?://[^>\s]+)>", r"\1", text)
     text = html.escape(text, quote=False)
     text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"<strong>\2</strong>", text)

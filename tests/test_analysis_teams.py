@@ -72,9 +72,11 @@ def test_unknown_team_is_explained(example):
 def test_duty_team_verdict_on_example(example):
     question = team_question(example, "2019-20")
     text = repr(question.verdict())
-    # New complaints (each counted once): 6 in 2018-19 (8 stage cases), 20 in 2019-20.
-    assert "Duty Team went from 6 in 2018-19 to 20 in 2019-20" in text
-    assert "about 3.3 times the earlier rate" in text and "unlikely to be chance" not in text
+    # New complaints (each counted once; the example Duty Team's complaints never escalate): 8 then 20.
+    assert "Duty Team went from 8 in 2018-19 to 20 in 2019-20" in text
+    # E-test 20 v 8 over 12 months: ratio 2.5, p = 0.023; Holm across the six teams: 0.139.
+    assert "about 2.5 times the earlier rate" in text and "unlikely to be chance" not in text
+    assert "p = 0.139" in text and "(0.023)" in text and "12 months of monitoring" in text
     assert "singled out after looking" in text and "adjusted (Holm)" in text and "monitoring" in text
     assert "rate per contact rose too" in text
     assert "What the data cannot tell" in text

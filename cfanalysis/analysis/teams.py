@@ -65,6 +65,8 @@ class TeamChange(Result):
     other_team_pvalues: tuple[float, ...] = ()
     prospective: CountComparison | None = None  # months after the year against the months before it
     prospective_months: int = 0
+    earlier_count: int = 0  # the team's complaints in every month before the year
+    earlier_months: int = 0
 
     @property
     def financial_year(self) -> str:
@@ -166,11 +168,13 @@ class TeamChange(Result):
         strength = words.evidence(self.verdict_pvalue, wide=words.interval_is_wide(low, high),
                                   basis=self.verdict_basis)
         text = f"{size} That is {strength}."
-        if not self.named_in_advance:
-            text += (f" Because the team was singled out after looking, its own unadjusted p-value "
-                     f"({words.p_value(self.trusted_pvalue)}) overstates the evidence; "
-                     + self.monitoring_statement())
-        return text
+        if self.named_in_advance:
+            return text
+        if self.trusted_pvalue < 0.1:  # only a result that looks like evidence can overstate it
+            return (f"{text} Because the team was singled out after looking, its own unadjusted p-value "
+                    f"({words.p_value(self.trusted_pvalue)}) overstates the evidence; "
+                    + self.monitoring_statement())
+        return f"{text} {words.capitalised(self.monitoring_statement())}"
 
     def monitoring_statement(self) -> str:
         """The prospective answer: what the months since have shown, or how many would confirm it."""
@@ -179,14 +183,17 @@ class TeamChange(Result):
             return (f"the {self.prospective_months} months since, compared with the months before "
                     f"{self.financial_year}, show {words.times_with_interval(p.ratio, p.ci_low, p.ci_high)}, "
                     f"{words.evidence(p.pvalue, wide=p.wide, what='a lasting change')}.")
-        months = months_to_confirm(self.headline.ratio, self.headline.baseline_count,
-                                   self.headline.baseline_exposure)
+        # Monitoring compares the months to come with every month before the year, not one year.
+        count, span = ((self.earlier_count, self.earlier_months) if self.earlier_months
+                       else (self.headline.baseline_count, self.headline.baseline_exposure))
+        months = months_to_confirm(self.headline.ratio, count, span)
+        against = f"the {span:.0f} months before {self.financial_year} ({count} new complaints)"
         if not math.isfinite(months):
-            return ("confirmation has to come from the months that follow, judged against a baseline "
-                    "named now; at this size no length of monitoring against one baseline year would "
-                    "settle it reliably.")
+            return (f"confirmation has to come from the months that follow, but against {against} the "
+                    "baseline is too uncertain for any length of monitoring to settle a rise of this size "
+                    "reliably; keep the monthly chart going and review it when another year is in.")
         return (f"confirmation has to come from the months that follow: if the new level holds, about "
-                f"{months} months of monitoring would show it 8 times in 10.")
+                f"{months} months of monitoring, compared with {against}, would show it 8 times in 10.")
 
     def which_to_trust(self) -> str:
         """Which result the verdict rests on, and why: the same rule as :attr:`verdict_pvalue`."""
@@ -301,19 +308,23 @@ def team_change(complaints: pd.DataFrame, team: str, years: YearComparison, *, c
 
 
 def _prospective(complaints: pd.DataFrame, team: str, years: YearComparison, confidence_level: float) -> dict:
-    """The months after the year (if the data have any) against every month before it: a fresh test."""
+    """Every month before the year (the baseline monitoring would use), and the months after it
+    (if the data have at least three) tested against them: a fresh test of the rise."""
     received = complaints["month"].dropna()
-    after = pd.period_range(years.months[-1] + 1, received.max(), freq="M") if len(received) else []
-    if len(after) < 3:
+    if not len(received):
         return {}
     before = pd.period_range(received.min(), years.months[0] - 1, freq="M")
     if not len(before):
         return {}
-    now = int(team_monthly_series(complaints, team, after).sum())
     earlier = int(team_monthly_series(complaints, team, before).sum())
-    return {"prospective": compare_counts(now, earlier, exposure=len(after), baseline_exposure=len(before),
-                                          confidence_level=confidence_level),
-            "prospective_months": len(after)}
+    found = {"earlier_count": earlier, "earlier_months": len(before)}
+    after = pd.period_range(years.months[-1] + 1, received.max(), freq="M")
+    if len(after) >= 3:
+        now = int(team_monthly_series(complaints, team, after).sum())
+        found |= {"prospective": compare_counts(now, earlier, exposure=len(after), baseline_exposure=len(before),
+                                                confidence_level=confidence_level),
+                  "prospective_months": len(after)}
+    return found
 
 
 def all_team_tests(complaints: pd.DataFrame, years: YearComparison, *, confidence_level: float = 0.95) -> pd.DataFrame:

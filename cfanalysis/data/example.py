@@ -146,7 +146,9 @@ def _complaints(rng: np.random.Generator, calendar) -> pd.DataFrame:
         capacity = dict(zip(TEAMS, team_totals))
         chain_team = []
         for length in chain_lengths:
-            fits = [t for t in TEAMS if capacity[t] >= length]
+            # The Duty Team's complaints are never escalated, so its rise reads the same whether
+            # complaints are counted once (new complaints) or at every stage (8 -> 20 either way).
+            fits = [t for t in TEAMS if capacity[t] >= length and not (length > 1 and t == "Duty Team")]
             weights = np.array([capacity[t] for t in fits], dtype=float)
             team = fits[int(rng.choice(len(fits), p=weights / weights.sum()))]
             capacity[team] -= length

@@ -57,6 +57,9 @@ class TeamQuestion:
         parts = [change.summary()]
         if self.demand is not None and self.demand.rate_comparison is not None:
             parts.append(self.demand.summary())
+            if not change.named_in_advance:
+                parts.append("These demand figures are not adjusted for picking the team after looking, so "
+                             "they overstate the evidence in the same way as its unadjusted p-value.")
         elif self.demand is not None:
             parts.append(self.demand.note)
         if self.changepoint is not None and self.changepoint.first_month is not None and change.verdict_pvalue < 0.1:

@@ -58,7 +58,7 @@ def test_no_personal_data_in_any_output(built):
 def test_team_change_report_names_the_duty_team_rise(built):
     out, _ = built
     page = (out / "2019-20" / "02_team_change.html").read_text()
-    assert "New complaints to Duty Team went from 6 in 2018-19 to 20 in 2019-20" in page  # counted once
+    assert "New complaints to Duty Team went from 8 in 2018-19 to 20 in 2019-20" in page  # counted once
     assert "unlikely to be chance" not in page and "What the data cannot tell" in page
     assert "singled out after looking" in page and "Stage cases" in page
     assert "XmR control chart of monthly complaints" in page  # the chart's alt text
@@ -73,7 +73,8 @@ def test_summary_team_tests(built):
     assert tests and all(keys <= entry.keys() for entry in tests)
     # "significant" rests on the Holm-adjusted p (a team read off this table is picked after looking)
     assert all(entry["significant"] == (entry["adjusted_pvalue"] < 0.05) for entry in tests)
-    assert {entry["team"] for entry in tests if entry["significant"]} == {"Duty Team"}
+    # The example Duty Team (8 -> 20, Holm p = 0.139 across six teams) is not significant once adjusted.
+    assert {entry["team"] for entry in tests if entry["significant"]} == set()
 
 
 def test_index_links_the_year(built):

@@ -167,11 +167,14 @@ def commentary_for(data: Dataset, financial_year: str, section: str) -> Commenta
     return Commentary(section_name(section), text, financial_year)
 
 
-def _display_cell(markup: str, plain: str):
+def _display_cell(markup: str, plain: str, number: int):
+    """An output-only cell; its id is fixed (not random), so reruns give byte-identical pages."""
     from nbformat.v4 import new_code_cell, new_output
 
-    return new_code_cell(source="", outputs=[new_output("display_data", data={"text/html": markup,
+    cell = new_code_cell(source="", outputs=[new_output("display_data", data={"text/html": markup,
                                                                                "text/plain": plain})])
+    cell.id = f"cf-commentary-{number}"
+    return cell
 
 
 def insert_commentary(notebook, commentary: dict[str, str] | None, financial_year: str):
@@ -188,7 +191,7 @@ def insert_commentary(notebook, commentary: dict[str, str] | None, financial_yea
         first = next((i for i, c in enumerate(cells) if c.cell_type == "markdown"
                       and "remove" not in c.metadata.get("tags", [])), None)
         if first is not None:
-            cells.insert(first + 1, _display_cell(no_commentary_note(financial_year), ""))
+            cells.insert(first + 1, _display_cell(no_commentary_note(financial_year), "", 0))
         return notebook
     by_key = {section_key(h): (h, t) for h, t in commentary.items()}
     insert_at: dict[int, Commentary] = {}
@@ -203,5 +206,5 @@ def insert_commentary(notebook, commentary: dict[str, str] | None, financial_yea
             open_section = (index, Commentary(section_name(heading), text, financial_year))
     for index in sorted(insert_at, reverse=True):
         box = insert_at[index]
-        cells.insert(index, _display_cell(box._repr_html_(), repr(box)))
+        cells.insert(index, _display_cell(box._repr_html_(), repr(box), index))
     return notebook

@@ -115,8 +115,9 @@ def check_events(typed: dict[Path, dict[str, Any]], data: Dataset) -> None:
 
 def check_commentary(data: Dataset, years: list[str], notebooks: list[Path], guard: PersonalDataGuard) -> None:
     """Every commentary heading names a report section and no commentary holds personal data;
-    ReportError otherwise (before any notebook runs, so nothing is written)."""
-    sections = report_sections(notebooks)
+    ReportError otherwise (before any notebook runs, so nothing is written). The sections are
+    those of the notebooks run and of the standard reports, which commentary is written for."""
+    sections = report_sections([*notebooks, *report_notebooks(DEFAULT_NOTEBOOKS_DIR)])
     problems = []
     for year in years:
         commentary = data.commentary.get(year) or {}

@@ -14,6 +14,7 @@ from typing import Literal
 import pandas as pd
 
 from cfanalysis.data.contract import TableSpec
+from cfanalysis.parameters import CfanalysisError
 
 __all__ = ["DataLoadError", "LoadReport", "Problem", "Severity", "TableLoad"]
 
@@ -173,7 +174,7 @@ class LoadReport:
         return "\n".join(lines)
 
 
-class DataLoadError(Exception):
+class DataLoadError(CfanalysisError):
     """Raised by :meth:`Dataset.require_usable`; carries the whole load report."""
 
     def __init__(self, report: LoadReport):

@@ -15,8 +15,6 @@ import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
-from cfanalysis.periods import financial_year_label, parse_financial_year
-
 __all__ = ["CfanalysisError", "ParameterError", "check_financial_year", "check_team", "resolve_data_dir"]
 
 # The project's shipped synthetic data, used when a notebook's ``data_dir`` is None.
@@ -59,6 +57,8 @@ def check_financial_year(label: object, years_with_data: Iterable[str], *, where
     ...
     cfanalysis.parameters.ParameterError: There are no complaints for 2024-25 ... Years with data: 2018-19, 2019-20.
     """
+    from cfanalysis.periods import financial_year_label, parse_financial_year  # pandas: only when used
+
     years = {str(year) for year in years_with_data}
     try:
         year = financial_year_label(parse_financial_year(str(label)))

@@ -13,12 +13,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cfanalysis.data.loader import Dataset, load_data
 from cfanalysis.parameters import CfanalysisError, ParameterError, check_financial_year, check_team
-from cfanalysis.periods import parse_financial_year
-from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
 from cfanalysis.publish.kernels import (
     Job,
     JobResult,
@@ -37,15 +34,22 @@ from cfanalysis.publish.pages import (
 )
 from cfanalysis.publish.provenance import git_commit, package_version
 
-# nbconvert, the statistics and numpy are imported inside the functions that use them, after
-# the inputs are checked, so a bad command line answers at once.
+if TYPE_CHECKING:
+    from cfanalysis.data.loader import Dataset
+    from cfanalysis.publish.guard import PersonalDataGuard
+
+# pandas, the loader, nbconvert and the statistics are imported inside the functions that use
+# them: a bad command line answers at once, and the kernels start before the main process
+# spends seconds importing (they import the same in parallel).
 
 __all__ = ["ReportError", "ReportRun", "run_reports"]
 
-# What the report notebooks import, loaded once per kernel before the first notebook.
-KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats\n"
+# What the report notebooks import, loaded once per kernel before the first notebook (while the
+# main process validates the data); the bank holidays are a cached table, also worked out once.
+KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats, openpyxl\n"
                   "import cfanalysis.data.loader, cfanalysis.plots, cfanalysis.publish.display\n"
-                  "import cfanalysis.publish.team, cfanalysis.publish.annual\n")
+                  "import cfanalysis.publish.team, cfanalysis.publish.annual, cfanalysis.periods\n"
+                  "cfanalysis.periods.bank_holidays()\n")
 RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of"}
 
 
@@ -172,16 +176,8 @@ def _jobs(years: list[str], notebooks: list[Path], typed: dict[Path, dict[str, A
     return sorted(queue, key=lambda job: job.notebook.name, reverse=True)
 
 
-def _checked_command(years, notebooks_dir: Path, parameters, jobs) -> tuple[list[Path], dict[Path, dict[str, Any]]]:
-    """What can be checked before a kernel starts: year spellings, the notebooks, ``--param``, ``--jobs``."""
-    problems = []
-    for year in years or []:
-        try:
-            parse_financial_year(year)
-        except ValueError as error:
-            problems.append(str(error))
-    if problems:
-        raise ReportError("\n".join(problems))
+def _checked_command(notebooks_dir: Path, parameters, jobs) -> tuple[list[Path], dict[Path, dict[str, Any]]]:
+    """What can be checked before a kernel starts: the notebooks, ``--param`` and ``--jobs``."""
     notebooks = report_notebooks(notebooks_dir)
     if not notebooks:
         raise ReportError(f"No report notebooks (01_*.ipynb, ...) in {notebooks_dir}.")
@@ -193,6 +189,17 @@ def _checked_command(years, notebooks_dir: Path, parameters, jobs) -> tuple[list
 
 def _checked_data(years, data_dir: Path, typed, as_of) -> tuple[Dataset, list[str]]:
     """The data loaded and validated, the years and team checked (while the kernels start)."""
+    from cfanalysis.data.loader import load_data
+    from cfanalysis.periods import parse_financial_year
+
+    problems = []
+    for year in years or []:  # spelling first: a typo answers before the data are read
+        try:
+            parse_financial_year(year)
+        except ValueError as error:
+            problems.append(str(error))
+    if problems:
+        raise ReportError("\n".join(problems))
     data = load_data(data_dir, as_of=as_of)
     if not data.report.usable:
         raise ReportError("The data cannot be used yet:\n" + data.report.text())
@@ -229,13 +236,15 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS_DIR
-    notebooks, typed = _checked_command(years, notebooks_dir, parameters, jobs)
+    notebooks, typed = _checked_command(notebooks_dir, parameters, jobs)
     pool = _start_pool(years, notebooks, jobs, out_dir)
     try:
         data, years = _checked_data(years, data_dir, typed, as_of)
     except BaseException:
         pool.close()
         raise
+    from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
+
     guard = PersonalDataGuard.from_data_dir(data_dir)
     suppress_below = next((typed[p]["suppress_below"] for p in notebooks if "suppress_below" in typed[p]), 0)
     titles = {path: notebook_title(path) for path in notebooks}

@@ -9,6 +9,8 @@ DATA   ?= data/example
 OUT    ?= outputs
 
 .DEFAULT_GOAL := help
+KERNEL := $(VENV)/share/jupyter/kernels/cfanalysis/kernel.json
+
 .PHONY: help install hooks report validate test test-fast lab example-data clean
 
 help: ## Show this list
@@ -26,7 +28,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(STAMP) hooks ## Create .venv and install cfanalysis with its test tools
+install: $(STAMP) $(KERNEL) hooks ## Create .venv, install cfanalysis with its test tools and its kernel
+
+# The notebooks ask for this kernel by name, so they run with cfanalysis from any JupyterLab.
+$(KERNEL): $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name cfanalysis --display-name "Python (cfanalysis)" >/dev/null
 
 hooks: | $(STAMP)
 	@# Strip outputs and papermill metadata from notebooks as they are committed (this clone only).

@@ -19,7 +19,7 @@ PACKAGE = REPO / "cfanalysis"
 LAYERS = ["base", "data", "analysis", "plots", "publish", "top"]
 # Where each module lives, by the first name after ``cfanalysis.``; the package itself is "top"
 # because its __init__ re-exports every layer.
-LAYER_OF_FIRST_NAME = {"periods": "base", "words": "base", "data": "data", "analysis": "analysis",
+LAYER_OF_FIRST_NAME = {"periods": "base", "words": "base", "parameters": "base", "data": "data", "analysis": "analysis",
                        "plots": "plots", "publish": "publish", "cli": "top", "__main__": "top"}
 
 IO_MODULES = {"pathlib", "os", "shutil", "io", "json", "csv", "openpyxl"}

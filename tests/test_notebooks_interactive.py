@@ -14,8 +14,8 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9]*.ipynb"))
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_runs_with_default_parameters(path):
     notebook = nbformat.read(path, as_version=4)
-    # JupyterLab starts the kernel in the notebook's folder; the defaults point at ../data/example.
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
+    # JupyterLab starts the project's kernel in the notebook's folder; data_dir=None finds the example data.
+    NotebookClient(notebook, timeout=600, kernel_name="cfanalysis",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]

@@ -18,9 +18,30 @@ def test_there_are_notebooks():
     assert committed_notebooks()
 
 
+def committed_notebook_json(repo, name: str) -> dict:
+    """The notebook as git would commit it, not as the working file is (JupyterLab autosaves outputs).
+
+    The staged blob (``git show :name``) when the file is unchanged or staged; when the working
+    file differs from it, the working file as the clean filter (nbstripout) would store it.
+    Outside a git checkout, the file itself.
+    """
+    def git(*args, **kwargs):
+        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, **kwargs)
+
+    staged = git("show", f":{name}")
+    if staged.returncode != 0:
+        return json.loads((repo / name).read_text())
+    if git("diff", "--quiet", "--", name).returncode == 0:
+        return json.loads(staged.stdout)
+    # Modified and not staged: what ``git add`` / ``git commit -a`` would store, filters applied.
+    blob = git("hash-object", "-w", "--path", name, str(repo / name), text=True).stdout.strip()
+    return json.loads(git("cat-file", "blob", blob).stdout)
+
+
 def test_committed_notebooks_have_no_outputs():
+    # Reads what git would commit, so a notebook run and saved in JupyterLab breaks nothing.
     for path in committed_notebooks():
-        notebook = json.loads(path.read_text())
+        notebook = committed_notebook_json(REPO, str(path.relative_to(REPO)))
         for cell in notebook["cells"]:
             if cell["cell_type"] == "code":
                 assert not cell.get("outputs") and not cell.get("execution_count"), path.name

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from cfanalysis.parameters import check_financial_year
 from cfanalysis.periods import financial_year_months, month_label, parse_financial_year
 
 __all__ = [
@@ -64,7 +65,15 @@ def monthly_counts(frame: pd.DataFrame, financial_year: str, *, by: str | None =
     pandas.DataFrame
         Long form, April first: ``month`` (Period), ``month_label`` ("Apr 2019"), the ``by``
         column when given, and ``count`` (int).
+
+    Raises
+    ------
+    ParameterError
+        (a ValueError) When ``frame`` has no rows in ``financial_year``: no counts of zero for a
+        year that is not in the data. "2019/20" and "2019-2020" are read as "2019-20".
     """
+    financial_year = check_financial_year(financial_year, frame["financial_year"].dropna().unique(),
+                                          records="records")
     months = financial_year_months(financial_year)
     year = in_financial_year(frame, financial_year)
     if by is None:

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cfanalysis.periods import financial_year_months, month_label, parse_financial_year, previous_financial_year
+from cfanalysis.parameters import check_financial_year
+from cfanalysis.periods import (
+    financial_year_label,
+    financial_year_months,
+    month_label,
+    parse_financial_year,
+    previous_financial_year,
+)
 
 __all__ = ["YearComparison", "compare_years", "months_compared"]
 
@@ -83,6 +90,9 @@ def compare_years(complaints: pd.DataFrame, financial_year: str, baseline_year: 
     ------
     ValueError
         When a label is not a financial year, or the baseline is not before the year.
+    ParameterError
+        (a ValueError) When ``financial_year`` has no complaints: the message lists the years
+        that have. "2019/20", "2019-2020" and "2019/2020" are read as "2019-20".
 
     Examples
     --------
@@ -92,8 +102,10 @@ def compare_years(complaints: pd.DataFrame, financial_year: str, baseline_year: 
     >>> years.baseline_year, len(years.months), years.has_baseline
     ('2018-19', 9, False)
     """
+    financial_year = check_financial_year(financial_year, complaints["financial_year"].dropna().unique())
     start = parse_financial_year(financial_year)
-    baseline_year = baseline_year or previous_financial_year(financial_year)
+    baseline_year = (financial_year_label(parse_financial_year(baseline_year)) if baseline_year
+                     else previous_financial_year(financial_year))
     shift = 12 * (start - parse_financial_year(baseline_year))
     if shift <= 0:
         raise ValueError(f"The baseline year {baseline_year} must come before {financial_year}.")

@@ -44,6 +44,7 @@ from cfanalysis.data.files import (
 )
 from cfanalysis.data.problems import DataLoadError, LoadReport, Problem, Severity, TableLoad
 from cfanalysis.data.teams import TEAM_ALIASES_FILE, canonical_teams, normalise_teams, read_team_aliases, team_key
+from cfanalysis.parameters import resolve_data_dir
 from cfanalysis.periods import financial_years_of
 
 __all__ = ["Dataset", "load_data"]
@@ -664,7 +665,7 @@ def _future_dates(load: TableLoad, as_of: pd.Timestamp) -> None:
 # The data folder
 
 
-def load_data(data_dir: str | Path, *, as_of: str | pd.Timestamp | None = None,
+def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp | None = None,
               team_aliases: str | Path | None = None) -> Dataset:
     """Load and validate every table in a data folder.
 
@@ -673,7 +674,8 @@ def load_data(data_dir: str | Path, *, as_of: str | pd.Timestamp | None = None,
     data_dir
         Folder holding ``complaints``, and optionally ``compliments``, ``ombudsman``,
         ``activity`` and ``comparators``, each as ``.csv`` or ``.xlsx`` (file names start with
-        the table name, for example ``complaints 2019-20.xlsx``).
+        the table name, for example ``complaints 2019-20.xlsx``). None: the project's
+        synthetic example data (``data/example``), wherever the caller runs from.
     as_of
         Dates after this day are rejected as typing errors. Default: today.
     team_aliases
@@ -688,7 +690,7 @@ def load_data(data_dir: str | Path, *, as_of: str | pd.Timestamp | None = None,
         ``dataset.json`` says (``info``), and each input file's SHA-256. Bad input never
         raises: it is described in ``report.problems``.
     """
-    data_dir = Path(data_dir)
+    data_dir = resolve_data_dir(data_dir)
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
     if not data_dir.is_dir():
         problem = Problem(file=str(data_dir), severity="fatal", message="is not a folder",

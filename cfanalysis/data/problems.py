@@ -14,6 +14,7 @@ from typing import Literal
 import pandas as pd
 
 from cfanalysis.data.contract import TableSpec
+from cfanalysis.parameters import CfanalysisError
 
 __all__ = ["GROUP_AFTER", "DataLoadError", "LoadReport", "Problem", "Severity", "TableLoad",
            "grouped_problem_lines"]
@@ -231,7 +232,7 @@ def _group_line(members: list[Problem]) -> str:
             f"(rows {shown}{more}{cause}). Fix: {first.fix}")
 
 
-class DataLoadError(Exception):
+class DataLoadError(CfanalysisError):
     """Raised by :meth:`Dataset.require_usable`; carries the whole load report."""
 
     def __init__(self, report: LoadReport):

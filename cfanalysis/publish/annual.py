@@ -21,6 +21,7 @@ from cfanalysis.analysis.tables import year_on_year
 from cfanalysis.analysis.teams import TeamChange, team_change
 from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import Dataset
+from cfanalysis.parameters import ParameterError, check_team
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.suppression import hide_where_small, suppress
@@ -291,10 +292,18 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     denominator, authority
         Comparators column for the funnel plot, and this council's name in that table
         (default: the ``authority`` named in ``dataset.json``, if any).
+
+    Raises
+    ------
+    ParameterError
+        When the year or the team has no complaints (the message lists those that have), or
+        ``suppress_below`` is negative.
     """
     if suppress_below < 0:
-        raise ValueError(f"suppress_below={suppress_below} must be 0 (off) or a positive count such as 5.")
+        raise ParameterError(f"suppress_below={suppress_below} must be 0 (off) or a positive count such as 5.")
     years = compare_years(data.complaints, financial_year, baseline_year)
+    financial_year = years.financial_year
+    team = check_team(team, data.complaints["team"].dropna())
     if authority is None:
         authority = data.authority
     # Only the headline finding is shown here (report 02 has the rest).

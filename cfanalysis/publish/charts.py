@@ -11,6 +11,7 @@ import pandas as pd
 from cfanalysis import plots
 from cfanalysis.analysis.benchmarking import Funnel
 from cfanalysis.analysis.spc import XmRResult
+from cfanalysis.parameters import check_team
 from cfanalysis.publish.display import Chart
 from cfanalysis.publish.suppression import Suppressed
 
@@ -19,7 +20,13 @@ __all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_
 
 def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
                         caption: str = "", events: pd.DataFrame | None = None, what: str = "complaints") -> Chart:
-    """:func:`cfanalysis.plots.plot_monthly_lines` rendered with its alt text."""
+    """:func:`cfanalysis.plots.plot_monthly_lines` rendered with its alt text.
+
+    A ``highlight`` that is not one of the ``by`` groups is refused (:class:`ParameterError`,
+    listing the groups) rather than drawn as nothing. ``events`` are marked as labelled lines.
+    """
+    if highlight is not None:
+        check_team(highlight, counts[by])
     return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight, events=events,
                                                     ylabel=f"{what.capitalize()} received"),
                            alt=plots.describe_monthly_lines(counts, by=by, what=what, events=events),

@@ -50,8 +50,8 @@ def notebook_headings(cells: Iterable[dict]) -> list[str]:
     """The ``## `` headings of a notebook's markdown cells, in order."""
     headings = []
     for cell in cells:
-        if cell["cell_type"] != "markdown":
-            continue
+        if cell["cell_type"] != "markdown" or "remove" in cell.get("metadata", {}).get("tags", []):
+            continue  # a heading readers never see is not a section
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
         headings += [line[3:].strip() for line in source.splitlines() if line.startswith("## ")]
     return headings

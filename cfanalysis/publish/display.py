@@ -2,6 +2,10 @@
 
 Everything shown is HTML-escaped, tables have a caption and header cells with ``scope``,
 numbers are right-aligned, and every chart carries alt text. Nothing here computes a statistic.
+
+Each element carries its own inline style as well as its class, so a notebook in JupyterLab
+(which does not load the report's stylesheet) looks like the report: the verdict in its box,
+text columns left-aligned, numbers right-aligned and unbroken.
 """
 
 from __future__ import annotations
@@ -16,6 +20,19 @@ import pandas as pd
 
 __all__ = ["Chart", "Paragraph", "Parts", "Table"]
 
+# The report stylesheet's rules (templates/cfreport/report.css) that a notebook needs inline.
+STYLES = {
+    "verdict": "border-left:6px solid #005ea5;background:#f3f7fb;padding:0.6rem 0.9rem",
+    "synthetic": "border-left:6px solid #8a6d00;background:#fff7bf;padding:0.6rem 0.9rem",
+    "note": "color:#505a5f;font-size:0.9em",
+    "caption": "text-align:left;font-weight:bold;padding:0.3rem 0",
+    "text": "text-align:left;vertical-align:top;border-bottom:1px solid #b1b4b6;padding:0.3rem 0.6rem",
+    "number": ("text-align:right;vertical-align:top;border-bottom:1px solid #b1b4b6;padding:0.3rem 0.6rem;"
+               "white-space:nowrap;font-variant-numeric:tabular-nums"),
+    "head": "background:#f3f2f1;vertical-align:bottom",
+    "figcaption": "color:#505a5f;font-size:0.95rem;text-align:left",
+}
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -25,7 +42,8 @@ class Paragraph:
     kind: str = ""
 
     def _repr_html_(self) -> str:
-        css = f' class="cf-{self.kind}"' if self.kind else ""
+        style = f' style="{STYLES[self.kind]}"' if self.kind in STYLES else ""
+        css = f' class="cf-{self.kind}"{style}' if self.kind else ""
         return f"<p{css}>{html.escape(self.text)}</p>"
 
     def __repr__(self) -> str:
@@ -60,26 +78,29 @@ class Table:
 
     def _repr_html_(self) -> str:
         frame = self.frame
-        head = [frame.index.name or ""] if self.index else []
-        head += [str(c) for c in frame.columns]
-        rows = []
+        rows, numeric_columns = [], set()
         for label, record in zip(frame.index, frame.itertuples(index=False)):
             cells = []
             if self.index:
-                cells.append(f'<th scope="row">{html.escape(str(label))}</th>')
+                cells.append(f'<th scope="row" style="{STYLES["text"]}">{html.escape(str(label))}</th>')
             for column, value in zip(frame.columns, record):
                 text, numeric = _cell(value)
                 style = (self.formats or {}).get(column)
                 if style is not None and text != "":
                     text = style(value) if callable(style) else style.format(value)
-                css = ' class="cf-number"' if numeric else ""
+                css = f' class="cf-number" style="{STYLES["number"]}"' if numeric else f' style="{STYLES["text"]}"'
+                numeric_columns.update([column] if numeric and text != "" else [])
                 cells.append(f"<td{css}>{html.escape(text)}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
-        header = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
+        head = [(frame.index.name or "", False)] if self.index else []
+        head += [(str(c), c in numeric_columns) for c in frame.columns]
+        header = "".join(f'<th scope="col" style="{STYLES["number" if numeric else "text"]};{STYLES["head"]}">'
+                         f"{html.escape(h)}</th>" for h, numeric in head)
         # A wide table scrolls sideways; tabindex and a label let keyboard users reach it.
         label = html.escape(self.caption, quote=True)
-        return (f'<div class="cf-table-wrap" tabindex="0" role="region" aria-label="{label}"><table>'
-                f"<caption>{html.escape(self.caption)}</caption>"
+        return (f'<div class="cf-table-wrap" tabindex="0" role="region" aria-label="{label}" '
+                f'style="overflow-x:auto"><table style="border-collapse:collapse;margin:1rem 0">'
+                f'<caption style="{STYLES["caption"]}">{html.escape(self.caption)}</caption>'
                 f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
     def __repr__(self) -> str:
@@ -121,9 +142,10 @@ class Chart:
 
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.png).decode("ascii")
-        caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
-        return (f'<figure class="cf-chart"><img src="data:image/png;base64,{data}" '
-                f'alt="{html.escape(self.alt, quote=True)}">{caption}</figure>')
+        caption = (f'<figcaption style="{STYLES["figcaption"]}">{html.escape(self.caption)}</figcaption>'
+                   if self.caption else "")
+        return (f'<figure class="cf-chart" style="margin:1rem 0"><img src="data:image/png;base64,{data}" '
+                f'alt="{html.escape(self.alt, quote=True)}" style="max-width:100%;height:auto">{caption}</figure>')
 
     def __repr__(self) -> str:
         return f"Chart: {self.alt}"

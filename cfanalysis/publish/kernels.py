@@ -24,7 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Job", "JobResult", "notebook_parameters", "parse_parameter_value", "run_jobs"]
+__all__ = ["Job", "JobResult", "KernelPool", "notebook_parameters", "parse_parameter_value", "project_kernel",
+           "run_jobs"]
+
+# The kernel ``make install`` installs into the venv ("Python (cfanalysis)"); notebooks name it.
+PROJECT_KERNEL = "cfanalysis"
 
 KERNEL_START_ATTEMPTS = 3
 KERNEL_START_TIMEOUT = 60
@@ -72,6 +76,17 @@ def notebook_parameters(path: Path) -> dict[str, Any]:
                         found[node.targets[0].id] = None
             return found
     return {}
+
+
+def project_kernel() -> str:
+    """The project's kernel if it is installed (``make install`` does), else the default ``python3``."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(PROJECT_KERNEL)
+        return PROJECT_KERNEL
+    except NoSuchKernel:
+        return "python3"
 
 
 def parse_parameter_value(name: str, text: str, default: Any) -> Any:
@@ -302,20 +317,20 @@ def _write_log(job: Job, lines: list[str]) -> None:
 
 @dataclass
 class _Run:
-    """What the workers of one run share: the queue of jobs, the results, the callbacks."""
+    """What the workers of one run share: the queue of jobs, the results, the callbacks.
+
+    The queue is filled once the jobs are known; one ``None`` per worker then says "no more".
+    """
 
     pending: queue.Queue
-    progress: Callable[[str], None]
-    on_result: Callable[[JobResult], None]
-    guard: Guard | None
+    progress: Callable[[str], None] = print
+    on_result: Callable[[JobResult], None] = lambda result: None
+    guard: Guard | None = None
     results: list[JobResult] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_job(self) -> Job | None:
-        try:
-            return self.pending.get_nowait()
-        except queue.Empty:
-            return None
+        return self.pending.get()
 
     def record(self, result: JobResult) -> None:
         with self.lock:
@@ -323,7 +338,7 @@ class _Run:
 
 
 def _worker(run: _Run, kernel: _WarmKernel) -> None:
-    """Take jobs until none are left, on one warm kernel; a kernel that cannot start fails them."""
+    """Take jobs until told to stop, on one warm kernel; a kernel that cannot start fails them."""
     try:
         try:
             kernel.start()
@@ -348,30 +363,65 @@ def _worker(run: _Run, kernel: _WarmKernel) -> None:
         kernel.shutdown()
 
 
+class KernelPool:
+    """``workers`` kernels that start (and import) at once, before the jobs are known.
+
+    Start the pool, do other work (validate the data), then :meth:`run` the jobs, or
+    :meth:`close` it if there is nothing to run: every kernel is shut down either way. The
+    kernels' own logs are kept aside and moved to ``kernel_log`` only by :meth:`run`, so a
+    refused run writes nothing.
+    """
+
+    def __init__(self, workers: int, *, kernel_log: Path, kernel_name: str = PROJECT_KERNEL, warm_up: str = ""):
+        self.run_state = _Run(queue.Queue())
+        self.kernel_log = kernel_log
+        self.scratch = Path(tempfile.mkdtemp(prefix="cfanalysis-kernels-"))
+        self.threads = [threading.Thread(target=_worker, daemon=True, args=(self.run_state, _WarmKernel(
+            kernel_name, self.scratch / f"{kernel_log.stem}-{number}.log", warm_up)))
+            for number in range(max(1, workers))]
+        for thread in self.threads:
+            thread.start()
+
+    def run(self, jobs: list[Job], *, progress: Callable[[str], None], on_result: Callable[[JobResult], None],
+            while_waiting: Callable[[], None] | None = None, guard: Guard | None = None) -> list[JobResult]:
+        """Run every job on the pool's kernels, then shut them down; results in the jobs' order.
+
+        ``on_result`` runs as each job finishes (e.g. export HTML); ``while_waiting`` runs in
+        this thread meanwhile (other work that can overlap the notebooks).
+        """
+        state = self.run_state
+        state.progress, state.on_result, state.guard = progress, on_result, guard
+        for job in jobs:
+            progress(f"{job.label}: queued")
+            state.pending.put(job)
+        try:
+            if while_waiting is not None:
+                while_waiting()
+        finally:
+            self.close(keep_logs=True)
+        order = {job.label: index for index, job in enumerate(jobs)}
+        return sorted(state.results, key=lambda r: order[r.job.label])
+
+    def close(self, *, keep_logs: bool = False) -> None:
+        """No more jobs: each worker finishes its last, shuts its kernel down and stops."""
+        for _ in self.threads:
+            self.run_state.pending.put(None)
+        for thread in self.threads:
+            thread.join()
+        if keep_logs:
+            self.kernel_log.parent.mkdir(parents=True, exist_ok=True)
+            for log in sorted(self.scratch.glob("*.log")):
+                shutil.move(str(log), str(self.kernel_log.parent / log.name))
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
 def run_jobs(jobs: list[Job], *, workers: int, progress: Callable[[str], None],
-             on_result: Callable[[JobResult], None], kernel_log: Path, kernel_name: str = "python3",
+             on_result: Callable[[JobResult], None], kernel_log: Path, kernel_name: str = PROJECT_KERNEL,
              warm_up: str = "", while_waiting: Callable[[], None] | None = None,
              guard: Guard | None = None) -> list[JobResult]:
-    """Run every job on ``workers`` warm kernels.
+    """Run every job on ``workers`` warm kernels (a :class:`KernelPool` started for them).
 
-    ``warm_up`` is code each kernel runs once after starting (imports); ``on_result`` runs as
-    each job finishes (e.g. export HTML); ``while_waiting`` runs in this thread once the workers
-    have started (other work that can overlap the notebooks).
+    ``warm_up`` is code each kernel runs once after starting (imports); see :meth:`KernelPool.run`.
     """
-    run = _Run(queue.Queue(), progress, on_result, guard)
-    for job in jobs:
-        run.pending.put(job)
-        progress(f"{job.label}: queued")
-    threads = [threading.Thread(target=_worker, daemon=True, args=(run, _WarmKernel(
-        kernel_name, kernel_log.with_name(f"{kernel_log.stem}-{number}.log"), warm_up)))
-        for number in range(max(1, min(workers, len(jobs))))]
-    for thread in threads:
-        thread.start()
-    try:
-        if while_waiting is not None:
-            while_waiting()
-    finally:
-        for thread in threads:
-            thread.join()
-    order = {job.label: index for index, job in enumerate(jobs)}
-    return sorted(run.results, key=lambda r: order[r.job.label])
+    pool = KernelPool(min(workers, len(jobs)), kernel_log=kernel_log, kernel_name=kernel_name, warm_up=warm_up)
+    return pool.run(jobs, progress=progress, on_result=on_result, while_waiting=while_waiting, guard=guard)

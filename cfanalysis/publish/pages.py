@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from cfanalysis.publish.kernels import read_notebook_json
-from cfanalysis.publish.outputs import write_aside
 
 __all__ = ["export_html", "notebook_title", "report_notebooks", "write_index"]
 
@@ -55,6 +54,8 @@ def notebook_title(path: Path) -> str:
 def write_index(out_dir: Path, notebooks_dir: Path = DEFAULT_NOTEBOOKS_DIR) -> Path:
     """``outputs/index.html`` linking every year's published reports."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from cfanalysis.publish.outputs import write_aside
 
     titles = {path.stem: notebook_title(path) for path in report_notebooks(notebooks_dir)}
     years = []

@@ -13,13 +13,17 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cfanalysis.data.loader import Dataset, load_data
-from cfanalysis.periods import parse_financial_year
-from cfanalysis.publish.commentary import insert_commentary, match_commentary, report_sections
-from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
-from cfanalysis.publish.kernels import Job, JobResult, notebook_parameters, parse_parameter_value, run_jobs
+from cfanalysis.parameters import CfanalysisError, ParameterError, check_financial_year, check_team
+from cfanalysis.publish.kernels import (
+    Job,
+    JobResult,
+    KernelPool,
+    notebook_parameters,
+    parse_parameter_value,
+    project_kernel,
+)
 from cfanalysis.publish.pages import (
     DEFAULT_NOTEBOOKS_DIR,
     export_html,
@@ -30,19 +34,26 @@ from cfanalysis.publish.pages import (
 )
 from cfanalysis.publish.provenance import git_commit, package_version
 
-# nbconvert, the statistics and numpy are imported inside the functions that use them, after
-# the inputs are checked, so a bad command line answers at once.
+if TYPE_CHECKING:
+    from cfanalysis.data.loader import Dataset
+    from cfanalysis.publish.guard import PersonalDataGuard
+
+# pandas, the loader, nbconvert and the statistics are imported inside the functions that use
+# them: a bad command line answers at once, and the kernels start before the main process
+# spends seconds importing (they import the same in parallel).
 
 __all__ = ["ReportError", "ReportRun", "check_commentary", "check_events", "run_reports"]
 
-# What the report notebooks import, loaded once per kernel before the first notebook.
-KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats\n"
+# What the report notebooks import, loaded once per kernel before the first notebook (while the
+# main process validates the data); the bank holidays are a cached table, also worked out once.
+KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats, openpyxl\n"
                   "import cfanalysis.data.loader, cfanalysis.plots, cfanalysis.publish.display\n"
-                  "import cfanalysis.publish.team, cfanalysis.publish.annual\n")
+                  "import cfanalysis.publish.team, cfanalysis.publish.annual, cfanalysis.periods\n"
+                  "cfanalysis.periods.bank_holidays()\n")
 RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of"}
 
 
-class ReportError(Exception):
+class ReportError(CfanalysisError):
     """A problem found before any notebook runs (bad parameters or unusable data)."""
 
 
@@ -61,21 +72,33 @@ class ReportRun:
 
 
 def check_years(years: list[str], data: Dataset) -> list[str]:
-    """Validate year labels and that each has data; raise ReportError listing the years that do."""
-    problems = []
+    """Years as "2019-20", each with data; ReportError listing the years that have data.
+
+    The same check as the library's entry points (:func:`cfanalysis.parameters.check_financial_year`):
+    "2019/20" and "2019-2020" mean "2019-20".
+    """
+    problems, checked = [], []
     for year in years:
         try:
-            parse_financial_year(year)
-        except ValueError as error:
+            checked.append(check_financial_year(year, data.financial_years, where=str(data.report.data_dir)))
+        except ParameterError as error:
             problems.append(str(error))
-            continue
-        if year not in data.financial_years:
-            available = ", ".join(data.financial_years) or "none"
-            problems.append(f"There are no complaints for {year} in {data.report.data_dir}. "
-                            f"Years with data: {available}.")
     if problems:
         raise ReportError("\n".join(problems))
-    return years
+    return list(dict.fromkeys(checked))
+
+
+def check_teams(typed: dict[Path, dict[str, Any]], data: Dataset) -> None:
+    """ReportError, once, when ``--param team=...`` names a team with no complaints."""
+    teams = {parameters["team"] for parameters in typed.values() if "team" in parameters}
+    problems = []
+    for team in sorted(teams):
+        try:
+            check_team(team, data.complaints["team"].dropna())
+        except ParameterError as error:
+            problems.append(str(error))
+    if problems:
+        raise ReportError("\n".join(problems))
 
 
 def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path, dict[str, Any]]:
@@ -117,6 +140,9 @@ def check_commentary(data: Dataset, years: list[str], notebooks: list[Path], gua
     """Every commentary heading names a report section and no commentary holds personal data;
     ReportError otherwise (before any notebook runs, so nothing is written). The sections are
     those of the notebooks run and of the standard reports, which commentary is written for."""
+    from cfanalysis.publish.commentary import match_commentary, report_sections
+    from cfanalysis.publish.guard import PersonalDataError
+
     sections = report_sections([*notebooks, *report_notebooks(DEFAULT_NOTEBOOKS_DIR)])
     problems = []
     for year in years:
@@ -146,6 +172,8 @@ def _publish(result: JobResult, data: Dataset, title: str, financial_year: str, 
         "parameters": parameters, "css": stylesheet(),
     }
     html_path = result.job.executed_path.parent.parent / f"{result.job.notebook.stem}.html"
+    from cfanalysis.publish.commentary import insert_commentary
+
     executed = insert_commentary(result.notebook, data.commentary.get(financial_year), financial_year)
     page = export_html(executed, resources_cf)
     guard.check(page, where=str(html_path))
@@ -185,19 +213,44 @@ def _jobs(years: list[str], notebooks: list[Path], typed: dict[Path, dict[str, A
     return sorted(queue, key=lambda job: job.notebook.name, reverse=True)
 
 
-def _checked_inputs(years, data_dir: Path, notebooks_dir: Path, parameters, jobs, as_of):
-    """Everything checked before a kernel starts; ReportError names every problem found."""
+def _checked_command(notebooks_dir: Path, parameters, jobs) -> tuple[list[Path], dict[Path, dict[str, Any]]]:
+    """What can be checked before a kernel starts: the notebooks, ``--param`` and ``--jobs``."""
     notebooks = report_notebooks(notebooks_dir)
     if not notebooks:
         raise ReportError(f"No report notebooks (01_*.ipynb, ...) in {notebooks_dir}.")
     typed = check_parameters(parameters or {}, notebooks)
     if jobs is not None and jobs < 1:
         raise ReportError(f"--jobs must be 1 or more, not {jobs}.")
+    return notebooks, typed
+
+
+def _checked_data(years, data_dir: Path, typed, as_of) -> tuple[Dataset, list[str]]:
+    """The data loaded and validated, the years and team checked (while the kernels start)."""
+    from cfanalysis.data.loader import load_data
+    from cfanalysis.periods import parse_financial_year
+
+    problems = []
+    for year in years or []:  # spelling first: a typo answers before the data are read
+        try:
+            parse_financial_year(year)
+        except ValueError as error:
+            problems.append(str(error))
+    if problems:
+        raise ReportError("\n".join(problems))
     data = load_data(data_dir, as_of=as_of)
     if not data.report.usable:
         raise ReportError("The data cannot be used yet:\n" + data.report.text())
     years = check_years(list(dict.fromkeys(years)) if years else data.financial_years, data)
-    return notebooks, typed, data, years
+    check_teams(typed, data)
+    return data, years
+
+
+def _start_pool(years, notebooks: list[Path], jobs: int | None, out_dir: Path) -> KernelPool:
+    """Kernels for the run, started now so they import while the data are validated."""
+    least_jobs = len(notebooks) * max(1, len(set(years or [])))
+    workers = min(jobs or os.cpu_count() or 1, least_jobs)
+    return KernelPool(workers, kernel_log=out_dir / "logs" / "kernel.log", kernel_name=project_kernel(),
+                      warm_up=KERNEL_WARM_UP)
 
 
 def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str | Path,
@@ -206,11 +259,12 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
                 progress: Callable[[str], None] = print) -> list[ReportRun]:
     """Build every report notebook for the given years (default: every year with complaints).
 
-    Everything is checked before a kernel starts: the data are loaded and validated, the years
-    must be "2019-20"-style and have data, and ``parameters`` (``--param name=value``) must be
-    declared by a report notebook and fit its type. Notebooks then run on ``jobs`` warm kernels
-    (default: one per core). A failed notebook publishes no HTML (the last good one stays) and
-    the other notebooks and years carry on.
+    Everything is checked before a notebook runs: ``parameters`` (``--param name=value``) must
+    be declared by a report notebook and fit its type; then, while ``jobs`` kernels (default:
+    one per core) start and import, the data are loaded and validated, and the years must have
+    data ("2019/20" means "2019-20") and a ``team`` parameter must name a team in the data. If
+    anything is wrong the kernels are shut down and nothing runs. A failed notebook publishes
+    no HTML (the last good one stays) and the other notebooks and years carry on.
 
     Raises
     ------
@@ -219,10 +273,18 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS_DIR
-    notebooks, typed, data, years = _checked_inputs(years, data_dir, notebooks_dir, parameters, jobs, as_of)
-    check_events(typed, data)
-    guard = PersonalDataGuard.from_data_dir(data_dir)
-    check_commentary(data, years, notebooks, guard)
+    notebooks, typed = _checked_command(notebooks_dir, parameters, jobs)
+    pool = _start_pool(years, notebooks, jobs, out_dir)
+    try:
+        data, years = _checked_data(years, data_dir, typed, as_of)
+        from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
+
+        check_events(typed, data)
+        guard = PersonalDataGuard.from_data_dir(data_dir)
+        check_commentary(data, years, notebooks, guard)
+    except BaseException:
+        pool.close()
+        raise
     suppress_below = next((typed[p]["suppress_below"] for p in notebooks if "suppress_below" in typed[p]), 0)
     titles = {path: notebook_title(path) for path in notebooks}
     queue = _jobs(years, notebooks, typed, data_dir, out_dir, as_of)
@@ -235,11 +297,10 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
         except PersonalDataError as error:
             refused.append(str(error))
 
-    results = run_jobs(
-        queue, workers=jobs or os.cpu_count() or 1, progress=progress, kernel_log=out_dir / "logs" / "kernel.log",
+    results = pool.run(
+        queue, progress=progress,
         on_result=lambda r: _publish(r, data, titles[r.job.notebook], year_of[r.job.label], data_dir, guard),
-        warm_up=KERNEL_WARM_UP, guard=lambda text, where: guard.check(text, where=where),
-        while_waiting=side_work)
+        guard=lambda text, where: guard.check(text, where=where), while_waiting=side_work)
     write_index(out_dir, notebooks_dir)
     if refused:
         raise ReportError("Stopped to protect personal data: " + refused[0])

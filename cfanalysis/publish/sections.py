@@ -1,11 +1,65 @@
-"""Report sections every notebook shares: the reconciliation of rows read, accepted and excluded."""
+"""Sections every notebook shares: what was loaded, the reconciliation of rows, what to explore.
+
+:func:`data_overview` and :func:`explore` are for analysts in JupyterLab (the report notebooks
+tag their cells ``remove``, and the HTML page carries the banner and provenance in its template).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
+
 from cfanalysis.data.loader import Dataset
 from cfanalysis.publish.display import Paragraph, Parts, Table
+from cfanalysis.publish.provenance import git_commit, package_version
 
-__all__ = ["reconciliation"]
+__all__ = ["data_overview", "explore", "reconciliation"]
+
+SYNTHETIC_BANNER = ("Synthetic data. These figures are built from made-up example data. No figure here "
+                    "describes real people or a real council.")
+
+
+def data_overview(data: Dataset) -> Parts:
+    """What was loaded: the synthetic-data banner (when it applies), a provenance line, and the
+    financial years and teams with complaints, so an analyst knows what the parameters may be."""
+    parts: list = [Paragraph(SYNTHETIC_BANNER, kind="synthetic")] if data.synthetic else []
+    files = ", ".join(f"{name} ({digest[:12]})" for name, digest in data.files.items())
+    parts.append(Paragraph(f"Made by cfanalysis {package_version()} (code version {git_commit()}) from "
+                           f"{data.report.data_dir}: {files or 'no files'}. The first 12 characters of "
+                           "each file's SHA-256 checksum are shown.", kind="note"))
+    years = data.financial_years
+    teams = sorted(data.complaints["team"].dropna().unique().tolist())
+    parts.append(Paragraph(f"Financial years with complaints: {', '.join(years) or 'none'}. Set "
+                           "financial_year (and baseline_year) to one of these."))
+    parts.append(Paragraph(f"Teams with complaints: {', '.join(teams) or 'none'}. Set team (or highlight) "
+                           "to one of these, spelt the same way."))
+    return Parts(tuple(parts))
+
+
+def _describe(value: Any) -> tuple[str, str]:
+    """The kind of an object and its size, in words."""
+    if isinstance(value, pd.DataFrame):
+        return "table (pandas DataFrame)", f"{len(value):,} rows, columns: {', '.join(map(str, value.columns))}"
+    if isinstance(value, Dataset):
+        tables = ("complaints", "compliments", "ombudsman", "activity", "comparators", "actions")
+        return "loaded data (cf.Dataset)", "; ".join(f"data.{t}: {len(getattr(value, t)):,} rows" for t in tables)
+    methods = [name for name in dir(value) if not name.startswith("_") and callable(getattr(value, name))]
+    return f"{type(value).__name__} (cf.{type(value).__name__})", (
+        "methods: " + ", ".join(f"{m}()" for m in methods) if methods else "")
+
+
+def explore(**objects: Any) -> Table:
+    """A table of the notebook's main objects: name, what it is and what it holds.
+
+    Examples
+    --------
+    >>> explore(counts=pd.DataFrame({"count": [1, 2]})).frame.loc["counts", "Holds"]
+    '2 rows, columns: count'
+    """
+    rows = [(name, *_describe(value)) for name, value in objects.items()]
+    frame = pd.DataFrame(rows, columns=["Name", "What it is", "Holds"]).set_index("Name")
+    return Table(frame, "Objects to explore: type a name in a new cell, or add ? for its help")
 
 
 def reconciliation(data: Dataset, financial_year: str | None = None) -> Parts:

@@ -20,7 +20,8 @@ from cfanalysis.analysis.spc import XmRResult, xmr
 from cfanalysis.analysis.teams import TeamChange, all_team_tests, team_change, team_monthly_series
 from cfanalysis.analysis.years import YearComparison, compare_years
 from cfanalysis.data.loader import Dataset
-from cfanalysis.periods import financial_year_months, month_label, parse_financial_year
+from cfanalysis.parameters import check_financial_year, check_team
+from cfanalysis.periods import financial_year_months, month_label
 from cfanalysis.publish.charts import xmr_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.events import candidate_explanations, events_for
@@ -176,8 +177,15 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     """Answer "did this team's complaints really change?" for one year against a baseline.
 
     Parameters are those of notebook 02. See :func:`cfanalysis.team_change` for the tests.
+
+    Raises
+    ------
+    ParameterError
+        When the year or the team has no complaints (the message lists those that have), so
+        no statistic is ever shown for them.
     """
-    parse_financial_year(financial_year)
+    financial_year = check_financial_year(financial_year, data.financial_years)
+    team = check_team(team, data.complaints["team"].dropna())
     complaints = new_complaints(data.complaints)  # the unit for tests: each complaint once
     reason, years = _why_not(complaints, financial_year, baseline_year, team)
     if reason:

@@ -14,6 +14,7 @@ import pandas as pd
 from cfanalysis import words
 from cfanalysis.analysis.before_after import BeforeAfter, compare_before_after
 from cfanalysis.analysis.changepoint import Changepoint
+from cfanalysis.analysis.counts import new_complaints
 from cfanalysis.analysis.teams import team_monthly_series
 from cfanalysis.data.contract import ALL_TEAMS
 from cfanalysis.data.events import event_label, find_event
@@ -55,6 +56,7 @@ def candidate_explanations(changepoint: Changepoint | None, events: pd.DataFrame
 
     >>> import pandas as pd
     >>> from cfanalysis.analysis.changepoint import Changepoint
+from cfanalysis.analysis.counts import new_complaints
     >>> cp = Changepoint(pd.Period("2019-11", "M"), 1, 3, 10, 0.01, None, None, 3, 0, True)
     >>> events = pd.DataFrame({"date": [pd.Timestamp("2019-09-02")], "team": ["Duty Team"],
     ...                        "description": ["New duty rota"]})
@@ -92,7 +94,7 @@ class EventQuestion:
         counts = pd.DataFrame({"month": self.monthly.index, "month_label": [month_label(m) for m in self.monthly.index],
                                "series": words.capitalised(self.what), "count": self.monthly.to_numpy()})
         first, last = (month_label(m, long=True) for m in (self.monthly.index[0], self.monthly.index[-1]))
-        return monthly_lines_chart(counts, by="series", events=self.events, what=self.what.split(" ")[0],
+        return monthly_lines_chart(counts, by="series", events=self.events, what=self.what.split(" to ")[0],
                                    caption=f"{words.capitalised(self.what)} each month, {first} to {last}, with "
                                            "the service's recorded events marked.")
 
@@ -145,8 +147,8 @@ def event_question(data: Dataset, financial_year: str, *, team: str | None = Non
         what = COMPLIMENTS
         monthly = data.compliments.groupby("month").size().reindex(months, fill_value=0).astype("int64")
     else:
-        what = f"complaints to {team}"
-        monthly = team_monthly_series(data.complaints, team, months)
+        what = f"new complaints to {team}"  # each complaint once, as the team question's tests count
+        monthly = team_monthly_series(new_complaints(data.complaints), team, months)
     relevant = events_for(data.events, team)
     chosen = (find_event(data.events, event) if event is not None
               else _default_event(relevant, financial_year, team))
@@ -154,7 +156,7 @@ def event_question(data: Dataset, financial_year: str, *, team: str | None = Non
         return EventQuestion(what, financial_year, monthly, relevant, None, None,
                              f"No event is recorded for {what} in {financial_year}, so there is no before-and-after "
                              "comparison (name one with the event parameter, or add it to events.csv).")
-    history = (data.compliments if team is None else data.complaints[data.complaints["team"] == team])
+    history = data.compliments if team is None else new_complaints(data.complaints).query("team == @team")
     full = pd.period_range(min(history["month"].min(), months[0]), months[-1], freq="M") if len(history) else months
     series = history.groupby("month").size().reindex(full, fill_value=0).astype("int64")
     try:

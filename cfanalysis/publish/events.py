@@ -56,7 +56,6 @@ def candidate_explanations(changepoint: Changepoint | None, events: pd.DataFrame
 
     >>> import pandas as pd
     >>> from cfanalysis.analysis.changepoint import Changepoint
-from cfanalysis.analysis.counts import new_complaints
     >>> cp = Changepoint(pd.Period("2019-11", "M"), 1, 3, 10, 0.01, None, None, 3, 0, True)
     >>> events = pd.DataFrame({"date": [pd.Timestamp("2019-09-02")], "team": ["Duty Team"],
     ...                        "description": ["New duty rota"]})

@@ -122,16 +122,22 @@ class TeamQuestion:
         table = self.all_teams.rename(columns={
             "team": "Team", "count": self.financial_year, "baseline_count": self.baseline_year,
             "ratio": "Rate ratio", "ci_low": "CI low", "ci_high": "CI high", "pvalue": "p-value",
-            "adjusted_pvalue": "Holm-adjusted p-value"}).drop(columns=["method", "months_compared"])
-        formats = {**_RATE_FORMATS, "Holm-adjusted p-value": words.p_value}
+            "dispersion": "Dispersion", "quasi_poisson_pvalue": "Quasi-Poisson p", "verdict_method": "Verdict uses",
+            "verdict_pvalue": "Verdict p", "adjusted_pvalue": "Holm-adjusted p-value"}).drop(
+            columns=["method", "months_compared"])
+        formats = {**_RATE_FORMATS, "Quasi-Poisson p": words.p_value, "Verdict p": words.p_value,
+                   "Dispersion": "{:.2f}", "Holm-adjusted p-value": words.p_value}
         note = ("The team was named before looking at the data, so its own p-value applies; the adjusted "
                 "column is for teams picked because they moved most." if self.change.named_in_advance
                 else "The team was singled out after looking at the data, so the Holm-adjusted p-values apply. "
                      + NEW_COMPLAINTS)
+        rule = ("Each team's verdict p-value is the quasi-Poisson check's when its months vary more than "
+                "chance would make them (dispersion above 1.2), otherwise the E-test's; the Holm adjustment "
+                "is of those p-values, the same rule as the verdict above.")
         return Parts((Table(table, f"New complaints, every team, {self.financial_year} against "
                                    f"{self.baseline_year} (E-test and the interval that inverts it)",
                             index=False, formats=formats),
-                      Paragraph(note)))
+                      Paragraph(rule), Paragraph(note)))
 
     def demand_section(self):
         if (missing := self._missing()) is not None:

@@ -87,10 +87,14 @@ def test_events_are_drawn_and_described_on_charts(example):
     assert "New complaints leaflet" not in " ".join(labels)  # before the months shown
     alt = plots.describe_monthly_lines(counts, events=events)
     assert "Dashed vertical lines mark events: Celebration Newsletter began (1 April 2019)" in alt
-    question = cf.team_question(example, "2019-20")
-    ax = plots.plot_xmr(question.control, events=question.events)
+    question = cf.team_question(example, "2019-20")  # a t-chart: the Duty Team's complaints are rare
+    assert question.control_kind == "tchart"
+    ax = plots.plot_tchart(question.control, events=question.events)
     assert "New duty rota" in [t.get_text() for t in ax.texts]
-    assert "New duty rota (2 September 2019)" in plots.describe_xmr(question.control, events=question.events)
+    assert "New duty rota (2 September 2019)" in plots.describe_tchart(question.control, events=question.events)
+    months = pd.period_range("2018-04", periods=24, freq="M")
+    result = cf.xmr(np.arange(24) % 5, dates=list(months))
+    assert "New duty rota" in [t.get_text() for t in plots.plot_xmr(result, events=question.events).texts]
 
 
 def test_change_point_offers_the_rota_as_a_candidate(example):

@@ -44,6 +44,7 @@ class TeamQuestion:
     control: XmRResult | None
     all_teams: pd.DataFrame
     unavailable: str = ""
+    suppress_below: int = 0  # counts below it read "fewer than N" in the tables (public reports)
 
     def _missing(self) -> Paragraph | None:
         return Paragraph(self.unavailable) if self.change is None else None
@@ -97,7 +98,8 @@ class TeamQuestion:
         table = self.control.reasons().rename(columns={"date": "Month", "value": "Complaints",
                                                         "variation": "Signal", "reason": "Why"})
         table["Month"] = table["Month"].map(lambda m: month_label(m))
-        table["Complaints"] = table["Complaints"].astype(int)
+        table["Complaints"] = [words.count(n, self.suppress_below) if self.suppress_below else int(n)
+                               for n in table["Complaints"]]
         return Table(table, "Months flagged on the control chart, and the rule that flagged each", index=False)
 
     def checks(self):
@@ -123,6 +125,9 @@ class TeamQuestion:
             "team": "Team", "count": self.financial_year, "baseline_count": self.baseline_year,
             "ratio": "Rate ratio", "ci_low": "CI low", "ci_high": "CI high", "pvalue": "p-value",
             "adjusted_pvalue": "Holm-adjusted p-value"}).drop(columns=["method", "months_compared"])
+        if self.suppress_below:
+            for column in (self.financial_year, self.baseline_year):
+                table[column] = [words.count(n, self.suppress_below) for n in table[column]]
         formats = {**_RATE_FORMATS, "Holm-adjusted p-value": words.p_value}
         note = ("The team was named before looking at the data, so its own p-value applies; the adjusted "
                 "column is for teams picked because they moved most." if self.change.named_in_advance
@@ -170,10 +175,11 @@ class TeamQuestion:
 def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team",
                   baseline_year: str | None = None, named_in_advance: bool = False,
                   confidence_level: float = 0.95, min_segment: int = 3,
-                  improvement_direction: str = "decrease") -> TeamQuestion:
+                  improvement_direction: str = "decrease", suppress_below: int = 0) -> TeamQuestion:
     """Answer "did this team's complaints really change?" for one year against a baseline.
 
     Parameters are those of notebook 02. See :func:`cfanalysis.team_change` for the tests.
+    ``suppress_below`` hides smaller counts in the tables (a public report uses 5).
 
     Raises
     ------
@@ -187,7 +193,7 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     reason, years = _why_not(complaints, financial_year, baseline_year, team)
     if reason:
         return TeamQuestion(team, financial_year, years.baseline_year if years else str(baseline_year), None, None,
-                            None, None, pd.DataFrame(), reason)
+                            None, None, pd.DataFrame(), reason, suppress_below)
     table = all_team_tests(complaints, years, confidence_level=confidence_level)
     change = team_change(complaints, team, years, confidence_level=confidence_level,
                          named_in_advance=named_in_advance, all_teams=table)
@@ -198,7 +204,8 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     # Limits from the baseline year, extended over the year in question: judge it against the past.
     control = xmr(series.to_numpy(), dates=list(series.index), improvement_direction=improvement_direction,
                   baseline_points=12)
-    return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control, table)
+    return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control, table,
+                        suppress_below=suppress_below)
 
 
 def _why_not(complaints: pd.DataFrame, financial_year: str, baseline_year: str | None,

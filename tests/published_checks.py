@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 SMALL = {"1", "2", "3", "4"}
+NOT_COUNTS = {"Per"}  # columns of sizes, not counts (the step of an indicator: "per 1 FTE")
 # A count of one to four in words: "3 complaints", "with 2.", "Duty Team 4;" (alt text totals).
 SMALL_IN_WORDS = re.compile(r"(?<!Stage )(?<![\d.,:/-])[1-4] (new |more |fewer )?(complaints?|compliments?|enquir\w+|"
                             r"decisions?|cases?|actions?|replies|responses?|escalations?|upheld|"
@@ -27,6 +28,7 @@ class _Text(HTMLParser):
         super().__init__()
         self.cells, self.alts, self.text = [], [], []
         self._cell = None
+        self._heads, self._column, self._in_head = [], 0, False
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
@@ -35,14 +37,25 @@ class _Text(HTMLParser):
             self._skip += 1
         if tag == "img" and attrs.get("alt"):
             self.alts.append(attrs["alt"])
+        if tag == "thead":
+            self._in_head, self._heads = True, []
+        if tag == "tr":
+            self._column = 0
         if tag in ("td", "th") and not self._skip:
             self._cell = []
 
     def handle_endtag(self, tag):
         if tag in ("footer", "style", "title"):
             self._skip -= 1
+        if tag == "thead":
+            self._in_head = False
         if tag in ("td", "th") and self._cell is not None:
-            self.cells.append("".join(self._cell).strip())
+            text = "".join(self._cell).strip()
+            if self._in_head:
+                self._heads.append(text)
+            elif self._column >= len(self._heads) or self._heads[self._column] not in NOT_COUNTS:
+                self.cells.append(text)
+            self._column += 1
             self._cell = None
 
     def handle_data(self, data):

@@ -98,6 +98,7 @@ _EXPORTS = {
     "funnel_chart": "publish.charts",
     "monthly_heatmap_chart": "publish.charts",
     "monthly_lines_chart": "publish.charts",
+    "monthly_counts_table": "publish.monthly",
     "xmr_chart": "publish.charts",
     "tchart_chart": "publish.charts",
     "suppress": "publish.suppression",

@@ -313,6 +313,8 @@ def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list
             "description": "Synthetic example data made by cfanalysis.example_data; no real person "
                            "or complaint. Calibrated to the 2019-20 source report.",
             "authority": AUTHORITY,
+            "contact": "Complaints and Representations Team, Example Council (synthetic): "
+                       "complaints@example.invalid",
             "seed": seed,
             "financial_years": list(TEAM_RECORDS),
         }, indent=2) + "\n").encode("utf-8"),

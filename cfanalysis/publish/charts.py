@@ -19,16 +19,18 @@ __all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_
 
 
 def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
-                        caption: str = "") -> Chart:
+                        caption: str = "", suppress_below: int = 0) -> Chart:
     """:func:`cfanalysis.plots.plot_monthly_lines` rendered with its alt text.
 
     A ``highlight`` that is not one of the ``by`` groups is refused (:class:`ParameterError`,
-    listing the groups) rather than drawn as nothing.
+    listing the groups) rather than drawn as nothing. With ``suppress_below``, the alt text
+    says "fewer than N" for counts below it (the chart has no number labels).
     """
     if highlight is not None:
         check_team(highlight, counts[by])
     return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight),
-                           alt=plots.describe_monthly_lines(counts, by=by), caption=caption)
+                           alt=plots.describe_monthly_lines(counts, by=by, suppress_below=suppress_below),
+                           caption=caption)
 
 
 def monthly_heatmap_chart(counts: pd.DataFrame, *, by: str = "team", caption: str = "") -> Chart:

@@ -107,15 +107,21 @@ class TeamBreakdown(Result):
                 f"{words.count(self.baseline_count, suppress_below)} in {by}")
         if change == 0 or (suppress_below and min(self.count, self.baseline_count) < suppress_below):
             return text + "."
-        drivers = self.drivers()
-        moved = [f"{words.capitalised(str(c)) if i == 0 else str(c)} (from "
-                 f"{words.count(row[by], suppress_below)} to {words.count(row[fy], suppress_below)})"
-                 for i, (c, row) in enumerate(drivers.iterrows())]
-        share = int(drivers["Change"].sum())
         direction = "rise" if change > 0 else "fall"
-        return (f"{text}, {abs(change)} {'more' if change > 0 else 'fewer'}. The categories that account for "
-                f"most of the {direction}: {words.joined(moved)}; together "
-                f"{abs(share)} of the {abs(change)}.")
+        drivers = self.drivers(most=5)
+        top = drivers[drivers["Change"] == drivers["Change"].iloc[0]] if len(drivers) else drivers
+        concentrated = len(top) <= 3 and 2 * abs(int(self.drivers()["Change"].sum())) >= abs(change)
+        shown = self.drivers() if concentrated else top
+        moved = words.joined([f"{str(c).lower()} (from {words.count(row[by], suppress_below)} to "
+                              f"{words.count(row[fy], suppress_below)})" for c, row in shown.iterrows()])
+        text += f", {abs(change)} {'more' if change > 0 else 'fewer'}."
+        if concentrated:
+            together = int(shown["Change"].sum())
+            return (text + f" The categories that account for most of the {direction}: {moved}"
+                    + (f"; together {abs(together)} of the {abs(change)}." if abs(together) <= abs(change)
+                       else ", offset in part by changes the other way in other categories."))
+        return (text + f" The {direction} is spread across categories rather than concentrated in one; the "
+                f"largest changes were in {moved}.")
 
 
 def team_breakdown(complaints: pd.DataFrame, team: str, years: YearComparison) -> TeamBreakdown:

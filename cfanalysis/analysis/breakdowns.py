@@ -343,7 +343,8 @@ class ComplimentsBreakdown(Result):
                 + (f" against {words.count(self.by_team[by].sum(), suppress_below)} in {by}" if by in self.by_team
                    else "")
                 + f". {top.index[0]} received the most ({words.count(top.iloc[0], suppress_below)})")
-        return text + f"; the month with most was {busiest} ({words.count(self.by_month.loc[busiest, fy], suppress_below)})."
+        most = words.count(self.by_month.loc[busiest, fy], suppress_below)
+        return text + f"; the month with most was {busiest} ({most})."
 
 
 def compliments_breakdown(compliments: pd.DataFrame, years: YearComparison, *,
@@ -386,7 +387,8 @@ class OmbudsmanCases(Result):
             remedy = f"; remedy: {case['remedy']}" if case["remedy"] else "; no remedy is recorded"
             parts.append(f"one{about}{team}{remedy}")
         count = words.count(len(upheld), suppress_below)
-        return f"The Ombudsman upheld {count} complaint{'s' if len(upheld) != 1 else ''} in {fy}: " + "; ".join(parts) + "."
+        plural = "s" if len(upheld) != 1 else ""
+        return f"The Ombudsman upheld {count} complaint{plural} in {fy}: " + "; ".join(parts) + "."
 
 
 def ombudsman_cases(ombudsman: pd.DataFrame, financial_year: str) -> OmbudsmanCases:

@@ -418,7 +418,8 @@ class AnnualReport:
                 f"Why this base: {info['rate_base']}" if info.get("rate_base") else ""]
         years = info.get("financial_years")
         if years and self.financial_year not in years:
-            said.append(f"The comparators file covers {words.joined(list(map(str, years)))}, not {self.financial_year}.")
+            covered = words.joined(list(map(str, years)))
+            said.append(f"The comparators file covers {covered}, not {self.financial_year}.")
         return Paragraph(" ".join(s.rstrip(".") + "." for s in said if s))
 
     def _uphold_parts(self):

@@ -24,14 +24,18 @@ if TYPE_CHECKING:  # for annotations only: matplotlib is imported when a chart i
 __all__ = [
     "PALETTE",
     "describe_bars",
+    "describe_baseline",
     "describe_funnel",
     "describe_monthly_heatmap",
     "describe_monthly_lines",
+    "describe_tchart",
     "describe_xmr",
+    "label_control_lines",
     "plot_bars",
     "plot_funnel",
     "plot_monthly_heatmap",
     "plot_monthly_lines",
+    "plot_tchart",
     "plot_xmr",
 ]
 
@@ -289,3 +293,78 @@ def describe_bars(table: pd.DataFrame, *, labels: pd.DataFrame | None = None, ti
     parts = [f"{group}: " + ", ".join(f"{labels.loc[group, c]} in {c}" for c in table.columns)
              for group in table.index]
     return f"Bar chart: {title}. " + "; ".join(parts) + "."
+
+
+# --------------------------------------------------------------------------------------------
+# Rare events (t-chart) and the labels both control charts carry
+
+
+def plot_tchart(result: XmRResult, *, ylabel: str = "Days between complaints", colours: dict | None = None,
+                ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
+    """A time-between-events chart (from :func:`cfanalysis.analysis.spc.tchart`) in the MDC colours.
+
+    One point per event after the first: the days since the one before, with the mean and limits
+    back-transformed to days. A long gap is improvement (blue) and short gaps are concern
+    (orange). ``kwargs`` go to the points' scatter.
+    """
+    ax = plot_xmr(result, ylabel=ylabel, colours=colours, ax=ax, **kwargs)
+    ax.set_xlabel("Each complaint, in the order received")
+    return ax
+
+
+def describe_tchart(result: XmRResult, *, what: str = "complaints") -> str:
+    """Alt text for :func:`plot_tchart`: the gaps, the mean gap and limits in days, the flagged gaps."""
+    points = result.points
+    last = points.iloc[-1]
+    text = (f"Time-between-events chart (t-chart) of {what}: {len(points)} gaps between consecutive "
+            f"{what}, {_long(points['date'].iloc[0])} to {_long(last['date'])}; mean gap "
+            f"{last['mean']:.0f} days, limits {last['lower_limit']:.1f} to {last['upper_limit']:.0f} days.")
+    flagged = result.flagged
+    if not len(flagged):
+        return text + " No gap is flagged."
+    short = int((flagged["variation"] == "concern").sum())
+    long = int((flagged["variation"] == "improvement").sum())
+    return text + (f" {short} short gaps flagged as concern and {long} long gaps as improvement"
+                   f" (first flagged: the gap ending {_long(flagged['date'].iloc[0])}).")
+
+
+def _long(value) -> str:
+    return value.strftime("%-d %B %Y") if isinstance(value, pd.Timestamp) else (
+        value.strftime("%B %Y") if hasattr(value, "strftime") else str(value))
+
+
+def label_control_lines(ax: plt.Axes, result: XmRResult, *, baseline_points: int | None = None,
+                        baseline_label: str = "baseline", tested_label: str = "tested period",
+                        unit: str = "") -> plt.Axes:
+    """Label a control chart's mean and limit lines at their right-hand ends and mark the baseline's end.
+
+    The labels give each line's value (in ``unit``, such as " days"), so a reader need not match
+    line styles to a legend. With ``baseline_points``, a vertical line between the last baseline
+    point and the first tested one, with ``baseline_label`` to its left and ``tested_label`` to
+    its right. Returns the Axes.
+    """
+    points = result.points
+    end = len(points) - 1
+    last = points.iloc[-1]
+    for column, name in (("upper_limit", "upper limit"), ("mean", "mean"), ("lower_limit", "lower limit")):
+        ax.annotate(f"{name} {last[column]:.1f}{unit}", (end, last[column]), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize="small", color="#505a5f",
+                    annotation_clip=False)
+    if baseline_points is not None and 0 < baseline_points < len(points):
+        split = baseline_points - 0.5
+        ax.axvline(split, color="#0b0c0c", linestyle=":", linewidth=1)
+        top = ax.get_ylim()[1]
+        ax.text(split - 0.3, top, f"{baseline_label} (sets the limits)", ha="right", va="top", fontsize="small")
+        ax.text(split + 0.3, top, tested_label, ha="left", va="top", fontsize="small")
+    return ax
+
+
+def describe_baseline(result: XmRResult, *, baseline_points: int | None, baseline_label: str = "baseline",
+                      tested_label: str = "tested period") -> str:
+    """One sentence of alt text saying where the baseline ends and the tested period begins."""
+    points = result.points
+    if baseline_points is None or not 0 < baseline_points < len(points) or "date" not in points:
+        return "The limits come from every point shown."
+    return (f"A vertical line marks where the baseline, {baseline_label}, ends ({baseline_points} points, to "
+            f"{_long(points['date'].iloc[baseline_points - 1])}); its mean and limits are extended over "
+            f"{tested_label}, from {_long(points['date'].iloc[baseline_points])}.")

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from cfanalysis import load_data
-from cfanalysis.analysis.benchmarking import funnel, poisson_limit
+from cfanalysis.analysis.benchmarking import exact_poisson_limits, funnel, poisson_limit
 from tests.conftest import EXAMPLE
 
 
@@ -89,10 +89,72 @@ def test_adjusted_limits_never_narrower_than_exact_and_fixed_target():
 def test_exact_limits_hold_their_tail_at_any_expected_count():
     from scipy import stats
 
-    from cfanalysis.analysis.benchmarking import exact_poisson_limits
 
     # P(X > upper) for X ~ Poisson(E): scipy stats.poisson.sf(floor(upper), E) <= nominal tail
     for expected in np.geomspace(2, 2000, 25):
         for level in (0.95, 0.998):
             upper = exact_poisson_limits(np.array([expected]), level)[1][0]
             assert stats.poisson.sf(np.floor(upper), expected) <= 1.2 * (1 - level) / 2
+
+
+# --- Published worked examples of the standard tools (issue 9, item 7) -------------------------
+
+
+def test_exact_limits_reproduce_funnelplotr_published_test():
+    # nhs-r-community/FunnelPlotR, tests/testthat/test-poisson_limits.R ("Poisson limits are right"):
+    # R: calculate_limits(data.frame(number_seq = c(15, 20, 30)), target = 1, draw_adjusted = FALSE)
+    # Definition there: the expected count E fixed, ratio limits qchisq(a, 2E) / 2 / E and
+    # qchisq(1 - a, 2(E + 1)) / 2 / E, a = 0.025 (95%) or 0.001 (99.8%): ours, exact_poisson_limits.
+    expected = np.array([15.0, 20.0, 30.0])
+    low95, high95 = (v / expected for v in exact_poisson_limits(expected, 0.95))
+    low998, high998 = (v / expected for v in exact_poisson_limits(expected, 0.998))
+    assert np.round(low95, 7) == pytest.approx([0.5596924, 0.6108260, 0.6746958], abs=1e-12)  # lims$ll95
+    assert np.round(high95, 6) == pytest.approx([1.649348, 1.544419, 1.427562], abs=1e-12)  # lims$ul95
+    assert np.round(low998, 7) == pytest.approx([0.3862650, 0.4479107, 0.5289724], abs=1e-12)  # lims$ll99
+    assert np.round(high998, 6) == pytest.approx([2.082907, 1.902094, 1.702771], abs=1e-12)  # lims$ul99
+
+
+@pytest.mark.parametrize("observed, low95, high95, low998, high998", [
+    # ukhsa-collaboration/PHEindicatormethods, tests/testthat/testdata_funnel_ratio_outputs.csv,
+    # columns lower_2s_exp_events, upper_2s_exp_events, lower_3s_exp_events, upper_3s_exp_events
+    # (the "2s" limits are 95%, "3s" 99.8%), the expected output of phe_funnels for ratios
+    # (statistic = "ratio", limits by observed events). Row 1 (Observed_events = 1):
+    (1, 5.571644585, 0.025317898, 9.233410143, 0.001000547),
+    # Row 10 (Observed_events = 10):
+    (10, 18.39035799, 4.795387629, 24.13397235, 2.960519925),
+])
+def test_expected_at_limits_reproduce_pheindicatormethods_ratio_funnel(observed, low95, high95, low998, high998):
+    # Their definition differs from FunnelPlotR's: the observed count is fixed and the expected count at
+    # which it sits on each limit is the exact Poisson confidence bound of it (expected_at_limits). Their
+    # tabulated values agree with scipy's chi2.ppf to 5 significant figures (relative 5e-5 at worst, the
+    # 99.8% upper of O = 1), not to every printed digit, so the tolerance is relative 1e-4.
+    from cfanalysis.analysis.benchmarking import expected_at_limits
+
+    at_low95, at_high95 = expected_at_limits(np.array([observed]), 0.95)
+    at_low998, at_high998 = expected_at_limits(np.array([observed]), 0.998)
+    assert at_low95[0] == pytest.approx(low95, rel=1e-4) and at_high95[0] == pytest.approx(high95, rel=1e-4)
+    assert at_low998[0] == pytest.approx(low998, rel=1e-4) and at_high998[0] == pytest.approx(high998, rel=1e-4)
+
+
+def test_overdispersed_ratio_limits_on_funnelplotr_test_data():
+    # Data: nhs-r-community/FunnelPlotR, tests/testthat/test-OD_adjust_func.R:
+    # R: OD_adjust_func(mod_plot_agg, method = "SHMI", Winsorise_by = 0.1, bypass = FALSE) with
+    # numerator c(100, 150, 180, 80, 120, 225) and denominator (expected) c(108, 112, 165, 95, 100, 220).
+    # That test checks only the shape of the result and publishes no phi, tau^2 or limits, and no other
+    # published over-dispersed example could be reached, so the expected values below were computed
+    # by hand with numpy/scipy from Spiegelhalter (2005), not copied from a tool:
+    # target 1 (a ratio), z = 2 (sqrt(O) - sqrt(E)) = [-0.7846, 3.3289, 1.1424, -1.6050, 1.9089, 0.3352];
+    # winsorised at numpy.quantile(z, [0.1, 0.9]) (R's type 7), phi = mean z^2 = 2.327178;
+    # w = 4E, tau^2 = (6 phi - 5) / (sum w - sum w^2 / sum w) = 0.00343978;
+    # limits (1 -+ q sqrt(1 / (4E) + tau^2))^2, q = scipy.stats.norm.isf(0.025) or isf(0.001):
+    # at E = 108: 95% 0.724744 to 1.319468, 99.8% 0.586110 to 1.523798.
+    comparators = pd.DataFrame({"authority": list("abcdef"), "financial_year": "2019-20",
+                                "complaints": [100, 150, 180, 80, 120, 225],
+                                "expected": [108.0, 112, 165, 95, 100, 220]})
+    result = funnel(comparators, "2019-20", denominator="expected", per=1, target=1)
+    assert result.phi == pytest.approx(2.327178, abs=1e-6) and result.tau2 == pytest.approx(0.00343978, abs=1e-8)
+    row = result.table.set_index("authority").loc["a"]
+    assert [row["lower_95"], row["upper_95"]] == pytest.approx([0.724744, 1.319468], abs=1e-6)
+    assert [row["lower_998"], row["upper_998"]] == pytest.approx([0.586110, 1.523798], abs=1e-6)
+    exact_low, exact_high = (v / 108 for v in exact_poisson_limits(np.array([108.0]), 0.998))
+    assert row["lower_998"] <= exact_low[0] and row["upper_998"] >= exact_high[0]  # never narrower than exact

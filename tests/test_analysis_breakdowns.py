@@ -38,7 +38,8 @@ def test_duty_team_breakdown_names_the_change(data, years):
 def test_attitude_upheld_against_other_complaints(data, years):
     a = cf.attitude_breakdown(data.complaints, years)
     row = a.upheld.loc["2019-20"]
-    table = [[row.attitude_upheld, row.attitude - row.attitude_upheld], [row.other_upheld, row.other - row.other_upheld]]
+    table = [[row.attitude_upheld, row.attitude - row.attitude_upheld],
+             [row.other_upheld, row.other - row.other_upheld]]
     assert row.pvalue == pytest.approx(stats.fisher_exact(table).pvalue)  # scipy.stats.fisher_exact, two-sided
     assert row.attitude + row.other == 85
     assert "unlikely to be chance" not in a.summary()

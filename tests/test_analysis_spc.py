@@ -1,6 +1,7 @@
 """XmR and the Making Data Count rules, against DOMAIN.md's worked example."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cfanalysis.analysis.spc import xmr
@@ -99,3 +100,60 @@ def test_tchart_back_transforms_limits_and_flags_short_gaps():
     assert result.points["mean"].iloc[0] == pytest.approx(mean_y ** 3.6)  # back-transformed: 30 days
     assert (result.points["variation"].iloc[12:] == "concern").all()
     assert is_rare([0, 1, 0, 0, 2, 0, 1, 0, 0, 0, 1, 0]) and not is_rare([5, 6, 4, 7, 5, 6])
+
+
+def _events_frame(dates, team="A"):
+    from cfanalysis.periods import financial_years_of
+
+    received = pd.to_datetime(pd.Series(dates))
+    return pd.DataFrame({"received_date": received, "team": team, "month": received.dt.to_period("M"),
+                         "financial_year": financial_years_of(received)})
+
+
+def test_rare_team_gets_a_tchart_with_back_transformed_limits_and_says_why():
+    from cfanalysis.analysis.teams import team_monthly_series
+    from cfanalysis.publish.display import Chart
+    from cfanalysis.publish.team import TeamQuestion, control_chart_for
+
+    # 2018-19: gaps of 30 and 60 days alternately (8 gaps, 9 complaints); 2019-20: 8 complaints 3 days apart.
+    baseline = pd.Timestamp("2018-04-01") + pd.to_timedelta(np.cumsum([0, 30, 60, 30, 60, 30, 60, 30, 60]), unit="D")
+    tested = pd.Timestamp("2019-06-01") + pd.to_timedelta(np.arange(8) * 3, unit="D")
+    complaints = _events_frame(list(baseline) + list(tested))
+    months = pd.period_range("2018-04", "2020-03", freq="M")
+    series = team_monthly_series(complaints, "A", months)  # 17 in 24 months: 0.7 a month, rare
+    chosen = control_chart_for(complaints, "A", series)
+    assert chosen["kind"] == "tchart" and chosen["baseline_points"] == 8
+    points = chosen["result"].points
+    # By hand: y = t^(1/3.6); 30^(1/3.6) = 2.572240, 60^(1/3.6) = 3.118393; mean y = 2.845317 (4 of each);
+    # every moving range = 0.546154; limits on y = 2.845317 +- 2.66 x 0.546154 = 4.298086 and 1.392548;
+    # back-transformed (^3.6): mean 43.1390 days, upper 190.454 days, lower 3.29395 days.
+    assert points["mean"].iloc[0] == pytest.approx(43.1390, abs=1e-3)
+    assert points["upper_limit"].iloc[0] == pytest.approx(190.454, abs=1e-2)
+    assert points["lower_limit"].iloc[0] == pytest.approx(3.29395, abs=1e-4)
+    assert (points["variation"].iloc[-7:] == "concern").all()  # 3-day gaps: below the 3.29-day limit
+    assert "below the lower limit (3.3 days)" in points["reason"].iloc[-1].lower()
+    question = TeamQuestion("A", "2019-20", "2018-19", None, None, None, chosen["result"], pd.DataFrame(),
+                            control_kind="tchart", control_why=chosen["why"], control_baseline_points=8)
+    why, chart, summary = question.control_chart().parts
+    assert "0.7 new complaints a month" in why.text and "days between consecutive complaints" in why.text
+    assert isinstance(chart, Chart) and "t-chart" in chart.alt and "baseline, 2018-19, ends" in chart.alt
+    assert summary.text.startswith("t-chart of 16 points") and "days" in summary.text
+    assert "Gaps flagged on the t-chart" in question.flagged_points().caption
+
+
+def test_busy_team_keeps_the_xmr_chart_and_says_why():
+    from cfanalysis.analysis.teams import team_monthly_series
+    from cfanalysis.publish.team import TeamQuestion, control_chart_for
+
+    months = pd.period_range("2018-04", "2020-03", freq="M")
+    dates = [m.start_time + pd.Timedelta(days=day) for m in months for day in (1, 7, 13, 19, 25)]
+    complaints = _events_frame(dates)
+    series = team_monthly_series(complaints, "A", months)  # 5 a month
+    chosen = control_chart_for(complaints, "A", series)
+    assert chosen["kind"] == "xmr" and chosen["baseline_points"] == 12
+    assert chosen["result"].points["mean"].iloc[0] == pytest.approx(5.0)
+    question = TeamQuestion("A", "2019-20", "2018-19", None, None, None, chosen["result"], pd.DataFrame(),
+                            control_kind="xmr", control_why=chosen["why"])
+    why, chart, _ = question.control_chart().parts
+    assert "averaged 5.0 new complaints a month, enough for an XmR chart" in why.text
+    assert "XmR control chart" in chart.alt and "baseline, 2018-19, ends (12 points, to March 2019)" in chart.alt

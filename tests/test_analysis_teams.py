@@ -116,3 +116,32 @@ def test_demand_without_activity(example):
     change = team_change(example.complaints, "Duty Team", compare_years(example.complaints, "2019-20"))
     demand = demand_analysis(change, example.complaints, example.activity.iloc[0:0])
     assert demand.rate_comparison is None and "no activity data" in demand.note
+
+
+def monthly(team, year_start, counts):
+    """Complaints for a team with the given count in each month of a financial year."""
+    months = pd.period_range(f"{year_start}-04", periods=len(counts), freq="M")
+    return [(str(m.start_time.date()), team) for m, n in zip(months, counts) for _ in range(n)]
+
+
+def test_all_teams_table_uses_the_verdict_rule_for_an_overdispersed_team():
+    # Issue 9, case 2: the Duty Team's months are bunched (quasi-Poisson scale 6.99, p = 0.416; see
+    # test_analysis_checks) while the E-test of 20 against 8 gives p = 0.023. The table's verdict p-value
+    # must be the quasi-Poisson one, Holm-adjusted with the other teams', exactly as TeamChange does it.
+    records = (monthly("Duty Team", 2018, [0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 6])
+               + monthly("Duty Team", 2019, [0, 0, 0, 0, 0, 12, 0, 0, 0, 8, 0, 0])
+               + spread("B", 2018, 12) + spread("B", 2019, 13) + spread("C", 2018, 24) + spread("C", 2019, 18))
+    data = frame(records)
+    years = compare_years(data, "2019-20")
+    table = all_team_tests(data, years).set_index("team")
+    duty = table.loc["Duty Team"]
+    assert duty["pvalue"] == pytest.approx(0.0231492, abs=1e-6)  # the E-test is still shown
+    assert duty["verdict_method"] == "quasi-Poisson" and duty["dispersion"] > 1.2
+    assert duty["verdict_pvalue"] == pytest.approx(duty["quasi_poisson_pvalue"])
+    assert duty["verdict_pvalue"] == pytest.approx(0.416, abs=0.001)
+    assert table.loc["B", "verdict_method"] == "E-test"  # one a month: not over-dispersed
+    expected = multipletests(table["verdict_pvalue"].to_numpy(), method="holm")[1]  # statsmodels, method="holm"
+    assert table["adjusted_pvalue"].to_numpy() == pytest.approx(expected)
+    change = team_change(data, "Duty Team", years, all_teams=table.reset_index())
+    assert change.verdict_pvalue == pytest.approx(duty["adjusted_pvalue"])  # one rule, one number
+    assert change.adjusted_pvalue == pytest.approx(change.verdict_pvalue)

@@ -14,7 +14,7 @@ from scipy import stats
 
 from cfanalysis.analysis.results import Result, check_choice
 
-__all__ = ["POSITIONS", "Funnel", "exact_poisson_limits", "funnel", "poisson_limit"]
+__all__ = ["POSITIONS", "Funnel", "exact_poisson_limits", "expected_at_limits", "funnel", "poisson_limit"]
 
 # Where an authority sits, as a code: (short words, words with what it means).
 POSITIONS = {
@@ -203,6 +203,25 @@ def exact_poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray
     tail = (1 - level) / 2
     expected = np.asarray(expected, float)
     return stats.chi2.ppf(tail, 2 * expected) / 2, stats.chi2.ppf(1 - tail, 2 * (expected + 1)) / 2
+
+
+def expected_at_limits(observed: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """The expected counts at which each observed count sits on the lower and the upper limit.
+
+    The other exact definition, PHEindicatormethods' for ratio funnels (its limits are tabulated by
+    observed events): an observed count O is on the lower limit when the expected count is the
+    upper exact Poisson confidence bound of O, qchisq(1 - a, 2(O + 1)) / 2, and on the upper limit
+    when it is the lower bound, qchisq(a, 2 O) / 2, with a = (1 - level) / 2; the ratio limits are
+    O divided by those. :func:`exact_poisson_limits` (FunnelPlotR's definition) fixes the expected
+    count instead; the two agree closely but not exactly.
+
+    >>> low_at, high_at = expected_at_limits(np.array([1.0]), 0.95)
+    >>> print(f"{low_at[0]:.4f} {high_at[0]:.5f}")
+    5.5716 0.02532
+    """
+    tail = (1 - level) / 2
+    observed = np.asarray(observed, float)
+    return stats.chi2.ppf(1 - tail, 2 * (observed + 1)) / 2, stats.chi2.ppf(tail, 2 * observed) / 2
 
 
 def _dispersion(counts: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, float, float]:

@@ -41,6 +41,8 @@ class XmRResult(Result):
     improvement_direction: str
     screen_outliers: bool
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    chart: str = "XmR chart"  # "t-chart" for the time between events (:func:`tchart`)
+    unit: str = ""  # of the values and limits in words, such as " days"
 
     @property
     def flagged(self) -> pd.DataFrame:
@@ -50,8 +52,8 @@ class XmRResult(Result):
         n = len(self.points)
         flagged = self.flagged
         last = self.points.iloc[-1]
-        text = (f"XmR chart of {n} points: mean {last['mean']:.1f}, process limits "
-                f"{last['lower_limit']:.1f} to {last['upper_limit']:.1f}.")
+        text = (f"{self.chart} of {n} points: mean {last['mean']:.1f}{self.unit}, process limits "
+                f"{last['lower_limit']:.1f} to {last['upper_limit']:.1f}{self.unit}.")
         if len(flagged):
             shows = f" {len(flagged)} points show" if len(flagged) > 1 else " 1 point shows"
             text += shows + " special-cause variation."
@@ -313,5 +315,10 @@ def tchart(event_dates, *, baseline_points: int | None = None) -> XmRResult:
     back = ["value", "mean", "upper_limit", "lower_limit", "upper_two_sigma", "lower_two_sigma"]
     points[back] = np.maximum(points[back], 0) ** 3.6
     points["value"] = days
+    # The reasons quote the limits; give them in days, as drawn, not on the transformed scale.
+    for column in ("upper_limit", "lower_limit"):
+        points["reason"] = [reason.replace(f"({y:.1f})", f"({d:.1f} days)") for reason, y, d in
+                            zip(points["reason"], transformed.points[column], points[column])]
     return XmRResult(points=points, improvement_direction="increase", screen_outliers=False,
-                     warnings=transformed.warnings + ("Limits are set on days^(1/3.6) and shown back in days.",))
+                     warnings=transformed.warnings + ("Limits are set on days^(1/3.6) and shown back in days.",),
+                     chart="t-chart", unit=" days")

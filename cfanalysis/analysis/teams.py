@@ -39,6 +39,11 @@ def team_monthly_series(complaints: pd.DataFrame, team: str | None, months: pd.P
     return rows.groupby("month").size().reindex(months, fill_value=0).astype("int64").rename("count")
 
 
+def is_overdispersed(quasi_poisson: TestResult) -> bool:
+    """The one over-dispersion rule: a quasi-Poisson scale above 1.2 (and a p-value to use)."""
+    return quasi_poisson.scale > OVERDISPERSION_SCALE and not math.isnan(quasi_poisson.pvalue)
+
+
 @dataclass(frozen=True)
 class TeamChange(Result):
     """Everything known about one team's change between two years, on the same months.
@@ -60,7 +65,7 @@ class TeamChange(Result):
     sign_flip: TestResult
     share: TestResult
     named_in_advance: bool
-    adjusted_pvalue: float | None  # Holm-adjusted E-test p across the teams (the all-teams table)
+    adjusted_pvalue: float | None  # Holm-adjusted verdict p across the teams (the all-teams table)
     teams_tested: int
     other_team_pvalues: tuple[float, ...] = ()
     prospective: CountComparison | None = None  # months after the year against the months before it
@@ -90,7 +95,7 @@ class TeamChange(Result):
     @property
     def overdispersed(self) -> bool:
         """True when the monthly counts vary more than Poisson (quasi-Poisson scale above 1.2)."""
-        return self.quasi_poisson.scale > OVERDISPERSION_SCALE and not math.isnan(self.quasi_poisson.pvalue)
+        return is_overdispersed(self.quasi_poisson)
 
     @property
     def trusted(self) -> tuple[str, float, float, float]:
@@ -302,8 +307,8 @@ def team_change(complaints: pd.DataFrame, team: str, years: YearComparison, *, c
         share=share_test(count, baseline_count, service_now, service_before),
         named_in_advance=named_in_advance,
         adjusted_pvalue=None if adjusted is None or pd.isna(adjusted) else float(adjusted),
-        teams_tested=int(table["pvalue"].notna().sum()),
-        other_team_pvalues=tuple(float(v) for v in table.loc[table["team"] != team, "pvalue"].dropna()),
+        teams_tested=int(table["verdict_pvalue"].notna().sum()),
+        other_team_pvalues=tuple(float(v) for v in table.loc[table["team"] != team, "verdict_pvalue"].dropna()),
         **_prospective(complaints, team, years, confidence_level))
 
 
@@ -328,34 +333,51 @@ def _prospective(complaints: pd.DataFrame, team: str, years: YearComparison, con
 
 
 def all_team_tests(complaints: pd.DataFrame, years: YearComparison, *, confidence_level: float = 0.95) -> pd.DataFrame:
-    """The headline E-test for every team, with Holm-adjusted p-values across the teams.
+    """Every team's change, judged by the same rule as :attr:`TeamChange.verdict_pvalue`.
 
-    Teams present in either year are included (a team absent in one year counts 0 there).
-    Use ``pvalue`` for a team named in advance, ``adjusted_pvalue`` for one picked because it
-    moved most.
+    For each team: the headline E-test, the quasi-Poisson check on its monthly counts, and the
+    p-value the verdict uses (quasi-Poisson when the months are over-dispersed, the E-test
+    otherwise); then Holm's adjustment of those p-values across the teams. Teams present in
+    either year are included (a team absent in one year counts 0 there). Use
+    ``verdict_pvalue`` for a team named in advance, ``adjusted_pvalue`` for one picked because
+    it moved most.
 
     Returns
     -------
     pandas.DataFrame
-        ``team``, ``count``, ``baseline_count``, ``ratio``, ``ci_low``, ``ci_high``, ``pvalue``,
-        ``method``, ``adjusted_pvalue``, ``months_compared``; biggest rise first.
+        ``team``, ``count``, ``baseline_count``, ``ratio``, ``ci_low``, ``ci_high`` (E-test and the
+        interval that inverts it), ``pvalue`` (E-test), ``method`` (``"etest"``),
+        ``dispersion`` (quasi-Poisson scale), ``quasi_poisson_pvalue``, ``verdict_method``
+        (``"E-test"`` or ``"quasi-Poisson"``), ``verdict_pvalue`` (before adjustment),
+        ``adjusted_pvalue`` (Holm, of ``verdict_pvalue``), ``months_compared``; biggest rise first.
     """
-    in_now = complaints["month"].isin(years.months)
-    window = complaints[in_now | complaints["month"].isin(years.baseline_months)]
-    counts = (window.assign(now=in_now[window.index]).groupby(["team", "now"]).size()
-              .unstack(fill_value=0).reindex(columns=[True, False], fill_value=0))
-    exposure = len(years.months)
-    rows = []
-    for team, (now, before) in counts.sort_index().iterrows():
-        now, before = int(now), int(before)
-        result = compare_counts(now, before, exposure=exposure, baseline_exposure=exposure,
-                                confidence_level=confidence_level)
-        rows.append({"team": team, "count": now, "baseline_count": before, "ratio": result.ratio,
-                     "ci_low": result.ci_low, "ci_high": result.ci_high,
-                     "pvalue": result.pvalue if now + before else math.nan, "method": "etest"})
-    table = pd.DataFrame(rows, columns=["team", "count", "baseline_count", "ratio", "ci_low", "ci_high",
-                                        "pvalue", "method"])
-    table["adjusted_pvalue"] = holm(table["pvalue"]) if len(table) else pd.Series(dtype=float)
-    table["months_compared"] = exposure
+    now = complaints[complaints["month"].isin(years.months)]
+    before = complaints[complaints["month"].isin(years.baseline_months)]
+    teams = sorted(set(now["team"].dropna()) | set(before["team"].dropna()))
+    rows = [_team_row(team_monthly_series(now, team, years.months).to_numpy(),
+                      team_monthly_series(before, team, years.baseline_months).to_numpy(), confidence_level)
+            | {"team": team} for team in teams]
+    table = pd.DataFrame(rows, columns=ALL_TEAMS_COLUMNS[:-2])
+    table["adjusted_pvalue"] = holm(table["verdict_pvalue"]) if len(table) else pd.Series(dtype=float)
+    table["months_compared"] = len(years.months)
     order = (table["count"] - table["baseline_count"]).sort_values(ascending=False, kind="stable").index
     return table.loc[order].reset_index(drop=True)
+
+
+ALL_TEAMS_COLUMNS = ["team", "count", "baseline_count", "ratio", "ci_low", "ci_high", "pvalue", "method",
+                     "dispersion", "quasi_poisson_pvalue", "verdict_method", "verdict_pvalue",
+                     "adjusted_pvalue", "months_compared"]
+
+
+def _team_row(monthly, baseline_monthly, confidence_level: float) -> dict:
+    """One team's E-test, quasi-Poisson check and the p-value the verdict rule picks."""
+    now, before, exposure = int(monthly.sum()), int(baseline_monthly.sum()), float(len(monthly))
+    result = compare_counts(now, before, exposure=exposure, baseline_exposure=exposure,
+                            confidence_level=confidence_level)
+    etest = result.pvalue if now + before else math.nan
+    check = quasi_poisson_year_ratio(monthly, baseline_monthly, confidence_level=confidence_level)
+    spread = is_overdispersed(check)
+    return {"count": now, "baseline_count": before, "ratio": result.ratio, "ci_low": result.ci_low,
+            "ci_high": result.ci_high, "pvalue": etest, "method": "etest", "dispersion": check.scale,
+            "quasi_poisson_pvalue": check.pvalue, "verdict_method": "quasi-Poisson" if spread else "E-test",
+            "verdict_pvalue": check.pvalue if spread else etest}

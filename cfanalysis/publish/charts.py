@@ -15,7 +15,7 @@ from cfanalysis.parameters import check_team
 from cfanalysis.publish.display import Chart
 from cfanalysis.publish.suppression import Suppressed
 
-__all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_chart", "xmr_chart"]
+__all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_chart", "tchart_chart", "xmr_chart"]
 
 
 def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
@@ -37,10 +37,31 @@ def monthly_heatmap_chart(counts: pd.DataFrame, *, by: str = "team", caption: st
                            alt=plots.describe_monthly_heatmap(counts, by=by), caption=caption)
 
 
-def xmr_chart(result: XmRResult, *, what: str = "complaints", caption: str = "") -> Chart:
-    """:func:`cfanalysis.plots.plot_xmr` rendered with its alt text."""
-    return Chart.from_axes(plots.plot_xmr(result, ylabel=what.capitalize()),
-                           alt=plots.describe_xmr(result, what=what), caption=caption)
+def xmr_chart(result: XmRResult, *, what: str = "complaints", caption: str = "",
+              baseline: tuple[int, str, str] | None = None) -> Chart:
+    """:func:`cfanalysis.plots.plot_xmr` rendered with its alt text.
+
+    ``baseline`` = (points, baseline label, tested label) labels the lines and marks where the
+    baseline ends (:func:`cfanalysis.plots.label_control_lines`), and says so in the alt text.
+    """
+    return _control_chart(result, plots.plot_xmr(result, ylabel=what.capitalize()),
+                          plots.describe_xmr(result, what=what), caption, baseline, "")
+
+
+def tchart_chart(result: XmRResult, *, what: str = "complaints", caption: str = "",
+                 baseline: tuple[int, str, str] | None = None) -> Chart:
+    """:func:`cfanalysis.plots.plot_tchart` rendered with its alt text (``baseline`` as :func:`xmr_chart`)."""
+    return _control_chart(result, plots.plot_tchart(result, ylabel=f"Days between {what}"),
+                          plots.describe_tchart(result, what=what), caption, baseline, " days")
+
+
+def _control_chart(result: XmRResult, ax, alt: str, caption: str, baseline: tuple[int, str, str] | None,
+                   unit: str) -> Chart:
+    points, before, after = baseline if baseline is not None else (None, "baseline", "tested period")
+    plots.label_control_lines(ax, result, baseline_points=points, baseline_label=before, tested_label=after,
+                              unit=unit)
+    alt = f"{alt} {plots.describe_baseline(result, baseline_points=points, baseline_label=before, tested_label=after)}"
+    return Chart.from_axes(ax, alt=alt, caption=caption)
 
 
 def funnel_chart(result: Funnel, *, caption: str = "") -> Chart:

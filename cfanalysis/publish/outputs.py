@@ -105,12 +105,14 @@ def _timeliness_record(table: pd.DataFrame) -> dict[str, float | None]:
 
 
 def _team_tests_record(table: pd.DataFrame, baseline_year: str) -> list[dict[str, Any]]:
-    """Every team's test of new complaints; "significant" rests on the Holm-adjusted p-value, since a
-    team read off this table is picked after looking (``named_in_advance`` is False by default)."""
+    """Every team's test of new complaints. The verdict p-value follows the rule of
+    ``TeamChange.verdict_pvalue`` (quasi-Poisson when the months are over-dispersed, else the
+    E-test), Holm-adjusted across the teams, since a team read off this table is picked after looking."""
     keys = ["team", "count", "baseline_count", "ratio", "ci_low", "ci_high", "pvalue", "method",
-            "adjusted_pvalue"]
+            "dispersion", "quasi_poisson_pvalue", "verdict_method", "adjusted_pvalue"]
     return [{**{k: row[k] for k in keys}, "baseline_year": baseline_year, "unit": "new complaints",
-             "verdict_pvalue": row["adjusted_pvalue"], "verdict_rests_on": "Holm-adjusted across the teams",
+             "verdict_pvalue": row["adjusted_pvalue"],
+             "verdict_rests_on": f"{row['verdict_method']}, Holm-adjusted across the teams",
              "significant": bool(row["adjusted_pvalue"] < 0.05)} for _, row in table.iterrows()]
 
 

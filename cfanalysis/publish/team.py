@@ -16,13 +16,13 @@ from cfanalysis import words
 from cfanalysis.analysis.counts import NEW_COMPLAINTS, new_complaints
 from cfanalysis.analysis.changepoint import Changepoint, find_changepoint
 from cfanalysis.analysis.demand import DemandAnalysis, demand_analysis
-from cfanalysis.analysis.spc import XmRResult, xmr
+from cfanalysis.analysis.spc import XmRResult, is_rare, tchart, xmr
 from cfanalysis.analysis.teams import TeamChange, all_team_tests, team_change, team_monthly_series
 from cfanalysis.analysis.years import YearComparison, compare_years
 from cfanalysis.data.loader import Dataset
 from cfanalysis.parameters import check_financial_year, check_team
 from cfanalysis.periods import financial_year_months, month_label
-from cfanalysis.publish.charts import xmr_chart
+from cfanalysis.publish.charts import tchart_chart, xmr_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
 
 __all__ = ["TeamQuestion", "team_question"]
@@ -44,6 +44,9 @@ class TeamQuestion:
     control: XmRResult | None
     all_teams: pd.DataFrame
     unavailable: str = ""
+    control_kind: str = "xmr"  # "tchart" when the team's complaints are rare (see control_chart)
+    control_why: str = ""  # one sentence: which chart, and why
+    control_baseline_points: int | None = 12  # points of the chart whose limits are the baseline's
 
     def introduction(self) -> Paragraph:
         """What the report asks, for the team and years of its parameters."""
@@ -93,17 +96,34 @@ class TeamQuestion:
                       Paragraph(NEW_COMPLAINTS)))
 
     def control_chart(self):
+        """The team's control chart: a t-chart when its complaints are rare, else XmR, and why."""
         if self.control is None:
             return Paragraph(self.unavailable or "Not enough months for a control chart.")
-        months = self.control.points["date"]
-        caption = (f"Monthly complaints to {self.team}, {month_label(months.iloc[0], long=True)} to "
-                   f"{month_label(months.iloc[-1], long=True)}, with the mean and process limits of "
-                   f"{self.baseline_year} extended over {self.financial_year} (Making Data Count XmR chart).")
-        return Parts((xmr_chart(self.control, caption=caption), Paragraph(self.control.summary())))
+        dates = self.control.points["date"]
+        baseline = (self.control_baseline_points, self.baseline_year, self.financial_year)
+        if self.control_kind == "tchart":
+            caption = (f"Days between consecutive new complaints to {self.team}, "
+                       f"{dates.iloc[0]:%-d %B %Y} to {dates.iloc[-1]:%-d %B %Y}, with the mean and limits "
+                       f"of {self.baseline_year} extended over {self.financial_year} (Making Data Count "
+                       "t-chart: long gaps are improvement, short gaps concern).")
+            chart = tchart_chart(self.control, caption=caption, baseline=baseline)
+        else:
+            caption = (f"Monthly complaints to {self.team}, {month_label(dates.iloc[0], long=True)} to "
+                       f"{month_label(dates.iloc[-1], long=True)}, with the mean and process limits of "
+                       f"{self.baseline_year} extended over {self.financial_year} (Making Data Count XmR chart).")
+            chart = xmr_chart(self.control, caption=caption, baseline=baseline)
+        return Parts((Paragraph(self.control_why), chart, Paragraph(self.control.summary())))
 
     def flagged_points(self):
         if self.control is None or not len(self.control.flagged):
-            return Paragraph("No month shows special-cause variation.")
+            what = "gap between complaints" if self.control_kind == "tchart" else "month"
+            return Paragraph(f"No {what} shows special-cause variation.")
+        if self.control_kind == "tchart":
+            table = self.control.reasons().rename(columns={"date": "Complaint received", "value": "Days since the last",
+                                                            "variation": "Signal", "reason": "Why"})
+            table["Complaint received"] = table["Complaint received"].map(lambda d: f"{d:%-d %b %Y}")
+            table["Days since the last"] = table["Days since the last"].map(lambda d: f"{d:.0f}")
+            return Table(table, "Gaps flagged on the t-chart, and the rule that flagged each", index=False)
         table = self.control.reasons().rename(columns={"date": "Month", "value": "Complaints",
                                                         "variation": "Signal", "reason": "Why"})
         table["Month"] = table["Month"].map(lambda m: month_label(m))
@@ -132,16 +152,22 @@ class TeamQuestion:
         table = self.all_teams.rename(columns={
             "team": "Team", "count": self.financial_year, "baseline_count": self.baseline_year,
             "ratio": "Rate ratio", "ci_low": "CI low", "ci_high": "CI high", "pvalue": "p-value",
-            "adjusted_pvalue": "Holm-adjusted p-value"}).drop(columns=["method", "months_compared"])
-        formats = {**_RATE_FORMATS, "Holm-adjusted p-value": words.p_value}
+            "dispersion": "Dispersion", "quasi_poisson_pvalue": "Quasi-Poisson p", "verdict_method": "Verdict uses",
+            "verdict_pvalue": "Verdict p", "adjusted_pvalue": "Holm-adjusted p-value"}).drop(
+            columns=["method", "months_compared"])
+        formats = {**_RATE_FORMATS, "Quasi-Poisson p": words.p_value, "Verdict p": words.p_value,
+                   "Dispersion": "{:.2f}", "Holm-adjusted p-value": words.p_value}
         note = ("The team was named before looking at the data, so its own p-value applies; the adjusted "
                 "column is for teams picked because they moved most." if self.change.named_in_advance
                 else "The team was singled out after looking at the data, so the Holm-adjusted p-values apply. "
                      + NEW_COMPLAINTS)
+        rule = ("Each team's verdict p-value is the quasi-Poisson check's when its months vary more than "
+                "chance would make them (dispersion above 1.2), otherwise the E-test's; the Holm adjustment "
+                "is of those p-values, the same rule as the verdict above.")
         return Parts((Table(table, f"New complaints, every team, {self.financial_year} against "
                                    f"{self.baseline_year} (E-test and the interval that inverts it)",
                             index=False, formats=formats),
-                      Paragraph(note)))
+                      Paragraph(rule), Paragraph(note)))
 
     def demand_section(self):
         if (missing := self._missing()) is not None:
@@ -205,10 +231,42 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     timeline = pd.period_range(financial_year_months(years.baseline_year)[0], change.months[-1], freq="M")
     series = team_monthly_series(complaints, team, timeline)
     changepoint = find_changepoint(series, min_segment=min_segment)
-    # Limits from the baseline year, extended over the year in question: judge it against the past.
-    control = xmr(series.to_numpy(), dates=list(series.index), improvement_direction=improvement_direction,
-                  baseline_points=12)
-    return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control, table)
+    control = control_chart_for(complaints, team, series, improvement_direction=improvement_direction)
+    return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control["result"],
+                        table, control_kind=control["kind"], control_why=control["why"],
+                        control_baseline_points=control["baseline_points"])
+
+
+def control_chart_for(complaints: pd.DataFrame, team: str, series: pd.Series, *,
+                      improvement_direction: str = "decrease", baseline_months: int = 12) -> dict:
+    """The right control chart for a team's monthly series, its baseline length and why it was chosen.
+
+    Limits come from the first ``baseline_months`` (the baseline year) and are extended over the
+    rest: the year in question is judged against the past. When the series is rare
+    (:func:`cfanalysis.analysis.spc.is_rare`: under about 2 a month, or mostly zero months) an XmR
+    chart of counts misleads, so a t-chart of the days between the team's complaints is used,
+    its baseline being the gaps that end in the baseline months; XmR otherwise, or when there are
+    too few complaints for a t-chart.
+    """
+    mean, zeros = float(series.mean()), int((series == 0).sum())
+    busy = (f"{team} averaged {mean:.1f} new complaints a month, enough for an XmR chart of monthly "
+            "counts (Making Data Count), with limits set on the first year.")
+    xmr_answer = {"kind": "xmr", "why": busy, "baseline_points": baseline_months,
+                  "result": xmr(series.to_numpy(), dates=list(series.index),
+                                improvement_direction=improvement_direction, baseline_points=baseline_months)}
+    if not is_rare(series.to_numpy()):
+        return xmr_answer
+    rows = complaints[(complaints["team"] == team) & complaints["month"].isin(series.index)]
+    events = pd.DatetimeIndex(sorted(rows["received_date"].dropna()))
+    baseline_gaps = int((events < series.index[baseline_months].start_time).sum()) - 1
+    rare = (f"{team} averaged {mean:.1f} new complaints a month ({zeros} of {len(series)} months had none)")
+    if len(events) < 3 or baseline_gaps < 2:
+        return xmr_answer | {"why": f"{rare}, too few for a chart of the time between complaints, so this is "
+                                    "an XmR chart of monthly counts; read it with care."}
+    return {"kind": "tchart", "baseline_points": baseline_gaps, "result": tchart(events, baseline_points=baseline_gaps),
+            "why": f"{rare}, so a chart of monthly counts would flag any month with a complaint; this chart "
+                   "shows the days between consecutive complaints instead (a Making Data Count t-chart), "
+                   "where a long gap is improvement and short gaps are concern."}
 
 
 def _why_not(complaints: pd.DataFrame, financial_year: str, baseline_year: str | None,

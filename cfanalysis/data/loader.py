@@ -35,6 +35,7 @@ from cfanalysis.data.files import (
     GridRead,
     UnreadableFile,
     header_row,
+    read_comparators_info,
     read_dataset_info,
     read_table_grid,
     sha256_of,
@@ -62,6 +63,7 @@ class Dataset:
     synthetic: bool
     files: dict[str, str]  # file name -> SHA-256
     info: dict = field(default_factory=dict)  # what dataset.json says (see read_dataset_info)
+    comparators_info: dict = field(default_factory=dict)  # source, year, definition (comparators.json)
 
     @property
     def authority(self) -> str | None:
@@ -222,6 +224,9 @@ def _field_parsers(spec: TableSpec, number: Callable[[object], Parsed]
     }
     if spec.name == "compliments":  # a compliment's reference is optional
         parsers["reference"] = (parse_text, False)
+    if spec.name == "ombudsman":  # optional: held for upheld cases, blank for most
+        parsers["category"] = (parsers["category"][0], False)
+        parsers["remedy"] = (parse_text, False)
     return {name: parsers[name] for name in spec.fields}
 
 
@@ -696,7 +701,8 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     frames = {name: _finish(name, load.frame, aliases, teams) for name, load in tables.items()}
     info = read_dataset_info(data_dir)
     return Dataset(report=report, synthetic=bool(info.get("synthetic")),
-                   files=dict(sorted({**files, **checksums}.items())), info=info, **frames)
+                   files=dict(sorted({**files, **checksums}.items())), info=info,
+                   comparators_info=read_comparators_info(data_dir), **frames)
 
 
 def _read_aliases(data_dir: Path, team_aliases: str | Path | None

@@ -49,6 +49,16 @@ class TeamQuestion:
     control_baseline_points: int | None = 12  # points of the chart whose limits are the baseline's
     suppress_below: int = 0  # counts below it read "fewer than N" in the tables (public reports)
 
+    def introduction(self) -> Paragraph:
+        """What the report asks, for the team and years of its parameters."""
+        text = (f"This report asks whether {self.team}'s complaints really changed in {self.financial_year} "
+                f"compared with {self.baseline_year}")
+        if self.change is not None:
+            text += (f" ({self.change.headline.count:,} new complaints against "
+                     f"{self.change.headline.baseline_count:,})")
+        return Paragraph(text + ": whether the change is more than chance, how big it is, when it began, and "
+                                "whether demand or staffing account for it.")
+
     def _missing(self) -> Paragraph | None:
         return Paragraph(self.unavailable) if self.change is None else None
 

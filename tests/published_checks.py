@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 SMALL = {"1", "2", "3", "4"}
-NOT_COUNTS = {"Per"}  # columns of sizes, not counts (the step of an indicator: "per 1 FTE")
+NOT_COUNTS = {"Per", "Days since the last"}  # sizes and durations, not counts of complaints or people
 # A count of one to four in words: "3 complaints", "with 2.", "Duty Team 4;" (alt text totals).
 SMALL_IN_WORDS = re.compile(r"(?<!Stage )(?<![\d.,:/-])[1-4] (new |more |fewer )?(complaints?|compliments?|enquir\w+|"
                             r"decisions?|cases?|actions?|replies|responses?|escalations?|upheld|"

@@ -418,7 +418,7 @@ class ActionsLog(Result):
         rows = self.log[self.log["financial_year"] == year]
         return rows if team is None else rows[rows["team"] == team]
 
-    def follow_up(self, team: str | None = None) -> str:
+    def follow_up(self, team: str | None = None, suppress_below: int = 0) -> str:
         """The baseline year's actions (to ``team`` when given) and their status, in a sentence."""
         by = self.baseline_year
         rows = self.of(by, team)
@@ -426,9 +426,9 @@ class ActionsLog(Result):
         if not len(rows):
             return f"No actions{whose} are linked to complaints received in {by}."
         status = rows["status"].replace("", "no status recorded").str.lower().value_counts()
-        described = words.joined([f"{n} {s}" for s, n in status.items()])
-        return (f"{len(rows)} action{'s' if len(rows) != 1 else ''}{whose} came from complaints received in "
-                f"{by}: {described}.")
+        described = words.joined([f"{words.count(n, suppress_below)} {s}" for s, n in status.items()])
+        return (f"{words.count(len(rows), suppress_below)} action{'s' if len(rows) != 1 else ''}{whose} came "
+                f"from complaints received in {by}: {described}.")
 
     def summary(self) -> str:
         return (f"{len(self.of(self.financial_year))} actions from complaints received in {self.financial_year}. "

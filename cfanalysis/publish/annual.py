@@ -342,7 +342,7 @@ class AnnualReport:
         for aspect, words_ in captions.items():
             parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
                                                         f"{fy}, with the other teams together"))
-        parts.append(Paragraph(self.breakdowns.actions.follow_up(self.team)))
+        parts.append(Paragraph(self.breakdowns.actions.follow_up(self.team, self.suppress_below)))
         earlier = self.breakdowns.actions.log
         earlier = earlier[(earlier["team"] == self.team) & (earlier["financial_year"] < fy)]
         if len(earlier):
@@ -398,8 +398,9 @@ class AnnualReport:
         if not len(self.data.actions):
             return Paragraph("No learning and actions log was supplied with the data.")
         log = self.breakdowns.actions
-        parts = [Paragraph(f"{len(log.of(self.financial_year))} actions came from complaints received in "
-                           f"{self.financial_year}. " + log.follow_up())]
+        count = words.count(len(log.of(self.financial_year)), self.suppress_below)
+        parts = [Paragraph(f"{count} actions came from complaints received in {self.financial_year}. "
+                           + log.follow_up(suppress_below=self.suppress_below))]
         if len(log.log):
             parts.append(self._actions_table(log.log, "Learning and actions log, every year to date"))
         if log.unmatched:

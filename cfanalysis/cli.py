@@ -21,6 +21,7 @@ comparators; .csv or .xlsx) in one folder, then:
   cfanalysis report --year 2019-20           build the HTML reports for one year
   cfanalysis report --all-years              build every year in the data
   cfanalysis report --year 2019-20 --param team=Fostering   ask about another team
+  cfanalysis report --all-years --audience public   the version to publish (counts below 5 hidden)
 
 Reports land in outputs/<year>/ (HTML for readers, summary.json for next year's comparison).
 See data/README.md for the columns each file needs.
@@ -54,7 +55,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         runs = run_reports(None if args.all_years else args.year, data_dir=args.data, out_dir=args.out,
                            notebooks_dir=args.notebooks, parameters=_parameters(args.param),
-                           jobs=args.jobs, as_of=args.as_of, progress=_Progress())
+                           jobs=args.jobs, as_of=args.as_of, audience=args.audience, progress=_Progress())
     except (ReportError, ValueError) as error:
         print(f"cfanalysis report: {error}", file=sys.stderr)
         return 2
@@ -143,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="notebooks run side by side (default: the number of cores)")
     report.add_argument("--param", action="append", metavar="NAME=VALUE",
                         help="set a notebook parameter, e.g. --param team=Fostering; repeatable")
+    report.add_argument("--audience", choices=("internal", "public"), default="internal",
+                        help="internal (default): counts in full, marked not for publication; public: "
+                        "every count below 5 hidden in the HTML, CSV tables and summary.json, cells "
+                        "tagged 'internal' left out")
     report.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
                         help="folder of report notebooks (default: the project's notebooks/)")
     report.set_defaults(handler=_report)

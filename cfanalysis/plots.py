@@ -17,6 +17,7 @@ import pandas as pd
 from cfanalysis.analysis.benchmarking import POSITIONS, Funnel
 from cfanalysis.analysis.spc import MDC_COLOURS, XmRResult
 from cfanalysis.periods import month_label
+from cfanalysis.words import count
 
 if TYPE_CHECKING:  # for annotations only: matplotlib is imported when a chart is drawn
     import matplotlib.pyplot as plt
@@ -41,8 +42,17 @@ __all__ = [
 ]
 
 EVENT_COLOUR = "#490092"  # events on charts: the Making Data Count neutral purple
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies. Ordered so that the
+# first six are six different hues (the two blues are first and seventh; yellow, faint on white,
+# last): up to eight groups never share a colour.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#000000", "#56B4E9", "#F0E442")
+
+# Sizes for a chart shown at the report's width. A figure FIGURE_WIDTH_IN wide is shown at the
+# report's text width (about 900 px on screen, 658 px printed on A4), so one point of text is
+# drawn at about 1.55 px on screen and 1.14 px in print: TEXT_PT keeps every label at or above
+# 0.8 of the body text (17 px on screen, 14 px in print). tests/test_chart_sizes.py checks it.
+FIGURE_WIDTH_IN = 8.0
+TEXT_PT = 11.0
 
 
 def _period_words(months: pd.Series) -> str:
@@ -55,14 +65,27 @@ def _new_axes(ax: plt.Axes | None, size: tuple[float, float]) -> plt.Axes:
 
     if ax is not None:
         return ax
-    _, ax = plt.subplots(figsize=size)
+    _, ax = plt.subplots(figsize=(min(size[0], FIGURE_WIDTH_IN), size[1]), layout="constrained")
     return ax
 
 
 def _plain(ax: plt.Axes) -> None:
-    """No box: the top and right spines only add ink."""
+    """No box (the top and right spines only add ink), and every text readable at the size shown."""
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=TEXT_PT)
+    ax.xaxis.label.set_fontsize(TEXT_PT)
+    ax.yaxis.label.set_fontsize(TEXT_PT)
+    legend = ax.get_legend()
+    if legend is not None:
+        for text in [*legend.get_texts(), legend.get_title()]:
+            text.set_fontsize(TEXT_PT)
+
+
+def _legend_outside(ax: plt.Axes, **kwargs) -> None:
+    """The legend to the right of the plot area, where it crosses no data and no limit line."""
+    ax.legend(**{"frameon": False, "loc": "upper left", "bbox_to_anchor": (1.02, 1), "borderaxespad": 0,
+                 "fontsize": TEXT_PT, **kwargs})
 
 
 def _event_positions(events: pd.DataFrame | None, months: list) -> list[tuple[float, str]]:
@@ -130,23 +153,27 @@ def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str
     ax.set_ylim(bottom=0)
     _mark_events(ax, _event_positions(events, list(dict.fromkeys(counts["month"]))))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(title=by.replace("_", " ").capitalize(), frameon=False, bbox_to_anchor=(1.01, 1),
-              loc="upper left")
+    _legend_outside(ax, title=by.replace("_", " ").capitalize())
     _plain(ax)
     return ax
 
 
 def describe_monthly_lines(counts: pd.DataFrame, *, by: str = "team", what: str = "complaints",
-                           events: pd.DataFrame | None = None) -> str:
-    """Alt text for :func:`plot_monthly_lines`, written from the numbers it shows."""
+                           suppress_below: int = 0, events: pd.DataFrame | None = None) -> str:
+    """Alt text for :func:`plot_monthly_lines`, written from the numbers it shows.
+
+    With ``suppress_below``, a count below it reads "fewer than N", as in the report's tables;
+    ``events`` shown on the chart are named.
+    """
     period = _period_words(counts["month"])
     totals = counts.groupby(by, sort=False)["count"].sum().sort_values(ascending=False, kind="stable")
     peak = counts.loc[counts["count"].idxmax()] if len(counts) else None
     parts = [f"Line chart of monthly {what} by {by.replace('_', ' ')}, {period}."]
     if peak is not None and peak["count"] > 0:
         parts.append(f"The highest month was {month_label(peak['month'], long=True)} for "
-                     f"{peak[by]}, with {peak['count']}.")
-    parts.append("Totals for the year: " + "; ".join(f"{g} {n}" for g, n in totals.items()) + ".")
+                     f"{peak[by]}, with {count(peak['count'], suppress_below)}.")
+    parts.append("Totals for the year: " + "; ".join(f"{g} {count(n, suppress_below)}"
+                                                     for g, n in totals.items()) + ".")
     return " ".join(parts) + describe_events(events, list(dict.fromkeys(counts["month"])))
 
 
@@ -159,10 +186,14 @@ def plot_monthly_heatmap(counts: pd.DataFrame, *, by: str = "team", ax: plt.Axes
 
     ax = _new_axes(ax, (10, 0.5 * len(table) + 1.6))
     sns.heatmap(table, ax=ax, **{"annot": True, "fmt": "d", "cmap": "Blues", "linewidths": 0.5,
-                                 "linecolor": "white", "cbar_kws": {"label": "Complaints"}, **kwargs})
+                                 "linecolor": "white", "cbar_kws": {"label": "Complaints"},
+                                 "annot_kws": {"fontsize": TEXT_PT}, **kwargs})
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.tick_params(axis="x", rotation=45)
+    ax.tick_params(axis="x", rotation=45, labelsize=TEXT_PT)
+    ax.tick_params(axis="y", labelsize=TEXT_PT)
+    ax.figure.axes[-1].tick_params(labelsize=TEXT_PT)
+    ax.figure.axes[-1].yaxis.label.set_fontsize(TEXT_PT)
     return ax
 
 
@@ -217,7 +248,7 @@ def plot_xmr(result: XmRResult, *, ylabel: str = "Complaints", colours: dict | N
         _mark_events(ax, _event_positions(events, list(points["date"])))
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, loc="upper left", fontsize="small")
+    _legend_outside(ax)
     _plain(ax)
     return ax
 
@@ -276,7 +307,7 @@ def plot_funnel(result: Funnel, *, ax: plt.Axes | None = None, **kwargs) -> plt.
     ax.set_xlabel(result.denominator.replace("_", " ").capitalize())
     ax.set_ylabel(f"Complaints per {result.per:,}")
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, fontsize="small", loc="upper right")
+    _legend_outside(ax)
     _plain(ax)
     return ax
 
@@ -312,7 +343,7 @@ def plot_bars(table: pd.DataFrame, *, labels: pd.DataFrame | None = None, hidden
     hidden = pd.DataFrame(False, index=table.index, columns=table.columns) if hidden is None else hidden
     small = hidden if small is None else small
     groups, series = list(table.index), list(table.columns)
-    ax = _new_axes(ax, (9, 0.45 * len(groups) * len(series) + 1.5) if horizontal else (9, 4.5))
+    ax = _new_axes(ax, (8, 0.5 * len(groups) * len(series) + 1.5) if horizontal else (8, 4.5))
     width = 0.8 / len(series)
     positions = np.arange(len(groups))
     for k, column in enumerate(series):
@@ -327,7 +358,7 @@ def plot_bars(table: pd.DataFrame, *, labels: pd.DataFrame | None = None, hidden
             if protected:
                 bar.set_hatch("//")
                 bar.set_alpha(0.45)
-        ax.bar_label(bars, labels=[str(t) for t in labels[column]], padding=3, fontsize=8)
+        ax.bar_label(bars, labels=[str(t) for t in labels[column]], padding=3, fontsize=TEXT_PT)
     if horizontal:
         ax.set_yticks(positions, groups)
         ax.invert_yaxis()
@@ -335,9 +366,9 @@ def plot_bars(table: pd.DataFrame, *, labels: pd.DataFrame | None = None, hidden
     else:
         ax.set_xticks(positions, groups, rotation=30, ha="right")
         ax.set_ylabel(what.capitalize())
-    ax.legend(frameon=False, fontsize="small", loc="lower right" if horizontal else "upper right")
+    _legend_outside(ax)
     _plain(ax)
-    ax.set_title(title, loc="left", fontsize=11)
+    ax.set_title(title, loc="left", fontsize=TEXT_PT + 1)
     return ax
 
 

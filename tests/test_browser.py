@@ -72,3 +72,28 @@ def test_every_page_offline_error_free_decoded_and_accessible(built_reports, bro
                 failures.append(f"{path.relative_to(out)}: {problem}: {found}")
         page.close()
     assert not failures, "\n".join(failures)
+
+
+def test_printed_to_a4_no_table_or_image_is_wider_than_the_text(built_reports, browser):
+    """Print emulation at A4 text width (210 mm less the stylesheet's @page margins): every
+    table and image fits, so nothing is cut off on paper."""
+    import re
+
+    css = (Path(__file__).resolve().parents[1] / "cfanalysis/publish/templates/cfreport/report.css").read_text()
+    margin_mm = float(re.search(r"@page \{[^}]*margin: (\d+)mm", css).group(1))
+    text_width = int((210 - 2 * margin_mm) * 96 / 25.4)
+    out, _ = built_reports
+    failures = []
+    for path in html_files(out):
+        page = browser.new_page(viewport={"width": text_width, "height": 1000})
+        page.emulate_media(media="print")
+        page.goto(path.as_uri(), wait_until="load")
+        wide = page.evaluate(
+            """(limit) => Array.from(document.querySelectorAll('table, img, .cf-table-wrap'))
+                 .filter(e => e.scrollWidth > limit || e.getBoundingClientRect().right > limit + 1)
+                 .map(e => `${e.tagName} ${(e.querySelector('caption') || e).textContent.slice(0, 60)}: `
+                           + `${e.scrollWidth}px`)""", text_width)
+        if wide:
+            failures.append(f"{path.relative_to(out)} (text width {text_width}px): {wide}")
+        page.close()
+    assert not failures, "\n".join(failures)

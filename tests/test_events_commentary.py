@@ -188,7 +188,7 @@ def test_example_commentary_headings_match_the_report_sections(example):
 def test_a_mismatched_heading_is_refused_listing_the_sections(example_copy, tmp_path):
     text = (example_copy / "commentary-2019-20.md").read_text(encoding="utf-8")
     (example_copy / "commentary-2019-20.md").write_text(text + "\n## Complements\nTypo.\n", encoding="utf-8")
-    with pytest.raises(ReportError, match=r"'Complements' match no section.*Headlines; .*Compliments"):
+    with pytest.raises(ReportError, match=r"'Complements' match no section.*The year in figures; .*Compliments"):
         run_reports(["2019-20"], data_dir=example_copy, out_dir=tmp_path / "out", progress=lambda _: None)
     assert not (tmp_path / "out").exists()
 
@@ -197,7 +197,7 @@ def test_a_name_from_a_personal_data_column_in_commentary_is_refused(example_cop
     guard = cf.PersonalDataGuard.from_data_dir(example_copy)
     name = "Alexis Testperson"
     assert name in guard.values  # a fake complainant name in complaints.csv
-    (example_copy / "commentary-2019-20.md").write_text(f"## Teams\nThanks to {name} for raising it.\n",
+    (example_copy / "commentary-2019-20.md").write_text(f"## Compliments\nThanks to {name} for raising it.\n",
                                                         encoding="utf-8")
     with pytest.raises(ReportError, match="commentary for 2019-20.*outside the data contract"):
         run_reports(["2019-20"], data_dir=example_copy, out_dir=tmp_path / "out", progress=lambda _: None)

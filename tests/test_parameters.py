@@ -97,6 +97,7 @@ def test_data_dir_none_means_the_example_data():
 def test_display_objects_carry_the_report_styling():
     assert 'class="cf-verdict" style="border-left:6px solid #005ea5' in Paragraph("Yes.", kind="verdict")._repr_html_()
     table = Table(pd.DataFrame({"Team": ["Duty Team"], "Complaints": [20]}), "Complaints", index=False)._repr_html_()
-    assert '<td style="text-align:left' in table
+    assert '<td class="cf-text" style="text-align:left' in table
     assert '<td class="cf-number" style="text-align:right' in table and "white-space:nowrap" in table
-    assert '<th scope="col" style="text-align:right' in table  # a numeric column's header sits over its numbers
+    # a numeric column's header sits over its numbers
+    assert '<th scope="col" class="cf-number" style="text-align:right' in table

@@ -101,7 +101,7 @@ def test_annual_report_shows_the_source_figures(built):
                    "85 in 2019-20 against 88 in 2018-19", "chance cannot be ruled out"):
         assert figure.lower() in text.lower(), figure
     assert "Funnel plot of complaints per 1,000 children in need" in page
-    assert "Responses within the statutory timescales" in text
-    assert "Learning and actions from complaints received in 2019-20" in text
+    assert "Replies within the statutory timescale, by stage" in text
+    assert "Learning and actions log, every year to date" in text
     tables = out / "2019-20" / "tables"
     assert (tables / "complaints_by_team.csv").exists() and (tables / "timeliness_by_stage.csv").exists()

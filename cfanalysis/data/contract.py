@@ -114,13 +114,15 @@ OMBUDSMAN = TableSpec(
     name="ombudsman",
     description="One row per Local Government and Social Care Ombudsman (LGSCO) enquiry.",
     required=("reference", "received_date", "decision"),
-    optional=("team",),
+    optional=("team", "category", "remedy"),
     aliases={
         "reference": ("Ref", "LGSCO Ref", "Ombudsman Ref", "Ombudsman Reference", "Case Ref",
                       "Case Reference"),
         "received_date": ("Date Received", "Received", "Enquiry Date", "Date of Enquiry"),
         "team": ("Service Area", "Service", "Team Name"),
         "decision": ("Outcome", "LGSCO Decision", "Ombudsman Decision", "Result", "Decision Reason"),
+        "category": ("Subject", "Complaint Category", "Nature of Complaint"),
+        "remedy": ("Remedy Agreed", "Ombudsman Remedy", "Recommended Remedy"),
     },
 )
 

@@ -47,6 +47,28 @@ OMBUDSMAN = {
     "2019-20": {"Upheld": 1, "Not upheld": 1, "Closed after initial enquiries – no further action": 3,
                 "Complainant did not pursue": 1},
 }
+# What the Ombudsman's upheld cases were about and the remedy agreed (optional columns; blank for
+# the other decisions, as real logs usually are). Fixed, so no random draw moves the other files.
+OMBUDSMAN_UPHELD = {
+    "2018-19": ("Communication", "Apology, and £150 for the time and trouble of complaining"),
+    "2019-20": ("Delay or failure to act", "Apology, £300 for distress, and a review of how long "
+                                           "assessments wait for allocation"),
+}
+# Where the comparators come from, what they count and why the rate base fits (comparators.json).
+COMPARATORS_INFO = {
+    "source": "Synthetic figures made by cfanalysis for the example; a real file would name the "
+              "published source, such as each council's annual complaints report or a regional "
+              "benchmarking club return.",
+    "financial_years": ["2018-19", "2019-20"],
+    "definition": "Complaints: complaints under the statutory children's social care and corporate "
+                  "procedures, each counted once at each stage it reached (stage cases), in the financial "
+                  "year. Upheld: those of them upheld in full or in part.",
+    "denominator": "Children in need: children in need on 31 March (Department for Education, "
+                   "Characteristics of children in need).",
+    "rate_base": "Most complaints to Children's Services come from or about children known to social "
+                 "care, so the number of children in need measures how many families could complain "
+                 "better than the whole child population does.",
+}
 # Shares within each year, apportioned exactly (largest remainder) and then shuffled.
 CATEGORY_SHARES = {
     "Attitude/behaviour of staff": 0.27, "Communication": 0.15, "Quality of service": 0.12,
@@ -80,18 +102,18 @@ EVENTS = (
 COMMENTARY_FILE = "commentary-2019-20.md"
 COMMENTARY = """# Commentary from the service, 2019-20 (SYNTHETIC)
 
-## Headlines
+## The year in figures
 
 Complaints fell again this year, for the second year running, and compliments rose.
 
-## Teams
+## Why complaints to the team changed
 
 The Duty Team's complaints rose. The monthly figures were examined with the team manager to see
 whether the rise matched problems in how the service was delivered; there was **no immediate
 explanation**. A new duty rota began in September 2019, and we will keep watching the monthly
 chart.
 
-## What complaints were about and how they ended
+## Staff attitude
 
 A high proportion of complaints were again about the attitude or behaviour of staff. Work is
 underway:
@@ -222,11 +244,14 @@ def _ombudsman(rng: np.random.Generator, calendar) -> pd.DataFrame:
         labels = [d for d, n in decisions.items() for _ in range(n)]
         rng.shuffle(labels)
         for number, decision in enumerate(labels, start=1):
+            category, remedy = OMBUDSMAN_UPHELD.get(year, ("", "")) if decision == "Upheld" else ("", "")
             rows.append({
                 "LGSCO Ref": f"{start % 100:02d}{number:03d}{int(rng.integers(100, 999))}",
                 "Date Received": _working_day_in_month(rng, months[int(rng.integers(12))], calendar),
                 "Service Area": TEAMS[int(rng.integers(len(TEAMS)))],
                 "Decision": decision,
+                "Category": category,
+                "Remedy": remedy,
             })
     return pd.DataFrame(rows).sort_values("Date Received", kind="stable").reset_index(drop=True)
 
@@ -266,31 +291,48 @@ def _comparators(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# Each action: theme, owner, status, what changed, and the team and year of the complaint it came
+# from. The Duty Team's two actions of 2018-19 were both complete before its 2019-20 rise.
 ACTIONS = (
     ("Communication", "Duty Team manager", "Complete",
-     "Duty workers now confirm by letter what was agreed on the phone within two working days."),
+     "Duty workers now confirm by letter what was agreed on the phone within two working days.",
+     "Duty Team", "2018-19"),
     ("Attitude or behaviour of staff", "Head of Service", "Complete",
-     "Reflective practice session for the Duty Team on difficult conversations with families."),
+     "Reflective practice session for the Duty Team on difficult conversations with families.",
+     "Duty Team", "2018-19"),
     ("Recording", "Practice Standards lead", "In progress",
-     "Case-recording guidance updated so decisions and the reasons for them are written up the same day."),
+     "Case-recording guidance updated so decisions and the reasons for them are written up the same day.",
+     "Child in Need and Child Protection", "2018-19"),
     ("Delay", "Fostering team manager", "Complete",
-     "Foster carer allowance queries now have a named contact and a five-day reply target."),
+     "Foster carer allowance queries now have a named contact and a five-day reply target.",
+     "Fostering", "2019-20"),
     ("Communication", "Children in Care team manager", "In progress",
-     "Social workers tell families the name of their new worker before a case transfers."),
+     "Social workers tell families the name of their new worker before a case transfers.",
+     "Children in Care", "2019-20"),
     ("Contact arrangements", "Contact service manager", "Complete",
-     "Contact timetables are sent to parents a week ahead, with a number to call for changes."),
+     "Contact timetables are sent to parents a week ahead, with a number to call for changes.",
+     "Children in Care", "2019-20"),
 )
 
 
 def _actions(complaints: pd.DataFrame) -> pd.DataFrame:
-    """A few learning actions linked to upheld complaints (own seed, so other files are unaffected)."""
+    """Learning actions, each linked to a complaint of its team and year (upheld ones first).
+
+    Its own seed, so the other files are unaffected; a complaint is used for one action only.
+    """
     rng = np.random.default_rng(EXAMPLE_SEED + 1)
-    upheld = complaints[complaints["Outcome"].isin(["Upheld", "Partially upheld"])
-                        & (complaints["Date Received"] >= "2018-04-01")]
-    picks = upheld.iloc[np.sort(rng.choice(len(upheld), size=len(ACTIONS), replace=False))]
-    return pd.DataFrame([{"Complaint Ref": ref, "Learning Theme": theme, "Action Taken": action,
-                          "Action Owner": owner, "Status": status}
-                         for ref, (theme, owner, status, action) in zip(picks["Ref"], ACTIONS)])
+    first = complaints.drop_duplicates("Ref")
+    year = first["Ref"].str[2:4].map(lambda yy: f"20{yy}-{int(yy) + 1:02d}")
+    upheld = first["Outcome"].isin(["Upheld", "Partially upheld"])
+    used, rows = set(), []
+    for theme, owner, status, action, team, financial_year in ACTIONS:
+        mine = first[(first["Service Area"] == team) & (year == financial_year) & ~first["Ref"].isin(used)]
+        pool = mine[upheld.loc[mine.index]] if upheld.loc[mine.index].any() else mine
+        ref = pool["Ref"].iloc[int(rng.integers(len(pool)))]
+        used.add(ref)
+        rows.append({"Complaint Ref": ref, "Learning Theme": theme, "Action Taken": action,
+                     "Action Owner": owner, "Status": status})
+    return pd.DataFrame(rows)
 
 
 def _csv_bytes(frame: pd.DataFrame, *, encoding: str, date_columns=()) -> bytes:
@@ -349,6 +391,7 @@ def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list
                                     date_columns=("Date Received",)),
         "activity.csv": _csv_bytes(_activity(rng), encoding="utf-8"),
         "comparators.csv": _csv_bytes(_comparators(rng), encoding="utf-8"),
+        "comparators.json": (json.dumps(COMPARATORS_INFO, indent=2) + "\n").encode("utf-8"),
         "actions.csv": _csv_bytes(_actions(complaints), encoding="utf-8"),
         "team_aliases.csv": b"alias,team\r\nDuty & Assessment,Duty Team\r\n",
         "events.csv": _csv_bytes(pd.DataFrame(EVENTS, columns=["Date", "Team", "Description"]).assign(
@@ -359,6 +402,8 @@ def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list
             "description": "Synthetic example data made by cfanalysis.example_data; no real person "
                            "or complaint. Calibrated to the 2019-20 source report.",
             "authority": AUTHORITY,
+            "contact": "Complaints and Representations Team, Example Council (synthetic): "
+                       "complaints@example.invalid",
             "seed": seed,
             "financial_years": list(TEAM_RECORDS),
         }, indent=2) + "\n").encode("utf-8"),

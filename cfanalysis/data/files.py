@@ -24,14 +24,15 @@ from cfanalysis.data.contract import TableSpec, header_key
 from cfanalysis.data.problems import Problem
 
 __all__ = [
-    "DATASET_FILE", "HEADER_SEARCH_ROWS", "READ_ERRORS", "TABLE_EXTENSIONS", "GridRead", "TableGrid",
-    "UnreadableFile", "find_header", "header_row", "read_dataset_info", "read_grid", "read_table_grid",
-    "sha256_of", "table_file", "table_files", "table_grids",
+    "COMPARATORS_INFO_FILE", "DATASET_FILE", "HEADER_SEARCH_ROWS", "READ_ERRORS", "TABLE_EXTENSIONS",
+    "GridRead", "TableGrid", "UnreadableFile", "find_header", "header_row", "read_comparators_info",
+    "read_dataset_info", "read_grid", "read_table_grid", "sha256_of", "table_file", "table_files", "table_grids",
 ]
 
 HEADER_SEARCH_ROWS = 20
 TABLE_EXTENSIONS = (".csv", ".xlsx", ".xlsm")
 DATASET_FILE = "dataset.json"
+COMPARATORS_INFO_FILE = "comparators.json"  # where the comparators come from (source, year, definition)
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted Office files and Excel 97-2003 .xls
 _HEAD_BYTES = 1 << 20  # enough for the header search on any sane export
 
@@ -389,6 +390,34 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _json_object(path: Path) -> dict:
+    """The JSON object in ``path``, or ``{}`` when it is absent, unreadable or not an object."""
+    try:
+        info = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def read_comparators_info(data_dir: str | Path) -> dict:
+    """What ``comparators.json`` says about the comparators table, or ``{}``.
+
+    Returns
+    -------
+    dict
+        Text keys, each optional: ``source`` (who published the figures), ``financial_years``,
+        ``definition`` (what ``complaints`` and ``upheld`` count), ``denominator`` (what the
+        denominator counts) and ``rate_base`` (why it is the base for the rate). Empty when
+        the file is absent, cannot be read, is not JSON, or does not hold a JSON object.
+
+    Examples
+    --------
+    >>> sorted(read_comparators_info("data/example"))  # doctest: +SKIP
+    ['definition', 'denominator', 'financial_years', 'rate_base', 'source']
+    """
+    return _json_object(Path(data_dir) / COMPARATORS_INFO_FILE)
+
+
 def read_dataset_info(data_dir: str | Path) -> dict:
     """What ``dataset.json`` in the folder says about the data, or ``{}``.
 
@@ -409,9 +438,4 @@ def read_dataset_info(data_dir: str | Path) -> dict:
     >>> read_dataset_info("data/example")["synthetic"]  # doctest: +SKIP
     True
     """
-    path = Path(data_dir) / DATASET_FILE
-    try:
-        info = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return info if isinstance(info, dict) else {}
+    return _json_object(Path(data_dir) / DATASET_FILE)

@@ -37,6 +37,7 @@ from cfanalysis.data.files import (
     GridRead,
     UnreadableFile,
     header_row,
+    read_comparators_info,
     read_dataset_info,
     read_table_grid,
     sha256_of,
@@ -68,6 +69,7 @@ class Dataset:
     events: pd.DataFrame = field(default_factory=lambda: _finish("events", None, {}))
     # The officer's commentary: financial year -> {section heading: Markdown text}.
     commentary: dict[str, dict[str, str]] = field(default_factory=dict)
+    comparators_info: dict = field(default_factory=dict)  # source, year, definition (comparators.json)
 
     @property
     def authority(self) -> str | None:
@@ -230,6 +232,9 @@ def _field_parsers(spec: TableSpec, number: Callable[[object], Parsed]
     }
     if spec.name == "compliments":  # a compliment's reference is optional
         parsers["reference"] = (parse_text, False)
+    if spec.name == "ombudsman":  # optional: held for upheld cases, blank for most
+        parsers["category"] = (parsers["category"][0], False)
+        parsers["remedy"] = (parse_text, False)
     return {name: parsers[name] for name in spec.fields}
 
 
@@ -711,7 +716,8 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     report = LoadReport(data_dir, tables, problems + table_problems + commentary_problems)
     info = read_dataset_info(data_dir)
     return Dataset(report=report, synthetic=bool(info.get("synthetic")), commentary=commentary,
-                   files=dict(sorted({**files, **checksums, **commentary_files}.items())), info=info, **frames)
+                   files=dict(sorted({**files, **checksums, **commentary_files}.items())), info=info,
+                   comparators_info=read_comparators_info(data_dir), **frames)
 
 
 def _read_aliases(data_dir: Path, team_aliases: str | Path | None

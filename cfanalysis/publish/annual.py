@@ -13,10 +13,29 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cfanalysis import words
-from cfanalysis.analysis.counts import NEW_COMPLAINTS, new_complaints
+from cfanalysis.analysis.counts import NEW_COMPLAINTS, in_financial_year, new_complaints
 from cfanalysis.analysis.benchmarking import POSITIONS, Funnel, funnel
+from cfanalysis.analysis.breakdowns import (
+    STAGE_TIMESCALES,
+    ActionsLog,
+    AttitudeBreakdown,
+    ComplimentsBreakdown,
+    OmbudsmanCases,
+    TeamBreakdown,
+    TimelinessChange,
+    UpholdBenchmark,
+    actions_log,
+    attitude_breakdown,
+    complaint_outcomes,
+    compliments_breakdown,
+    ombudsman_cases,
+    team_breakdown,
+    timeliness_change,
+    uphold_benchmark,
+)
 from cfanalysis.analysis.figures import AnnualFigures, annual_figures
 from cfanalysis.analysis.rates import CountComparison
+from cfanalysis.analysis.results import share_of
 from cfanalysis.analysis.tables import year_on_year
 from cfanalysis.analysis.teams import TeamChange, team_change
 from cfanalysis.analysis.years import compare_years
@@ -26,8 +45,19 @@ from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.suppression import hide_where_small, suppress
 
-__all__ = ["AnnualReport", "annual_report", "headline_sentences", "timeliness_shown"]
+__all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "timeliness_shown"]
 
+GLOSSARY = {
+    "New complaint": "A complaint counted once, in the year and team where it was first received.",
+    "Stage case": "A complaint counted again at each stage it reached (Stage 1, 2 or 3): a measure of workload.",
+    "Upheld": "The council, or the Ombudsman, found the complaint justified; 'partially upheld' in part.",
+    "Escalation": "A complaint going on to the next stage because the complainant was not satisfied.",
+    "Working day": "Monday to Friday, except England and Wales bank holidays.",
+    "Interval": "The range of values the data plausibly allow (95% interval); wide when counts are small.",
+    "p-value": "How often a difference at least this large would arise by chance alone if nothing had changed.",
+    "Ombudsman": "The Local Government and Social Care Ombudsman (LGSCO), the last stage for complaints.",
+    "Children in need": "Children assessed as needing social care services; the base for comparing councils.",
+}
 TIMELINESS_COUNTS = ["Complaints", "With a response date", "Within timescale", "Within extended timescale"]
 TIMELINESS_DERIVED = ["Share within timescale", "Share within extended", "Median working days"]
 
@@ -89,6 +119,80 @@ def timeliness_shown(table: pd.DataFrame, suppress_below: int) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, eq=False)
+class Breakdowns:
+    """The answers to the panel's questions (:mod:`cfanalysis.analysis.breakdowns`), worked out once."""
+
+    team: TeamBreakdown | None  # None when the team has no complaints
+    attitude: AttitudeBreakdown
+    timeliness: TimelinessChange
+    compliments: ComplimentsBreakdown
+    ombudsman: OmbudsmanCases
+    actions: ActionsLog
+    uphold: UpholdBenchmark | None
+    uphold_problem: str = ""
+    upheld: int = 0  # new complaints upheld in full or in part (outcome at the last stage reached)
+
+
+def _breakdowns(data: Dataset, years, team: str, authority: str | None, confidence_level: float) -> Breakdowns:
+    c = data.complaints
+    uphold, problem = None, ""
+    try:
+        uphold = uphold_benchmark(data.comparators, years.financial_year, authority=authority,
+                                  confidence_level=confidence_level) if len(data.comparators) else None
+    except ValueError as error:
+        problem = f"The uphold rates cannot be compared: {error}."
+    outcomes = in_financial_year(complaint_outcomes(c), years.financial_year) if len(c) else c
+    teams = sorted(c["team"].dropna().unique().tolist())
+    return Breakdowns(
+        team=team_breakdown(c, team, years) if team in teams else None,
+        attitude=attitude_breakdown(c, years, confidence_level=confidence_level),
+        timeliness=timeliness_change(c, years),
+        compliments=compliments_breakdown(data.compliments, years, teams=teams),
+        ombudsman=ombudsman_cases(data.ombudsman, years.financial_year),
+        actions=actions_log(data.actions, c, years), uphold=uphold, uphold_problem=problem,
+        upheld=int(outcomes["upheld"].sum()) if len(outcomes) else 0)
+
+
+def main_points(report: AnnualReport) -> list[str]:
+    """Five or six short plain-English main points: what changed, how big, how sure, what it means."""
+    f, b, n = report.figures, report.breakdowns, report.suppress_below
+    now, before, fy, by = f.now, f.before, report.financial_year, report.baseline_year
+    count = lambda v: words.count(v, n)  # noqa: E731
+    points = []
+    text = f"Children's Services received {count(now.new_complaints)} new complaints in {fy}"
+    if f.complaints_change is not None:
+        c = f.complaints_change
+        text += (f", against {count(before.new_complaints)} in {by} ({words.times(c.ratio)}; "
+                 f"{words.strength(c.pvalue)} of a real change).")
+    points.append(text if text.endswith(".") else text + ".")
+    if report.change is not None and b.team is not None:
+        change, small = report.change, min(report.change.headline.count, report.change.headline.baseline_count) < n
+        if not small:
+            points.append(f"{report.team}: {count(change.headline.count)} new complaints against "
+                          f"{count(change.headline.baseline_count)} in {by} ({words.times(change.headline.ratio)}; "
+                          f"{words.strength(change.verdict_pvalue)} of a real change once the other teams are "
+                          "allowed for); see what they were about below.")
+    points.append(f"{count(b.upheld)} of the {count(now.new_complaints)} new complaints "
+                  f"({words.percent(share_of(b.upheld, now.new_complaints))}) were upheld in full or in part.")
+    stage1 = b.timeliness.by_stage.loc["Stage 1"] if "Stage 1" in b.timeliness.by_stage.index else None
+    if stage1 is not None and stage1[f"Replies, {fy}"]:
+        replies, on_time = int(stage1[f"Replies, {fy}"]), int(stage1[f"On time, {fy}"])
+        points.append(f"{count(replies - on_time)} of {count(replies)} Stage 1 replies were later than "
+                      f"{STAGE_TIMESCALES[1]} working days; {count(on_time)} "
+                      f"({words.percent(share_of(on_time, replies))}) were on time.")
+    a, most = f.attitude, max(now.by_category.values(), default=0)
+    if a.trials and not a.too_small(n):
+        points.append(f"Staff attitude was the subject of {count(a.successes)} new complaints "
+                      f"({words.percent(a.share)})" + (", more than any other subject" if now.attitude == most else "")
+                      + "; the staff attitude section compares how often they were upheld with other complaints.")
+    points.append(f"Compliments: {count(now.compliments)} in {fy}"
+                  + (f" against {count(before.compliments)} in {by}" if f.years.has_baseline else "")
+                  + f". The Ombudsman upheld {count(now.ombudsman_decisions.get('upheld', 0))} complaint"
+                  + ("" if now.ombudsman_decisions.get("upheld", 0) == 1 else "s") + ".")
+    return points[:6]
+
+
+@dataclass(frozen=True, eq=False)
 class AnnualReport:
     """The year's figures and the findings notebook 03 shows, with a method per section."""
 
@@ -100,6 +204,7 @@ class AnnualReport:
     funnel: Funnel | None
     funnel_problem: str
     authority: str | None
+    breakdowns: Breakdowns | None = None
 
     @property
     def financial_year(self) -> str:
@@ -133,8 +238,7 @@ class AnnualReport:
             return Paragraph(f"To protect the people involved, every count below {self.suppress_below} is "
                              f"shown as 'fewer than {self.suppress_below}', and where a total would let a "
                              "hidden number be worked out, another number is marked 'not shown' too.")
-        return Paragraph("Counts are shown in full (internal version). For publication, run with "
-                         "suppress_below = 5 so that small numbers are hidden.")
+        return Paragraph("Counts are shown in full, including small ones.")
 
     def headline_section(self):
         sentences = headline_sentences(self.figures, suppress_below=self.suppress_below)
@@ -177,7 +281,14 @@ class AnnualReport:
     def ombudsman_section(self):
         if not len(self.tables["ombudsman_decisions"]):
             return Paragraph(f"No Ombudsman enquiries were recorded in {self.financial_year}.")
-        return Parts((self._count_table("ombudsman_decisions", f"Ombudsman decisions, {self.financial_year}"),
+        cases = self.breakdowns.ombudsman.cases.rename(columns=str.capitalize)
+        cases["Decision"] = cases["Decision"].map(words.capitalised)
+        cases["Category"] = cases["Category"].map(words.capitalised)
+        return Parts((Paragraph(self.breakdowns.ombudsman.summary(self.suppress_below)),
+                      self._count_table("ombudsman_decisions", f"Ombudsman decisions, {self.financial_year}"),
+                      *([] if self.suppress_below else [Table(cases, "Each Ombudsman decision, with team, "
+                                                                     "subject and remedy where recorded",
+                                                              index=False)]),
                       Paragraph("'Upheld' and 'not upheld' are the enquiries the council was asked to respond to; "
                                 "the Ombudsman closed the others without a detailed investigation.")))
 
@@ -185,13 +296,6 @@ class AnnualReport:
         parts = [self._bar_chart("complaints_by_team", f"Complaints by team, {self.years_words}",
                                  "Complaints by team (all stages)."),
                  self._count_table("complaints_by_team", f"Complaints by team, {self.years_words}")]
-        if self.change is not None:
-            small = min(self.change.headline.count, self.change.headline.baseline_count) < self.suppress_below
-            parts.append(Paragraph(
-                f"{self.team}'s change is not described here because its numbers are too small to publish."
-                if small else self.change.summary(), kind="verdict"))
-            parts.append(Paragraph("The team-change report (02) sets out the robustness checks, demand and "
-                                   "staffing, and when the change began."))
         return Parts(tuple(parts))
 
     def categories_section(self):
@@ -211,50 +315,131 @@ class AnnualReport:
     def complainants_section(self):
         return self._count_table("complainant_types", "Who made the complaints")
 
-    def timeliness_section(self):
-        parts = []
-        for name, caption in (("timeliness_by_stage", "Responses within the statutory timescales, by stage"),
-                              ("timeliness_by_team", "Responses within the statutory timescales, by team")):
-            if not len(self.tables[name]):
-                parts.append(Paragraph("No Stage 1 or Stage 2 complaints this year."))
-                continue
-            table = timeliness_shown(self.tables[name], self.suppress_below)
-            for column in ("Share within timescale", "Share within extended"):
-                table[column] = table[column].map(lambda v: v if isinstance(v, str) else words.percent(v))
-            parts.append(Table(table, caption, index=False,
-                               formats={"Median working days": lambda v: v if isinstance(v, str) else f"{v:.1f}"}))
-        parts.append(Paragraph("Working days exclude weekends and England and Wales bank holidays; a response on "
-                               "the next working day counts as 1. Stage 1: 10 working days, extendable to 20. "
-                               "Stage 2: 25, extendable to 65. Stage 3 review-panel dates are not part of the "
-                               "data contract, so panel timings are not reported here."))
+    def _counts(self, table: pd.DataFrame, caption: str) -> Table:
+        """A table of counts as published (small counts hidden; no differences that would reveal them)."""
+        if self.suppress_below:
+            table = table.drop(columns=["Change"], errors="ignore")
+        return Table(suppress(table, self.suppress_below).text(), caption)
+
+    def main_points_section(self):
+        """Five or six plain-English main points, written from the data."""
+        return Parts(tuple(Paragraph(point, kind="verdict" if i == 0 else "")
+                           for i, point in enumerate(main_points(self))))
+
+    def team_section(self):
+        """Why the team's complaints changed: what they were about, how they ended, earlier actions."""
+        b, fy, by = self.breakdowns.team, self.financial_year, self.baseline_year
+        if b is None or not self.figures.years.has_baseline:
+            return Paragraph(f"{self.team}'s complaints cannot be compared: there are no complaints for "
+                             f"{by if not self.figures.years.has_baseline else self.team} in the data.")
+        parts = [Paragraph(b.summary(self.suppress_below), kind="verdict")]
+        if self.change is not None:
+            small = min(self.change.headline.count, self.change.headline.baseline_count) < self.suppress_below
+            parts.append(Paragraph(f"{self.team}'s change is not tested here because its numbers are too small to "
+                                   "publish." if small else self.change.summary()))
+        captions = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
+                    "complainant_type": "who complained", "last_stage": "how far they went"}
+        for aspect, words_ in captions.items():
+            parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
+                                                        f"{fy}, with the other teams together"))
+        parts.append(Paragraph(self.breakdowns.actions.follow_up(self.team, self.suppress_below)))
+        earlier = self.breakdowns.actions.log
+        earlier = earlier[(earlier["team"] == self.team) & (earlier["financial_year"] < fy)]
+        if len(earlier):
+            parts.append(self._actions_table(earlier, f"{self.team}'s earlier actions and their status"))
+        parts.append(Paragraph("The team-change report (02) sets out the robustness checks, demand and staffing, "
+                               "and when the change began."))
         return Parts(tuple(parts))
+
+    def attitude_section(self):
+        """Staff attitude by team and by outcome, year on year: an incident or a message?"""
+        a = self.breakdowns.attitude
+        table = a.by_team[[c for c in a.by_team.columns if c.startswith("Attitude")]]
+        table = table.rename(columns=lambda c: c.replace("Attitude, ", "")).copy()
+        table.loc["Total"] = table.sum()
+        return Parts((
+            Paragraph(self.figures.attitude.summary(self.suppress_below)),
+            Paragraph(a.summary(self.suppress_below), kind="verdict"),
+            Table(suppress(table, self.suppress_below, total_row="Total").text(),
+                  "New complaints about staff attitude, by team"),
+            Paragraph("What it means: an upheld complaint about attitude points to an incident to learn from; one "
+                      "not upheld often carries a message about how a family experienced a decision. A share "
+                      "upheld like that of other complaints suggests a mix of both; reading the complaints with "
+                      "team managers is the way to tell them apart.")))
+
+    def timeliness_section(self):
+        """Replies on time by stage and by team, this year against last, with a sentence on each."""
+        t, n = self.breakdowns.timeliness, self.suppress_below
+        parts = [Paragraph(s) for s in t.stage_sentences(n)]
+        parts.append(self._counts(t.by_stage, "Replies within the statutory timescale, by stage"))
+        parts.extend(Paragraph(s) for s in t.team_sentences(n))
+        parts.append(self._counts(t.by_team, "Replies within the timescale for their stage, by team"))
+        parts.append(Paragraph(
+            "Working days exclude weekends and England and Wales bank holidays; a reply on the next working day "
+            f"counts as 1. Timescales: Stage 1, {STAGE_TIMESCALES[1]} working days (extendable to 20); Stage 2, "
+            f"{STAGE_TIMESCALES[2]} (extendable to 65); Stage 3, {STAGE_TIMESCALES[3]} from the request to the "
+            "council's response (the panel within 30, its report within 5, the response within 15). Shares are "
+            "given only for groups of 5 replies or more."))
+        return Parts(tuple(parts))
+
+    def compliments_section(self):
+        c = self.breakdowns.compliments
+        return Parts((Paragraph(c.summary(self.suppress_below)),
+                      self._counts(c.by_team, "Compliments by team"),
+                      self._counts(c.by_month, "Compliments by month received")))
+
+    def _actions_table(self, log: pd.DataFrame, caption: str) -> Table:
+        table = log.rename(columns={"financial_year": "Year", "team": "Team", "theme": "Theme",
+                                    "action": "What changed", "owner": "Owner", "status": "Status"})
+        return Table(table.reset_index(drop=True), caption, index=False)
 
     def actions_section(self):
-        actions = self.data.actions
-        if not len(actions):
-            return Paragraph("No learning and actions table was supplied. To show what changed because of "
-                             "complaints, as the statutory guidance asks, add actions.csv to the data folder "
-                             "with columns reference, action, owner (a role), status and theme "
-                             "(see data/README.md).")
-        years = self.data.complaints.drop_duplicates("reference").set_index("reference")["financial_year"]
-        year_of = actions["reference"].map(years)
-        this_year = actions[year_of == self.financial_year]
-        unmatched = int(year_of.isna().sum())
-        if not len(this_year):
-            text = f"No actions are linked to complaints received in {self.financial_year}."
-            return Paragraph(text + (f" {unmatched} actions name a reference not found in the complaints."
-                                     if unmatched else ""))
-        table = this_year[["theme", "action", "owner", "status"]].rename(columns={
-            "theme": "Theme", "action": "What changed", "owner": "Owner", "status": "Status"}).fillna("")
-        parts = [Table(table.reset_index(drop=True), f"Learning and actions from complaints received in "
-                                                     f"{self.financial_year}", index=False)]
-        if unmatched:
-            parts.append(Paragraph(f"{unmatched} actions name a complaint reference that is not in the complaints "
-                                   "file; check their references."))
+        """Learning and actions: a log across years, and last year's actions followed up."""
+        if not len(self.data.actions):
+            return Paragraph("No learning and actions log was supplied with the data.")
+        log = self.breakdowns.actions
+        count = words.count(len(log.of(self.financial_year)), self.suppress_below)
+        parts = [Paragraph(f"{count} actions came from complaints received in {self.financial_year}. "
+                           + log.follow_up(suppress_below=self.suppress_below))]
+        if len(log.log):
+            parts.append(self._actions_table(log.log, "Learning and actions log, every year to date"))
+        if log.unmatched:
+            parts.append(Paragraph(f"{log.unmatched} actions name a complaint reference that is not in the "
+                                   "complaints data, so they are not in the log."))
         return Parts(tuple(parts))
 
+    def _comparators_source(self) -> Paragraph:
+        info = self.data.comparators_info
+        if not info:
+            return Paragraph("Where the comparators come from is not recorded (no comparators.json with the "
+                             "data), so treat the comparison with care.")
+        said = [f"Source: {info['source']}" if info.get("source") else "",
+                f"What is counted: {info['definition']}" if info.get("definition") else "",
+                f"Denominator: {info['denominator']}" if info.get("denominator") else "",
+                f"Why this base: {info['rate_base']}" if info.get("rate_base") else ""]
+        years = info.get("financial_years")
+        if years and self.financial_year not in years:
+            covered = words.joined(list(map(str, years)))
+            said.append(f"The comparators file covers {covered}, not {self.financial_year}.")
+        return Paragraph(" ".join(s.rstrip(".") + "." for s in said if s))
+
+    def _uphold_parts(self):
+        u = self.breakdowns.uphold
+        if u is None:
+            yield Paragraph(self.breakdowns.uphold_problem or "The comparators hold no uphold figures.")
+            return
+        yield Paragraph(u.summary())
+        table = u.to_frame().rename(columns={"authority": "Authority", "complaints": "Complaints",
+                                              "upheld": "Upheld", "rate": "Share upheld",
+                                              "ci_low": "95% lower", "ci_high": "95% upper"})
+        yield Table(table, f"Share of complaints upheld in full or in part, {self.financial_year} "
+                           "(Wilson intervals)", index=False,
+                    formats={c: words.percent for c in ("Share upheld", "95% lower", "95% upper")})
+
     def benchmarking_section(self):
-        parts = [Paragraph(self.funnel_problem)] if self.funnel is None else list(self._funnel_parts())
+        parts = [self._comparators_source()]
+        parts += [Paragraph(self.funnel_problem)] if self.funnel is None else list(self._funnel_parts())
+        parts += list(self._uphold_parts())
         bench = year_on_year(self.data, self.financial_year)
         bench["Stage 2 escalation"] = bench["Stage 2 escalation"].map(words.percent)
         for column in ("Complaints", "Compliments", "Ombudsman enquiries"):
@@ -276,6 +461,25 @@ class AnnualReport:
         table["Where it sits"] = table["Where it sits"].map(lambda code: POSITIONS[code][0])
         yield Table(table, "Where each authority sits", index=False,
                     formats={"Complaints": lambda v: words.count(v, self.suppress_below), denominator: "{:,.0f}"})
+
+    def definitions_section(self):
+        """Annex: new complaints against stage cases, and the glossary."""
+        glossary = pd.DataFrame({"Meaning": list(GLOSSARY.values())},
+                                index=pd.Index(list(GLOSSARY), name="Term"))
+        return Parts((Paragraph(NEW_COMPLAINTS), Table(glossary, "Glossary")))
+
+    def methods_section(self):
+        """Annex: how the figures were worked out, and how many rows they rest on."""
+        f = self.figures
+        return Parts((
+            Paragraph("Changes in counts are compared as rates with the E-test and a 95% score interval; shares "
+                      "(escalation, staff attitude, uphold rates) with Wilson intervals and Fisher's exact test. "
+                      "The strength of evidence is given in bands of the p-value (below 0.001 very strong, 0.01 "
+                      "strong, 0.05 moderate, 0.1 weak, otherwise little or no evidence), never as a bright line; "
+                      "with counts this small an interval is wide, and no change is ever called 'no change' on "
+                      "a test alone."),
+            Paragraph(f"The figures rest on {f.rows_accepted:,} of the {f.rows_read:,} rows read from the input "
+                      f"files; {f.rows_excluded:,} were excluded for the reasons in the row reconciliation.")))
 
 
 def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | None = None,
@@ -320,4 +524,5 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
                    "(authority, financial_year, complaints and a denominator such as children in need; see "
                    "data/README.md).")
     figures = annual_figures(data, years, confidence_level=confidence_level)
-    return AnnualReport(data, figures, suppress_below, team, change, result, problem, authority)
+    breakdowns = _breakdowns(data, years, team, authority, confidence_level)
+    return AnnualReport(data, figures, suppress_below, team, change, result, problem, authority, breakdowns)

@@ -19,17 +19,21 @@ __all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_
 
 
 def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
-                        caption: str = "", events: pd.DataFrame | None = None, what: str = "complaints") -> Chart:
+                        caption: str = "", suppress_below: int = 0, events: pd.DataFrame | None = None,
+                        what: str = "complaints") -> Chart:
     """:func:`cfanalysis.plots.plot_monthly_lines` rendered with its alt text.
 
     A ``highlight`` that is not one of the ``by`` groups is refused (:class:`ParameterError`,
-    listing the groups) rather than drawn as nothing. ``events`` are marked as labelled lines.
+    listing the groups) rather than drawn as nothing. With ``suppress_below``, the alt text
+    says "fewer than N" for counts below it (the chart has no number labels). ``events`` are
+    marked as labelled lines.
     """
     if highlight is not None:
         check_team(highlight, counts[by])
     return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight, events=events,
                                                     ylabel=f"{what.capitalize()} received"),
-                           alt=plots.describe_monthly_lines(counts, by=by, what=what, events=events),
+                           alt=plots.describe_monthly_lines(counts, by=by, what=what, suppress_below=suppress_below,
+                                                            events=events),
                            caption=caption)
 
 

@@ -14,11 +14,14 @@ import base64
 import html
 import io
 import numbers
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 __all__ = ["Chart", "Paragraph", "Parts", "Table"]
+
+CHART_DPI = 144  # an 8-inch chart is 1152 px wide, shown at the report's text width (about 900 px)
 
 # The report stylesheet's rules (templates/cfreport/report.css) that a notebook needs inline.
 STYLES = {
@@ -30,6 +33,7 @@ STYLES = {
     "number": ("text-align:right;vertical-align:top;border-bottom:1px solid #b1b4b6;padding:0.3rem 0.6rem;"
                "white-space:nowrap;font-variant-numeric:tabular-nums"),
     "head": "background:#f3f2f1;vertical-align:bottom",
+    "head-number": "text-align:right;border-bottom:1px solid #b1b4b6;padding:0.3rem 0.6rem",
     "figcaption": "color:#505a5f;font-size:0.95rem;text-align:left",
 }
 
@@ -61,7 +65,27 @@ def _cell(value: object) -> tuple[str, bool]:
         return f"{value:,.2f}", True
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "", False
-    return str(value), False
+    return str(value), _number_like(str(value))
+
+
+# Text that stands for a number: "1,234", "-0.5", "45%", "p < 0.001", "8 -> 20", and the words
+# that hide a small count ("fewer than 5", "not shown", "not shown (fewer than 5)").
+_NUMBER_LIKE = re.compile(r"^[<>=~≤≥p ]*[-+−]?[£$]?[\d,]*\.?\d+%?( ?(->|→|to|–) ?[-+−]?[\d,]*\.?\d+%?)?$"
+                          r"|^fewer than \d+$|^not shown( \(fewer than \d+\))?$|^[-–—]$")
+
+
+def _number_like(text: str) -> bool:
+    return bool(_NUMBER_LIKE.match(text.strip()))
+
+
+def _numeric_columns(frame: pd.DataFrame, texts: list[list[tuple[str, bool]]]) -> set:
+    """Columns whose every shown cell is a number (or a hidden count): right-aligned, head too."""
+    numeric = set()
+    for j, column in enumerate(frame.columns):
+        shown = [row[j] for row in texts if row[j][0] != ""]
+        if shown and all(flag for _, flag in shown):
+            numeric.add(column)
+    return numeric
 
 
 @dataclass(frozen=True)
@@ -76,30 +100,42 @@ class Table:
     index: bool = True
     formats: dict | None = None  # column -> format string such as "{:.3f}", or a callable
 
-    def _repr_html_(self) -> str:
-        frame = self.frame
-        rows, numeric_columns = [], set()
-        for label, record in zip(frame.index, frame.itertuples(index=False)):
+    def _texts(self) -> list[list[tuple[str, bool]]]:
+        """Each cell's text and whether it is a number (formats applied)."""
+        rows = []
+        for record in self.frame.itertuples(index=False):
             cells = []
-            if self.index:
-                cells.append(f'<th scope="row" style="{STYLES["text"]}">{html.escape(str(label))}</th>')
-            for column, value in zip(frame.columns, record):
+            for column, value in zip(self.frame.columns, record):
                 text, numeric = _cell(value)
                 style = (self.formats or {}).get(column)
                 if style is not None and text != "":
                     text = style(value) if callable(style) else style.format(value)
-                css = f' class="cf-number" style="{STYLES["number"]}"' if numeric else f' style="{STYLES["text"]}"'
-                numeric_columns.update([column] if numeric and text != "" else [])
-                cells.append(f"<td{css}>{html.escape(text)}</td>")
-            rows.append("<tr>" + "".join(cells) + "</tr>")
+                cells.append((text, numeric))
+            rows.append(cells)
+        return rows
+
+    def _repr_html_(self) -> str:
+        """Numbers right-aligned and text left-aligned, a column at a time, decided by value type."""
+        frame, texts = self.frame, self._texts()
+        numeric_columns = _numeric_columns(frame, texts)
+        rows = []
+        for label, cells in zip(frame.index, texts):
+            row = [f'<th scope="row" style="{STYLES["text"]}">{html.escape(str(label))}</th>'] if self.index else []
+            for column, (text, _) in zip(frame.columns, cells):
+                css = (f' class="cf-number" style="{STYLES["number"]}"' if column in numeric_columns
+                       else f' class="cf-text" style="{STYLES["text"]}"')
+                row.append(f"<td{css}>{html.escape(text)}</td>")
+            rows.append("<tr>" + "".join(row) + "</tr>")
         head = [(frame.index.name or "", False)] if self.index else []
         head += [(str(c), c in numeric_columns) for c in frame.columns]
-        header = "".join(f'<th scope="col" style="{STYLES["number" if numeric else "text"]};{STYLES["head"]}">'
+        header = "".join(f'<th scope="col" class="{"cf-number" if numeric else "cf-text"}" '
+                         f'style="{STYLES["head-number" if numeric else "text"]};{STYLES["head"]}">'
                          f"{html.escape(h)}</th>" for h, numeric in head)
-        # A wide table scrolls sideways; tabindex and a label let keyboard users reach it.
+        # A wide table scrolls sideways on screen; tabindex and a label let keyboard users reach it.
+        # In print the stylesheet lets its text wrap to the page's width instead.
         label = html.escape(self.caption, quote=True)
         return (f'<div class="cf-table-wrap" tabindex="0" role="region" aria-label="{label}" '
-                f'style="overflow-x:auto"><table style="border-collapse:collapse;margin:1rem 0">'
+                f'style="overflow-x:auto"><table class="cf-table" style="border-collapse:collapse;margin:1rem 0">'
                 f'<caption style="{STYLES["caption"]}">{html.escape(self.caption)}</caption>'
                 f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
@@ -129,14 +165,20 @@ class Chart:
     caption: str = ""
 
     @classmethod
-    def from_axes(cls, ax, *, alt: str, caption: str = "", dpi: int = 110) -> Chart:
-        """Render the Axes' figure to PNG and close it (so it is not shown a second time)."""
+    def from_axes(cls, ax, *, alt: str, caption: str = "", dpi: int = CHART_DPI) -> Chart:
+        """Render the Axes' figure to PNG and close it (so it is not shown a second time).
+
+        The whole figure is saved at its own size (no tight cropping), so its pixel width is
+        its width in inches times ``dpi``: the text sizes in :mod:`cfanalysis.plots` are chosen
+        for that width shown at the report's text width.
+        """
         import matplotlib.pyplot as plt
 
         figure = ax.figure
+        if figure.get_layout_engine() is None:
+            figure.set_layout_engine("constrained")
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
-                       metadata={"Software": None})
+        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
         plt.close(figure)
         return cls(png=buffer.getvalue(), alt=alt, caption=caption)
 

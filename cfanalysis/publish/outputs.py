@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cfanalysis import words
 from cfanalysis.analysis.figures import AnnualFigures
 from cfanalysis.analysis.timeliness import TIMESCALES
 from cfanalysis.publish.annual import timeliness_shown
@@ -116,10 +117,28 @@ def _team_tests_record(table: pd.DataFrame, baseline_year: str) -> list[dict[str
              "significant": bool(row["adjusted_pvalue"] < 0.05)} for _, row in table.iterrows()]
 
 
+# The main figures of a year: what the index lists, and all a public run's summary.json holds.
+MAIN_FIGURES = {"complaints_total": "Complaints", "new_complaints_total": "New complaints",
+                "compliments_total": "Compliments", "ombudsman_enquiries": "Ombudsman enquiries"}
+
+
 def write_summary(figures: AnnualFigures, out_dir: Path, *, team_tests: pd.DataFrame | None,
-                  files: dict[str, str], guard: PersonalDataGuard | None = None) -> Path:
-    """Write ``outputs/<year>/summary.json``: the year's headline figures and their provenance."""
+                  files: dict[str, str], guard: PersonalDataGuard | None = None,
+                  suppress_below: int = 0) -> Path:
+    """Write ``outputs/<year>/summary.json``: the year's headline figures and their provenance.
+
+    With ``suppress_below`` (a public run) it holds only the main figures (:data:`MAIN_FIGURES`),
+    each count below the threshold written as "fewer than N"; the full record, which next year's
+    comparison reads, is written by internal runs only.
+    """
     summary = summary_record(figures, team_tests)
+    if suppress_below:
+        summary = {"financial_year": summary["financial_year"], "audience": "public",
+                   "synthetic_data": summary["synthetic_data"],
+                   **{key: (words.count(summary[key], suppress_below) if summary[key] < suppress_below
+                            else summary[key]) for key in MAIN_FIGURES}}
+    else:
+        summary = {**summary, "audience": "internal"}
     summary["provenance"] = {"cfanalysis_version": package_version(), "git_commit": git_commit(),
                              "input_files_sha256": files}
     text = json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

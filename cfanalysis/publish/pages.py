@@ -21,16 +21,20 @@ def stylesheet() -> str:
     return (TEMPLATES_DIR / "cfreport" / "report.css").read_text(encoding="utf-8")
 
 
-def export_html(executed, resources_cf: dict[str, Any]) -> str:
-    """An executed notebook as the reader's HTML page (nbconvert with our ``cfreport`` template)."""
+def export_html(executed, resources_cf: dict[str, Any], *, drop_internal: bool = False) -> str:
+    """An executed notebook as the reader's HTML page (nbconvert with our ``cfreport`` template).
+
+    Cells tagged ``parameters``, ``injected-parameters`` or ``remove`` never reach a reader;
+    with ``drop_internal`` (a public run) neither do cells tagged ``internal``.
+    """
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name="cfreport", extra_template_basedirs=[str(TEMPLATES_DIR)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     # Parameter cells (ours and papermill's) are for analysts, not readers.
-    remover = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters", "remove"},
-                                    enabled=True)
+    tags = {"parameters", "injected-parameters", "remove"} | ({"internal"} if drop_internal else set())
+    remover = TagRemovePreprocessor(remove_cell_tags=tags, enabled=True)
     exporter.register_preprocessor(remover, enabled=True)
     body, _ = exporter.from_notebook_node(executed, resources={"cf": resources_cf})
     return body
@@ -51,19 +55,36 @@ def notebook_title(path: Path) -> str:
     return path.stem
 
 
+def _main_figures(year_dir: Path) -> list[tuple[str, str]]:
+    """The year's main figures from the ``summary.json`` the same run wrote (none if absent)."""
+    import json
+
+    from cfanalysis.publish.outputs import MAIN_FIGURES
+
+    path = year_dir / "summary.json"
+    if not path.exists():
+        return []
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    return [(label, f"{summary[key]:,}" if isinstance(summary[key], int) else str(summary[key]))
+            for key, label in MAIN_FIGURES.items() if summary.get(key) is not None]
+
+
 def write_index(out_dir: Path, notebooks_dir: Path = DEFAULT_NOTEBOOKS_DIR) -> Path:
-    """``outputs/index.html`` linking every year's published reports."""
+    """``outputs/index.html``: every year with its main figures and links to its reports."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from cfanalysis.publish.outputs import write_aside
 
     titles = {path.stem: notebook_title(path) for path in report_notebooks(notebooks_dir)}
     years = []
-    for year_dir in sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name[:4].isdigit()):
+    for year_dir in sorted((p for p in out_dir.iterdir() if p.is_dir() and p.name[:4].isdigit()), reverse=True):
         pages = [(f"{year_dir.name}/{page.name}", titles.get(page.stem, page.stem))
                  for page in sorted(year_dir.glob("*.html"))]
         if pages:
-            years.append((year_dir.name, pages))
+            tables = [(f"{year_dir.name}/tables/{path.name}", path.stem.replace("_", " "))
+                      for path in sorted((year_dir / "tables").glob("*.csv"))]
+            years.append({"year": year_dir.name, "pages": pages, "figures": _main_figures(year_dir),
+                          "tables": tables})
     environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "cfreport"),
                               autoescape=select_autoescape(["j2"], default=True))
     page = environment.get_template("site_index.html.j2").render(years=years, css=stylesheet()) + "\n"

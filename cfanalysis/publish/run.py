@@ -10,6 +10,7 @@ failed run never replaces the last good report.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,11 @@ KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.sta
                   "import cfanalysis.publish.team, cfanalysis.publish.annual, cfanalysis.periods\n"
                   "cfanalysis.periods.bank_holidays()\n")
 RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of"}
+# Who a run is for. "public" hides every count below PUBLIC_SUPPRESS_BELOW in everything it
+# writes and leaves out the notebooks' cells tagged "internal"; "internal" shows counts in full
+# and says in every page's banner that it is not for publication.
+AUDIENCES = ("internal", "public")
+PUBLIC_SUPPRESS_BELOW = 5
 
 
 class ReportError(CfanalysisError):
@@ -157,45 +163,83 @@ def check_commentary(data: Dataset, years: list[str], notebooks: list[Path], gua
         raise ReportError("\n".join(problems))
 
 
-def _publish(result: JobResult, data: Dataset, title: str, financial_year: str, data_dir: Path,
-             guard: PersonalDataGuard) -> None:
+@dataclass(frozen=True)
+class _Publication:
+    """What every page of a run shares: who it is for, the data's date, the contact, the pages."""
+
+    audience: str
+    suppress_below: int
+    data_date: str
+    contact: str
+    titles: dict[str, str]  # notebook stem -> title, in number order
+
+
+def _publish(result: JobResult, data: Dataset, publication: _Publication, financial_year: str,
+             data_dir: Path, guard: PersonalDataGuard, tables: Callable[[str], list[Path]]) -> None:
     """Convert an executed notebook to HTML beside the logs folder (write aside, then rename)."""
     from cfanalysis.publish.outputs import write_aside
 
     if not result.ok:
         return
     parameters = {k: ("(none)" if v is None else v) for k, v in result.job.parameters.items()
-                  if k != "data_dir"} | {"data folder": data_dir.name}
+                  if k != "data_dir"} | {"data folder": data_dir.name, "audience": publication.audience}
+    stem = result.job.notebook.stem
     resources_cf = {
-        "title": title, "financial_year": financial_year, "synthetic": data.synthetic,
+        "title": publication.titles[stem], "financial_year": financial_year, "synthetic": data.synthetic,
         "version": package_version(), "commit": git_commit(), "files": data.files,
-        "parameters": parameters, "css": stylesheet(),
+        "parameters": parameters, "css": stylesheet(), "audience": publication.audience,
+        "suppress_below": publication.suppress_below, "data_date": publication.data_date,
+        "contact": publication.contact,
+        "related": [(f"{other}.html", title) for other, title in publication.titles.items() if other != stem],
+        "tables": [(f"tables/{path.name}", path.stem.replace("_", " ")) for path in tables(financial_year)],
     }
-    html_path = result.job.executed_path.parent.parent / f"{result.job.notebook.stem}.html"
+    html_path = result.job.executed_path.parent.parent / f"{stem}.html"
     from cfanalysis.publish.commentary import insert_commentary
 
     executed = insert_commentary(result.notebook, data.commentary.get(financial_year), financial_year)
-    page = export_html(executed, resources_cf)
+    page = export_html(executed, resources_cf, drop_internal=publication.audience == "public")
     guard.check(page, where=str(html_path))
     write_aside(html_path, page)
 
 
+def data_date(data: Dataset, as_of: str | None) -> str:
+    """The date the report's data stand at, as readers see it ("14 May 2020").
+
+    The ``as_of`` date when given, else the latest date in the data (so a rerun on the same
+    files prints the same date: nothing depends on the day the report was built).
+    """
+    import pandas as pd
+
+    if as_of is not None:
+        return f"{pd.Timestamp(as_of):%-d %B %Y}"
+    latest = [frame[column].max() for frame in (data.complaints, data.compliments, data.ombudsman)
+              if frame is not None for column in frame.columns
+              if pd.api.types.is_datetime64_any_dtype(frame[column]) and frame[column].notna().any()]
+    return f"{max(latest):%-d %B %Y}" if latest else "(no dates in the data)"
+
+
 def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, suppress_below: int,
-                         guard: PersonalDataGuard) -> None:
-    """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter."""
+                         guard: PersonalDataGuard) -> dict[str, list[Path]]:
+    """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter.
+
+    Returns the CSV tables written for each year (the reports link to them).
+    """
     from cfanalysis.analysis.figures import annual_figures
     from cfanalysis.analysis.counts import new_complaints
     from cfanalysis.analysis.teams import all_team_tests
     from cfanalysis.analysis.years import compare_years
     from cfanalysis.publish.outputs import write_summary, write_tables
 
+    written = {}
     for year in years:
         comparison = compare_years(data.complaints, year)
         figures = annual_figures(data, comparison)
         team_tests = all_team_tests(new_complaints(data.complaints), comparison) if comparison.has_baseline else None
-        write_summary(figures, out_dir, team_tests=team_tests, files=data.files, guard=guard)
-        write_tables(figures, out_dir, suppress_below=suppress_below, guard=guard)
+        write_summary(figures, out_dir, team_tests=team_tests, files=data.files, guard=guard,
+                      suppress_below=suppress_below)
+        written[year] = write_tables(figures, out_dir, suppress_below=suppress_below, guard=guard)
     import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up
+    return written
 
 
 def _jobs(years: list[str], notebooks: list[Path], typed: dict[Path, dict[str, Any]], data_dir: Path,
@@ -213,14 +257,26 @@ def _jobs(years: list[str], notebooks: list[Path], typed: dict[Path, dict[str, A
     return sorted(queue, key=lambda job: job.notebook.name, reverse=True)
 
 
-def _checked_command(notebooks_dir: Path, parameters, jobs) -> tuple[list[Path], dict[Path, dict[str, Any]]]:
-    """What can be checked before a kernel starts: the notebooks, ``--param`` and ``--jobs``."""
+def _checked_command(notebooks_dir: Path, parameters, jobs, audience: str
+                     ) -> tuple[list[Path], dict[Path, dict[str, Any]]]:
+    """What can be checked before a kernel starts: the notebooks, ``--param``, ``--jobs`` and
+    ``--audience`` (a public run sets ``suppress_below`` to at least 5 in every notebook that takes it)."""
     notebooks = report_notebooks(notebooks_dir)
     if not notebooks:
         raise ReportError(f"No report notebooks (01_*.ipynb, ...) in {notebooks_dir}.")
+    if audience not in AUDIENCES:
+        raise ReportError(f"--audience must be one of {', '.join(AUDIENCES)}, not {audience!r}.")
     typed = check_parameters(parameters or {}, notebooks)
     if jobs is not None and jobs < 1:
         raise ReportError(f"--jobs must be 1 or more, not {jobs}.")
+    if audience == "public":
+        given = [p["suppress_below"] for p in typed.values() if "suppress_below" in p]
+        if any(value < PUBLIC_SUPPRESS_BELOW for value in given):
+            raise ReportError(f"--audience public hides counts below {PUBLIC_SUPPRESS_BELOW}; "
+                              f"suppress_below={min(given)} would show them. Leave it out.")
+        for path in notebooks:
+            if "suppress_below" in notebook_parameters(path):
+                typed[path].setdefault("suppress_below", PUBLIC_SUPPRESS_BELOW)
     return notebooks, typed
 
 
@@ -255,7 +311,7 @@ def _start_pool(years, notebooks: list[Path], jobs: int | None, out_dir: Path) -
 
 def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str | Path,
                 notebooks_dir: str | Path | None = None, parameters: dict[str, str] | None = None,
-                jobs: int | None = None, as_of: str | None = None,
+                jobs: int | None = None, as_of: str | None = None, audience: str = "internal",
                 progress: Callable[[str], None] = print) -> list[ReportRun]:
     """Build every report notebook for the given years (default: every year with complaints).
 
@@ -266,6 +322,10 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     anything is wrong the kernels are shut down and nothing runs. A failed notebook publishes
     no HTML (the last good one stays) and the other notebooks and years carry on.
 
+    ``audience="public"`` hides every count below 5 in the HTML, the CSV tables and
+    ``summary.json`` (which then holds only the main figures) and leaves out cells tagged
+    ``internal``; ``"internal"`` (the default) shows counts in full, marked not for publication.
+
     Raises
     ------
     ReportError
@@ -273,11 +333,11 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS_DIR
-    notebooks, typed = _checked_command(notebooks_dir, parameters, jobs)
+    notebooks, typed = _checked_command(notebooks_dir, parameters, jobs, audience)
     pool = _start_pool(years, notebooks, jobs, out_dir)
     try:
         data, years = _checked_data(years, data_dir, typed, as_of)
-        from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
+        from cfanalysis.publish.guard import PersonalDataGuard
 
         check_events(typed, data)
         guard = PersonalDataGuard.from_data_dir(data_dir)
@@ -286,27 +346,48 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
         pool.close()
         raise
     suppress_below = next((typed[p]["suppress_below"] for p in notebooks if "suppress_below" in typed[p]), 0)
-    titles = {path: notebook_title(path) for path in notebooks}
-    queue = _jobs(years, notebooks, typed, data_dir, out_dir, as_of)
-    year_of = {job.label: job.parameters["financial_year"] for job in queue}
-    refused: list[str] = []
-
-    def side_work() -> None:
-        try:
-            _while_kernels_start(data, years, out_dir, suppress_below, guard)
-        except PersonalDataError as error:
-            refused.append(str(error))
-
-    results = pool.run(
-        queue, progress=progress,
-        on_result=lambda r: _publish(r, data, titles[r.job.notebook], year_of[r.job.label], data_dir, guard),
-        guard=lambda text, where: guard.check(text, where=where), while_waiting=side_work)
-    write_index(out_dir, notebooks_dir)
-    if refused:
-        raise ReportError("Stopped to protect personal data: " + refused[0])
-    results = sorted(results, key=lambda r: (year_of[r.job.label], r.job.notebook.name))
-    return [ReportRun(financial_year=year_of[r.job.label], notebook=r.job.notebook.stem, ok=r.ok,
+    publication = _Publication(audience=audience, suppress_below=suppress_below, data_date=data_date(data, as_of),
+                               contact=str(data.info.get("contact") or ""),
+                               titles={path.stem: notebook_title(path) for path in notebooks})
+    try:
+        results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, out_dir, as_of), data, years,
+                             publication, data_dir, out_dir, progress)
+    finally:
+        write_index(out_dir, notebooks_dir)
+    return [ReportRun(financial_year=r.job.parameters["financial_year"], notebook=r.job.notebook.stem, ok=r.ok,
                       seconds=r.seconds,
                       html_path=(r.job.executed_path.parent.parent / f"{r.job.notebook.stem}.html") if r.ok else None,
                       executed_path=r.job.executed_path, message=r.message, details=tuple(r.details))
             for r in results]
+
+
+def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[str], publication: _Publication,
+               data_dir: Path, out_dir: Path, progress: Callable[[str], None]) -> list[JobResult]:
+    """Run the notebooks; meanwhile write the summaries and CSV tables the pages link to."""
+    from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
+
+    guard = PersonalDataGuard.from_data_dir(data_dir)
+    refused: list[str] = []
+    written: dict[str, list[Path]] = {}
+    tables_done = threading.Event()
+
+    def side_work() -> None:
+        try:
+            written.update(_while_kernels_start(data, years, out_dir, publication.suppress_below, guard))
+        except PersonalDataError as error:
+            refused.append(str(error))
+        finally:
+            tables_done.set()
+
+    def tables(year: str) -> list[Path]:
+        tables_done.wait()
+        return written.get(year, [])
+
+    results = pool.run(
+        queue, progress=progress,
+        on_result=lambda r: _publish(r, data, publication, r.job.parameters["financial_year"], data_dir,
+                                     guard, tables),
+        guard=lambda text, where: guard.check(text, where=where), while_waiting=side_work)
+    if refused:
+        raise ReportError("Stopped to protect personal data: " + refused[0])
+    return sorted(results, key=lambda r: (r.job.parameters["financial_year"], r.job.notebook.name))

@@ -48,7 +48,18 @@ class TeamQuestion:
     control_kind: str = "xmr"  # "tchart" when the team's complaints are rare (see control_chart)
     control_why: str = ""  # one sentence: which chart, and why
     control_baseline_points: int | None = 12  # points of the chart whose limits are the baseline's
+    suppress_below: int = 0  # counts below it read "fewer than N" in the tables (public reports)
     events: pd.DataFrame | None = None  # the team's and the whole service's dated events
+
+    def introduction(self) -> Paragraph:
+        """What the report asks, for the team and years of its parameters."""
+        text = (f"This report asks whether {self.team}'s complaints really changed in {self.financial_year} "
+                f"compared with {self.baseline_year}")
+        if self.change is not None:
+            text += (f" ({self.change.headline.count:,} new complaints against "
+                     f"{self.change.headline.baseline_count:,})")
+        return Paragraph(text + ": whether the change is more than chance, how big it is, when it began, and "
+                                "whether demand or staffing account for it.")
 
     def _missing(self) -> Paragraph | None:
         return Paragraph(self.unavailable) if self.change is None else None
@@ -119,7 +130,8 @@ class TeamQuestion:
         table = self.control.reasons().rename(columns={"date": "Month", "value": "Complaints",
                                                         "variation": "Signal", "reason": "Why"})
         table["Month"] = table["Month"].map(lambda m: month_label(m))
-        table["Complaints"] = table["Complaints"].astype(int)
+        table["Complaints"] = [words.count(n, self.suppress_below) if self.suppress_below else int(n)
+                               for n in table["Complaints"]]
         return Table(table, "Months flagged on the control chart, and the rule that flagged each", index=False)
 
     def checks(self):
@@ -147,6 +159,9 @@ class TeamQuestion:
             "dispersion": "Dispersion", "quasi_poisson_pvalue": "Quasi-Poisson p", "verdict_method": "Verdict uses",
             "verdict_pvalue": "Verdict p", "adjusted_pvalue": "Holm-adjusted p-value"}).drop(
             columns=["method", "months_compared"])
+        if self.suppress_below:
+            for column in (self.financial_year, self.baseline_year):
+                table[column] = [words.count(n, self.suppress_below) for n in table[column]]
         formats = {**_RATE_FORMATS, "Quasi-Poisson p": words.p_value, "Verdict p": words.p_value,
                    "Dispersion": "{:.2f}", "Holm-adjusted p-value": words.p_value}
         note = ("The team was named before looking at the data, so its own p-value applies; the adjusted "
@@ -199,10 +214,11 @@ class TeamQuestion:
 def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team",
                   baseline_year: str | None = None, named_in_advance: bool = False,
                   confidence_level: float = 0.95, min_segment: int = 3,
-                  improvement_direction: str = "decrease") -> TeamQuestion:
+                  improvement_direction: str = "decrease", suppress_below: int = 0) -> TeamQuestion:
     """Answer "did this team's complaints really change?" for one year against a baseline.
 
     Parameters are those of notebook 02. See :func:`cfanalysis.team_change` for the tests.
+    ``suppress_below`` hides smaller counts in the tables (a public report uses 5).
 
     Raises
     ------
@@ -216,7 +232,7 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     reason, years = _why_not(complaints, financial_year, baseline_year, team)
     if reason:
         return TeamQuestion(team, financial_year, years.baseline_year if years else str(baseline_year), None, None,
-                            None, None, pd.DataFrame(), reason)
+                            None, None, pd.DataFrame(), reason, suppress_below=suppress_below)
     table = all_team_tests(complaints, years, confidence_level=confidence_level)
     change = team_change(complaints, team, years, confidence_level=confidence_level,
                          named_in_advance=named_in_advance, all_teams=table)
@@ -227,7 +243,8 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     control = control_chart_for(complaints, team, series, improvement_direction=improvement_direction)
     return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control["result"],
                         table, control_kind=control["kind"], control_why=control["why"],
-                        control_baseline_points=control["baseline_points"], events=events_for(data.events, team))
+                        control_baseline_points=control["baseline_points"], suppress_below=suppress_below,
+                        events=events_for(data.events, team))
 
 
 def control_chart_for(complaints: pd.DataFrame, team: str, series: pd.Series, *,

@@ -33,9 +33,9 @@ def example():
 
 
 def test_example_events_load(example):
-    assert list(example.events["description"])[:3] == [
+    assert list(example.events["description"])[1:4] == [
         "New complaints leaflet for children and young people", "Celebration Newsletter began", "New duty rota"]
-    assert set(example.events["team"]) == {"all", "Duty Team"}
+    assert set(example.events["team"]) == {"all", "Duty Team", "Fostering"}
     assert example.report.rows_excluded == 0
 
 
@@ -249,4 +249,5 @@ def test_report_03_and_02_show_commentary_events_and_the_answer(tmp_path):
     assert "Celebration Newsletter began (1 April 2019)" in annual
     assert "weak evidence of a rise" in annual and "Timing alone does not show" in annual
     team = (tmp_path / "out" / "2019-20" / "02_team_change.html").read_text(encoding="utf-8")
-    assert "New duty rota (2 September 2019)" in team and "no immediate explanation" in team
+    assert "New duty rota (2 September 2019)" in team and "Timing alone does not show" in team
+    assert 'class="cf-commentary"' not in team  # the example commentary is on report 03's sections

@@ -70,19 +70,21 @@ def parse_commentary(text: str, *, file: str = "commentary") -> tuple[dict[str, 
     return {name: "\n".join(lines).strip() for name, lines in sections.items()}, problems
 
 
-def read_commentary(data_dir: str | Path) -> tuple[dict[str, dict[str, str]], list[Problem], dict[str, str]]:
+def read_commentary(data_dir: str | Path
+                    ) -> tuple[dict[str, dict[str, str]], list[Problem], dict[str, dict[str, str]]]:
     """Every year's commentary in a data folder.
 
     Returns
     -------
     tuple
         ``{financial year: {heading: text}}``, the problems found (a year label that is not a
-        financial year, text outside a section), and ``{file name: SHA-256}`` for provenance.
+        financial year, text outside a section), and ``{financial year: {file name: SHA-256}}``
+        for provenance (each year's report lists its own commentary file only).
     """
     data_dir = Path(data_dir)
     commentary: dict[str, dict[str, str]] = {}
     problems: list[Problem] = []
-    checksums: dict[str, str] = {}
+    checksums: dict[str, dict[str, str]] = {}
     if not data_dir.is_dir():
         return commentary, problems, checksums
     for year, path in commentary_files(data_dir).items():
@@ -100,5 +102,5 @@ def read_commentary(data_dir: str | Path) -> tuple[dict[str, dict[str, str]], li
         sections, found = parse_commentary(text, file=name)
         problems += found
         commentary[year] = sections
-        checksums[name] = sha256_of(path)
+        checksums[year] = {name: sha256_of(path)}
     return commentary, problems, checksums

@@ -93,12 +93,14 @@ FAKE_STREETS = ("1 Example Street", "22 Sample Road", "5 Synthetic Lane", "17 Im
 # newsletter began with the year in which compliments rose from 36 to 53; the duty rota came two
 # months before the Duty Team's complaints reached their new level.
 EVENTS = (
+    ("2017-11-06", "Fostering", "Support line for foster carers opened"),
     ("2018-09-03", "all", "New complaints leaflet for children and young people"),
     ("2019-04-01", "all", "Celebration Newsletter began"),
     ("2019-09-02", "Duty Team", "New duty rota"),
     ("2020-01-06", "all", "Training on staff attitude and behaviour began"),
 )
-# The officer's commentary on the 2019-20 reports: one '## ' heading per report section.
+# The officer's commentary on the 2019-20 reports: one '## ' heading per report section (those of
+# report 03; report 02's sections are left alone, since 02 may be run for any team).
 COMMENTARY_FILE = "commentary-2019-20.md"
 COMMENTARY = """# Commentary from the service, 2019-20 (SYNTHETIC)
 
@@ -126,11 +128,6 @@ underway:
 Compliments rose, *possibly due to the Celebration Newsletter*, which began in April 2019 and
 shares the thanks the service receives with every team. We will keep recording compliments the
 same way so that next year's figures can be compared fairly.
-
-## The verdict
-
-The monthly analysis found no immediate explanation for the Duty Team's rise. The team manager is
-reading the complaints received since the autumn for a common cause.
 """
 AUTHORITY = "Example Council (synthetic)"
 DATASET_NAME = "dataset.json"

@@ -69,6 +69,8 @@ class Dataset:
     events: pd.DataFrame = field(default_factory=lambda: _finish("events", None, {}))
     # The officer's commentary: financial year -> {section heading: Markdown text}.
     commentary: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Each year's commentary file and its SHA-256, for that year's provenance only.
+    commentary_files: dict[str, dict[str, str]] = field(default_factory=dict)
     comparators_info: dict = field(default_factory=dict)  # source, year, definition (comparators.json)
 
     @property
@@ -716,7 +718,7 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     report = LoadReport(data_dir, tables, problems + table_problems + commentary_problems)
     info = read_dataset_info(data_dir)
     return Dataset(report=report, synthetic=bool(info.get("synthetic")), commentary=commentary,
-                   files=dict(sorted({**files, **checksums, **commentary_files}.items())), info=info,
+                   commentary_files=commentary_files, files=dict(sorted({**files, **checksums}.items())), info=info,
                    comparators_info=read_comparators_info(data_dir), **frames)
 
 

@@ -186,7 +186,8 @@ def _publish(result: JobResult, data: Dataset, publication: _Publication, financ
     stem = result.job.notebook.stem
     resources_cf = {
         "title": publication.titles[stem], "financial_year": financial_year, "synthetic": data.synthetic,
-        "version": package_version(), "commit": git_commit(), "files": data.files,
+        "version": package_version(), "commit": git_commit(),
+        "files": dict(sorted({**data.files, **data.commentary_files.get(financial_year, {})}.items())),
         "parameters": parameters, "css": stylesheet(), "audience": publication.audience,
         "suppress_below": publication.suppress_below, "data_date": publication.data_date,
         "contact": publication.contact,

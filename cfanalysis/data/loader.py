@@ -180,14 +180,15 @@ def _parse_text_fast(column: _Column) -> _Results:
     return _Results(value, problem, fix, np.full(n, None, dtype=object), np.zeros(n, dtype=bool))
 
 
-def _take_values(results: _Results, codes: np.ndarray, name: str) -> pd.Series | np.ndarray:
-    """The parsed value of every row (missing where the cell had a problem)."""
+def _take_values(results: _Results, codes: np.ndarray, kind: str) -> pd.Series | np.ndarray:
+    """The parsed value of every row (missing where the cell had a problem), typed by the
+    field's kind (see :data:`cfanalysis.data.contract.FIELD_KINDS`)."""
     values = np.where(pd.isna(results.problem), results.value, None)
-    if name.endswith("_date") or name == "date":
+    if kind == "date":
         return pd.to_datetime(pd.Series(values, dtype=object)).to_numpy()[codes]
-    if name == "stage":
+    if kind == "stage":
         return pd.array(list(values), dtype="Int64")[codes]
-    if name in ("complaints", "upheld"):
+    if kind == "number":
         return pd.to_numeric(pd.Series(values, dtype=object)).to_numpy(dtype=float)[codes]
     return values[codes]
 
@@ -202,42 +203,18 @@ def _display(value: object) -> str:
 
 def _field_parsers(spec: TableSpec, number: Callable[[object], Parsed]
                    ) -> dict[str, tuple[Callable[[object], Parsed], bool]]:
-    """Parser per field and whether a blank or unreadable value excludes the row; ``number``
-    reads numbers with the file's decimal mark."""
-    text = (parse_text, True)
-    parsers: dict[str, tuple[Callable[[object], Parsed], bool]] = {
-        "reference": text,
-        "team": text,
-        "authority": text,
-        "received_date": (parse_date, True),
-        "response_date": (parse_date, False),
-        "stage": (parse_stage, True),
-        "month": (parse_month, True),
-        "financial_year": (parse_financial_year_cell, True),
-        "complaints": (number, True),
-        "upheld": (number, False),
-        "procedure": (vocabulary_parser(schema.PROCEDURES, what="procedure", strict=True), True),
-        "category": (vocabulary_parser(schema.CATEGORIES, what="category", strict=False), True),
-        "outcome": (vocabulary_parser(schema.OUTCOMES, what="outcome", strict=False), True),
-        "complainant_type": (vocabulary_parser(schema.COMPLAINANT_TYPES, what="complainant type",
-                                               strict=False), False),
-        "source": (vocabulary_parser(schema.COMPLIMENT_SOURCES, what="compliment source",
-                                     strict=False), False),
-        "decision": (vocabulary_parser(schema.OMBUDSMAN_DECISIONS, what="Ombudsman decision",
-                                       strict=False), True),
-        "action": text,
-        "owner": (parse_text, False),
-        "status": (parse_text, False),
-        "theme": (parse_text, False),
-        "date": (parse_date, True),
-        "description": text,
-    }
-    if spec.name == "compliments":  # a compliment's reference is optional
-        parsers["reference"] = (parse_text, False)
-    if spec.name == "ombudsman":  # optional: held for upheld cases, blank for most
-        parsers["category"] = (parsers["category"][0], False)
-        parsers["remedy"] = (parse_text, False)
-    return {name: parsers[name] for name in spec.fields}
+    """Parser per field (from its kind) and whether a blank or unreadable value excludes the row;
+    ``number`` reads numbers with the file's decimal mark."""
+    parsers = {"text": parse_text, "name": parse_text, "date": parse_date, "stage": parse_stage,
+               "month": parse_month, "financial_year": parse_financial_year_cell, "number": number}
+    out = {}
+    for column in spec.columns:
+        if column.kind == "code":
+            parser = vocabulary_parser(column.codes or {}, what=column.label, strict=column.strict)
+        else:
+            parser = parsers[column.kind]
+        out[column.name] = (parser, column.required)
+    return {name: out[name] for name in spec.fields}
 
 
 class _Collector:
@@ -491,7 +468,7 @@ def _read_fields(sheet: _Sheet, column_of: dict[str, int], collector: _Collector
                       severity="excluded" if required else "warning")
         collector.add((~pd.isna(results.note))[codes], column=header,
                       describe=_describe_note(column, results, codes), severity="warning")
-        frame[name] = _take_values(results, codes, name)
+        frame[name] = _take_values(results, codes, load.spec.field(name).kind)
     return frame
 
 
@@ -533,7 +510,7 @@ def _read_indicators(sheet: _Sheet, indicators: dict[str, int], collector: _Coll
         bad = ~pd.isna(results.problem)
         collector.add(bad[codes], column=sheet.headers[position],
                       describe=_describe_problem(column, results, codes), severity="warning")
-        values[name] = _take_values(results, codes, "complaints")
+        values[name] = _take_values(results, codes, "number")
     return values
 
 
@@ -550,19 +527,22 @@ def _snake(header: str) -> str:
 
 
 def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    """Give every contract field its type; absent optional fields get their 'not recorded' value."""
-    for name in spec.fields:
+    """Give every contract field its type; an absent optional field gets its ``absent`` value
+    (dates and numbers: missing)."""
+    for column in spec.columns:
+        name = column.name
         if name not in frame:
-            defaults = {"response_date": pd.NaT, "complainant_type": "not recorded",
-                        "source": "not recorded", "upheld": float("nan"), "team": "Not recorded"}
-            if name not in defaults:
+            if column.kind in ("date", "number"):
+                frame[name] = pd.NaT if column.kind == "date" else float("nan")
+            elif column.absent is not None:
+                frame[name] = column.absent
+            else:
                 continue
-            frame[name] = defaults[name]
-        if name.endswith("_date") or name == "date":
+        if column.kind == "date":
             frame[name] = pd.to_datetime(frame[name])
-        elif name in ("complaints", "upheld"):
+        elif column.kind == "number":
             frame[name] = pd.to_numeric(frame[name])
-        elif name not in ("month", "stage"):
+        elif column.kind not in ("month", "stage"):
             frame[name] = frame[name].astype("string")
     return frame
 
@@ -596,24 +576,18 @@ def _check_rows(frame: pd.DataFrame, spec: TableSpec, headers: list[str], column
                 f"Add the Stage {s - 1} row (same reference), or correct the stage."))
 
 
-# The fields that identify a row in each table; a later row with the same key is excluded.
-_KEYS = {"complaints": ("reference", "stage"), "ombudsman": ("reference",), "compliments": ("reference",),
-         "actions": ("reference", "action"), "comparators": ("authority", "financial_year"),
-         "activity": ("month", "team"), "events": ("date", "team", "description")}
-
-
 def _duplicates(frame: pd.DataFrame, spec: TableSpec, header: Callable[[str], str], collector: _Collector) -> None:
     """Exclude each later row whose key repeats an earlier row's, naming both rows.
 
     Names (authority, team) match ignoring case, spacing and punctuation; a compliment without
     a reference has no key.
     """
-    keys = [name for name in _KEYS[spec.name] if name in frame]
-    if len(keys) < len(_KEYS[spec.name]):
+    keys = [name for name in spec.key if name in frame]
+    if not keys or len(keys) < len(spec.key):
         return
     usable = frame[~collector.excluded & frame[keys].notna().all(axis=1).to_numpy()]
-    matched = pd.DataFrame({name: usable[name].map(team_key) if name in ("team", "authority", "action", "description")
-                            else usable[name] for name in keys})
+    loose = {name for name in keys if spec.field(name).kind in ("name", "text") and name != "reference"}
+    matched = pd.DataFrame({name: usable[name].map(team_key) if name in loose else usable[name] for name in keys})
     first_row = usable["source_row"].groupby([matched[k] for k in keys], sort=False).transform("first")
     duplicated = (usable["source_row"] != first_row).reindex(frame.index, fill_value=False).to_numpy()
     first_row = first_row.reindex(frame.index)

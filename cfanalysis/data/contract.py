@@ -251,7 +251,7 @@ OMBUDSMAN_INVESTIGATED = ("upheld", "not upheld")
 
 # Stages: code -> spellings (besides the general rule in cells.parse_stage).
 STAGES: dict[str, tuple[str, ...]] = {
-    "1": ("stage 1", "local resolution", "informal"),
+    "1": ("stage 1", "local resolution"),
     "2": ("stage 2", "investigation", "formal investigation"),
     "3": ("stage 3", "review panel", "panel"),
 }

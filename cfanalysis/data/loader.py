@@ -19,7 +19,10 @@ import pandas as pd
 
 from cfanalysis.data import contract as schema
 from cfanalysis.data.cells import (
+    EXCEL_ERRORS,
+    HYGIENE,
     Parsed,
+    hygienic,
     is_blank,
     parse_date,
     parse_financial_year_cell,
@@ -121,7 +124,7 @@ class _Column:
         text = series.map(type).eq(str).to_numpy()
         blank = np.array([is_blank(u) if not t else False for u, t in zip(self.uniques, text)])
         if text.any():
-            blank[text] = series[text].str.strip().eq("").to_numpy()
+            blank[text] = series[text].str.translate(HYGIENE).str.strip().eq("").to_numpy()
         return blank
 
     def blank(self) -> np.ndarray:
@@ -153,7 +156,7 @@ class _Results:
 
 
 def _parse_unique(column: _Column, parser: Callable[[object], Parsed]) -> _Results:
-    if parser is parse_text and len(column.uniques) > 1000:
+    if getattr(parser, "base", parser) is parse_text and len(column.uniques) > 1000:
         return _parse_text_fast(column)
     return _Results.of([parser(value) for value in column.uniques])
 
@@ -164,15 +167,21 @@ def _parse_text_fast(column: _Column) -> _Results:
     series = pd.Series(column.uniques, dtype=object)
     is_text = series.map(type).eq(str).to_numpy()
     value, problem, fix = (np.full(n, None, dtype=object) for _ in range(3))
-    text = series[is_text].str.strip()
+    text = series[is_text].str.translate(HYGIENE).str.strip()
     spaced = (text.str.contains("  ", regex=False) | text.str.contains("\t", regex=False)
-              | text.str.contains("\n", regex=False))
+              | text.str.contains("\n", regex=False) | text.str.contains("\r", regex=False))
     if spaced.any():
         text[spaced] = text[spaced].str.replace(r"\s+", " ", regex=True)
+    errors = text.str.upper().isin(EXCEL_ERRORS)
+    if errors.any():  # rare: the careful parser says which error value each is
+        for index in text.index[errors]:
+            parsed = hygienic(parse_text)(column.uniques[index])
+            text[index] = None
+            problem[index], fix[index] = parsed.problem, parsed.fix
     value[is_text] = text.to_numpy(dtype=object)
     blank = parse_text("")
     empty = np.zeros(n, dtype=bool)
-    empty[is_text] = (text == "").to_numpy()
+    empty[is_text] = (text == "").fillna(False).to_numpy(dtype=bool)
     value[empty], problem[empty], fix[empty] = None, blank.problem, blank.fix
     for index in np.flatnonzero(~is_text):  # numbers from Excel, the missing-cell sentinel
         parsed = parse_text(column.uniques[index])
@@ -213,7 +222,7 @@ def _field_parsers(spec: TableSpec, number: Callable[[object], Parsed]
             parser = vocabulary_parser(column.codes or {}, what=column.label, strict=column.strict)
         else:
             parser = parsers[column.kind]
-        out[column.name] = (parser, column.required)
+        out[column.name] = (hygienic(parser), column.required)
     return {name: out[name] for name in spec.fields}
 
 
@@ -353,7 +362,7 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
         return None
     sheet = _Sheet(columns, blank_cells, headers, header_index, keep, read)
     sheet.keep = keep[~_repeated_headers(sheet, load)]
-    sheet.number = number_parser(_decimal_mark(sheet))
+    sheet.number = hygienic(number_parser(_decimal_mark(sheet)))
     return sheet
 
 

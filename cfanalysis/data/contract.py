@@ -117,7 +117,9 @@ class TableSpec:
 
     ``key`` names the fields that identify a row (a later row with the same key is excluded);
     ``numeric_extras`` means further numeric columns are kept as indicators (activity,
-    comparators); non-numeric extras are still dropped.
+    comparators); non-numeric extras are still dropped. ``counted`` means the table's rows are
+    counted into published figures, so losing many of them makes the data unusable until the user
+    confirms (lists such as events and actions name each excluded row instead).
     """
 
     name: str
@@ -125,6 +127,7 @@ class TableSpec:
     columns: tuple[Field, ...]
     key: tuple[str, ...] = ()
     numeric_extras: bool = False
+    counted: bool = True
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -366,6 +369,7 @@ ACTIONS = TableSpec(
     name="actions",
     description="What changed because of complaints (learning and actions). Owner: a role, not a name.",
     key=("reference", "action"),
+    counted=False,
     columns=(
         Field("reference", "text", required=True, headers=("Ref", "Complaint Ref", "Case Ref", "Complaint Reference")),
         Field("action", "text", required=True, headers=(
@@ -380,6 +384,7 @@ EVENTS = TableSpec(
     name="events",
     description="Dated changes to the service (a new rota, a newsletter), for charts and before-and-after.",
     key=("date", "team", "description"),
+    counted=False,
     columns=(
         Field("date", "date", required=True, headers=("Event Date", "Date of Event", "Start Date", "Began", "When")),
         Field("team", "name", required=True, headers=_TEAM_HEADERS),

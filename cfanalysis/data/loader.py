@@ -22,6 +22,7 @@ from cfanalysis.data.cells import (
     EXCEL_ERRORS,
     HYGIENE,
     Parsed,
+    clean_cell,
     hygienic,
     is_blank,
     parse_date,
@@ -46,7 +47,7 @@ from cfanalysis.data.files import (
     sha256_of,
     table_file,
 )
-from cfanalysis.data.problems import DataLoadError, LoadReport, Problem, Severity, TableLoad
+from cfanalysis.data.problems import ACCEPT_EXCLUSIONS, DataLoadError, LoadReport, Problem, Severity, TableLoad
 from cfanalysis.data.teams import TEAM_ALIASES_FILE, canonical_teams, normalise_teams, read_team_aliases, team_key
 from cfanalysis.parameters import resolve_data_dir
 from cfanalysis.periods import financial_years_of
@@ -80,6 +81,12 @@ class Dataset:
     def authority(self) -> str | None:
         """This council's name in the comparators table, as ``dataset.json`` gives it (else None)."""
         return self.info.get("authority")
+
+    @property
+    def not_recorded_themes(self) -> tuple[str, ...]:
+        """Themes the reports rely on (``contract.THEMES``, e.g. ``"staff attitude"``) that no value
+        in the data was read as: say "not recorded" for their figures, never 0."""
+        return self.report.unmapped_themes
 
     @property
     def financial_years(self) -> list[str]:
@@ -344,7 +351,8 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
     if header_index is None:
         _fatal(load, "is empty", f"Export the {spec.name} log again, with its header row.")
         return None
-    headers = [("" if is_blank(h) else str(h).strip()) for h in grid.iloc[header_index]]
+    headers = [("" if is_blank(h) else clean_cell(str(h))) for h in grid.iloc[header_index]]
+    _fill_merged(grid, read.merged, header_index, headers, load)
     # Column by column, each reduced to its distinct values and the grid's copy let go: a big
     # file is never held twice.
     columns = {position: _Column.of(grid.pop(position)) for position in list(grid.columns)}
@@ -364,6 +372,27 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
     sheet.keep = keep[~_repeated_headers(sheet, load)]
     sheet.number = hygienic(number_parser(_decimal_mark(sheet)))
     return sheet
+
+
+def _fill_merged(grid: pd.DataFrame, merged: tuple[tuple[int, int, int, int], ...], header_index: int,
+                 headers: list[str], load: TableLoad) -> None:
+    """A merged block below the header means each of its rows has the block's value (Excel keeps it
+    in the first cell only): fill it in, and say so once per block (a warning naming the rows)."""
+    for first, last, left, right in sorted(merged):
+        if first <= header_index or last == first and left == right:
+            continue
+        value = grid.iat[first, left] if first < len(grid) and left < grid.shape[1] else None
+        if is_blank(value):
+            continue
+        last = min(last, len(grid) - 1)
+        grid.iloc[first:last + 1, left:right + 1] = value
+        column = headers[left] if left < len(headers) and headers[left] else f"(column {left + 1})"
+        load.problems.append(Problem(
+            file=load.path.name, row=first + 1, column=column, value=_display(value), severity="warning",
+            cause=MERGED_CELLS,
+            message=f"is a merged cell over rows {first + 1} to {last + 1}; each of those rows is read as this value",
+            fix="Nothing to do if that is right; otherwise unmerge the cells (Home > Merge & Center) and fill "
+                "in each row."))
 
 
 def _repeated_headers(sheet: _Sheet, load: TableLoad) -> np.ndarray:
@@ -656,7 +685,7 @@ def _future_dates(load: TableLoad, as_of: pd.Timestamp) -> None:
 
 
 def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp | None = None,
-              team_aliases: str | Path | None = None) -> Dataset:
+              team_aliases: str | Path | None = None, accept_exclusions: bool | None = None) -> Dataset:
     """Load and validate every table in a data folder.
 
     Parameters
@@ -671,6 +700,10 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     team_aliases
         CSV with columns ``alias`` and ``team`` mapping local team names to the names to
         report. Default: ``team_aliases.csv`` in ``data_dir`` when present.
+    accept_exclusions
+        True: a table with more than 10% of its rows excluded is still usable (the user has
+        looked at them). Default: what ``dataset.json`` says (``"accept_exclusions": true``), else
+        False.
 
     Returns
     -------
@@ -698,11 +731,26 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
         tables["events"].frame = frames["events"]
         table_problems += [p for p in tables["events"].problems if p not in table_problems]
     commentary, commentary_problems, commentary_files = read_commentary(data_dir)
-    report = LoadReport(data_dir, tables, problems + table_problems + commentary_problems)
     info = read_dataset_info(data_dir)
+    accept = bool(info.get(ACCEPT_EXCLUSIONS)) if accept_exclusions is None else accept_exclusions
+    report = LoadReport(data_dir, tables, problems + table_problems + commentary_problems,
+                        accept_exclusions=accept, unmapped_themes=_unmapped_themes(tables))
     return Dataset(report=report, synthetic=bool(info.get("synthetic")), commentary=commentary,
                    commentary_files=commentary_files, files=dict(sorted({**files, **checksums}.items())), info=info,
                    comparators_info=read_comparators_info(data_dir), **frames)
+
+
+def _unmapped_themes(tables: dict[str, TableLoad]) -> tuple[str, ...]:
+    """The themes (:data:`~cfanalysis.data.contract.THEMES`) of loaded tables that no accepted
+    row was read as: their figures are "not recorded", not 0."""
+    out = []
+    for theme, (table, column, code) in schema.THEMES.items():
+        load = tables.get(table)
+        if load is None or load.frame is None or column not in load.frame:
+            continue
+        if not load.frame[column].eq(code).any():
+            out.append(theme)
+    return tuple(out)
 
 
 def _read_aliases(data_dir: Path, team_aliases: str | Path | None

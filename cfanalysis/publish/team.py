@@ -8,7 +8,7 @@ team) every method says so in words instead of failing, so a batch run never bre
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -22,7 +22,8 @@ from cfanalysis.analysis.years import YearComparison, compare_years
 from cfanalysis.data.loader import Dataset
 from cfanalysis.parameters import check_financial_year, check_team
 from cfanalysis.periods import financial_year_months, month_label
-from cfanalysis.publish.charts import tchart_chart, xmr_chart
+from cfanalysis.publish.charts import monthly_lines_chart, tchart_chart, xmr_chart
+from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, registers
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.events import candidate_explanations, events_for
 
@@ -48,16 +49,32 @@ class TeamQuestion:
     control_kind: str = "xmr"  # "tchart" when the team's complaints are rare (see control_chart)
     control_why: str = ""  # one sentence: which chart, and why
     control_baseline_points: int | None = 12  # points of the chart whose limits are the baseline's
-    suppress_below: int = 0  # counts below it read "fewer than N" in the tables (public reports)
+    policy: DisclosurePolicy = field(default_factory=disclosure_policy)  # what the report may publish
     events: pd.DataFrame | None = None  # the team's and the whole service's dated events
+    monthly: pd.Series | None = None  # the team's new complaints by month, baseline year and year
 
+    def _key(self, year: str) -> str:
+        return f"new_complaints:{self.team}@{year}"
+
+    def _too_small(self) -> bool:
+        """True when the policy hides one of the two years' counts: no test or ratio is published then."""
+        return self.change is not None and self.policy.is_small(
+            min(self.change.headline.count, self.change.headline.baseline_count))
+
+    def _small_paragraph(self) -> Paragraph:
+        return Paragraph(f"{self.team}'s new complaints are too few in one of the years (fewer than "
+                         f"{self.policy.threshold}) for this public version to give the counts, their ratio or a test "
+                         "of the change: with numbers this small they could identify people.", kind="verdict")
+
+    @registers
     def introduction(self) -> Paragraph:
         """What the report asks, for the team and years of its parameters."""
         text = (f"This report asks whether {self.team}'s complaints really changed in {self.financial_year} "
                 f"compared with {self.baseline_year}")
         if self.change is not None:
-            text += (f" ({self.change.headline.count:,} new complaints against "
-                     f"{self.change.headline.baseline_count:,})")
+            p = self.policy
+            text += (f" ({p.count(self.change.headline.count, 'new complaint', key=self._key(self.financial_year))} "
+                     f"against {p.count(self.change.headline.baseline_count, key=self._key(self.baseline_year))})")
         return Paragraph(text + ": whether the change is more than chance, how big it is, when it began, and "
                                 "whether demand or staffing account for it.")
 
@@ -68,6 +85,8 @@ class TeamQuestion:
         """The plain-English verdict a manager can act on."""
         if self.change is None:
             return Parts((Paragraph(self.unavailable, kind="verdict"),))
+        if self._too_small():
+            return Parts((self._small_paragraph(), Paragraph(NEW_COMPLAINTS)))
         change = self.change
         parts = [change.summary()]
         if self.demand is not None and self.demand.rate_comparison is not None:
@@ -98,10 +117,20 @@ class TeamQuestion:
         return Parts((Paragraph(" ".join(parts), kind="verdict"), Paragraph(action), Paragraph(cannot),
                       Paragraph(NEW_COMPLAINTS)))
 
+    @registers
     def control_chart(self):
-        """The team's control chart: a t-chart when its complaints are rare, else XmR, and why."""
+        """The team's control chart: a t-chart when its complaints are rare, else XmR, and why.
+
+        A public report whose policy would hide some of the chart's points (monthly counts below
+        the threshold, or a t-chart, whose points are the dates of individual complaints) shows the
+        team's complaints by quarter instead, drawn from the protected figures; the control chart
+        stays in the internal version.
+        """
         if self.control is None:
             return Paragraph(self.unavailable or "Not enough months for a control chart.")
+        if self.policy.hides() and self.monthly is not None and (
+                self.control_kind == "tchart" or self.monthly.lt(self.policy.threshold).any()):
+            return self._public_chart()
         dates = self.control.points["date"]
         baseline = (self.control_baseline_points, self.baseline_year, self.financial_year)
         if self.control_kind == "tchart":
@@ -117,11 +146,34 @@ class TeamQuestion:
             chart = xmr_chart(self.control, caption=caption, baseline=baseline, events=self.events)
         return Parts((Paragraph(self.control_why), chart, Paragraph(self.control.summary())))
 
+    def _public_chart(self):
+        months = self.monthly.index
+        counts = pd.DataFrame({"month": months, "month_label": [month_label(m) for m in months],
+                               "team": self.team, "count": self.monthly.to_numpy()})
+        chart = monthly_lines_chart(counts, by="team", policy=self.policy, what="new complaints",
+                                    name=f"new_by_period:{self.team}", totals=False,
+                                    caption=f"New complaints to {self.team} each quarter, "
+                                            f"{self.baseline_year} and {self.financial_year}, as published "
+                                            "(a point too small to publish is left out).")
+        return Parts((Paragraph(f"The control chart of {self.team}'s complaints is in the internal version of this "
+                                "report: its points are single months, or the dates of individual complaints, "
+                                "which a public report does not show. Its signals are summarised below the chart "
+                                "without dates or counts."), chart))
+
+    @registers
     def flagged_points(self):
         if self.control is None or not len(self.control.flagged):
             what = "gap between complaints" if self.control_kind == "tchart" else "month"
             return Paragraph(f"No {what} shows special-cause variation.")
+        if self.control_kind == "tchart" and self.policy.public:
+            flagged = len(self.control.flagged)
+            gaps = self.policy.count(flagged, "gap between complaints", noun_plural="gaps between complaints")
+            return Paragraph(f"{words.capitalised(gaps)} on the t-chart showed special-cause variation. Their "
+                             "dates are dates of individual complaints, so they are listed in the internal "
+                             "version only.")
         if self.control_kind == "tchart":
+            self.policy.record_level("the date each flagged complaint was received",
+                                     "report 02, gaps flagged on the t-chart")
             table = self.control.reasons().rename(columns={"date": "Complaint received", "value": "Days since the last",
                                                             "variation": "Signal", "reason": "Why"})
             table["Complaint received"] = table["Complaint received"].map(lambda d: f"{d:%-d %b %Y}")
@@ -130,14 +182,17 @@ class TeamQuestion:
         table = self.control.reasons().rename(columns={"date": "Month", "value": "Complaints",
                                                         "variation": "Signal", "reason": "Why"})
         table["Month"] = table["Month"].map(lambda m: month_label(m))
-        table["Complaints"] = [words.count(n, self.suppress_below) if self.suppress_below else int(n)
-                               for n in table["Complaints"]]
+        p, name = self.policy, f"new_monthly:{self.team}"
+        table["Complaints"] = [p.count(n, key=cell_key(name, "count", month, "")) if p.hides() else int(n)
+                               for n, month in zip(table["Complaints"], table["Month"])]
         return Table(table, "Months flagged on the control chart, and the rule that flagged each", index=False)
 
     def checks(self):
         """The headline test and the robustness checks in one table, then which to trust."""
         if (missing := self._missing()) is not None:
             return missing
+        if self._too_small():
+            return self._small_paragraph()
         frame = self.change.to_frame()
         level = words.level(self.change.headline.confidence_level)
         formats = {"Estimate": words.ratio, f"{level} CI low": words.ratio, f"{level} CI high": words.ratio,
@@ -150,6 +205,7 @@ class TeamQuestion:
             Paragraph(self.change.which_to_trust()),
             Paragraph(self.change.power_statement())))
 
+    @registers
     def teams_table(self):
         if (missing := self._missing()) is not None:
             return missing
@@ -159,9 +215,20 @@ class TeamQuestion:
             "dispersion": "Dispersion", "quasi_poisson_pvalue": "Quasi-Poisson p", "verdict_method": "Verdict uses",
             "verdict_pvalue": "Verdict p", "adjusted_pvalue": "Holm-adjusted p-value"}).drop(
             columns=["method", "months_compared"])
-        if self.suppress_below:
+        p = self.policy
+        if p.hides():
+            counts = table.set_index("Team")[[self.baseline_year, self.financial_year]]
+            masked = p.mask(counts, name="new_complaints_by_team", year=self.financial_year,
+                            where=f"{self.financial_year} team-change report, every team's new complaints")
+            hidden = masked.hidden.any(axis=1).to_numpy()
+            text = masked.text()
             for column in (self.financial_year, self.baseline_year):
-                table[column] = [words.count(n, self.suppress_below) for n in table[column]]
+                table[column] = text[column].to_numpy()
+            derived = [c for c in ("Rate ratio", "CI low", "CI high", "p-value", "Quasi-Poisson p", "Verdict p",
+                                   "Holm-adjusted p-value", "Dispersion") if c in table.columns]
+            for column in derived:  # a ratio of a hidden count to a shown one is the hidden count
+                table[column] = table[column].astype(object)
+                table.loc[hidden, column] = p.mark
         formats = {**_RATE_FORMATS, "Quasi-Poisson p": words.p_value, "Verdict p": words.p_value,
                    "Dispersion": "{:.2f}", "Holm-adjusted p-value": words.p_value}
         note = ("The team was named before looking at the data, so its own p-value applies; the adjusted "
@@ -179,6 +246,8 @@ class TeamQuestion:
     def demand_section(self):
         if (missing := self._missing()) is not None:
             return missing
+        if self._too_small():
+            return self._small_paragraph()
         demand = self.demand
         parts: list = [Paragraph(demand.summary() if demand.rate_comparison is not None else demand.note)]
         if demand.rate_comparison is not None and demand.note:
@@ -207,6 +276,8 @@ class TeamQuestion:
     def timing(self):
         if (missing := self._missing()) is not None:
             return missing
+        if self._too_small():
+            return self._small_paragraph()
         candidates = candidate_explanations(self.changepoint, self.events) if self.events is not None else ""
         return Parts(tuple(Paragraph(t) for t in (self.changepoint.summary(), candidates) if t))
 
@@ -214,11 +285,12 @@ class TeamQuestion:
 def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team",
                   baseline_year: str | None = None, named_in_advance: bool = False,
                   confidence_level: float = 0.95, min_segment: int = 3,
-                  improvement_direction: str = "decrease", suppress_below: int = 0) -> TeamQuestion:
+                  improvement_direction: str = "decrease", policy: DisclosurePolicy | None = None) -> TeamQuestion:
     """Answer "did this team's complaints really change?" for one year against a baseline.
 
     Parameters are those of notebook 02. See :func:`cfanalysis.team_change` for the tests.
-    ``suppress_below`` hides smaller counts in the tables (a public report uses 5).
+    ``policy`` (:func:`cfanalysis.disclosure_policy`) says what the report may publish; by default
+    everything (internal).
 
     Raises
     ------
@@ -232,7 +304,7 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     reason, years = _why_not(complaints, financial_year, baseline_year, team)
     if reason:
         return TeamQuestion(team, financial_year, years.baseline_year if years else str(baseline_year), None, None,
-                            None, None, pd.DataFrame(), reason, suppress_below=suppress_below)
+                            None, None, pd.DataFrame(), reason, policy=policy or disclosure_policy())
     table = all_team_tests(complaints, years, confidence_level=confidence_level)
     change = team_change(complaints, team, years, confidence_level=confidence_level,
                          named_in_advance=named_in_advance, all_teams=table)
@@ -243,8 +315,8 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     control = control_chart_for(complaints, team, series, improvement_direction=improvement_direction)
     return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control["result"],
                         table, control_kind=control["kind"], control_why=control["why"],
-                        control_baseline_points=control["baseline_points"], suppress_below=suppress_below,
-                        events=events_for(data.events, team))
+                        control_baseline_points=control["baseline_points"], policy=policy or disclosure_policy(),
+                        events=events_for(data.events, team), monthly=series)
 
 
 def control_chart_for(complaints: pd.DataFrame, team: str, series: pd.Series, *,

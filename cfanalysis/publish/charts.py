@@ -29,7 +29,7 @@ def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: st
     marked as labelled lines.
     """
     if highlight is not None:
-        check_team(highlight, counts[by])
+        check_team(highlight, counts[by], parameter="highlight")
     return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight, events=events,
                                                     ylabel=f"{what.capitalize()} received"),
                            alt=plots.describe_monthly_lines(counts, by=by, what=what, suppress_below=suppress_below,

@@ -24,7 +24,7 @@ from cfanalysis.publish.guard import PersonalDataGuard, safe_csv_text
 from cfanalysis.publish.provenance import git_commit, package_version
 from cfanalysis.publish.suppression import suppress
 
-__all__ = ["summary_record", "write_aside", "write_summary", "write_tables"]
+__all__ = ["summary_record", "summary_text", "table_texts", "write_aside", "write_summary", "write_tables"]
 
 
 def write_aside(path: Path, text: str) -> None:
@@ -46,11 +46,23 @@ def write_tables(figures: AnnualFigures, out_dir: Path, *, suppress_below: int =
                  guard: PersonalDataGuard | None = None) -> list[Path]:
     """The annual report's tables as CSV for Excel users, suppressed and safe to open.
 
-    Written only when the baseline year has data (the tables compare two years).
+    Written only when the baseline year has data (the tables compare two years). Every table
+    is checked by the guard before the first is written.
     """
+    texts = table_texts(figures, out_dir, suppress_below=suppress_below)
+    for path, text in texts.items():
+        if guard is not None:
+            guard.check(text, where=str(path))
+    for path, text in texts.items():
+        write_aside(path, text)
+    return list(texts)
+
+
+def table_texts(figures: AnnualFigures, out_dir: Path, *, suppress_below: int = 0) -> dict[Path, str]:
+    """What :func:`write_tables` writes: each CSV table's path and text (none without a baseline)."""
     if not figures.years.has_baseline:
-        return []
-    written = []
+        return {}
+    written = {}
     for name, table in figures.tables.items():
         if name.startswith("timeliness"):
             text = safe_csv_text(timeliness_shown(table, suppress_below), index=False)
@@ -58,8 +70,7 @@ def write_tables(figures: AnnualFigures, out_dir: Path, *, suppress_below: int =
             shown = suppress(table, suppress_below, total_row="Total" if "Total" in table.index else None,
                              total_column="Total" if "Total" in table.columns else None)
             text = safe_csv_text(shown.text())
-        path = out_dir / figures.years.financial_year / "tables" / f"{name}.csv"
-        written.append(_checked_write(path, text, guard))
+        written[out_dir / figures.years.financial_year / "tables" / f"{name}.csv"] = text
     return written
 
 
@@ -131,6 +142,13 @@ def write_summary(figures: AnnualFigures, out_dir: Path, *, team_tests: pd.DataF
     each count below the threshold written as "fewer than N"; the full record, which next year's
     comparison reads, is written by internal runs only.
     """
+    text = summary_text(figures, team_tests=team_tests, files=files, suppress_below=suppress_below)
+    return _checked_write(out_dir / figures.years.financial_year / "summary.json", text, guard)
+
+
+def summary_text(figures: AnnualFigures, *, team_tests: pd.DataFrame | None, files: dict[str, str],
+                 suppress_below: int = 0) -> str:
+    """What :func:`write_summary` writes to ``<year>/summary.json``."""
     summary = summary_record(figures, team_tests)
     if suppress_below:
         summary = {"financial_year": summary["financial_year"], "audience": "public",
@@ -141,8 +159,7 @@ def write_summary(figures: AnnualFigures, out_dir: Path, *, team_tests: pd.DataF
         summary = {**summary, "audience": "internal"}
     summary["provenance"] = {"cfanalysis_version": package_version(), "git_commit": git_commit(),
                              "input_files_sha256": files}
-    text = json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    return _checked_write(out_dir / figures.years.financial_year / "summary.json", text, guard)
+    return json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _json_safe(value: Any) -> Any:

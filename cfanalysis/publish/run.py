@@ -1,10 +1,12 @@
 """A report run: check everything first, then run the notebooks for each year and publish.
 
-For each year: validate the data first (no kernel starts on data that cannot be used), execute
-each notebook into ``outputs/<year>/logs/`` on warm kernels (:mod:`cfanalysis.publish.kernels`),
-convert it to HTML (:mod:`cfanalysis.publish.pages`) and write ``summary.json`` and the CSV
-tables (:mod:`cfanalysis.publish.outputs`). Files are written aside and renamed into place, so a
-failed run never replaces the last good report.
+For each year: validate the data first (no kernel starts on data that cannot be used), work out
+``summary.json`` and the CSV tables (:mod:`cfanalysis.publish.outputs`) and check them with the
+personal-data guard, execute each notebook into ``outputs/<year>/logs/`` on warm kernels
+(:mod:`cfanalysis.publish.kernels`) and convert it to HTML (:mod:`cfanalysis.publish.pages`),
+checked too. Only when every output has passed the guard is anything written: a stop writes no
+report, table, summary or index. Files are written aside and renamed into place, so a failed
+run never replaces the last good report.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ if TYPE_CHECKING:
 # them: a bad command line answers at once, and the kernels start before the main process
 # spends seconds importing (they import the same in parallel).
 
-__all__ = ["ReportError", "ReportRun", "check_commentary", "check_events", "run_reports"]
+__all__ = ["PersonalDataStop", "ReportError", "ReportRun", "check_commentary", "check_events", "checked_outputs",
+           "run_reports"]
 
 # What the report notebooks import, loaded once per kernel before the first notebook (while the
 # main process validates the data); the bank holidays are a cached table, also worked out once.
@@ -112,6 +115,7 @@ def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path,
     declared = {path: notebook_parameters(path) for path in notebooks}
     known = sorted({name for names in declared.values() for name in names} - set(RUNNER_PARAMETERS))
     problems = []
+    given = _renamed(dict(given), known, problems)
     for name in given:
         if name in RUNNER_PARAMETERS:
             problems.append(f"Set {name} with {RUNNER_PARAMETERS[name]}, not --param.")
@@ -128,6 +132,21 @@ def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path,
     if problems:
         raise ReportError("\n".join(dict.fromkeys(problems)))
     return typed
+
+
+# Parameters with an old name still accepted: old name -> the one every notebook now uses.
+RENAMED_PARAMETERS = {"highlight": "team"}
+
+
+def _renamed(given: dict[str, str], known: list[str], problems: list[str]) -> dict[str, str]:
+    """``--param highlight=X`` (01's old name for the team drawn in colour) means ``team=X``."""
+    for old, new in RENAMED_PARAMETERS.items():
+        if old in given and old not in known and new in known:
+            value = given.pop(old)
+            if given.setdefault(new, value) != value:
+                problems.append(f"{old} is the old name of {new}; give {new} only (here {old}={value!r} and "
+                                f"{new}={given[new]!r}).")
+    return given
 
 
 def check_events(typed: dict[Path, dict[str, Any]], data: Dataset) -> None:
@@ -156,7 +175,9 @@ def check_commentary(data: Dataset, years: list[str], notebooks: list[Path], gua
         try:
             match_commentary(commentary, sections)
             for heading, text in commentary.items():
-                guard.check(f"{heading}\n{text}", where=f"The commentary for {year} (section '{heading}')")
+                where = f"The commentary for {year} (section '{heading}')"
+                guard.check(f"{heading}\n{text}", where=where)
+                guard.check_words(f"{heading}\n{text}", where=where)
         except (ValueError, PersonalDataError) as error:
             problems.append(f"{year}: {error}")
     if problems:
@@ -175,10 +196,10 @@ class _Publication:
 
 
 def _publish(result: JobResult, data: Dataset, publication: _Publication, financial_year: str,
-             data_dir: Path, guard: PersonalDataGuard, tables: Callable[[str], list[Path]]) -> None:
-    """Convert an executed notebook to HTML beside the logs folder (write aside, then rename)."""
-    from cfanalysis.publish.outputs import write_aside
-
+             data_dir: Path, guard: PersonalDataGuard, tables: Callable[[str], list[Path]],
+             pages: dict[Path, str]) -> None:
+    """Convert an executed notebook to HTML, checked by the guard, into ``pages`` (its path
+    beside the logs folder -> the page); the run writes the pages once every output has passed."""
     if not result.ok:
         return
     parameters = {k: ("(none)" if v is None else v) for k, v in result.job.parameters.items()
@@ -200,7 +221,7 @@ def _publish(result: JobResult, data: Dataset, publication: _Publication, financ
     executed = insert_commentary(result.notebook, data.commentary.get(financial_year), financial_year)
     page = export_html(executed, resources_cf, drop_internal=publication.audience == "public")
     guard.check(page, where=str(html_path))
-    write_aside(html_path, page)
+    pages[html_path] = page
 
 
 def data_date(data: Dataset, as_of: str | None) -> str:
@@ -219,28 +240,28 @@ def data_date(data: Dataset, as_of: str | None) -> str:
     return f"{max(latest):%-d %B %Y}" if latest else "(no dates in the data)"
 
 
-def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, suppress_below: int,
-                         guard: PersonalDataGuard) -> dict[str, list[Path]]:
-    """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter.
-
-    Returns the CSV tables written for each year (the reports link to them).
-    """
-    from cfanalysis.analysis.figures import annual_figures
+def checked_outputs(data: Dataset, years: list[str], out_dir: Path, suppress_below: int,
+                    guard: PersonalDataGuard) -> dict[str, dict[Path, str]]:
+    """Every year's ``summary.json`` and CSV tables (path -> text), all checked by the guard
+    before any is written: a stop (:class:`PersonalDataError`) leaves nothing half written.
+    The summary comes first in each year's dictionary, then the tables."""
     from cfanalysis.analysis.counts import new_complaints
+    from cfanalysis.analysis.figures import annual_figures
     from cfanalysis.analysis.teams import all_team_tests
     from cfanalysis.analysis.years import compare_years
-    from cfanalysis.publish.outputs import write_summary, write_tables
+    from cfanalysis.publish.outputs import summary_text, table_texts
 
-    written = {}
+    texts: dict[str, dict[Path, str]] = {}
     for year in years:
         comparison = compare_years(data.complaints, year)
         figures = annual_figures(data, comparison)
         team_tests = all_team_tests(new_complaints(data.complaints), comparison) if comparison.has_baseline else None
-        write_summary(figures, out_dir, team_tests=team_tests, files=data.files, guard=guard,
-                      suppress_below=suppress_below)
-        written[year] = write_tables(figures, out_dir, suppress_below=suppress_below, guard=guard)
-    import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up
-    return written
+        texts[year] = {out_dir / year / "summary.json": summary_text(figures, team_tests=team_tests, files=data.files,
+                                                                     suppress_below=suppress_below),
+                       **table_texts(figures, out_dir, suppress_below=suppress_below)}
+        for path, text in texts[year].items():
+            guard.check(text, where=str(path))
+    return texts
 
 
 def _jobs(years: list[str], notebooks: list[Path], typed: dict[Path, dict[str, Any]], data_dir: Path,
@@ -321,7 +342,10 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     one per core) start and import, the data are loaded and validated, and the years must have
     data ("2019/20" means "2019-20") and a ``team`` parameter must name a team in the data. If
     anything is wrong the kernels are shut down and nothing runs. A failed notebook publishes
-    no HTML (the last good one stays) and the other notebooks and years carry on.
+    no HTML (the last good one stays) and the other notebooks and years carry on. If the
+    personal-data guard stops any output (a page, table or summary would show a value from a
+    column outside the contract), the run writes none of them and raises PersonalDataStop,
+    naming the column and row to look at, never the value.
 
     ``audience="public"`` hides every count below 5 in the HTML, the CSV tables and
     ``summary.json`` (which then holds only the main figures) and leaves out cells tagged
@@ -343,18 +367,24 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
         check_events(typed, data)
         guard = PersonalDataGuard.from_data_dir(data_dir)
         check_commentary(data, years, notebooks, guard)
+        suppress_below = next((typed[p]["suppress_below"] for p in notebooks if "suppress_below" in typed[p]), 0)
+        outputs = _checked_or_stopped(lambda: checked_outputs(data, years, out_dir, suppress_below, guard))
     except BaseException:
         pool.close()
         raise
-    suppress_below = next((typed[p]["suppress_below"] for p in notebooks if "suppress_below" in typed[p]), 0)
     publication = _Publication(audience=audience, suppress_below=suppress_below, data_date=data_date(data, as_of),
                                contact=str(data.info.get("contact") or ""),
                                titles={path.stem: notebook_title(path) for path in notebooks})
+    stopped = False
     try:
-        results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, out_dir, as_of), data, years,
-                             publication, data_dir, out_dir, progress)
+        results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, out_dir, as_of), data, outputs,
+                             publication, data_dir, guard, progress)
+    except PersonalDataStop:
+        stopped = True
+        raise
     finally:
-        write_index(out_dir, notebooks_dir)
+        if not stopped:  # a stop writes nothing at all, not even the index
+            write_index(out_dir, notebooks_dir)
     return [ReportRun(financial_year=r.job.parameters["financial_year"], notebook=r.job.notebook.stem, ok=r.ok,
                       seconds=r.seconds,
                       html_path=(r.job.executed_path.parent.parent / f"{r.job.notebook.stem}.html") if r.ok else None,
@@ -362,33 +392,64 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
             for r in results]
 
 
-def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[str], publication: _Publication,
-               data_dir: Path, out_dir: Path, progress: Callable[[str], None]) -> list[JobResult]:
-    """Run the notebooks; meanwhile write the summaries and CSV tables the pages link to."""
-    from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
+class PersonalDataStop(ReportError):
+    """The guard stopped the run: an output would have shown personal data; nothing was written."""
 
-    guard = PersonalDataGuard.from_data_dir(data_dir)
+
+def _checked_or_stopped(work: Callable[[], Any]) -> Any:
+    from cfanalysis.publish.guard import PersonalDataError
+
+    try:
+        return work()
+    except PersonalDataError as error:
+        raise PersonalDataStop(f"Stopped to protect personal data: {error}") from None
+
+
+def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, outputs: dict[str, dict[Path, str]],
+               publication: _Publication, data_dir: Path, guard: PersonalDataGuard,
+               progress: Callable[[str], None]) -> list[JobResult]:
+    """Run the notebooks, then write their pages, the summaries and the CSV tables, all checked
+    by the guard, or, if the guard stopped any output, write none of them (PersonalDataStop)."""
+    from cfanalysis.publish.guard import PersonalDataError
+    from cfanalysis.publish.outputs import write_aside
+
     refused: list[str] = []
-    written: dict[str, list[Path]] = {}
-    tables_done = threading.Event()
+    pages: dict[Path, str] = {}
+    lock = threading.Lock()
 
-    def side_work() -> None:
+    def checked(text: str, where: str) -> None:
         try:
-            written.update(_while_kernels_start(data, years, out_dir, publication.suppress_below, guard))
+            guard.check(text, where=where)
         except PersonalDataError as error:
-            refused.append(str(error))
-        finally:
-            tables_done.set()
+            with lock:
+                refused.append(str(error))
+            raise
+
+    def publish(result: JobResult) -> None:
+        found: dict[Path, str] = {}
+        try:
+            _publish(result, data, publication, result.job.parameters["financial_year"], data_dir, guard, tables,
+                     found)
+        except PersonalDataError as error:
+            with lock:
+                refused.append(str(error))
+            raise
+        with lock:
+            pages.update(found)
 
     def tables(year: str) -> list[Path]:
-        tables_done.wait()
-        return written.get(year, [])
+        return [path for path in outputs.get(year, {}) if path.suffix == ".csv"]
 
-    results = pool.run(
-        queue, progress=progress,
-        on_result=lambda r: _publish(r, data, publication, r.job.parameters["financial_year"], data_dir,
-                                     guard, tables),
-        guard=lambda text, where: guard.check(text, where=where), while_waiting=side_work)
+    def side_work() -> None:
+        import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up
+
+    results = pool.run(queue, progress=progress, on_result=publish, guard=checked, while_waiting=side_work)
     if refused:
-        raise ReportError("Stopped to protect personal data: " + refused[0])
+        raise PersonalDataStop("Stopped to protect personal data: " + refused[0] + " No report, table or "
+                               "summary of this run was written (the last good ones are kept).")
+    for texts in outputs.values():
+        for path, text in texts.items():
+            write_aside(path, text)
+    for path, page in pages.items():
+        write_aside(path, page)
     return sorted(results, key=lambda r: (r.job.parameters["financial_year"], r.job.notebook.name))

@@ -64,3 +64,9 @@ def test_highlight_is_still_read_as_team():
     assert check_parameters({"highlight": "X", "team": "X"}, NOTEBOOKS) == check_parameters({"team": "X"}, NOTEBOOKS)
     with pytest.raises(ReportError, match="highlight is the old name of team"):
         check_parameters({"highlight": "X", "team": "Y"}, NOTEBOOKS)
+
+
+def test_named_in_advance_needs_a_team_before_anything_runs():
+    with pytest.raises(ReportError, match="named_in_advance=true needs --param team"):
+        check_parameters({"named_in_advance": "true"}, NOTEBOOKS)
+    assert check_parameters({"named_in_advance": "true", "team": "Front Door"}, NOTEBOOKS)

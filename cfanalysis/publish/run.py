@@ -129,6 +129,11 @@ def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path,
                     typed[path][name] = parse_parameter_value(name, text, names[name])
                 except ValueError as error:
                     problems.append(str(error))
+    for parameters in typed.values():
+        if parameters.get("named_in_advance") and parameters.get("team") is None:
+            problems.append("named_in_advance=true needs --param team=...: name the team that was named before "
+                            "the data were seen. Without a team the reports look at the team whose complaints "
+                            "rose most, which is never named in advance.")
     if problems:
         raise ReportError("\n".join(dict.fromkeys(problems)))
     return typed

@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DATA   ?= data/example
 OUT    ?= outputs
+# Notebook parameters for make report, e.g. PARAMS='team="Children in Care" named_in_advance=true'
+PARAMS ?=
 
 .DEFAULT_GOAL := help
 KERNEL := $(VENV)/share/jupyter/kernels/cfanalysis/kernel.json
@@ -19,6 +21,7 @@ help: ## Show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 	@echo
 	@echo "Use your own data:  make report DATA=data/raw"
+	@echo "Set parameters:     make report DATA=data/raw PARAMS='team=\"Children in Care\"'"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +47,7 @@ hooks: | $(STAMP)
 	fi
 
 report: install ## Build the HTML reports for every year in $(DATA) into $(OUT)/
-	$(BIN)/cfanalysis report --all-years --data $(DATA) --out $(OUT)
+	$(BIN)/cfanalysis report --all-years --data "$(DATA)" --out "$(OUT)" $(if $(strip $(PARAMS)),--params '$(PARAMS)')
 
 validate: install ## Check the files in $(DATA) and list every problem
 	$(BIN)/cfanalysis validate --data $(DATA)

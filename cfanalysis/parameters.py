@@ -69,17 +69,19 @@ def check_financial_year(label: object, years_with_data: Iterable[str], *, where
     return year
 
 
-def check_team(team: object, teams: Iterable[str]) -> str:
+def check_team(team: object, teams: Iterable[str], *, parameter: str = "team") -> str:
     """The team, if it has complaints in the data; else :class:`ParameterError` listing the teams.
+
+    The message names ``parameter``, the parameter the team was given as.
 
     Examples
     --------
-    >>> check_team("Fostering", ["Duty Team", "Fostering"])
+    >>> check_team("Fostering", ["Front Door", "Fostering"])
     'Fostering'
-    >>> check_team("Duty team", ["Duty Team", "Fostering"])
+    >>> check_team("Front door", ["Front Door", "Fostering"])
     Traceback (most recent call last):
     ...
-    cfanalysis.parameters.ParameterError: ... team 'Duty team'. Did you mean 'Duty Team'? Teams in the data: ...
+    cfanalysis.parameters.ParameterError: ... team 'Front door' (parameter team). Did you mean 'Front Door'? ...
     """
     names = sorted({str(t) for t in teams})
     if team in names:
@@ -88,7 +90,8 @@ def check_team(team: object, teams: Iterable[str]) -> str:
     close = lowered.get(str(team).strip().lower()) or next(
         iter(difflib.get_close_matches(str(team), names, n=1)), None)
     hint = f" Did you mean '{close}'?" if close else ""
-    raise ParameterError(f"There are no complaints for the team '{team}'.{hint} Teams in the data: {_listed(names)}.")
+    raise ParameterError(f"There are no complaints for the team '{team}' (parameter {parameter}).{hint} "
+                         f"Teams in the data: {_listed(names)}.")
 
 
 def resolve_data_dir(data_dir: str | Path | None) -> Path:

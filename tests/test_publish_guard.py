@@ -1,5 +1,6 @@
 """Protecting people: formula injection neutralised, no personal data in any output, escaping."""
 
+import re
 import shutil
 
 import numpy as np
@@ -7,7 +8,7 @@ import pandas as pd
 import pytest
 
 from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard, safe_csv_text
-from cfanalysis.publish.run import run_reports
+from cfanalysis.publish.run import PersonalDataStop, run_reports
 from tests.conftest import EXAMPLE
 
 
@@ -67,11 +68,15 @@ def test_guard_stops_a_notebook_that_shows_raw_rows(tmp_path):
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, notebooks / "01_leaky.ipynb")
     out = tmp_path / "out"
-    runs = run_reports(["2019-20"], data_dir=folder, out_dir=out, notebooks_dir=notebooks,
-                       progress=lambda line: None)
-    assert not runs[0].ok and "outside the data contract" in runs[0].message
-    assert not (out / "2019-20" / "01_leaky.html").exists()
-    assert not (out / "2019-20" / "logs" / "01_leaky.ipynb").exists()
+    with pytest.raises(PersonalDataStop, match="outside the data contract") as stop:
+        run_reports(["2019-20"], data_dir=folder, out_dir=out, notebooks_dir=notebooks, progress=lambda line: None)
+    # The stop names the column and row to look at, never the value, and writes nothing at all:
+    # no page, no executed notebook, no summary.json, no CSV table, no index (only the logs).
+    assert re.search(r"the column '[^']+' of complaints.csv, row \d+", str(stop.value))
+    secrets = [*complaints["Email"], *complaints["Child Name"], *complaints["Complainant Name"]]
+    assert not [s for s in secrets if s in str(stop.value)]
+    written = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()]
+    assert not [p for p in written if not p.endswith(".log")], written
     for path in out.rglob("*"):
         if path.is_file():
             assert complaints["Email"].iloc[0] not in path.read_text(errors="replace")

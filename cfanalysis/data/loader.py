@@ -36,6 +36,7 @@ from cfanalysis.data.cells import (
 from cfanalysis.data.commentary import read_commentary
 from cfanalysis.data.contract import TableSpec
 from cfanalysis.data.events import check_event_teams
+from cfanalysis.data.personal import identity_kind, labels_from_people, normalised
 from cfanalysis.data.files import (
     READ_ERRORS,
     GridRead,
@@ -306,9 +307,27 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
     table = _typed(pd.DataFrame(frame), spec)
     table["source_row"] = sheet.row_numbers.astype("int64")
     _check_rows(table, spec, sheet.headers, column_of, collector)
+    _people_in_labels(table, sheet, column_of, collector)
     load.problems.extend(_with_causes(collector.problems, sheet))
     load.frame = table[~collector.excluded].reset_index(drop=True)
     return load
+
+
+def _people_in_labels(table: pd.DataFrame, sheet: _Sheet, column_of: dict[str, int], collector: _Collector) -> None:
+    """A label (team, category, ...) equal to a value of a column that identifies people (a
+    complainant's name typed into the team column) excludes its row; the message names both
+    columns, never the value (:mod:`cfanalysis.data.personal`)."""
+    contract = set(column_of.values())
+    people = {sheet.headers[p]: {normalised(u) for u in sheet.columns[p].uniques if isinstance(u, str) and u.strip()}
+              for p in sheet.columns if p not in contract and identity_kind(sheet.headers[p])}
+    rows = ~collector.excluded
+    for name, header, mask in labels_from_people(table, people):
+        message = (f"holds a value of the column '{header}', which identifies people (the value is not shown); "
+                   "the row is left out so that it is never published")
+        fix = (f"Put the {name.replace('_', ' ')} in this cell; if a name was typed here by mistake, it belongs "
+               f"in '{header}'.")
+        collector.add(mask & rows, column=sheet.headers[column_of[name]], severity="excluded",
+                      describe=lambda row, m=message, f=fix: (None, m, f))
 
 
 MERGED_CELLS = "merged cells in the workbook (a merged block keeps its value in its first row only)"

@@ -37,7 +37,7 @@ def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: st
     """
     policy = policy or disclosure_policy()
     if highlight is not None:
-        check_team(highlight, counts[by])
+        check_team(highlight, counts[by], parameter="highlight")
     if not policy.hides(kind):
         return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight, events=events,
                                                         ylabel=f"{what.capitalize()} received"),

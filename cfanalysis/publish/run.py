@@ -1,10 +1,12 @@
 """A report run: check everything first, then run the notebooks for each year and publish.
 
-For each year: validate the data first (no kernel starts on data that cannot be used), execute
-each notebook into ``outputs/<year>/logs/`` on warm kernels (:mod:`cfanalysis.publish.kernels`),
-convert it to HTML (:mod:`cfanalysis.publish.pages`) and write ``summary.json`` and the CSV
-tables (:mod:`cfanalysis.publish.outputs`). Files are written aside and renamed into place, so a
-failed run never replaces the last good report.
+For each year: validate the data first (no kernel starts on data that cannot be used), work out
+``summary.json`` and the CSV tables (:mod:`cfanalysis.publish.outputs`) and check them with the
+personal-data guard, execute each notebook into ``outputs/<year>/logs/`` on warm kernels
+(:mod:`cfanalysis.publish.kernels`) and convert it to HTML (:mod:`cfanalysis.publish.pages`),
+checked too. Only when every output has passed the guard is anything written: a stop writes no
+report, table, summary or index. Files are written aside and renamed into place, so a failed
+run never replaces the last good report.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ if TYPE_CHECKING:
 # them: a bad command line answers at once, and the kernels start before the main process
 # spends seconds importing (they import the same in parallel).
 
-__all__ = ["ReportError", "ReportRun", "check_commentary", "check_events", "run_reports"]
+__all__ = ["PersonalDataStop", "ReportError", "ReportRun", "check_commentary", "check_events", "checked_outputs",
+           "run_reports"]
 
 # What the report notebooks import, loaded once per kernel before the first notebook (while the
 # main process validates the data); the bank holidays are a cached table, also worked out once.
@@ -113,6 +116,7 @@ def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path,
     declared = {path: notebook_parameters(path) for path in notebooks}
     known = sorted({name for names in declared.values() for name in names} - set(RUNNER_PARAMETERS))
     problems = []
+    given = _renamed(dict(given), known, problems)
     for name in given:
         if name in RUNNER_PARAMETERS:
             problems.append(f"Set {name} with {RUNNER_PARAMETERS[name]}, not --param.")
@@ -126,9 +130,29 @@ def check_parameters(given: dict[str, str], notebooks: list[Path]) -> dict[Path,
                     typed[path][name] = parse_parameter_value(name, text, names[name])
                 except ValueError as error:
                     problems.append(str(error))
+    for parameters in typed.values():
+        if parameters.get("named_in_advance") and parameters.get("team") is None:
+            problems.append("named_in_advance=true needs --param team=...: name the team that was named before "
+                            "the data were seen. Without a team the reports look at the team whose complaints "
+                            "rose most, which is never named in advance.")
     if problems:
         raise ReportError("\n".join(dict.fromkeys(problems)))
     return typed
+
+
+# Parameters with an old name still accepted: old name -> the one every notebook now uses.
+RENAMED_PARAMETERS = {"highlight": "team"}
+
+
+def _renamed(given: dict[str, str], known: list[str], problems: list[str]) -> dict[str, str]:
+    """``--param highlight=X`` (01's old name for the team drawn in colour) means ``team=X``."""
+    for old, new in RENAMED_PARAMETERS.items():
+        if old in given and old not in known and new in known:
+            value = given.pop(old)
+            if given.setdefault(new, value) != value:
+                problems.append(f"{old} is the old name of {new}; give {new} only (here {old}={value!r} and "
+                                f"{new}={given[new]!r}).")
+    return given
 
 
 def check_events(typed: dict[Path, dict[str, Any]], data: Dataset) -> None:
@@ -157,7 +181,9 @@ def check_commentary(data: Dataset, years: list[str], notebooks: list[Path], gua
         try:
             match_commentary(commentary, sections)
             for heading, text in commentary.items():
-                guard.check(f"{heading}\n{text}", where=f"The commentary for {year} (section '{heading}')")
+                where = f"The commentary for {year} (section '{heading}')"
+                guard.check(f"{heading}\n{text}", where=where)
+                guard.check_words(f"{heading}\n{text}", where=where)
         except (ValueError, PersonalDataError) as error:
             problems.append(f"{year}: {error}")
     if problems:
@@ -257,37 +283,47 @@ def data_date(data: Dataset, as_of: str | None) -> str:
     return f"{max(latest):%-d %B %Y}" if latest else "(no dates in the data)"
 
 
-def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, policy: DisclosurePolicy,
-                         guard: PersonalDataGuard, pending: dict[Path, str] | None = None) -> dict[str, list[Path]]:
-    """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter.
-
-    Returns the CSV tables for each year (the reports link to them). With ``pending`` (a public
-    run) nothing is written: the texts are kept there, their numbers registered with ``policy``.
-    """
-    from cfanalysis.analysis.figures import annual_figures
+def checked_outputs(data: Dataset, years: list[str], out_dir: Path, policy: DisclosurePolicy,
+                    guard: PersonalDataGuard) -> dict[str, dict[Path, str]]:
+    """Every year's ``summary.json`` and CSV tables (path -> text), masked by ``policy`` (their
+    numbers registered with it) and all checked by the guard before any is written: a stop
+    (:class:`PersonalDataError`) leaves nothing half written. The summary comes first, then the tables."""
     from cfanalysis.analysis.counts import new_complaints
+    from cfanalysis.analysis.figures import annual_figures
     from cfanalysis.analysis.teams import all_team_tests
     from cfanalysis.analysis.years import compare_years
-    from cfanalysis.publish.outputs import register_identities, summary_text, table_texts, write_aside
+    from cfanalysis.publish.outputs import register_identities, summary_text, table_texts
 
-    written = {}
+    texts: dict[str, dict[Path, str]] = {}
     for year in years:
         comparison = compare_years(data.complaints, year)
         figures = annual_figures(data, comparison)
         team_tests = (all_team_tests(new_complaints(data.complaints), comparison)
                       if comparison.has_baseline and not policy.public else None)
-        texts = {f"{year}/summary.json": summary_text(figures, team_tests=team_tests, files=data.files, policy=policy),
-                 **table_texts(figures, policy)}
+        year_texts = {f"{year}/summary.json": summary_text(figures, team_tests=team_tests, files=data.files,
+                                                           policy=policy),
+                      **table_texts(figures, policy)}
         register_identities(policy, figures)
-        for where, text in texts.items():
-            guard.check(text, where=str(out_dir / where))
-            if pending is not None:
-                pending[out_dir / where] = text
-            else:
-                write_aside(out_dir / where, text)
-        written[year] = [out_dir / where for where in texts if where.endswith(".csv")]
+        texts[year] = {out_dir / where: text for where, text in year_texts.items()}
+        for path, text in texts[year].items():
+            guard.check(text, where=str(path))
+    return texts
+
+
+def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, policy: DisclosurePolicy,
+                         guard: PersonalDataGuard, pending: dict[Path, str]) -> dict[str, list[Path]]:
+    """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter.
+
+    Nothing is written here: the texts wait in ``pending`` until every output of the run has
+    passed the guard (and, for a public run, the audit). Returns each year's CSV tables (the
+    reports link to them).
+    """
+    tables = {}
+    for year, texts in checked_outputs(data, years, out_dir, policy, guard).items():
+        pending.update(texts)
+        tables[year] = [path for path in texts if path.suffix == ".csv"]
     import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up
-    return written
+    return tables
 
 
 def _jobs(years: list[str], notebooks: list[Path], typed: dict[Path, dict[str, Any]], data_dir: Path,
@@ -407,14 +443,14 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     publication = _Publication(policy=disclosure_policy(audience, suppress_below), data_date=data_date(data, as_of),
                                contact=str(data.info.get("contact") or ""),
                                titles={path.stem: notebook_title(path) for path in notebooks})
-    refused = True
     try:
         results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, logs_dir(out_dir, audience), as_of),
                              data, years, publication, data_dir, out_dir, progress)
-        refused = False
-    finally:
-        if audience == "internal" or not refused:
+    except BaseException as error:  # a stop writes nothing, not even the index; a refused public run neither
+        if audience == "internal" and not isinstance(error, PersonalDataStop):
             write_index(out_dir, notebooks_dir)
+        raise
+    write_index(out_dir, notebooks_dir)
     return [ReportRun(financial_year=r.job.parameters["financial_year"], notebook=r.job.notebook.stem, ok=r.ok,
                       seconds=r.seconds, html_path=_html_path(out_dir, r.job) if r.ok else None,
                       executed_path=r.job.executed_path, message=r.message, details=tuple(r.details))
@@ -423,7 +459,9 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
 
 def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[str], publication: _Publication,
                data_dir: Path, out_dir: Path, progress: Callable[[str], None]) -> list[JobResult]:
-    """Run the notebooks; meanwhile write the summaries and CSV tables the pages link to."""
+    """Run the notebooks, then write their pages, the summaries and the CSV tables, all checked by
+    the guard (and for a public run the audit), or, if the guard stopped any output, write none of
+    them (:class:`PersonalDataStop`)."""
     from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
 
     from cfanalysis.publish.disclosure import Ledger
@@ -433,7 +471,7 @@ def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[st
     written: dict[str, list[Path]] = {}
     tables_done = threading.Event()
     public = publication.policy.public
-    pending: dict[Path, str] | None = {} if public else None
+    pending: dict[Path, str] = {}  # written only once every output has passed the guard (and the audit)
     ledger = Ledger() if public else None
 
     def side_work() -> None:
@@ -448,29 +486,44 @@ def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[st
         tables_done.wait()
         return written.get(year, [])
 
-    results = pool.run(
-        queue, progress=progress,
-        on_result=lambda r: _publish(r, data, publication, r.job.parameters["financial_year"], data_dir,
-                                     guard, tables, out_dir, pending, ledger),
-        guard=lambda text, where: guard.check(text, where=where), while_waiting=side_work)
+    def checked(text: str, where: str) -> None:
+        try:
+            guard.check(text, where=where)
+        except PersonalDataError as error:
+            refused.append(str(error))
+            raise
+
+    def publish(result: JobResult) -> None:
+        try:
+            _publish(result, data, publication, result.job.parameters["financial_year"], data_dir, guard, tables,
+                     out_dir, pending, ledger)
+        except PersonalDataError as error:
+            refused.append(str(error))
+
+    results = pool.run(queue, progress=progress, on_result=publish, guard=checked, while_waiting=side_work)
     if refused:
-        raise ReportError("Stopped to protect personal data: " + refused[0])
+        raise PersonalDataStop("Stopped to protect personal data: " + refused[0] + " No report, table or "
+                               "summary of this run was written (the last good ones are kept).")
     if public:
-        _audited_write(pending, ledger, publication.policy, out_dir, years)
+        _audit(ledger, publication.policy, out_dir, years)
+    from cfanalysis.publish.outputs import write_aside
+
+    for path, text in pending.items():
+        write_aside(path, text)
     return sorted(results, key=lambda r: (r.job.parameters["financial_year"], r.job.notebook.name))
 
 
-def _audited_write(pending: dict[Path, str], ledger: Ledger, policy: DisclosurePolicy, out_dir: Path,
-                   years: list[str]) -> None:
+class PersonalDataStop(ReportError):
+    """The guard stopped the run: an output would have shown personal data; nothing was written."""
+
+
+def _audit(ledger: Ledger, policy: DisclosurePolicy, out_dir: Path, years: list[str]) -> None:
     """The attacker's audit of the whole public release (this run's documents, all its years, and
-    the public outputs already in ``out_dir`` for other years); write everything only if it passes."""
+    the public outputs already in ``out_dir`` for other years); DisclosureError unless it passes."""
     from cfanalysis.publish.audit import check_release, folder_ledger
-    from cfanalysis.publish.outputs import write_aside
 
     ledger.extend(policy.ledger)  # the CSV tables and summaries, registered in this process
     earlier = folder_ledger(out_dir, skip_years=set(years)) if out_dir.exists() else None
     if earlier is not None:
         ledger.extend(earlier)
     check_release(ledger, policy)
-    for path, text in pending.items():
-        write_aside(path, text)

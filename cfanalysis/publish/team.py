@@ -17,20 +17,73 @@ from cfanalysis.analysis.counts import NEW_COMPLAINTS, new_complaints
 from cfanalysis.analysis.changepoint import Changepoint, find_changepoint
 from cfanalysis.analysis.demand import DemandAnalysis, demand_analysis
 from cfanalysis.analysis.spc import XmRResult, is_rare, tchart, xmr
-from cfanalysis.analysis.teams import TeamChange, all_team_tests, team_change, team_monthly_series
+from cfanalysis.analysis.teams import (
+    TeamChange,
+    TeamRise,
+    all_team_tests,
+    largest_rise,
+    team_change,
+    team_monthly_series,
+)
 from cfanalysis.analysis.years import YearComparison, compare_years
 from cfanalysis.data.loader import Dataset
-from cfanalysis.parameters import check_financial_year, check_team
+from cfanalysis.parameters import ParameterError, check_financial_year, check_team
 from cfanalysis.periods import financial_year_months, month_label
 from cfanalysis.publish.charts import monthly_lines_chart, tchart_chart, xmr_chart
 from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, registers
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.events import candidate_explanations, events_for
 
-__all__ = ["TeamQuestion", "team_question"]
+__all__ = ["TeamChoice", "TeamQuestion", "choose_team", "team_question"]
 
 _RATE_FORMATS = {"Rate ratio": words.ratio, "CI low": words.ratio, "CI high": words.ratio, "p-value": words.p_value}
 
+
+
+@dataclass(frozen=True)
+class TeamChoice:
+    """The team a report asks about: the one its ``team`` parameter names, or else the one the
+    data single out (the largest rise in new complaints), which is then judged as picked after
+    looking at the data."""
+
+    team: str
+    named: bool  # True when the team parameter named it
+    rise: TeamRise | None = None  # how the data singled it out, when not named
+
+    def sentence(self) -> str:
+        """Why this team, in one sentence ("" when the parameters named it)."""
+        if self.named or self.rise is None:
+            return ""
+        r = self.rise
+        how = (f"the team whose new complaints rose most ({r.baseline_count:,} to {r.count:,})" if r.has_baseline
+               else f"the team with the most new complaints ({r.count:,}; there is no earlier year to compare with)")
+        judged = (" A team picked by looking at the figures is judged as picked after looking: its p-value is "
+                  "adjusted for having had every team to choose from." if r.has_baseline else "")
+        return (f"No team was named for this report, so it looks at {self.team}, {how}.{judged} "
+                "To ask about another team, set the team parameter.")
+
+
+def choose_team(data: Dataset, financial_year: str, *, team: str | None = None,
+                baseline_year: str | None = None) -> TeamChoice:
+    """The team to report on: ``team`` if given (checked against the data), else the data's choice.
+
+    With ``team=None`` the team whose new complaints rose most from ``baseline_year`` (default:
+    the year before) to ``financial_year`` is chosen (:func:`cfanalysis.analysis.teams.largest_rise`).
+
+    Raises
+    ------
+    ParameterError
+        When ``team`` or ``financial_year`` has no complaints, or the year has no team at all.
+    """
+    financial_year = check_financial_year(financial_year, data.financial_years)
+    if team is not None:
+        return TeamChoice(check_team(team, data.complaints["team"].dropna()), named=True)
+    complaints = new_complaints(data.complaints)
+    rise = largest_rise(complaints, compare_years(complaints, financial_year, baseline_year))
+    if rise is None:
+        raise ParameterError(f"No complaint in {financial_year} has a team, so no team can be chosen; "
+                             "set the team parameter to a team in the data.")
+    return TeamChoice(rise.team, named=False, rise=rise)
 
 
 @dataclass(frozen=True)
@@ -52,6 +105,7 @@ class TeamQuestion:
     policy: DisclosurePolicy = field(default_factory=disclosure_policy)  # what the report may publish
     events: pd.DataFrame | None = None  # the team's and the whole service's dated events
     monthly: pd.Series | None = None  # the team's new complaints by month, baseline year and year
+    why_this_team: str = ""  # when no team was named: how the data singled it out (TeamChoice.sentence)
 
     def _key(self, year: str) -> str:
         return f"new_complaints:{self.team}@{year}"
@@ -68,15 +122,16 @@ class TeamQuestion:
 
     @registers
     def introduction(self) -> Paragraph:
-        """What the report asks, for the team and years of its parameters."""
+        """What the report asks, for the team and years of its parameters (or the data's choice)."""
         text = (f"This report asks whether {self.team}'s complaints really changed in {self.financial_year} "
                 f"compared with {self.baseline_year}")
         if self.change is not None:
             p = self.policy
             text += (f" ({p.count(self.change.headline.count, 'new complaint', key=self._key(self.financial_year))} "
                      f"against {p.count(self.change.headline.baseline_count, key=self._key(self.baseline_year))})")
-        return Paragraph(text + ": whether the change is more than chance, how big it is, when it began, and "
-                                "whether demand or staffing account for it.")
+        text += (": whether the change is more than chance, how big it is, when it began, and whether demand or "
+                 "staffing account for it.")
+        return Paragraph(f"{text} {self.why_this_team}".strip())
 
     def _missing(self) -> Paragraph | None:
         return Paragraph(self.unavailable) if self.change is None else None
@@ -282,29 +337,37 @@ class TeamQuestion:
         return Parts(tuple(Paragraph(t) for t in (self.changepoint.summary(), candidates) if t))
 
 
-def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team",
+def team_question(data: Dataset, financial_year: str, *, team: str | None = None,
                   baseline_year: str | None = None, named_in_advance: bool = False,
                   confidence_level: float = 0.95, min_segment: int = 3,
                   improvement_direction: str = "decrease", policy: DisclosurePolicy | None = None) -> TeamQuestion:
     """Answer "did this team's complaints really change?" for one year against a baseline.
 
     Parameters are those of notebook 02. See :func:`cfanalysis.team_change` for the tests.
-    ``policy`` (:func:`cfanalysis.disclosure_policy`) says what the report may publish; by default
-    everything (internal).
+    ``team=None`` asks about the team whose new complaints rose most (:func:`choose_team`); a
+    team found that way is judged as picked after looking, so ``named_in_advance`` must then be
+    False. ``policy`` (:func:`cfanalysis.disclosure_policy`) says what the report may publish; by
+    default everything (internal).
 
     Raises
     ------
     ParameterError
         When the year or the team has no complaints (the message lists those that have), so
-        no statistic is ever shown for them.
+        no statistic is ever shown for them, or ``named_in_advance`` is True without a team.
     """
     financial_year = check_financial_year(financial_year, data.financial_years)
-    team = check_team(team, data.complaints["team"].dropna())
+    if named_in_advance and team is None:
+        raise ParameterError("named_in_advance=True needs the team parameter: name the team that was named "
+                             "before the data were seen. Without a team the report picks the team whose "
+                             "complaints rose most, which is never named in advance.")
+    choice = choose_team(data, financial_year, team=team, baseline_year=baseline_year)
+    team = choice.team
     complaints = new_complaints(data.complaints)  # the unit for tests: each complaint once
     reason, years = _why_not(complaints, financial_year, baseline_year, team)
     if reason:
         return TeamQuestion(team, financial_year, years.baseline_year if years else str(baseline_year), None, None,
-                            None, None, pd.DataFrame(), reason, policy=policy or disclosure_policy())
+                            None, None, pd.DataFrame(), reason, policy=policy or disclosure_policy(),
+                            why_this_team=choice.sentence())
     table = all_team_tests(complaints, years, confidence_level=confidence_level)
     change = team_change(complaints, team, years, confidence_level=confidence_level,
                          named_in_advance=named_in_advance, all_teams=table)
@@ -316,7 +379,7 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control["result"],
                         table, control_kind=control["kind"], control_why=control["why"],
                         control_baseline_points=control["baseline_points"], policy=policy or disclosure_policy(),
-                        events=events_for(data.events, team), monthly=series)
+                        events=events_for(data.events, team), monthly=series, why_this_team=choice.sentence())
 
 
 def control_chart_for(complaints: pd.DataFrame, team: str, series: pd.Series, *,

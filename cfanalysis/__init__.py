@@ -148,6 +148,10 @@ _EXPORTS = {
     "events_table": "publish.events",
     "find_event": "data.events",
     "run_reports": "publish.run",
+    "stop_on_error": "publish.jupyter",
+    "NotLoaded": "parameters",
+    "check_parameters": "data.notebook",
+    "CheckedParameters": "data.notebook",
 }
 
 __all__ = sorted(_EXPORTS)

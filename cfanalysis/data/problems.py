@@ -235,6 +235,6 @@ def _group_line(members: list[Problem]) -> str:
 class DataLoadError(CfanalysisError):
     """Raised by :meth:`Dataset.require_usable`; carries the whole load report."""
 
-    def __init__(self, report: LoadReport):
-        super().__init__(report.text())
+    def __init__(self, report: LoadReport, hint: str = ""):
+        super().__init__(report.text() + (f"\n\n{hint}" if hint else ""))
         self.report = report

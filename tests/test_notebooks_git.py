@@ -130,3 +130,50 @@ def test_files_made_by_hand_are_ignored_by_git(name):
                                   "tests/golden/2019-20_complaints_by_team.csv", ".jupyter/jupyter_server_config.py"])
 def test_project_files_are_not_ignored(name):
     assert git(REPO, "check-ignore", "-q", "--no-index", name, check=False).returncode == 1, name
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.slow  # starts a Jupyter server
+@pytest.mark.parametrize("setup", ["project config (make lab)", "venv server extension (make install)"])
+def test_a_real_jupyter_server_saves_notebooks_without_outputs(clone, tmp_path, setup):
+    import os
+    import time
+    import urllib.request
+
+    from cfanalysis.publish.jupyter import install
+
+    if setup.startswith("project"):
+        config_path = str(REPO / ".jupyter")
+    else:  # what `make install` writes into the venv, here into a scratch prefix
+        install(tmp_path / "prefix")
+        config_path = str(tmp_path / "prefix" / "etc" / "jupyter")
+    port, token = free_port(), "test-token"
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": config_path, "JUPYTER_CONFIG_DIR": str(tmp_path / "user")}
+    server = subprocess.Popen([sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root",
+                               f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={clone}"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/api/contents/notebooks/{NOTEBOOKS[0].name}?token={token}"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        body = json.dumps({"type": "notebook", "format": "json", "content": as_jupyterlab_saves_it(NOTEBOOKS[0])})
+        request = urllib.request.Request(url, data=body.encode(), method="PUT",
+                                         headers={"Content-Type": "application/json"})
+        assert urllib.request.urlopen(request, timeout=30).status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert git(clone, "status", "--porcelain").stdout == ""  # saved as committed: no outputs, no metadata diff
+    git(clone, "add", "notebooks")
+    assert git(clone, "diff", "--cached").stdout == ""

@@ -210,7 +210,7 @@ def test_a_plain_ipykernel_shows_the_problem_this_solves(kernel_specs):
 
 
 @slow
-def test_papermill_still_fails_at_the_cell_that_fails(kernel_specs, tmp_path, monkeypatch):
+def test_papermill_still_fails_at_the_cell_that_fails(kernel_specs, tmp_path, monkeypatch, capfd):
     import papermill
 
     notebook = nbformat.read(REPO / "notebooks" / "01_monthly_counts.ipynb", as_version=4)
@@ -227,3 +227,21 @@ def test_papermill_still_fails_at_the_cell_that_fails(kernel_specs, tmp_path, mo
     code = [c for c in executed.cells if c.cell_type == "code"]
     after = code[[i for i, c in enumerate(code) if any(o.get("ename") for o in c.outputs)][0] + 1:]
     assert after and not any(c.outputs for c in after)
+    # Quiet: the kernel (its stderr is this process's) says nothing about TCP encryption.
+    assert "without encryption" not in capfd.readouterr().err
+
+
+@slow
+def test_nbconvert_runs_the_project_kernel_quietly(kernel_specs, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import cfanalysis as cf\ncf.__version__")])
+    notebook.metadata.kernelspec = {"name": "cfanalysis", "display_name": "Python (cfanalysis)", "language": "python"}
+    nbformat.write(notebook, tmp_path / "quiet.ipynb")
+    env = {**os.environ, "JUPYTER_PATH": str(Path(kernel_specs.kernel_dirs[0]).parent)}
+    run = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--execute", "--to", "notebook",
+                          str(tmp_path / "quiet.ipynb")], capture_output=True, text=True, env=env, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "WARNING" not in run.stderr and "encryption" not in run.stderr, run.stderr

@@ -38,14 +38,21 @@ def committed_notebook_json(repo, name: str) -> dict:
     return json.loads(git("cat-file", "blob", blob).stdout)
 
 
+HOW_TO_STRIP = ("would be committed with outputs. Strip them: run `make install` (sets up the nbstripout git "
+                "filter for this clone) or `pre-commit install`, then `git add {name}` again; or open and save it "
+                "from `make lab`, whose save hook stores notebooks without outputs. `.venv/bin/python -m "
+                "nbstripout {name}` strips the file itself.")
+
+
 def test_committed_notebooks_have_no_outputs():
     # Reads what git would commit, so a notebook run and saved in JupyterLab breaks nothing.
     for path in committed_notebooks():
-        notebook = committed_notebook_json(REPO, str(path.relative_to(REPO)))
-        for cell in notebook["cells"]:
-            if cell["cell_type"] == "code":
-                assert not cell.get("outputs") and not cell.get("execution_count"), path.name
-        assert "papermill" not in notebook["metadata"], path.name
+        name = str(path.relative_to(REPO))
+        notebook = committed_notebook_json(REPO, name)
+        with_outputs = [index for index, cell in enumerate(notebook["cells"]) if cell["cell_type"] == "code"
+                        and (cell.get("outputs") or cell.get("execution_count"))]
+        assert not with_outputs, f"{name} (cells {with_outputs[:5]}) " + HOW_TO_STRIP.format(name=name)
+        assert "papermill" not in notebook["metadata"], f"{name}: papermill metadata " + HOW_TO_STRIP.format(name=name)
 
 
 def test_notebooks_have_a_parameters_cell_and_no_definitions():

@@ -73,6 +73,8 @@ class Dataset:
     # Each year's commentary file and its SHA-256, for that year's provenance only.
     commentary_files: dict[str, dict[str, str]] = field(default_factory=dict)
     comparators_info: dict = field(default_factory=dict)  # source, year, definition (comparators.json)
+    # Team names merged into another spelling (or renamed by team_aliases.csv): spelling -> team.
+    merged_teams: dict[str, str] = field(default_factory=dict)
 
     @property
     def authority(self) -> str | None:
@@ -742,7 +744,9 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     info = read_dataset_info(data_dir)
     return Dataset(report=report, synthetic=bool(info.get("synthetic")), commentary=commentary,
                    commentary_files=commentary_files, files=dict(sorted({**files, **checksums}.items())), info=info,
-                   comparators_info=read_comparators_info(data_dir), **frames)
+                   comparators_info=read_comparators_info(data_dir),
+                   merged_teams={spelling: team for spelling, team in sorted(teams.items()) if spelling != team},
+                   **frames)
 
 
 def _read_aliases(data_dir: Path, team_aliases: str | Path | None

@@ -65,7 +65,7 @@ def check_parameters(data: Dataset, *, financial_year: object, baseline_year: ob
     try:
         year = check_financial_year(financial_year, years)
     except ParameterError as error:
-        problems.append(f"financial_year: {error}")
+        problems.append(str(error))  # it names the year and the years with data
         year = None
     baseline = None
     if baseline_year is not None and year is not None:
@@ -79,7 +79,7 @@ def check_parameters(data: Dataset, *, financial_year: object, baseline_year: ob
         found = find_event(data.events, None if event is None else str(event))
         label = None if found is None else event_label(found)
     except ParameterError as error:
-        problems.append(f"event: {error}")
+        problems.append(str(error))  # "Unknown event ...", with the events in the data
     if problems:
         raise ParameterError("\n".join(problems))
     return CheckedParameters(year, baseline, checked_teams.get("team"), checked_teams.get("highlight"), label)
@@ -94,6 +94,6 @@ def _check_teams(data: Dataset, values: dict[str, object], problems: list[str]) 
             continue
         try:
             checked[name] = check_team(value, teams)
-        except ParameterError as error:
-            problems.append(f"{name}: {error}")
+        except ParameterError as error:  # the message speaks of the team; say when it is the highlight
+            problems.append(str(error) if name == "team" else f"{name}: {error}")
     return checked

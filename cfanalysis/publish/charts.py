@@ -11,7 +11,7 @@ import pandas as pd
 from cfanalysis import plots
 from cfanalysis.analysis.benchmarking import Funnel
 from cfanalysis.analysis.spc import XmRResult
-from cfanalysis.parameters import check_team
+from cfanalysis.parameters import ParameterError, check_group
 from cfanalysis.publish.display import Chart
 from cfanalysis.publish.suppression import Suppressed
 
@@ -23,18 +23,24 @@ def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: st
                         what: str = "complaints") -> Chart:
     """:func:`cfanalysis.plots.plot_monthly_lines` rendered with its alt text.
 
-    A ``highlight`` that is not one of the ``by`` groups is refused (:class:`ParameterError`,
-    listing the groups) rather than drawn as nothing. With ``suppress_below``, the alt text
+    ``counts`` is a tidy frame (month, month_label, the ``by`` column, count) for any number of
+    years: ``pd.concat`` of two years' :func:`cfanalysis.monthly_counts` draws 24 months. A
+    ``highlight`` that is not one of the ``by`` groups is refused (:class:`ParameterError`,
+    listing the groups in the frame) rather than drawn as nothing. With ``suppress_below``, the alt text
     says "fewer than N" for counts below it (the chart has no number labels). ``events`` are
     marked as labelled lines.
     """
+    missing = [column for column in ("month", "month_label", by, "count") if column not in counts]
+    if missing:
+        raise ParameterError(f"counts needs the columns month, month_label, {by} and count (as "
+                             f"cf.monthly_counts gives them); it has no {', '.join(missing)}.")
     if highlight is not None:
-        check_team(highlight, counts[by])
+        check_group(highlight, counts[by], by=by)
+    # The words first: nothing is drawn (and no figure left open) if they cannot be written.
+    alt = plots.describe_monthly_lines(counts, by=by, what=what, suppress_below=suppress_below, events=events)
     return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight, events=events,
                                                     ylabel=f"{what.capitalize()} received"),
-                           alt=plots.describe_monthly_lines(counts, by=by, what=what, suppress_below=suppress_below,
-                                                            events=events),
-                           caption=caption)
+                           alt=alt, caption=caption)
 
 
 def monthly_heatmap_chart(counts: pd.DataFrame, *, by: str = "team", caption: str = "") -> Chart:

@@ -92,3 +92,18 @@ def test_code_passes_the_linter():
     result = subprocess.run([ruff, "check", "cfanalysis", "tests", "benchmarks"], cwd=REPO,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
+
+
+def test_make_lab_opens_the_project_root_with_its_config_and_works_as_root():
+    import os
+    import shutil
+
+    if shutil.which("make") is None:
+        return
+    # A dry run (-n): prints the commands without running any of them.
+    dry = subprocess.run(["make", "-n", "--no-print-directory", "lab", "LAB_FLAGS=--allow-root"], cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout
+    assert "jupyter lab --notebook-dir=. --allow-root" in dry and "/.jupyter" in dry
+    default = subprocess.run(["make", "-n", "--no-print-directory", "lab"], cwd=REPO, capture_output=True,
+                             text=True, check=True).stdout
+    assert ("--allow-root" in default) == (os.geteuid() == 0)  # root in a container is detected

@@ -92,12 +92,12 @@ class Dataset:
         For notebooks: the message ends by saying which parameter to change (the command line
         prints ``report.text()`` and speaks of its options instead)."""
         if not self.report.usable:
-            raise DataLoadError(self.report, hint=NOTEBOOK_LOAD_HINT)
+            raise DataLoadError(self.report, how_to_fix=NOTEBOOK_HOW_TO_FIX)
         return self
 
 
-NOTEBOOK_LOAD_HINT = ("Fix what the lines above say, or set data_dir in the Parameters cell to the folder that "
-                      "holds your files (None: the example data), then run the notebook again.")
+NOTEBOOK_HOW_TO_FIX = ("fix the errors above, or set data_dir in the Parameters cell to the folder that holds "
+                       "your files, None for the example data; then run the notebook again")
 
 
 # --------------------------------------------------------------------------------------------

@@ -157,8 +157,8 @@ class LoadReport:
         return (frame.value_counts().rename("rows").reset_index()
                 .sort_values(["file", "rows"], ascending=[True, False], ignore_index=True))
 
-    def text(self) -> str:
-        """The report as plain text, for the command line.
+    def text(self, *, how_to_fix: str = "fix the errors above") -> str:
+        """The report as plain text, for the command line (``how_to_fix`` ends an unusable one).
 
         Problems shared by more than :data:`GROUP_AFTER` rows (same file, column, message and
         cause) are one line each (see :func:`grouped_problem_lines`); :meth:`problems_frame`
@@ -184,7 +184,7 @@ class LoadReport:
                       + (f" ({refused:,} of them in files that could not be used)" if refused else "")
                       + f", {_plural(counts['warning'], 'warning')}"]
         lines += [f"  {line}" for line in grouped_problem_lines(self.problems)]
-        lines += ["", "Usable: yes" if self.usable else "Usable: no (fix the errors above)"]
+        lines += ["", "Usable: yes" if self.usable else f"Usable: no ({how_to_fix})"]
         return "\n".join(lines)
 
 
@@ -235,6 +235,6 @@ def _group_line(members: list[Problem]) -> str:
 class DataLoadError(CfanalysisError):
     """Raised by :meth:`Dataset.require_usable`; carries the whole load report."""
 
-    def __init__(self, report: LoadReport, hint: str = ""):
-        super().__init__(report.text() + (f"\n\n{hint}" if hint else ""))
+    def __init__(self, report: LoadReport, how_to_fix: str = "fix the errors above"):
+        super().__init__(report.text(how_to_fix=how_to_fix))
         self.report = report

@@ -13,7 +13,9 @@ Three pieces, installed by ``make install`` (``python -m cfanalysis.publish.jupy
   ``date``): a cell sent before the failure was part of the same Run All and does nothing but
   say so; a cell sent after it (the analyst ran it again, or the next notebook of a report run)
   runs as usual. papermill and nbclient send one cell at a time, so they still stop at the
-  failing cell and report it.
+  failing cell and report it. The dates come from the client's clock and the failure's from
+  the kernel's: on one machine they agree; a browser whose clock runs ahead of a remote
+  server's may see a later cell run (ipykernel's own abort still catches most).
 - **The save hook** :func:`strip_outputs_on_save` (``ContentsManager.pre_save_hook``, set in
   the project's ``.jupyter/jupyter_server_config.py`` and in the venv's Jupyter config) saves
   notebooks under a ``notebooks/`` folder without outputs and with the committed metadata, so

@@ -33,16 +33,26 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP) $(KERNEL) hooks ## Create .venv, install cfanalysis with its test tools and its kernel
 
-# The notebooks ask for this kernel by name, so they run with cfanalysis from any JupyterLab.
-$(KERNEL): $(STAMP)
-	$(BIN)/python -m ipykernel install --sys-prefix --name cfanalysis --display-name "Python (cfanalysis)" >/dev/null
+# The notebooks ask for this kernel by name, so they run with cfanalysis from any JupyterLab. It is
+# ipykernel started through cfanalysis.publish.jupyter: after a failed cell, the rest of a Run All
+# does nothing. The same step makes the venv's JupyterLab save notebooks/ without outputs.
+$(KERNEL): $(STAMP) cfanalysis/publish/jupyter.py
+	$(BIN)/python -m cfanalysis.publish.jupyter install >/dev/null
+
+# Also removed at commit: run metadata, and the language_info details JupyterLab adds on save
+# (the committed notebooks keep only its name). The same keys as cfanalysis/publish/jupyter.py.
+NBSTRIPOUT_KEYS := metadata.papermill metadata.widgets metadata.signature cell.metadata.papermill \
+  cell.metadata.execution cell.metadata.collapsed cell.metadata.scrolled cell.metadata.ExecuteTime \
+  cell.metadata.jupyter metadata.language_info.codemirror_mode metadata.language_info.file_extension \
+  metadata.language_info.mimetype metadata.language_info.nbconvert_exporter \
+  metadata.language_info.pygments_lexer metadata.language_info.version
 
 hooks: | $(STAMP)
 	@# Strip outputs and papermill metadata from notebooks as they are committed (this clone only).
 	@if [ -d .git ]; then \
 	  git config filter.nbstripout.clean "'$(abspath $(BIN))/python' -m nbstripout" && \
 	  git config filter.nbstripout.smudge cat && \
-	  git config filter.nbstripout.extrakeys "metadata.papermill cell.metadata.papermill cell.metadata.execution metadata.widgets" && \
+	  git config filter.nbstripout.extrakeys "$(NBSTRIPOUT_KEYS)" && \
 	  git config diff.ipynb.textconv "'$(abspath $(BIN))/python' -m nbstripout -t"; \
 	fi
 
@@ -58,8 +68,13 @@ test: install ## Run the whole test suite
 test-fast: install ## Run the tests not marked slow (no notebooks, reports or browser)
 	$(BIN)/python -m pytest -m "not slow"
 
-lab: install ## Open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab notebooks/
+# JupyterLab at the project root (data/raw is reachable) showing notebooks/, with the project's
+# Jupyter config (.jupyter/: notebooks saved without outputs). As root (a container), run
+# `make lab LAB_FLAGS=--allow-root`; root is detected and the flag added when it is not given.
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+lab: install ## Open JupyterLab at the project root on notebooks/ (as root: LAB_FLAGS=--allow-root)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab --notebook-dir=. $(LAB_FLAGS)
 
 example-data: install ## Regenerate the synthetic example data (byte for byte)
 	$(BIN)/cfanalysis example-data --out data/example

@@ -9,6 +9,7 @@ column and the value.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,7 @@ from cfanalysis.data.cells import (
     vocabulary_parser,
 )
 from cfanalysis.data.commentary import read_commentary
-from cfanalysis.data.contract import TableSpec
+from cfanalysis.data.contract import TableSpec, header_key
 from cfanalysis.data.events import check_event_teams
 from cfanalysis.data.personal import identity_kind, labels_from_people, normalised
 from cfanalysis.data.files import (
@@ -77,6 +78,8 @@ class Dataset:
     # Each year's commentary file and its SHA-256, for that year's provenance only.
     commentary_files: dict[str, dict[str, str]] = field(default_factory=dict)
     comparators_info: dict = field(default_factory=dict)  # source, year, definition (comparators.json)
+    # Team names merged into another spelling (or renamed by team_aliases.csv): spelling -> team.
+    merged_teams: dict[str, str] = field(default_factory=dict)
 
     @property
     def authority(self) -> str | None:
@@ -95,10 +98,17 @@ class Dataset:
         return sorted(self.complaints["financial_year"].dropna().unique().tolist())
 
     def require_usable(self) -> Dataset:
-        """This dataset, or :class:`DataLoadError` (with the load report) if it cannot be used."""
+        """This dataset, or :class:`DataLoadError` (with the load report) if it cannot be used.
+
+        For notebooks: the message ends by saying which parameter to change (the command line
+        prints ``report.text()`` and speaks of its options instead)."""
         if not self.report.usable:
-            raise DataLoadError(self.report)
+            raise DataLoadError(self.report, how_to_fix=NOTEBOOK_HOW_TO_FIX)
         return self
+
+
+NOTEBOOK_HOW_TO_FIX = ("fix the errors above, or set data_dir in the Parameters cell to the folder that holds "
+                       "your files, None for the example data; then run the notebook again")
 
 
 # --------------------------------------------------------------------------------------------
@@ -470,9 +480,23 @@ def _contract_columns(sheet: _Sheet, load: TableLoad) -> tuple[dict[str, int], l
         accepted = "; ".join(
             f"{name}: " + " / ".join([name, *spec.aliases.get(name, ())][:4]) for name in missing)
         _fatal(load, f"is missing required column(s) {', '.join(missing)} (headers found: {found})",
-               f"Add or rename the columns. Accepted headers include {accepted}.",
-               row=sheet.header_index + 1)
+               f"Add or rename the columns.{_did_you_mean(missing, dropped, spec)} Accepted headers include "
+               f"{accepted}.", row=sheet.header_index + 1)
     return column_of, dropped
+
+
+def _did_you_mean(missing: list[str], dropped: list[str], spec: TableSpec) -> str:
+    """" Did you mean 'Date Recieved' for received_date?" for headers a typo away from a field."""
+    guesses = []
+    for name in missing:
+        spellings = {header_key(h): h for h in (name, *spec.aliases.get(name, ()))}
+        close = [(header, difflib.get_close_matches(header_key(header), list(spellings), n=1, cutoff=0.8))
+                 for header in dropped]
+        close = [(header, match[0]) for header, match in close if match]
+        if close:
+            header, key = close[0]
+            guesses.append(f"'{header}' for {name} (spelt '{spellings[key]}')")
+    return f" Did you mean {'; '.join(guesses)}?" if guesses else ""
 
 
 def _numeric_indicators(sheet: _Sheet, spec: TableSpec, column_of: dict[str, int],
@@ -736,7 +760,7 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
     if not data_dir.is_dir():
         problem = Problem(file=str(data_dir), severity="fatal", message="is not a folder",
-                          fix="Pass the folder that holds complaints.csv or complaints.xlsx (--data DIR).")
+                          fix="Give the folder that holds complaints.csv or complaints.xlsx.")
         return _empty_dataset(LoadReport(data_dir, {}, [problem]))
 
     aliases, problems, files = _read_aliases(data_dir, team_aliases)
@@ -745,7 +769,8 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     teams = canonical_teams([load.frame["team"].fillna("Not recorded") for name, load in tables.items()
                              if load.frame is not None and "team" in load.frame and name != "events"], aliases)
     frames = {name: _finish(name, load.frame, aliases, teams) for name, load in tables.items()}
-    if tables["events"].frame is not None:
+    # Events name the complaints' teams: without complaints they cannot be checked (nor used).
+    if tables["events"].frame is not None and tables["complaints"].frame is not None:
         frames["events"] = check_event_teams(tables["events"], frames["events"], set(frames["complaints"]["team"]))
         tables["events"].frame = frames["events"]
         table_problems += [p for p in tables["events"].problems if p not in table_problems]
@@ -756,7 +781,9 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
                         accept_exclusions=accept, unmapped_themes=_unmapped_themes(tables))
     return Dataset(report=report, synthetic=bool(info.get("synthetic")), commentary=commentary,
                    commentary_files=commentary_files, files=dict(sorted({**files, **checksums}.items())), info=info,
-                   comparators_info=read_comparators_info(data_dir), **frames)
+                   comparators_info=read_comparators_info(data_dir),
+                   merged_teams={spelling: team for spelling, team in sorted(teams.items()) if spelling != team},
+                   **frames)
 
 
 def _unmapped_themes(tables: dict[str, TableLoad]) -> tuple[str, ...]:

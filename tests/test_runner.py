@@ -13,10 +13,15 @@ pytestmark = pytest.mark.slow
 
 
 def write_notebook(path, *, fail: bool):
+    """A small report notebook: the last cell fails when ``fail``."""
     cells = [nbformat.v4.new_markdown_cell("# A small report"),
              nbformat.v4.new_code_cell('financial_year = "2019-20"\ndata_dir = "."\nas_of = None\nlimit = 3'),
              nbformat.v4.new_markdown_cell("## Section B\n\nText."),
-             nbformat.v4.new_code_cell("total = 1 + 1"),
+             # The runner hands its loaded data on: no second read (the snapshot keeps no raw values).
+             nbformat.v4.new_code_cell("import cfanalysis as cf\n"
+                                       "handed = cf.load_data(data_dir, as_of=as_of).report.tables['complaints']\n"
+                                       "assert handed.guarded_values is None, 'the data were read again'\n"
+                                       "total = 1 + 1"),
              nbformat.v4.new_code_cell('raise ValueError("boom: the data ran out")' if fail else "total")]
     cells[1].metadata["tags"] = ["parameters"]
     notebook = nbformat.v4.new_notebook(cells=cells)

@@ -43,6 +43,7 @@ from cfanalysis.data.files import (
     sha256_of,
     table_file,
 )
+from cfanalysis.data.snapshot import handed_on
 from cfanalysis.data.problems import DataLoadError, LoadReport, Problem, Severity, TableLoad
 from cfanalysis.data.teams import TEAM_ALIASES_FILE, canonical_teams, normalise_teams, read_team_aliases, team_key
 from cfanalysis.parameters import resolve_data_dir
@@ -363,6 +364,7 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
     # file is never held twice.
     columns = {position: _Column.of(grid.pop(position)) for position in list(grid.columns)}
     read = read._replace(grid=None)
+    load.guarded_values = _distinct_text(columns, headers, header_index)
     blank_cells = {position: column.blank() for position, column in columns.items()}
     blank_row = np.logical_and.reduce(list(blank_cells.values()))
     body = np.arange(header_index + 1, len(blank_row))
@@ -378,6 +380,17 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
     sheet.keep = keep[~_repeated_headers(sheet, load)]
     sheet.number = number_parser(_decimal_mark(sheet))
     return sheet
+
+
+def _distinct_text(columns: dict[int, _Column], headers: list[str], header_index: int
+                   ) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each column's header and its distinct cell texts below the header (blanks left out)."""
+    out = []
+    for position, column in columns.items():
+        blank = column.blank_uniques()
+        codes = np.unique(column.codes[header_index + 1:])
+        out.append((headers[position], frozenset(str(column.uniques[c]).strip() for c in codes if not blank[c])))
+    return tuple(out)
 
 
 def _repeated_headers(sheet: _Sheet, load: TableLoad) -> np.ndarray:
@@ -696,8 +709,17 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
         ``source_row``), the :class:`LoadReport`, whether the data are synthetic, what
         ``dataset.json`` says (``info``), and each input file's SHA-256. Bad input never
         raises: it is described in ``report.problems``.
+
+    Notes
+    -----
+    Inside a report run (``cfanalysis report``) the runner has loaded and checked the files
+    already: the same call then returns the runner's Dataset, unchanged files and all, instead of
+    reading them again (:mod:`cfanalysis.data.snapshot`).
     """
     data_dir = resolve_data_dir(data_dir)
+    handed = handed_on(data_dir, as_of, team_aliases)  # a report run loaded these files already
+    if handed is not None:
+        return handed
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
     if not data_dir.is_dir():
         problem = Problem(file=str(data_dir), severity="fatal", message="is not a folder",

@@ -60,17 +60,33 @@ class PersonalDataGuard:
         from cfanalysis.data.cells import is_blank
         from cfanalysis.data.files import table_grids
 
-        secret, public = set(), set()
+        columns = []
         for _, spec, grid, header_index in table_grids(data_dir):
-            headers = grid.iloc[header_index].tolist()
-            for position, header in enumerate(headers):
+            for position, header in enumerate(grid.iloc[header_index].tolist()):
                 cells = grid.iloc[header_index + 1:, position]
-                cells = {str(v).strip() for v in cells if not is_blank(v)}
-                if spec.field_for_header(header) is not None or (
-                        spec.numeric_extras and _mostly_numbers(cells)):
-                    public |= {c.casefold() for c in cells}
-                else:
-                    secret |= cells
+                columns.append((spec, header, {str(v).strip() for v in cells if not is_blank(v)}))
+        return cls._from_columns(columns)
+
+    @classmethod
+    def from_dataset(cls, data) -> PersonalDataGuard:
+        """The same guard as :meth:`from_data_dir`, from the values the loader kept as it read
+        the files (``TableLoad.guarded_values``), so the files are not read again. Falls back to
+        reading the folder when a table was read without them."""
+        loads = [load for load in data.report.tables.values() if load.path is not None]
+        if any(load.guarded_values is None for load in loads):
+            return cls.from_data_dir(data.report.data_dir)
+        return cls._from_columns([(load.spec, header, cells) for load in loads
+                                  for header, cells in load.guarded_values])
+
+    @classmethod
+    def _from_columns(cls, columns) -> PersonalDataGuard:
+        """From ``(spec, header, distinct cell texts)`` for every column of every table file."""
+        secret, public = set(), set()
+        for spec, header, cells in columns:
+            if spec.field_for_header(header) is not None or (spec.numeric_extras and _mostly_numbers(cells)):
+                public |= {c.casefold() for c in cells}
+            else:
+                secret |= cells
         kept = {v for v in secret if len(v) >= MIN_GUARDED_LENGTH and v.casefold() not in public
                 and re.search(r"[A-Za-z]", v) and not re.fullmatch(r"[\d\s/.:-]+", v)}
         return cls(frozenset(kept))

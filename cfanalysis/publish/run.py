@@ -10,6 +10,8 @@ failed run never replaces the last good report.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,12 +47,17 @@ if TYPE_CHECKING:
 
 __all__ = ["ReportError", "ReportRun", "check_commentary", "check_events", "run_reports"]
 
-# What the report notebooks import, loaded once per kernel before the first notebook (while the
-# main process validates the data); the bank holidays are a cached table, also worked out once.
-KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats, openpyxl\n"
-                  "import cfanalysis.data.loader, cfanalysis.plots, cfanalysis.publish.display\n"
-                  "import cfanalysis.publish.team, cfanalysis.publish.annual, cfanalysis.periods\n"
-                  "cfanalysis.periods.bank_holidays()\n")
+# What the report notebooks import, loaded by each kernel before its notebook (while the main
+# process validates the data, or while the notebook before runs). Modules only: no name is left
+# in the notebook's namespace, so a notebook that forgets an import fails here as in JupyterLab.
+KERNEL_WARM_UP_MODULES = ("matplotlib.pyplot", "scipy.stats", "statsmodels.stats.rates",
+                          "statsmodels.genmod.generalized_linear_model", "cfanalysis.data.loader",
+                          "cfanalysis.plots", "cfanalysis.publish.display", "cfanalysis.publish.team",
+                          "cfanalysis.publish.annual", "cfanalysis.publish.monthly", "cfanalysis.publish.events")
+KERNEL_WARM_UP = ("import importlib as _importlib\n"
+                  f"for _module in {KERNEL_WARM_UP_MODULES!r}:\n    _importlib.import_module(_module)\n"
+                  "_importlib.import_module('cfanalysis.periods').bank_holidays()\n"
+                  "del _importlib, _module\n")
 RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of"}
 # Who a run is for. "public" hides every count below PUBLIC_SUPPRESS_BELOW in everything it
 # writes and leaves out the notebooks' cells tagged "internal"; "internal" shows counts in full
@@ -302,12 +309,16 @@ def _checked_data(years, data_dir: Path, typed, as_of) -> tuple[Dataset, list[st
     return data, years
 
 
-def _start_pool(years, notebooks: list[Path], jobs: int | None, out_dir: Path) -> KernelPool:
-    """Kernels for the run, started now so they import while the data are validated."""
+def _start_pool(years, notebooks: list[Path], jobs: int | None, out_dir: Path, snapshot: Path) -> KernelPool:
+    """Kernels for the run, started now so they import while the data are validated. Each is
+    told where the run's loaded data will be (``snapshot``), so its notebook does not read the
+    files again (:mod:`cfanalysis.data.snapshot`)."""
+    from cfanalysis.data.snapshot import SNAPSHOT_ENV
+
     least_jobs = len(notebooks) * max(1, len(set(years or [])))
     workers = min(jobs or os.cpu_count() or 1, least_jobs)
     return KernelPool(workers, kernel_log=out_dir / "logs" / "kernel.log", kernel_name=project_kernel(),
-                      warm_up=KERNEL_WARM_UP)
+                      warm_up=KERNEL_WARM_UP, env={SNAPSHOT_ENV: str(snapshot)})
 
 
 def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str | Path,
@@ -335,14 +346,30 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS_DIR
     notebooks, typed = _checked_command(notebooks_dir, parameters, jobs, audience)
-    pool = _start_pool(years, notebooks, jobs, out_dir)
+    handoff = Path(tempfile.mkdtemp(prefix="cfanalysis-data-"))  # private to this user (mode 700)
+    try:
+        return _run_checked(years, data_dir, out_dir, notebooks_dir, notebooks, typed, jobs, as_of, audience,
+                            progress, handoff)
+    finally:
+        shutil.rmtree(handoff, ignore_errors=True)
+
+
+def _run_checked(years, data_dir: Path, out_dir: Path, notebooks_dir: Path, notebooks: list[Path], typed,
+                 jobs: int | None, as_of: str | None, audience: str, progress: Callable[[str], None],
+                 handoff: Path) -> list[ReportRun]:
+    """:func:`run_reports` once the command is checked: the data read once and handed on."""
+    from cfanalysis.data.snapshot import write_snapshot
+
+    snapshot = handoff / "dataset.pickle"
+    pool = _start_pool(years, notebooks, jobs, out_dir, snapshot)
     try:
         data, years = _checked_data(years, data_dir, typed, as_of)
         from cfanalysis.publish.guard import PersonalDataGuard
 
         check_events(typed, data)
-        guard = PersonalDataGuard.from_data_dir(data_dir)
+        guard = PersonalDataGuard.from_dataset(data)  # the raw values the loader kept: no second read
         check_commentary(data, years, notebooks, guard)
+        write_snapshot(data, snapshot, as_of=as_of)
     except BaseException:
         pool.close()
         raise
@@ -352,7 +379,7 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
                                titles={path.stem: notebook_title(path) for path in notebooks})
     try:
         results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, out_dir, as_of), data, years,
-                             publication, data_dir, out_dir, progress)
+                             publication, data_dir, out_dir, progress, guard)
     finally:
         write_index(out_dir, notebooks_dir)
     return [ReportRun(financial_year=r.job.parameters["financial_year"], notebook=r.job.notebook.stem, ok=r.ok,
@@ -363,11 +390,10 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
 
 
 def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[str], publication: _Publication,
-               data_dir: Path, out_dir: Path, progress: Callable[[str], None]) -> list[JobResult]:
+               data_dir: Path, out_dir: Path, progress: Callable[[str], None],
+               guard: PersonalDataGuard) -> list[JobResult]:
     """Run the notebooks; meanwhile write the summaries and CSV tables the pages link to."""
-    from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
-
-    guard = PersonalDataGuard.from_data_dir(data_dir)
+    from cfanalysis.publish.guard import PersonalDataError
     refused: list[str] = []
     written: dict[str, list[Path]] = {}
     tables_done = threading.Event()

@@ -81,11 +81,10 @@ def test_parameters_checked_before_any_kernel(tmp_path, parameters, words):
     assert not (tmp_path / "2019-20").exists()
 
 
-def test_a_parameter_reaches_the_notebook(tmp_path):
-    runs = run_reports(["2019-20"], data_dir=EXAMPLE, out_dir=tmp_path, parameters={"team": "Fostering"},
-                       progress=lambda line: None)
+def test_a_parameter_reaches_the_notebook(fostering_reports):
+    out, runs = fostering_reports
     assert all(r.ok for r in runs)
-    page = (tmp_path / "2019-20" / "02_team_change.html").read_text()
+    page = (out / "2019-20" / "02_team_change.html").read_text()
     assert "New complaints to Fostering went from 13 in 2018-19 to 9 in 2019-20" in page
 
 

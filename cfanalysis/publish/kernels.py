@@ -118,7 +118,12 @@ def parse_parameter_value(name: str, text: str, default: Any) -> Any:
 
 
 class _WarmKernel:
-    """One kernel for one notebook: started with retries and warmed up, always shut down."""
+    """One kernel for one notebook: started with retries and sent its warm-up, always shut down.
+
+    The warm-up (the imports) is sent as the kernel's first request and not waited for: the
+    notebook's first cell simply queues behind it in the kernel, and a run refused before any
+    notebook starts shuts its kernels down at once instead of waiting for their imports.
+    """
 
     def __init__(self, kernel_name: str, stderr_path: Path, warm_up: str = "", env: dict[str, str] | None = None):
         self.kernel_name = kernel_name
@@ -126,6 +131,8 @@ class _WarmKernel:
         self.warm_up = warm_up
         self.env = env or {}
         self.km = None
+        self.client = None  # the client that sent the warm-up, kept open until shutdown
+        self.used = False
 
     def start(self) -> _WarmKernel:
         from jupyter_client.manager import KernelManager
@@ -133,31 +140,34 @@ class _WarmKernel:
         error: Exception | None = None
         for _attempt in range(KERNEL_START_ATTEMPTS):
             km = KernelManager(kernel_name=self.kernel_name)
+            client = None
             try:
                 self.stderr_path.parent.mkdir(parents=True, exist_ok=True)
                 with open(self.stderr_path, "ab") as stderr:
                     km.start_kernel(stderr=stderr, stdout=stderr, env={**os.environ, **self.env})
                 client = km.client()
                 client.start_channels()
-                try:
-                    client.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
-                    if self.warm_up:  # the imports, paid while another notebook runs
-                        client.execute_interactive(self.warm_up, timeout=120, silent=True, store_history=False,
-                                                   output_hook=lambda message: None)
-                finally:
-                    client.stop_channels()
-                self.km = km
+                client.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
+                if self.warm_up:
+                    client.execute(self.warm_up, silent=True, store_history=False)
+                self.km, self.client = km, client
                 return self
             except Exception as failure:  # noqa: BLE001 - retried, then reported
                 error = failure
+                if client is not None:
+                    client.stop_channels()
                 if km.has_kernel:
                     km.shutdown_kernel(now=True)
         raise RuntimeError(f"The Python kernel did not start after {KERNEL_START_ATTEMPTS} attempts: {error}")
 
     def shutdown(self) -> None:
+        """Shut the kernel down: at once if it never ran a notebook, else letting it finish."""
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
         if self.km is not None:
             try:
-                self.km.shutdown_kernel(now=False)
+                self.km.shutdown_kernel(now=not self.used)
             except Exception:  # noqa: BLE001 - a dead kernel needs no shutting down
                 pass
             self.km = None
@@ -399,6 +409,7 @@ class KernelPool:
                 result = JobResult(job, False, 0.0, message=f"{job.label} > {kernel}")
             else:
                 run.progress(f"{job.label}: running")
+                kernel.used = True
                 try:
                     result = _run_one(job, kernel, run.progress, run.guard)
                 finally:

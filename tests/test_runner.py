@@ -110,3 +110,24 @@ def test_kernel_that_cannot_start_is_retried_then_reported(tmp_path):
                        kernel_log=tmp_path / "kernel.log", kernel_name="no-such-kernel")
     assert [r.ok for r in results] == [False, False]
     assert all(f"did not start after {KERNEL_START_ATTEMPTS} attempts" in r.message for r in results)
+
+
+def test_each_kernel_group_starts_clean_and_its_jobs_share_the_kernel(tmp_path):
+    """The runner makes each year a group: a year's notebooks share a fresh kernel, and nothing
+    from one year reaches the next (no %reset: a new kernel)."""
+    from cfanalysis.publish.kernels import Job, run_jobs
+
+    def notebook(name, source):
+        path = tmp_path / f"{name}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), path)
+        return path
+
+    define, use = notebook("define", "left_behind = 41"), notebook("use", "left_behind + 1")
+    jobs = [Job(f"{group} > {path.stem}", path, tmp_path / "out" / f"{group}-{path.stem}.ipynb",
+                tmp_path / "out" / f"{group}-{path.stem}.log", {}, kernel_group=group)
+            for group, path in (("2018-19", define), ("2018-19", use), ("2019-20", use))]
+    results = run_jobs(jobs, workers=1, progress=lambda line: None, on_result=lambda result: None,
+                       kernel_log=tmp_path / "kernel.log", kernel_name="python3")
+    assert [r.ok for r in results] == [True, True, False]
+    assert results[1].notebook.cells[0].outputs[0]["data"]["text/plain"] == "42"
+    assert "NameError" in results[2].message and "left_behind" in results[2].message

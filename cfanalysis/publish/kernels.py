@@ -1,10 +1,10 @@
 """Run many parameterised notebooks on a pool of warm kernels (nbclient and jupyter_client).
 
 The plain tool chain (papermill, then ``jupyter nbconvert``) starts a new kernel and a new
-process for every notebook and waits while each imports pandas and matplotlib. Here every
-notebook still runs on a fresh kernel of its own, so nothing carries over from one notebook or
-year to the next, but the kernels are started and warmed up (imports done) ahead, while the
-data are validated and while earlier notebooks run, and the workers run side by side. The
+process for every notebook and waits while each imports pandas and matplotlib. Here each group
+of jobs (the runner: each year) runs on a fresh kernel of its own, so nothing carries over from
+one year to the next, but the kernels are started and warmed up (imports done) ahead, while the
+data are validated and while the year before runs, and the workers run side by side. The
 parameters are injected as papermill injects them (a cell tagged ``injected-parameters`` after
 the ``parameters`` cell), so a notebook runs the same here, under papermill and in JupyterLab.
 Kernels start with retries and are always shut down.
@@ -50,6 +50,9 @@ class Job:
     executed_path: Path
     log_path: Path
     parameters: dict[str, Any]
+    # Jobs with the same group run one after another on one kernel (the runner: one year's
+    # notebooks), and a kernel never runs jobs of two groups. "" : a kernel of its own.
+    kernel_group: str = ""
 
 
 @dataclass
@@ -335,14 +338,16 @@ class _Run:
 
 
 class KernelPool:
-    """Kernels that start (and import) at once, before the jobs are known; one fresh kernel per notebook.
+    """Kernels that start (and import) at once, before the jobs are known; a fresh kernel per group.
 
-    Each of ``workers`` threads runs one notebook at a time, each on a kernel of its own that
-    nothing ran in before: no names, modules' state or open figures carry over from one
-    notebook to the next, as with papermill's own kernel per notebook. The cost of starting a
-    kernel and importing is paid ahead: ``workers`` kernels start (and run ``warm_up``, the
-    imports) with the pool, and each time a notebook takes a kernel the next one starts, while
-    that notebook runs, if any job is still waiting for one. A used kernel is shut down at once.
+    Each of ``workers`` threads takes one group of jobs at a time (the jobs that share a
+    ``kernel_group``; a job without one is a group of its own) and runs its jobs one after
+    another on a kernel that nothing ran in before, then shuts it down: no names, module state
+    or open figures carry over from one group to the next (the runner makes each year a group,
+    so every year starts clean, and no ``%reset`` is needed). The cost of starting a kernel and
+    importing is paid ahead: ``workers`` kernels start (and are sent ``warm_up``, the imports)
+    with the pool, and each time a group takes a kernel the next one starts, while that group
+    runs, if a group is still waiting for one.
 
     Start the pool, do other work (validate the data), then :meth:`run` the jobs, or
     :meth:`close` it if there is nothing to run: every kernel is shut down either way. The
@@ -359,7 +364,7 @@ class KernelPool:
         self.scratch = Path(tempfile.mkdtemp(prefix="cfanalysis-kernels-"))
         self.ready: queue.Queue = queue.Queue()  # started kernels, or the error that stopped one
         self.lock = threading.Lock()
-        self.waiting: int | None = None  # jobs not yet given a kernel (None until run() knows them)
+        self.waiting: int | None = None  # groups not yet given a kernel (None until run() knows them)
         self.coming = 0  # kernels started or starting that no job has taken yet
         self.started = 0
         self.helpers: list[threading.Thread] = []  # starting or shutting down kernels
@@ -391,7 +396,7 @@ class KernelPool:
         thread.start()
 
     def _take_kernel(self) -> _WarmKernel | RuntimeError:
-        """A started kernel for the job just taken; starts the next kernel if a job still needs one."""
+        """A started kernel for the group just taken; starts the next kernel if a group still needs one."""
         kernel = self.ready.get()
         with self.lock:
             self.coming -= 1
@@ -401,30 +406,53 @@ class KernelPool:
         return kernel
 
     def _work(self) -> None:
-        """Take jobs until told to stop, each on a fresh kernel; a kernel that cannot start fails its job."""
+        """Take groups of jobs until told to stop; each group on a fresh kernel, one job after another.
+
+        A kernel that cannot start fails the group's jobs; one that dies is replaced for the
+        group's next job.
+        """
         run = self.run_state
-        while (job := run.next_job()) is not None:
+        while (group := run.next_job()) is not None:
             kernel = self._take_kernel()
-            if isinstance(kernel, RuntimeError):
-                result = JobResult(job, False, 0.0, message=f"{job.label} > {kernel}")
-            else:
-                run.progress(f"{job.label}: running")
-                kernel.used = True
+            for job in group:
+                if isinstance(kernel, _WarmKernel) and kernel.used and not kernel.km.is_alive():
+                    self._retire(kernel)
+                    kernel = self._replacement()
+                result = self._run_job(job, kernel)
                 try:
-                    result = _run_one(job, kernel, run.progress, run.guard)
-                finally:
-                    with self.lock:
-                        self._helper(kernel.shutdown)
-            try:
-                run.on_result(result)
-            except Exception as error:  # noqa: BLE001 - publishing failed: report it as a failure
-                result = JobResult(job, False, result.seconds, message=f"{job.label} > publishing "
-                                   f"the HTML failed: {type(error).__name__}: {error}")
-            run.record(result)
-            if isinstance(kernel, RuntimeError):
-                continue
-            run.progress(f"{job.label}: done in {result.seconds:.1f} s" if result.ok
-                         else f"{job.label}: FAILED: {result.message}")
+                    run.on_result(result)
+                except Exception as error:  # noqa: BLE001 - publishing failed: report it as a failure
+                    result = JobResult(job, False, result.seconds, message=f"{job.label} > publishing "
+                                       f"the HTML failed: {type(error).__name__}: {error}")
+                run.record(result)
+                if isinstance(kernel, _WarmKernel):
+                    run.progress(f"{job.label}: done in {result.seconds:.1f} s" if result.ok
+                                 else f"{job.label}: FAILED: {result.message}")
+            if isinstance(kernel, _WarmKernel):
+                self._retire(kernel)
+
+    def _run_job(self, job: Job, kernel: _WarmKernel | RuntimeError) -> JobResult:
+        if isinstance(kernel, RuntimeError):
+            return JobResult(job, False, 0.0, message=f"{job.label} > {kernel}")
+        run = self.run_state
+        run.progress(f"{job.label}: running")
+        kernel.used = True
+        return _run_one(job, kernel, run.progress, run.guard)
+
+    def _replacement(self) -> _WarmKernel | RuntimeError:
+        """A kernel started now, in this thread, for a group whose kernel died."""
+        with self.lock:
+            number = self.started
+            self.started += 1
+        try:
+            return _WarmKernel(self.kernel_name, self.scratch / f"{self.kernel_log.stem}-{number}.log",
+                               self.warm_up, self.env).start()
+        except RuntimeError as error:
+            return error
+
+    def _retire(self, kernel: _WarmKernel) -> None:
+        with self.lock:
+            self._helper(kernel.shutdown)
 
     def run(self, jobs: list[Job], *, progress: Callable[[str], None], on_result: Callable[[JobResult], None],
             while_waiting: Callable[[], None] | None = None, guard: Guard | None = None) -> list[JobResult]:
@@ -435,11 +463,15 @@ class KernelPool:
         """
         state = self.run_state
         state.progress, state.on_result, state.guard = progress, on_result, guard
-        with self.lock:
-            self.waiting = len(jobs)
+        groups: dict[str, list[Job]] = {}
         for job in jobs:
-            progress(f"{job.label}: queued")
-            state.pending.put(job)
+            groups.setdefault(job.kernel_group or f"\0{job.label}", []).append(job)
+        with self.lock:
+            self.waiting = len(groups)
+        for group in groups.values():
+            for job in group:
+                progress(f"{job.label}: queued")
+            state.pending.put(group)
         try:
             if while_waiting is not None:
                 while_waiting()

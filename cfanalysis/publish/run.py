@@ -251,18 +251,26 @@ def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, suppres
 
 
 def _jobs(years: list[str], notebooks: list[Path], typed: dict[Path, dict[str, Any]], data_dir: Path,
-          out_dir: Path, as_of: str | None) -> list[Job]:
-    """One job per year and notebook, longest notebooks first."""
+          out_dir: Path, as_of: str | None, workers: int) -> list[Job]:
+    """One job per year and notebook, each year's on a kernel of its own (a kernel group).
+
+    A year is one group, so its notebooks share one fresh kernel and no kernel sees two years.
+    With fewer years than workers a year's notebooks are dealt out over several groups (each a
+    fresh kernel) so that every worker has some; longest notebooks first (the later notebooks
+    do more, so they start before the quick ones).
+    """
+    longest_first = sorted(notebooks, key=lambda path: path.name, reverse=True)
+    split = max(1, min(len(notebooks), -(-workers // max(1, len(years)))))  # groups per year
     queue = []
     for year in years:
-        for path in notebooks:
+        for number, path in enumerate(longest_first):
             logs = out_dir / year / "logs"
             queue.append(Job(label=f"{year} > {path.stem}", notebook=path,
                              executed_path=logs / path.name, log_path=logs / f"{path.stem}.log",
                              parameters={"financial_year": year, "data_dir": str(data_dir.resolve()),
-                                         "as_of": as_of, **typed[path]}))
-    # Longest first: the later notebooks do more, so start them before the quick ones.
-    return sorted(queue, key=lambda job: job.notebook.name, reverse=True)
+                                         "as_of": as_of, **typed[path]},
+                             kernel_group=f"{year}#{number % split}"))
+    return queue
 
 
 def _checked_command(notebooks_dir: Path, parameters, jobs, audience: str
@@ -378,7 +386,8 @@ def _run_checked(years, data_dir: Path, out_dir: Path, notebooks_dir: Path, note
                                contact=str(data.info.get("contact") or ""),
                                titles={path.stem: notebook_title(path) for path in notebooks})
     try:
-        results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, out_dir, as_of), data, years,
+        results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, out_dir, as_of, len(pool.threads)),
+                             data, years,
                              publication, data_dir, out_dir, progress, guard)
     finally:
         write_index(out_dir, notebooks_dir)

@@ -50,6 +50,7 @@ from cfanalysis.data.files import (
     table_file,
 )
 from cfanalysis.data.problems import ACCEPT_EXCLUSIONS, DataLoadError, LoadReport, Problem, Severity, TableLoad
+from cfanalysis.data.snapshot import handed_on
 from cfanalysis.data.teams import TEAM_ALIASES_FILE, canonical_teams, normalise_teams, read_team_aliases, team_key
 from cfanalysis.parameters import resolve_data_dir
 from cfanalysis.periods import financial_years_of
@@ -386,6 +387,7 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
     # file is never held twice.
     columns = {position: _Column.of(grid.pop(position)) for position in list(grid.columns)}
     read = read._replace(grid=None)
+    load.guarded_values = _distinct_text(columns, headers, header_index)
     blank_cells = {position: column.blank() for position, column in columns.items()}
     blank_row = np.logical_and.reduce(list(blank_cells.values()))
     body = np.arange(header_index + 1, len(blank_row))
@@ -422,6 +424,19 @@ def _fill_merged(grid: pd.DataFrame, merged: tuple[tuple[int, int, int, int], ..
             message=f"is a merged cell over rows {first + 1} to {last + 1}; each of those rows is read as this value",
             fix="Nothing to do if that is right; otherwise unmerge the cells (Home > Merge & Center) and fill "
                 "in each row."))
+
+
+def _distinct_text(columns: dict[int, _Column], headers: list[str], header_index: int
+                   ) -> tuple[tuple[str, dict[str, int]], ...]:
+    """Each column's header and its distinct cell texts below the header (blanks left out), each
+    with the Excel row it is first seen in (for the personal-data guard, which names the cell)."""
+    out = []
+    for position, column in columns.items():
+        blank = column.blank_uniques()
+        codes, first = np.unique(column.codes[header_index + 1:], return_index=True)
+        out.append((headers[position], {str(column.uniques[c]).strip(): int(i) + header_index + 2
+                                        for c, i in zip(codes, first) if not blank[c]}))
+    return tuple(out)
 
 
 def _repeated_headers(sheet: _Sheet, load: TableLoad) -> np.ndarray:
@@ -727,6 +742,7 @@ def _future_dates(load: TableLoad, as_of: pd.Timestamp) -> None:
 # The data folder
 
 
+# long: most of it is the docstring, which documents every option and the hand-on from a report run
 def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp | None = None,
               team_aliases: str | Path | None = None, accept_exclusions: bool | None = None) -> Dataset:
     """Load and validate every table in a data folder.
@@ -755,8 +771,17 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
         ``source_row``), the :class:`LoadReport`, whether the data are synthetic, what
         ``dataset.json`` says (``info``), and each input file's SHA-256. Bad input never
         raises: it is described in ``report.problems``.
+
+    Notes
+    -----
+    Inside a report run (``cfanalysis report``) the runner has loaded and checked the files
+    already: the same call then returns the runner's Dataset, unchanged files and all, instead of
+    reading them again (:mod:`cfanalysis.data.snapshot`).
     """
     data_dir = resolve_data_dir(data_dir)
+    handed = handed_on(data_dir, as_of, team_aliases)  # a report run loaded these files already
+    if handed is not None:
+        return handed
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
     if not data_dir.is_dir():
         problem = Problem(file=str(data_dir), severity="fatal", message="is not a folder",

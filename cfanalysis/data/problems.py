@@ -66,6 +66,10 @@ class TableLoad:
     sheet: str | None = None  # the workbook sheet read
     headers: dict[str, str] = field(default_factory=dict)  # field -> header in the file
     problems: list[Problem] = field(default_factory=list)
+    # The distinct text of every column, by header, as read from the file (the rows below the
+    # header, blanks left out): what the personal-data guard needs, so it never reads the file
+    # again. Never handed to notebooks (see cfanalysis.data.snapshot).
+    guarded_values: tuple[tuple[str, dict[str, int]], ...] | None = field(default=None, repr=False)
 
     @property
     def rows_excluded(self) -> int:

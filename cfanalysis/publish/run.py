@@ -12,6 +12,8 @@ run never replaces the last good report.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,12 +51,17 @@ if TYPE_CHECKING:
 __all__ = ["PersonalDataStop", "ReportError", "ReportRun", "check_commentary", "check_events", "checked_outputs",
            "run_reports"]
 
-# What the report notebooks import, loaded once per kernel before the first notebook (while the
-# main process validates the data); the bank holidays are a cached table, also worked out once.
-KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats, openpyxl\n"
-                  "import cfanalysis.data.loader, cfanalysis.plots, cfanalysis.publish.display\n"
-                  "import cfanalysis.publish.team, cfanalysis.publish.annual, cfanalysis.periods\n"
-                  "cfanalysis.periods.bank_holidays()\n")
+# What the report notebooks import, loaded by each kernel before its notebook (while the main
+# process validates the data, or while the notebook before runs). Modules only: no name is left
+# in the notebook's namespace, so a notebook that forgets an import fails here as in JupyterLab.
+KERNEL_WARM_UP_MODULES = ("matplotlib.pyplot", "scipy.stats", "statsmodels.stats.rates",
+                          "statsmodels.genmod.generalized_linear_model", "cfanalysis.data.loader",
+                          "cfanalysis.plots", "cfanalysis.publish.display", "cfanalysis.publish.team",
+                          "cfanalysis.publish.annual", "cfanalysis.publish.monthly", "cfanalysis.publish.events")
+KERNEL_WARM_UP = ("import importlib as _importlib\n"
+                  f"for _module in {KERNEL_WARM_UP_MODULES!r}:\n    _importlib.import_module(_module)\n"
+                  "_importlib.import_module('cfanalysis.periods').bank_holidays()\n"
+                  "del _importlib, _module\n")
 RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of", "audience": "--audience"}
 # Who a run is for. "public" hides every count below PUBLIC_SUPPRESS_BELOW in everything it
 # writes and leaves out the notebooks' cells tagged "internal"; "internal" shows counts in full
@@ -327,18 +334,27 @@ def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, policy:
 
 
 def _jobs(years: list[str], notebooks: list[Path], typed: dict[Path, dict[str, Any]], data_dir: Path,
-          out_dir: Path, as_of: str | None) -> list[Job]:
-    """One job per year and notebook, longest notebooks first (``out_dir``: where the logs go)."""
+          out_dir: Path, as_of: str | None, workers: int) -> list[Job]:
+    """One job per year and notebook, each year's on a kernel of its own (a kernel group);
+    ``out_dir``: where the logs go.
+
+    A year is one group, so its notebooks share one fresh kernel and no kernel sees two years.
+    With fewer years than workers a year's notebooks are dealt out over several groups (each a
+    fresh kernel) so that every worker has some; longest notebooks first (the later notebooks
+    do more, so they start before the quick ones).
+    """
+    longest_first = sorted(notebooks, key=lambda path: path.name, reverse=True)
+    split = max(1, min(len(notebooks), -(-workers // max(1, len(years)))))  # groups per year
     queue = []
     for year in years:
-        for path in notebooks:
+        for number, path in enumerate(longest_first):
             logs = out_dir / year / "logs"
             queue.append(Job(label=f"{year} > {path.stem}", notebook=path,
                              executed_path=logs / path.name, log_path=logs / f"{path.stem}.log",
                              parameters={"financial_year": year, "data_dir": str(data_dir.resolve()),
-                                         "as_of": as_of, **typed[path]}))
-    # Longest first: the later notebooks do more, so start them before the quick ones.
-    return sorted(queue, key=lambda job: job.notebook.name, reverse=True)
+                                         "as_of": as_of, **typed[path]},
+                             kernel_group=f"{year}#{number % split}"))
+    return queue
 
 
 def _checked_command(notebooks_dir: Path, parameters, jobs, audience: str
@@ -386,13 +402,16 @@ def _checked_data(years, data_dir: Path, typed, as_of) -> tuple[Dataset, list[st
     return data, years
 
 
-def _start_pool(years, notebooks: list[Path], jobs: int | None, out_dir: Path) -> KernelPool:
-    """(``out_dir``: where the kernels' log goes.)"""
-    """Kernels for the run, started now so they import while the data are validated."""
+def _start_pool(years, notebooks: list[Path], jobs: int | None, out_dir: Path, snapshot: Path) -> KernelPool:
+    """Kernels for the run, started now so they import while the data are validated. Each is
+    told where the run's loaded data will be (``snapshot``), so its notebook does not read the
+    files again (:mod:`cfanalysis.data.snapshot`)."""
+    from cfanalysis.data.snapshot import SNAPSHOT_ENV
+
     least_jobs = len(notebooks) * max(1, len(set(years or [])))
     workers = min(jobs or os.cpu_count() or 1, least_jobs)
     return KernelPool(workers, kernel_log=out_dir / "logs" / "kernel.log", kernel_name=project_kernel(),
-                      warm_up=KERNEL_WARM_UP)
+                      warm_up=KERNEL_WARM_UP, env={SNAPSHOT_ENV: str(snapshot)})
 
 
 def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str | Path,
@@ -423,19 +442,34 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
         When anything is wrong before the run; nothing runs then. (``DisclosureError``, a
         ReportError, when the audit refuses a public release.)
     """
-    from cfanalysis.publish.disclosure import disclosure_policy
-
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS_DIR
     notebooks, typed = _checked_command(notebooks_dir, parameters, jobs, audience)
-    pool = _start_pool(years, notebooks, jobs, logs_dir(out_dir, audience))
+    handoff = Path(tempfile.mkdtemp(prefix="cfanalysis-data-"))  # private to this user (mode 700)
+    try:
+        return _run_checked(years, data_dir, out_dir, notebooks_dir, notebooks, typed, jobs, as_of, audience,
+                            progress, handoff)
+    finally:
+        shutil.rmtree(handoff, ignore_errors=True)
+
+
+def _run_checked(years, data_dir: Path, out_dir: Path, notebooks_dir: Path, notebooks: list[Path], typed,
+                 jobs: int | None, as_of: str | None, audience: str, progress: Callable[[str], None],
+                 handoff: Path) -> list[ReportRun]:
+    """:func:`run_reports` once the command is checked: the data read once and handed on."""
+    from cfanalysis.data.snapshot import write_snapshot
+    from cfanalysis.publish.disclosure import disclosure_policy
+
+    snapshot = handoff / "dataset.pickle"
+    pool = _start_pool(years, notebooks, jobs, logs_dir(out_dir, audience), snapshot)
     try:
         data, years = _checked_data(years, data_dir, typed, as_of)
         from cfanalysis.publish.guard import PersonalDataGuard
 
         check_events(typed, data)
-        guard = PersonalDataGuard.from_data_dir(data_dir)
+        guard = PersonalDataGuard.from_dataset(data)  # the raw values the loader kept: no second read
         check_commentary(data, years, notebooks, guard)
+        write_snapshot(data, snapshot, as_of=as_of)
     except BaseException:
         pool.close()
         raise
@@ -444,8 +478,9 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
                                contact=str(data.info.get("contact") or ""),
                                titles={path.stem: notebook_title(path) for path in notebooks})
     try:
-        results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, logs_dir(out_dir, audience), as_of),
-                             data, years, publication, data_dir, out_dir, progress)
+        results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, logs_dir(out_dir, audience), as_of,
+                                         len(pool.threads)),
+                             data, years, publication, data_dir, out_dir, progress, guard)
     except BaseException as error:  # a stop writes nothing, not even the index; a refused public run neither
         if audience == "internal" and not isinstance(error, PersonalDataStop):
             write_index(out_dir, notebooks_dir)
@@ -458,15 +493,14 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
 
 
 def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[str], publication: _Publication,
-               data_dir: Path, out_dir: Path, progress: Callable[[str], None]) -> list[JobResult]:
+               data_dir: Path, out_dir: Path, progress: Callable[[str], None],
+               guard: PersonalDataGuard) -> list[JobResult]:
     """Run the notebooks, then write their pages, the summaries and the CSV tables, all checked by
     the guard (and for a public run the audit), or, if the guard stopped any output, write none of
     them (:class:`PersonalDataStop`)."""
-    from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
-
     from cfanalysis.publish.disclosure import Ledger
+    from cfanalysis.publish.guard import PersonalDataError
 
-    guard = PersonalDataGuard.from_data_dir(data_dir)
     refused: list[str] = []
     written: dict[str, list[Path]] = {}
     tables_done = threading.Event()

@@ -191,8 +191,8 @@ def evidence(p: float, *, wide: bool, what: str = "a real change", basis: str = 
 
     Never "unlikely to be chance" (that reads p as the probability of chance). From p = 0.01 up,
     chance is said not to be ruled out, the same at 0.049 as at 0.051. The words follow the
-    interval too: "the data cannot tell" only when the interval still includes no change
-    (``includes_no_change``; when not given, a wide interval is taken to include it).
+    interval too: "the data cannot tell" is never said of an interval that excludes no change
+    (``includes_no_change``; when not given, only the interval's width is spoken of).
 
     >>> evidence(0.023, wide=True, includes_no_change=False)[:62]
     'moderate evidence of a real change (p = 0.023): chance cannot '
@@ -205,12 +205,14 @@ def evidence(p: float, *, wide: bool, what: str = "a real change", basis: str = 
     text = f"{strength(p)} of {what} ({detail})"
     if _missing(p) or p < HEDGE_FROM:
         return text
-    includes = wide if includes_no_change is None else includes_no_change
     text += ": chance cannot be ruled out"
-    if includes and wide:
+    if includes_no_change is None:  # the caller did not say where the interval lies
+        text += (", and the interval is wide, so the data cannot tell how large any change is" if wide else
+                 ", though the interval shows how large a change the data still allow")
+    elif includes_no_change and wide:
         text += (", and the interval is wide and still includes the earlier rate, so the data cannot tell "
                  "how large any change is")
-    elif includes:
+    elif includes_no_change:
         text += ", and the interval still includes the earlier rate"
     else:
         text += ", though the interval excludes the earlier rate"

@@ -93,7 +93,7 @@ def year_split_selection(counts, baseline_counts, teams=None, *, exposure: float
 
     >>> r = year_split_selection([20, 10], [8, 11])
     >>> round(r.pvalues[0], 4), round(r.adjusted[0], 4)
-    (0.0178, 0.0354)
+    (0.0178, 0.0309)
     """
     x = np.asarray(counts, dtype=int)
     x0 = np.asarray(baseline_counts, dtype=int)

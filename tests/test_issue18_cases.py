@@ -132,3 +132,26 @@ def test_scan_statistic_matches_a_by_hand_likelihood_ratio():
     by_hand = 2 * (a * math.log(a / (n / 2)) + b * math.log(b / (n / 2)))
     assert scan.statistics[0] * scan.dispersions[0] == pytest.approx(by_hand)
     assert scan.first_months[0] == pd.Period("2022-04", "M")
+
+
+def test_case7_part_year_compared_with_the_same_months_only():
+    # Issue 18 case 7: a year with only April's data is compared with last April, not the whole year.
+    import dataclasses
+
+    from cfanalysis import load_data
+    from cfanalysis.analysis.counts import new_complaints
+    from cfanalysis.analysis.figures import annual_figures
+    from tests.conftest import EXAMPLE
+    full = load_data(EXAMPLE, as_of="2026-01-01")
+    cut = pd.Period("2019-04", "M")
+    data = dataclasses.replace(full, **{name: getattr(full, name)[getattr(full, name)["month"] <= cut]
+                                        for name in ("complaints", "compliments", "ombudsman")})
+    years = compare_years(data.complaints, "2019-20")
+    assert years.partial and list(years.months) == [cut]
+    figures = annual_figures(data, years)
+    new = new_complaints(full.complaints)  # reference: plain pandas counts of April 2018 and April 2019
+    april_2018 = int((new["month"] == pd.Period("2018-04", "M")).sum())
+    april_2019 = int((new["month"] == cut).sum())
+    assert (figures.now.new_complaints, figures.before.new_complaints) == (april_2019, april_2018)
+    assert figures.before.compliments == int((full.compliments["month"] == pd.Period("2018-04", "M")).sum())
+    assert figures.complaints_change.ratio == pytest.approx(april_2019 / april_2018)

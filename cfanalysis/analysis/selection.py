@@ -35,6 +35,8 @@ __all__ = ["RiseScan", "YearSplitSelection", "detectable_ratio_for_scan", "rise_
 SIMULATIONS = 4999
 SEED = 20200331
 LATER_PENALTY = 2.0  # a start after the year's first month must beat it by this much (benchmarks/stat_validity.py)
+OWN_WEIGHT = 0.5  # a team's dispersion: this much its own, the rest pooled over the teams
+NOISE_ALLOWANCE = True  # simulate one relative standard error above the (bias-corrected) dispersion
 MIN_AFTER = 3  # fewest months of a new level the scan allows (DOMAIN.md: segments of 3 to 6)
 
 
@@ -225,7 +227,7 @@ def _dispersion(pearson: np.ndarray, totals: np.ndarray, months: int) -> np.ndar
     pooled_df = used.sum(axis=-1, keepdims=True) * df
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled = np.where(pooled_df > 0, (pearson * used).sum(axis=-1, keepdims=True) / np.maximum(pooled_df, 1), 1.0)
-    return np.maximum((pearson / df + pooled) / 2, 1.0)
+    return np.maximum(OWN_WEIGHT * pearson / df + (1 - OWN_WEIGHT) * pooled, 1.0)
 
 
 def _null_draws(totals: np.ndarray, months: int, phi: np.ndarray, simulations: int, seed: int) -> np.ndarray:
@@ -265,7 +267,7 @@ def _simulation_dispersion(totals: np.ndarray, months: int, scan_from: int, min_
     _, _, pearson = _step_statistics(pilot_draws, scan_from, min_after, later_penalty)
     estimates = _dispersion(pearson, totals[None, :], months)  # (pilot, teams)
     shortfall = np.minimum(estimates.mean(axis=0) / phi, 1.0)
-    spread = estimates.std(axis=0) / estimates.mean(axis=0)
+    spread = estimates.std(axis=0) / estimates.mean(axis=0) if NOISE_ALLOWANCE else 0.0
     return np.where(phi > 1 + 1e-9, phi / shortfall * (1 + spread), phi)
 
 

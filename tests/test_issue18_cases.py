@@ -155,3 +155,33 @@ def test_case7_part_year_compared_with_the_same_months_only():
     assert (figures.now.new_complaints, figures.before.new_complaints) == (april_2019, april_2018)
     assert figures.before.compliments == int((full.compliments["month"] == pd.Period("2018-04", "M")).sum())
     assert figures.complaints_change.ratio == pytest.approx(april_2019 / april_2018)
+
+
+def test_case8_uphold_rates_on_an_overdispersion_aware_funnel():
+    # Issue 18 case 8: 2018-19's uphold rate is z = -2.14 against the others on the binomial scale, but
+    # rates vary between councils 2.4-3.4 times more than binomial, so it is not beyond chance once
+    # that is allowed for. Reference: the by-hand formulas of Spiegelhalter (2005) in numpy below.
+    from cfanalysis import load_data
+    from cfanalysis.analysis.breakdowns import uphold_benchmark
+    from tests.conftest import EXAMPLE
+    data = load_data(EXAMPLE, as_of="2026-01-01")
+    year = data.comparators[data.comparators["financial_year"] == "2018-19"]
+    mine = year["authority"].str.startswith("Example")  # the worked example's own row, in this test only
+    others = year[~mine]
+    p0 = others["upheld"].sum() / others["complaints"].sum()
+    y, n = year["upheld"].to_numpy(float), year["complaints"].to_numpy(float)
+    s = np.sqrt(p0 * (1 - p0) / n)
+    z = (y / n - p0) / s
+    lo, hi = np.quantile(z, [0.1, 0.9])
+    phi = np.mean(np.clip(z, lo, hi) ** 2)
+    w = 1 / s**2
+    tau2 = max(0.0, (len(z) * phi - (len(z) - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    own = int(np.flatnonzero(mine.to_numpy())[0])
+    assert z[own] == pytest.approx(-2.14, abs=0.01) and 2.4 < phi < 3.4
+    name = year.loc[mine, "authority"].iloc[0]
+    bench = uphold_benchmark(data.comparators, "2018-19", authority=name)
+    row = bench.funnel.row(name)
+    assert row["z"] == pytest.approx(z[own]) and bench.funnel.tau2 == pytest.approx(tau2)
+    assert row["z_adjusted"] == pytest.approx((y[own] / n[own] - p0) / np.sqrt(s[own] ** 2 + tau2))
+    assert abs(row["z_adjusted"]) < 1.96 and row["position"] == "within_95"
+    assert "beyond what chance" not in bench.summary() and row["rank"] == len(year)

@@ -14,7 +14,8 @@ from scipy import stats
 
 from cfanalysis.analysis.results import Result, check_choice
 
-__all__ = ["POSITIONS", "Funnel", "exact_poisson_limits", "expected_at_limits", "funnel", "poisson_limit"]
+__all__ = ["POSITIONS", "Funnel", "ProportionFunnel", "exact_poisson_limits", "expected_at_limits", "funnel",
+           "poisson_limit", "proportion_funnel"]
 
 # Where an authority sits, as a code: (short words, words with what it means).
 POSITIONS = {
@@ -259,3 +260,83 @@ def _limits(n: np.ndarray, target: float, tau2: float) -> dict[str, np.ndarray]:
             high = np.maximum(high, target * (1 + spread) ** 2)
         out[f"lower_{key}"], out[f"upper_{key}"] = np.maximum(low, 0), high
     return out
+
+
+@dataclass(frozen=True)
+class ProportionFunnel(Result):
+    """Each authority's proportion (such as the share of complaints upheld) on an over-dispersion-aware funnel.
+
+    ``table`` columns: ``authority``, ``events``, ``trials``, ``proportion``, ``z`` (binomial),
+    ``z_adjusted`` (with the between-authority variance), ``lower_95``, ``upper_95``,
+    ``lower_998``, ``upper_998`` (at each authority's trials), ``position`` (a code of
+    :data:`POSITIONS`), ``rank`` (1 = highest proportion) and ``highlight``; highest first.
+    """
+
+    table: pd.DataFrame
+    target: float
+    phi: float
+    tau2: float
+    overdispersed: bool
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def row(self, authority: str) -> pd.Series | None:
+        rows = self.table[self.table["authority"] == authority]
+        return rows.iloc[0] if len(rows) else None
+
+    def summary(self) -> str:
+        return (f"{len(self.table)} authorities, pooled proportion {self.target:.3f}, phi {self.phi:.2f}, "
+                f"tau^2 {self.tau2:.5f} (Spiegelhalter 2005, additive random effect).")
+
+
+def proportion_funnel(authorities, events, trials, *, target: float | None = None,
+                      highlight: str | None = None) -> ProportionFunnel:
+    """Funnel limits for proportions with Spiegelhalter's (2005) over-dispersion allowance.
+
+    Parameters
+    ----------
+    authorities, events, trials
+        Names, the events (complaints upheld) and the trials (new complaints decided) per authority.
+    target
+        A fixed target proportion; default the pooled proportion of all authorities.
+    highlight
+        The authority to mark (this council).
+
+    Notes
+    -----
+    s_i = sqrt(p0 (1 - p0) / n_i), z_i = (y_i - p0) / s_i; phi = mean of the z^2 winsorised at 10% each
+    tail; when phi > 1, tau^2 = max(0, (k phi - (k - 1)) / (sum w - sum w^2 / sum w)), w = 1 / s^2, and
+    the limits are p0 +- z_a sqrt(s_i^2 + tau^2) (clipped to [0, 1]); ``z_adjusted`` =
+    (y_i - p0) / sqrt(s_i^2 + tau^2). Spiegelhalter, "Handling over-dispersion of performance
+    indicators", Qual Saf Health Care 2005; FunnelPlotR's additive method for proportions.
+
+    >>> f = proportion_funnel(["a", "b", "c"], [10, 30, 20], [100, 100, 100])
+    >>> round(f.target, 3), f.overdispersed
+    (0.2, True)
+    """
+    names = np.asarray(list(authorities), dtype=object)
+    y = np.asarray(events, float)
+    n = np.asarray(trials, float)
+    p0 = y.sum() / n.sum() if target is None else float(target)
+    s = np.sqrt(p0 * (1 - p0) / n)
+    z = (y / n - p0) / s
+    low, high = np.quantile(z, [WINSOR, 1 - WINSOR])
+    phi = float(np.mean(np.clip(z, low, high) ** 2))
+    tau2 = 0.0
+    if phi > 1:
+        w = 1 / s**2
+        tau2 = max(0.0, (len(z) * phi - (len(z) - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    spread = np.sqrt(s**2 + tau2)
+    table = pd.DataFrame({"authority": names, "events": y.astype(int), "trials": n.astype(int),
+                          "proportion": y / n, "z": z, "z_adjusted": (y / n - p0) / spread})
+    for label, level in LEVELS.items():
+        key = label.replace("%", "").replace(".", "")
+        half = stats.norm.isf((1 - level) / 2) * spread
+        table[f"lower_{key}"], table[f"upper_{key}"] = np.clip(p0 - half, 0, 1), np.clip(p0 + half, 0, 1)
+    limits = table[["proportion", "lower_95", "upper_95", "lower_998", "upper_998"]]
+    table["position"] = [_position(*r) for r in limits.itertuples(index=False)]
+    table["rank"] = table["proportion"].rank(ascending=False, method="min").astype(int)
+    table["highlight"] = table["authority"] == highlight
+    return ProportionFunnel(table.sort_values("proportion", ascending=False, ignore_index=True), float(p0), phi,
+                            float(tau2), bool(tau2 > 0))

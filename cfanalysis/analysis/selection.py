@@ -35,8 +35,7 @@ __all__ = ["RiseScan", "YearSplitSelection", "detectable_ratio_for_scan", "rise_
 SIMULATIONS = 4999
 SEED = 20200331
 LATER_PENALTY = 2.0  # a start after the year's first month must beat it by this much (benchmarks/stat_validity.py)
-OWN_WEIGHT = 0.5  # a team's dispersion: this much its own, the rest pooled over the teams
-NOISE_ALLOWANCE = True  # simulate one relative standard error above the (bias-corrected) dispersion
+OWN_WEIGHT = 0.5  # a team's dispersion: this much its own, the rest pooled over the teams (benchmarked)
 MIN_AFTER = 3  # fewest months of a new level the scan allows (DOMAIN.md: segments of 3 to 6)
 
 
@@ -216,11 +215,12 @@ def _step_statistics(y: np.ndarray, scan_from: int, min_after: int,
 
 
 def _dispersion(pearson: np.ndarray, totals: np.ndarray, months: int) -> np.ndarray:
-    """Each team's dispersion: half its own, half the pooled, Pearson chi-squared over (months - 2), at least 1.
+    """Each team's dispersion: half its own, half pooled; Pearson chi-squared over (months - 2), at least 1.
 
     Around each team's fitted step, so a real rise does not inflate it. A team's own figure alone
-    is noisy at a few complaints a month; the pooled one alone would hide one team's bunched months
-    among steady teams; half of each keeps both in view. Shape ``(..., teams)``.
+    is noisy at a few complaints a month (and dividing by a noisy figure costs power); the pooled one
+    alone would hide one team's bunched months among steady teams; the blend keeps both in view
+    (``OWN_WEIGHT``, chosen in benchmarks/stat_validity_scan.py). Shape ``(..., teams)``.
     """
     used = totals > 0
     df = max(months - 2, 1)
@@ -249,26 +249,6 @@ def _null_draws(totals: np.ndarray, months: int, phi: np.ndarray, simulations: i
             shares = np.full((simulations, months), 1 / months)
         draws[:, i, :] = rng.multinomial(int(n), shares)
     return draws
-
-
-def _simulation_dispersion(totals: np.ndarray, months: int, scan_from: int, min_after: int,
-                           later_penalty: float, phi: np.ndarray, seed: int, pilot: int = 400) -> np.ndarray:
-    """The dispersions to simulate with: ``phi`` corrected for the estimator's shortfall at these counts.
-
-    Pearson chi-squared over df divides by fitted means of a few complaints a month and is taken
-    around the best of several steps, which makes it too small on average (about 10% at 8 a year
-    and variance twice the mean); a pilot of draws at ``phi`` measures each team's shortfall and
-    the simulation uses phi divided by it, and one relative standard error higher (a low estimate
-    both inflates the statistic and calms the draws).
-    """
-    if np.all(phi <= 1 + 1e-9):
-        return phi
-    pilot_draws = _null_draws(totals, months, phi, pilot, seed + 1)
-    _, _, pearson = _step_statistics(pilot_draws, scan_from, min_after, later_penalty)
-    estimates = _dispersion(pearson, totals[None, :], months)  # (pilot, teams)
-    shortfall = np.minimum(estimates.mean(axis=0) / phi, 1.0)
-    spread = estimates.std(axis=0) / estimates.mean(axis=0) if NOISE_ALLOWANCE else 0.0
-    return np.where(phi > 1 + 1e-9, phi / shortfall * (1 + spread), phi)
 
 
 # long: the numpydoc docstring is most of it; the computation is about 30 lines
@@ -304,14 +284,17 @@ def rise_scan(monthly: pd.DataFrame, scan_from: int, *, min_after: int = MIN_AFT
     -----
     For team i and start k the statistic is the Poisson likelihood ratio
     ``2 [A log(A / (n a/M)) + B log(B / (n b/M))]`` of the counts A after and B before k (a and b
-    months, M = a + b, n = A + B), kept only when the rate after is higher (one-sided). The
-    dispersion phi is the Pearson chi-squared of every team's counts around its fitted best step,
-    over (M - 2) per team, pooled and floored at 1, so a real step does not inflate it. The
-    statistic T = max_{i,k} LR_ik / phi is recomputed, with its own phi, on each draw in which
-    every team's total is spread over the months at random (multinomial, equal months: the
-    Poisson null given the totals), so under Poisson counts the p-value
-    (1 + #{T* >= T}) / (1 + draws) is exact up to Monte Carlo error; dividing by phi carries it to
-    counts that vary more than Poisson (quasi-likelihood).
+    months, M = a + b, n = A + B), kept only when the rate after is higher (one-sided); a start
+    after the year's first month is charged ``later_penalty``. Each team's dispersion phi_i is the
+    Pearson chi-squared of its counts around its fitted best step over (M - 2), blended with the
+    same pooled over the teams (:func:`_dispersion`), at least 1, so a real step does not inflate
+    it. T_i = max_k LR_ik / phi_i. The null draws spread each team's total over the months at
+    random: multinomial (equal months) when phi_i = 1, the Poisson null given the total; otherwise
+    Dirichlet-multinomial with concentration mean / (phi_i - 1), the split of negative binomial
+    months given their total. T is recomputed, with its own phi, on each draw, and the p-value is
+    (1 + #{max T* >= T_i}) / (1 + draws) (single-step max-T across teams; ``own`` uses the team's
+    own T* only). Under Poisson counts this is exact up to Monte Carlo error; with over-dispersed
+    months it is calibrated by simulation (benchmarks/stat_validity_scan.py).
     """
     y = monthly.to_numpy(dtype=float).T  # (teams, months)
     teams = tuple(str(c) for c in monthly.columns)
@@ -320,8 +303,7 @@ def rise_scan(monthly: pd.DataFrame, scan_from: int, *, min_after: int = MIN_AFT
     lr, start, pearson = _step_statistics(y, scan_from, min_after, later_penalty)
     phi = _dispersion(pearson, totals, months)  # (teams,)
     observed = lr / phi
-    draws = _null_draws(totals, months, _simulation_dispersion(totals, months, scan_from, min_after,
-                                                               later_penalty, phi, seed), simulations, seed)
+    draws = _null_draws(totals, months, phi, simulations, seed)
     lr_null, _, pearson_null = _step_statistics(draws, scan_from, min_after, later_penalty)
     null = lr_null / _dispersion(pearson_null, totals[None, :], months)
     maxima = null.max(axis=1)

@@ -184,3 +184,38 @@ def test_case8_uphold_rates_on_an_overdispersion_aware_funnel():
     assert row["z_adjusted"] == pytest.approx((y[own] / n[own] - p0) / np.sqrt(s[own] ** 2 + tau2))
     assert abs(row["z_adjusted"]) < 1.96 and row["position"] == "within_95"
     assert "beyond what chance" not in bench.summary() and row["rank"] == len(year)
+
+
+def test_case9_before_and_after_sees_the_earlier_rise():
+    # Issue 18 case 9: the newsletter began on 1 April 2019; compliments stepped up in October 2018
+    # (a change-point scan of 36 months), and one seasonal term moves the segmented model's level
+    # change from 1.41 (p = 0.32) to 2.55 (p = 0.03). Reference: statsmodels' formula API below.
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    from cfanalysis import load_data
+    from cfanalysis.publish.events import event_question
+    from tests.conftest import EXAMPLE
+    data = load_data(EXAMPLE, as_of="2026-01-01")
+    result = event_question(data, "2019-20").result
+    months = pd.period_range("2017-04", "2020-03", freq="M")
+    y = data.compliments.groupby("month").size().reindex(months, fill_value=0)
+    frame_ = pd.DataFrame({"y": y.to_numpy(), "t": np.arange(36), "after": (months >= pd.Period("2019-04", "M")) * 1,
+                           "days": months.days_in_month, "m": months.month})
+    frame_["since"] = (frame_["t"] - 24) * frame_["after"]
+    fit = smf.glm("y ~ t + after + since + np.sin(2 * np.pi * m / 12) + np.cos(2 * np.pi * m / 12)", frame_,
+                  family=sm.families.Poisson(), offset=np.log(frame_["days"])).fit()
+    scale = max(fit.pearson_chi2 / fit.df_resid, 1)
+    refit = smf.glm("y ~ t + after + since + np.sin(2 * np.pi * m / 12) + np.cos(2 * np.pi * m / 12)", frame_,
+                    family=sm.families.Poisson(), offset=np.log(frame_["days"])).fit(scale=scale, use_t=True)
+    assert result.seasonal.level_ratio == pytest.approx(np.exp(refit.params["after"]), rel=1e-6)
+    assert result.seasonal.level_pvalue == pytest.approx(refit.pvalues["after"], rel=1e-4)
+    assert result.segmented.level_ratio == pytest.approx(1.41, abs=0.01) and result.segmented.level_pvalue > 0.3
+    assert result.seasonal.level_ratio == pytest.approx(2.55, abs=0.01) and result.seasonal.level_pvalue < 0.05
+    assert result.changepoint.first_month == pd.Period("2018-10", "M") and result.changed_before
+    text = result.summary()
+    assert "changed before the event" in text and "October 2018" in text and "Allowing for the season" in text
+    assert "log the thanks" in text
+    # Against the whole baseline (24 months before): 53 in 12 months against all earlier compliments.
+    earlier = int(y[months < pd.Period("2019-04", "M")].sum())
+    assert result.whole_baseline.ratio == pytest.approx((53 / 12) / (earlier / 24))

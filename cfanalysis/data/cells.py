@@ -26,6 +26,7 @@ __all__ = [
     "excel_error",
     "hygienic",
     "read_code",
+    "stage_parser",
     "is_blank",
     "parse_date",
     "parse_financial_year_cell",
@@ -286,6 +287,19 @@ def parse_stage(raw: object) -> Parsed:
     if len(found) == 1:
         return Parsed(value=found.pop())
     return Parsed(problem="is not a stage", fix=fix)
+
+
+def stage_parser(codes: dict[str, tuple[str, ...]]):
+    """:func:`parse_stage`, trying the spellings in ``codes`` (stage "1", "2", "3" -> spellings,
+    such as a council's own from ``mapping.yml``) first."""
+    lookup = {header_key(spelling): int(code) for code, spellings in codes.items() for spelling in spellings}
+
+    def parse(raw: object) -> Parsed:
+        if not is_blank(raw) and (stage := lookup.get(header_key(clean_cell(str(raw))))) is not None:
+            return Parsed(value=stage)
+        return parse_stage(raw)
+
+    return parse
 
 
 def parse_text(raw: object) -> Parsed:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cached_property
 from typing import Literal
 
 __all__ = [
@@ -156,18 +156,18 @@ class TableSpec:
 
     def field_for_header(self, header: object) -> str | None:
         """The canonical field a header stands for, or None when it is not in the contract."""
-        return _header_lookup(self.name).get(header_key(header))
+        return self._header_lookup.get(header_key(header))
 
-
-@cache
-def _header_lookup(table: str) -> dict[str, str]:
-    """Header key -> field, for every field name and alias of a table."""
-    spec = TABLES[table]
-    lookup = {}
-    for column in spec.columns:
-        for spelling in (column.name, *column.headers):
-            lookup.setdefault(header_key(spelling), column.name)
-    return lookup
+    @cached_property
+    def _header_lookup(self) -> dict[str, str]:
+        """Header key -> field: every field's name first, then the headers accepted for it."""
+        lookup: dict[str, str] = {}
+        for column in self.columns:
+            lookup.setdefault(header_key(column.name), column.name)
+        for column in self.columns:
+            for spelling in column.headers:
+                lookup.setdefault(header_key(spelling), column.name)
+        return lookup
 
 
 # --------------------------------------------------------------------------------------------

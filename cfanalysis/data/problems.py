@@ -66,6 +66,7 @@ class TableLoad:
     sheet: str | None = None  # the workbook sheet read
     headers: dict[str, str] = field(default_factory=dict)  # field -> header in the file
     problems: list[Problem] = field(default_factory=list)
+    parts: list[TableLoad] = field(default_factory=list)  # one per file or sheet, when several were combined
 
     @property
     def rows_excluded(self) -> int:
@@ -138,7 +139,8 @@ class LoadReport:
         """One row per table: file, rows read, accepted, excluded, blank rows, columns dropped."""
         rows = [{
             "table": name,
-            "file": load.path.name if load.path else "(none)",
+            "file": ", ".join(dict.fromkeys(p.path.name for p in load.parts)) if load.parts
+                    else load.path.name if load.path else "(none)",
             "rows_read": load.rows_read,
             "rows_accepted": load.rows_accepted,
             "rows_excluded": load.rows_excluded,
@@ -192,16 +194,17 @@ class LoadReport:
         lists every row.
         """
         lines = [f"Data folder: {self.data_dir}", ""]
+        if self.files_found:
+            lines += ["Files:"] + [f"  {use}" for use in self.files_found] + [""]
         for name, load in self.tables.items():
             if load.path is None:
                 lines.append(f"  {name:<12} no file")
                 continue
-            sheet = f" (sheet '{load.sheet}')" if load.sheet else (
-                f" ({load.encoding})" if load.encoding and load.encoding != "UTF-8" else "")
-            lines.append(
-                f"  {name:<12} {load.path.name}{sheet}: {load.rows_read} rows read, "
-                f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"
-                + (f", {load.blank_rows} blank rows ignored" if load.blank_rows else ""))
+            if load.parts:
+                lines.append(f"  {name:<12} {len(load.parts)} files or sheets combined: {load.rows_read} rows read, "
+                             f"{load.rows_accepted} accepted, {load.rows_excluded} excluded")
+            for part in load.parts or [load]:
+                lines.append(_load_line("" if load.parts else name, part))
             if load.columns_dropped:
                 lines.append(f"  {'':<12} columns not in the contract, dropped unread: "
                              + ", ".join(load.columns_dropped))
@@ -239,6 +242,14 @@ class LoadReport:
             return (f"more than {self.max_excluded_share:.0%} of a table's rows are excluded; fix them, or confirm "
                     f"with --accept-exclusions or \"{ACCEPT_EXCLUSIONS}\": true in dataset.json")
         return "no complaints were accepted"
+
+
+def _load_line(name: str, load: TableLoad) -> str:
+    sheet = f" (sheet '{load.sheet}')" if load.sheet else (
+        f" ({load.encoding})" if load.encoding and load.encoding != "UTF-8" else "")
+    return (f"  {name:<12} {load.path.name}{sheet}: {load.rows_read} rows read, "
+            f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"
+            + (f", {load.blank_rows} blank rows ignored" if load.blank_rows else ""))
 
 
 GROUP_AFTER = 3  # more rows than this with one problem are shown as one line

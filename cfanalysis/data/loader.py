@@ -394,9 +394,9 @@ def _fill_merged(grid: pd.DataFrame, merged: tuple[tuple[int, int, int, int], ..
         grid.iloc[first:last + 1, left:right + 1] = value
         column = headers[left] if left < len(headers) and headers[left] else f"(column {left + 1})"
         load.problems.append(Problem(
-            file=load.path.name, row=first + 1, column=column, value=_display(value), severity="warning",
+            file=load.path.name, row=first + 1, column=column, value=clean_cell(_display(value)), severity="warning",
             cause=MERGED_CELLS,
-            message=f"is a merged cell over rows {first + 1} to {last + 1}; each of those rows is read as this value",
+            message="starts a block of merged cells; every row of the block is read as this value",
             fix="Nothing to do if that is right; otherwise unmerge the cells (Home > Merge & Center) and fill "
                 "in each row."))
 
@@ -797,6 +797,8 @@ def _load_tables(data_dir: Path, as_of: pd.Timestamp, mapping: Mapping
             for sheet in sheets:
                 part = _load_table(path, spec, sheet)
                 _future_dates(part, as_of)
+                if len(sheets) > 1:  # rows are numbered per sheet: say which sheet
+                    part.problems = [replace(p, file=f"{path.name} (sheet '{sheet}')") for p in part.problems]
                 parts.append(part)
         if not parts:
             tables[name] = TableLoad(spec=spec, path=None, frame=None)

@@ -698,9 +698,10 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     ----------
     data_dir
         Folder holding ``complaints``, and optionally ``compliments``, ``ombudsman``,
-        ``activity`` and ``comparators``, each as ``.csv`` or ``.xlsx`` (file names start with
-        the table name, for example ``complaints 2019-20.xlsx``). None: the project's
-        synthetic example data (``data/example``), wherever the caller runs from.
+        ``activity`` and ``comparators``, each as ``.csv`` or ``.xlsx`` files (found by
+        ``mapping.yml``, by a name starting with the table name, or by their headers; several
+        files or sheets for a table are combined). None: the project's synthetic example data
+        (``data/example``), wherever the caller runs from.
     as_of
         Dates after this day are rejected as typing errors. Default: today.
     team_aliases

@@ -20,6 +20,7 @@ from cfanalysis.data.contract import TableSpec, header_key
 from cfanalysis.data.files import (
     DATASET_FILE,
     READ_ERRORS,
+    SUPPORT_FILES,
     TABLE_EXTENSIONS,
     UnreadableFile,
     discover,
@@ -183,6 +184,8 @@ def draft_mapping(data_dir: str | Path) -> Draft:
     draft = Draft()
     for use in uses:
         path = data_dir / use.name
+        if use.name in SUPPORT_FILES:
+            continue
         if path.suffix.lower() not in TABLE_EXTENSIONS or path.is_dir() or use.name.startswith("~$"):
             if not use.table and path.suffix.lower() not in (".json", ".md", ".yml") and not path.is_dir():
                 draft.ignored.append(str(use))

@@ -138,3 +138,32 @@ def test_a_theme_with_no_value_mapped_says_not_recorded_instead_of_zero(complain
     assert "NOT RECORDED theme 'staff attitude'" in data.report.text()
     assert load_data(complaints_dir([complaint("C1", category="Staff attitude or behaviour")]),
                      as_of=AS_OF).not_recorded_themes == ()
+
+
+def test_too_many_exclusions_stop_the_notebooks_too_until_dataset_json_confirms(complaints_dir):
+    import json
+
+    import pytest
+
+    from cfanalysis.data.problems import DataLoadError
+
+    folder = complaints_dir([complaint("C1"), complaint("C2", procedure="Something else")])
+    with pytest.raises(DataLoadError, match="more than 10%"):
+        load_data(folder, as_of=AS_OF).require_usable()
+    (folder / "dataset.json").write_text(json.dumps({"accept_exclusions": True}))
+    data = load_data(folder, as_of=AS_OF).require_usable()
+    assert "accepted (accept_exclusions is set)" in data.report.text()
+
+
+def test_the_guard_sees_the_files_the_loader_reads(tmp_path):
+    """table_grids (the personal-data guard's view) finds files by mapping and headers, every sheet."""
+    from cfanalysis.data.files import table_grids
+
+    write_csv(tmp_path / "export_1.csv", [["Case No", *COMPLAINT_HEADER[1:]], complaint("C1")])
+    workbook(tmp_path / "Extract.xlsx",
+             {"A": [COMPLAINT_HEADER, complaint("C2")], "B": [COMPLAINT_HEADER, complaint("C3")]})
+    (tmp_path / "mapping.yml").write_text('tables:\n  complaints:\n    files: ["export_*.csv"]\n'
+                                          '    headers: {reference: Case No}\n')
+    found = sorted((path.name, spec.name, grid.shape[0]) for path, spec, grid, _ in table_grids(tmp_path))
+    assert found == [("Extract.xlsx", "complaints", 2), ("Extract.xlsx", "complaints", 2),
+                     ("export_1.csv", "complaints", 2)]

@@ -90,6 +90,9 @@ class Field:
     absent
         The value an absent optional column takes in the loaded frame (None: the column is left
         out; dates and numbers are always added, as missing).
+    preferred
+        Headers a council's ``mapping.yml`` gives for the field: tried first, and when a file has
+        both one of these and a built-in spelling, the built-in one is dropped unread.
     """
 
     name: str
@@ -100,6 +103,7 @@ class Field:
     strict: bool = False
     what: str = ""
     absent: str | None = None
+    preferred: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -158,10 +162,17 @@ class TableSpec:
         """The canonical field a header stands for, or None when it is not in the contract."""
         return self._header_lookup.get(header_key(header))
 
+    def prefers(self, name: str, header: object) -> bool:
+        """Whether ``header`` is one the mapping gives for the field ``name``."""
+        return header_key(header) in {header_key(h) for h in self.field(name).preferred}
+
     @cached_property
     def _header_lookup(self) -> dict[str, str]:
         """Header key -> field: every field's name first, then the headers accepted for it."""
         lookup: dict[str, str] = {}
+        for column in self.columns:
+            for spelling in column.preferred:
+                lookup[header_key(spelling)] = column.name
         for column in self.columns:
             lookup.setdefault(header_key(column.name), column.name)
         for column in self.columns:

@@ -447,8 +447,16 @@ def _contract_columns(sheet: _Sheet, load: TableLoad) -> tuple[dict[str, int], l
             if header or not sheet.blank_cells[position][sheet.keep].all():
                 dropped.append(header or f"(untitled column {position + 1})")
         elif name in column_of:
-            _fatal(load, f"has two columns for '{name}': '{headers[column_of[name]]}' and '{header}'",
-                   "Delete or rename one of them.", row=sheet.header_index + 1, column=header)
+            earlier = headers[column_of[name]]
+            if spec.prefers(name, header) and not spec.prefers(name, earlier):  # mapping.yml names this one
+                dropped.append(earlier)
+                column_of[name] = position
+            elif spec.prefers(name, earlier) and not spec.prefers(name, header):
+                dropped.append(header)
+            else:
+                _fatal(load, f"has two columns for '{name}': '{earlier}' and '{header}'",
+                       "Delete or rename one of them, or say which one in mapping.yml (headers:).",
+                       row=sheet.header_index + 1, column=header)
         else:
             column_of[name] = position
     missing = [name for name in spec.required if name not in column_of]

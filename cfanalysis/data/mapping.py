@@ -154,8 +154,8 @@ def _codes(spec: TableSpec, name: str, values: dict, file: str, problems: list[P
 
 
 def mapped_spec(spec: TableSpec, mapping: Mapping) -> TableSpec:
-    """``spec`` with the mapping applied: a mapped field's headers are the mapping's; the mapping's
-    value spellings are added to the field's codes."""
+    """``spec`` with the mapping applied: the mapping's headers are each field's ``preferred``
+    headers, and its value spellings are added to the field's codes."""
     part = mapping.table(spec.name)
     if not part.headers and not part.codes:
         return spec
@@ -167,7 +167,7 @@ def mapped_spec(spec: TableSpec, mapping: Mapping) -> TableSpec:
         if extra:
             codes = {code: (*[v for v, c in extra.items() if c == code], *spellings)
                      for code, spellings in column.codes.items()}
-        # A field the mapping gives headers for is read from those only (so a built-in spelling
-        # such as "Service" cannot claim another column of this council's export).
-        columns.append(replace(column, headers=headers or column.headers, codes=codes))
+        # The mapping's headers come first: a file with both one of them and a built-in spelling
+        # (such as "Service") reads the mapped one and drops the other unread.
+        columns.append(replace(column, preferred=headers, codes=codes))
     return replace(spec, columns=tuple(columns))

@@ -115,3 +115,52 @@ def test_the_utc_timestamp_at_2330_on_31_march_is_the_next_financial_year(counci
     ombudsman = council["data"].ombudsman
     row = ombudsman[ombudsman["reference"] == "22 999 001"]
     assert row["financial_year"].tolist() == ["2022-23"] and row["decision"].tolist() == ["upheld"]
+
+
+def _fy(stamps):
+    """Financial year labels of timestamps, by hand."""
+    start = stamps.dt.year.where(stamps.dt.month >= 4, stamps.dt.year - 1)
+    return start.astype(str) + "-" + ((start + 1) % 100).astype(str).str.zfill(2)
+
+
+def test_figures_equal_counts_read_from_the_raw_files_with_pandas_alone(council):
+    """The raw files themselves, read with pandas (no cfanalysis), give the same counts."""
+    import pandas as pd
+
+    folder, data = council["folder"], council["data"]
+    sheets = pd.read_excel(folder / other_council.COMPLAINTS_FILE, sheet_name=None, header=1)
+    rows = []
+    for year in other_council.YEARS:
+        sheet = sheets[year].copy()
+        if year == other_council.YEARS[1]:  # merged team cells: blank below each block's first row
+            sheet["Team Responsible"] = sheet["Team Responsible"].ffill()
+        sheet["year"] = year
+        rows.append(sheet)
+    raw = pd.concat(rows, ignore_index=True)
+    raw = raw[raw["Team Responsible"].notna()]  # the #N/A error cells (pandas reads them as missing)
+    raw["team"] = raw["Team Responsible"].str.replace("\u200b", "", regex=False)
+    stage_of = {text: stage for stage, text in other_council.STAGES.items()}
+    raw["stage"] = raw["Complaint Level"].map(stage_of)
+    raw["ref"] = raw["Case Number"].str.replace("\u00a0", "").str.replace("\u200b", "")
+    for year in other_council.YEARS:
+        counts, mine = year_counts(data, year), raw[raw["year"] == year]
+        assert counts.complaints == len(mine)
+        assert counts.by_team == mine["team"].value_counts().to_dict()
+        assert counts.by_stage == {s: int((mine["stage"] == s).sum()) for s in (1, 2, 3)}
+        stage1 = set(mine.loc[mine["stage"] == 1, "ref"])
+        assert counts.stage2_escalations == len(stage1 & set(raw.loc[raw["stage"] == 2, "ref"]))
+        assert counts.attitude == int((mine["Nature of Concern"] == "Staff attitude or behaviour").sum())
+
+    lgsco = pd.read_csv(folder / other_council.OMBUDSMAN_FILE, lineterminator="\r", encoding="cp1252")
+    uk = pd.to_datetime(lgsco["Date Enquiry Received"], utc=True).dt.tz_convert("Europe/London")
+    lgsco["year"] = _fy(uk.dt.tz_localize(None))
+    upheld = lgsco["LGSCO Decision"].str.match(r"Upheld\b")
+    for year in other_council.YEARS:
+        counts = year_counts(data, year)
+        assert counts.ombudsman_enquiries == int((lgsco["year"] == year).sum())
+        assert counts.ombudsman_decisions.get("upheld", 0) == int((upheld & (lgsco["year"] == year)).sum())
+
+    thanks = pd.concat([pd.read_csv(path) for path in sorted(folder.glob("Thanks_Log_FY*.csv"))])
+    thanks["year"] = _fy(pd.to_datetime(thanks["Date Compliment Received"], format="%a %d %B %Y"))
+    for year in other_council.YEARS:
+        assert year_counts(data, year).compliments == int((thanks["year"] == year).sum())

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from cfanalysis.periods import financial_year_label, parse_financial_year
-from cfanalysis.data.contract import header_key
+from cfanalysis.data.contract import STAGES, header_key
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -272,8 +272,6 @@ def parse_stage(raw: object) -> Parsed:
     >>> parse_stage("Stage Two").value, parse_stage("Investigation (Stage 2)").value
     (2, 2)
     """
-    from cfanalysis.data.contract import STAGES
-
     fix = "Write the stage as 1, 2 or 3 (Stage 1 local resolution, 2 investigation, 3 review panel)."
     if is_blank(raw):
         return Parsed(problem="is blank", fix=fix)

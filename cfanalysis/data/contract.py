@@ -192,7 +192,7 @@ PROCEDURES: dict[str, tuple[str, ...]] = {
 OUTCOMES: dict[str, tuple[str, ...]] = {
     "upheld": ("upheld", "fully upheld", "justified", "founded"),
     "partially upheld": ("partially upheld", "partly upheld", "partial", "partially", "part upheld",
-                         "partially justified"),
+                         "partially justified", "upheld in part", "partly justified"),
     "not upheld": ("not upheld", "unfounded", "not justified", "rejected"),
     "withdrawn or resolved": ("withdrawn", "resolved", "withdrawn or resolved", "withdrawn/resolved",
                               "resolved informally", "withdrawn by complainant"),

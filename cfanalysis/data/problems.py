@@ -222,11 +222,12 @@ class LoadReport:
         lines = []
         for name, share in self.too_many_excluded.items():
             load = self.tables[name]
-            said = ("accepted (accept_exclusions is set)" if self.accept_exclusions else
-                    "so the data are not usable until you fix the rows or confirm: run validate with "
+            said = ("; accepted (accept_exclusions is set)" if self.accept_exclusions else
+                    ", so the data are not usable until you fix the rows or confirm: run validate with "
                     f"--accept-exclusions, or put \"{ACCEPT_EXCLUSIONS}\": true in dataset.json")
-            lines.append(f"  CONFIRM {load.path.name}: {load.rows_excluded:,} of {load.rows_read:,} "
-                         f"{name} rows ({share:.0%}) are excluded, more than {self.max_excluded_share:.0%}; {said}. "
+            files = ", ".join(dict.fromkeys(p.path.name for p in load.parts)) if load.parts else load.path.name
+            lines.append(f"  CONFIRM {files}: {load.rows_excluded:,} of {load.rows_read:,} "
+                         f"{name} rows ({share:.0%}) are excluded, more than {self.max_excluded_share:.0%}{said}. "
                          "validate --excluded-csv FILE lists every one.")
         for theme in self.unmapped_themes:
             table, column, code = THEMES[theme]

@@ -158,7 +158,8 @@ class LoadReport:
         >>> load_data("data/example").report.summary()  # doctest: +SKIP
         '692 data rows read from 6 files: 692 accepted, 0 excluded (every row accounted for).'
         """
-        files = sum(load.path is not None for load in self.tables.values())
+        files = len({part.path for load in self.tables.values() for part in (load.parts or [load])
+                     if part.path is not None})
         return (f"{_plural(self.rows_read, 'data row')} read from {_plural(files, 'file')}: "
                 f"{self.rows_accepted:,} accepted, {self.rows_excluded:,} excluded (every row accounted for).")
 

@@ -70,6 +70,7 @@ class TableLoad:
     # header, blanks left out): what the personal-data guard needs, so it never reads the file
     # again. Never handed to notebooks (see cfanalysis.data.snapshot).
     guarded_values: tuple[tuple[str, dict[str, int]], ...] | None = field(default=None, repr=False)
+    parts: list[TableLoad] = field(default_factory=list)  # one per file or sheet, when several were combined
 
     @property
     def rows_excluded(self) -> int:
@@ -142,7 +143,8 @@ class LoadReport:
         """One row per table: file, rows read, accepted, excluded, blank rows, columns dropped."""
         rows = [{
             "table": name,
-            "file": load.path.name if load.path else "(none)",
+            "file": ", ".join(dict.fromkeys(p.path.name for p in load.parts)) if load.parts
+                    else load.path.name if load.path else "(none)",
             "rows_read": load.rows_read,
             "rows_accepted": load.rows_accepted,
             "rows_excluded": load.rows_excluded,
@@ -160,7 +162,8 @@ class LoadReport:
         >>> load_data("data/example").report.summary()  # doctest: +SKIP
         '692 data rows read from 6 files: 692 accepted, 0 excluded (every row accounted for).'
         """
-        files = sum(load.path is not None for load in self.tables.values())
+        files = len({part.path for load in self.tables.values() for part in (load.parts or [load])
+                     if part.path is not None})
         return (f"{_plural(self.rows_read, 'data row')} read from {_plural(files, 'file')}: "
                 f"{self.rows_accepted:,} accepted, {self.rows_excluded:,} excluded (every row accounted for).")
 
@@ -196,16 +199,17 @@ class LoadReport:
         lists every row.
         """
         lines = [f"Data folder: {self.data_dir}", ""]
+        if self.files_found:
+            lines += ["Files:"] + [f"  {use}" for use in self.files_found] + [""]
         for name, load in self.tables.items():
             if load.path is None:
                 lines.append(f"  {name:<12} no file")
                 continue
-            sheet = f" (sheet '{load.sheet}')" if load.sheet else (
-                f" ({load.encoding})" if load.encoding and load.encoding != "UTF-8" else "")
-            lines.append(
-                f"  {name:<12} {load.path.name}{sheet}: {load.rows_read} rows read, "
-                f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"
-                + (f", {load.blank_rows} blank rows ignored" if load.blank_rows else ""))
+            if load.parts:
+                lines.append(f"  {name:<12} {len(load.parts)} files or sheets combined: {load.rows_read} rows read, "
+                             f"{load.rows_accepted} accepted, {load.rows_excluded} excluded")
+            for part in load.parts or [load]:
+                lines.append(_load_line("" if load.parts else name, part))
             if load.columns_dropped:
                 lines.append(f"  {'':<12} columns not in the contract, dropped unread: "
                              + ", ".join(load.columns_dropped))
@@ -223,11 +227,12 @@ class LoadReport:
         lines = []
         for name, share in self.too_many_excluded.items():
             load = self.tables[name]
-            said = ("accepted (accept_exclusions is set)" if self.accept_exclusions else
-                    "so the data are not usable until you fix the rows or confirm: run validate with "
+            said = ("; accepted (accept_exclusions is set)" if self.accept_exclusions else
+                    ", so the data are not usable until you fix the rows or confirm: run validate with "
                     f"--accept-exclusions, or put \"{ACCEPT_EXCLUSIONS}\": true in dataset.json")
-            lines.append(f"  CONFIRM {load.path.name}: {load.rows_excluded:,} of {load.rows_read:,} "
-                         f"{name} rows ({share:.0%}) are excluded, more than {self.max_excluded_share:.0%}; {said}. "
+            files = ", ".join(dict.fromkeys(p.path.name for p in load.parts)) if load.parts else load.path.name
+            lines.append(f"  CONFIRM {files}: {load.rows_excluded:,} of {load.rows_read:,} "
+                         f"{name} rows ({share:.0%}) are excluded, more than {self.max_excluded_share:.0%}{said}. "
                          "validate --excluded-csv FILE lists every one.")
         for theme in self.unmapped_themes:
             table, column, code = THEMES[theme]
@@ -243,6 +248,14 @@ class LoadReport:
             return (f"more than {self.max_excluded_share:.0%} of a table's rows are excluded; fix them, or confirm "
                     f"with --accept-exclusions or \"{ACCEPT_EXCLUSIONS}\": true in dataset.json")
         return "no complaints were accepted"
+
+
+def _load_line(name: str, load: TableLoad) -> str:
+    sheet = f" (sheet '{load.sheet}')" if load.sheet else (
+        f" ({load.encoding})" if load.encoding and load.encoding != "UTF-8" else "")
+    return (f"  {name:<12} {load.path.name}{sheet}: {load.rows_read} rows read, "
+            f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"
+            + (f", {load.blank_rows} blank rows ignored" if load.blank_rows else ""))
 
 
 GROUP_AFTER = 3  # more rows than this with one problem are shown as one line

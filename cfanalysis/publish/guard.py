@@ -160,7 +160,8 @@ class PersonalDataGuard:
         """The same guard as :meth:`from_data_dir`, from the values the loader kept as it read
         the files (``TableLoad.guarded_values``), so the files are not read again. Falls back to
         reading the folder when a table was read without them."""
-        loads = [load for load in data.report.tables.values() if load.path is not None]
+        loads = [part for load in data.report.tables.values() if load.path is not None
+                 for part in (load.parts or [load])]  # a table combined from several files: each file
         if any(load.guarded_values is None for load in loads):
             return cls.from_data_dir(data.report.data_dir)
         return cls._from_columns([(load.path.name, load.spec, header, cells) for load in loads

@@ -14,7 +14,8 @@ connected part of the release that mentions it. This is the interval attack of s
 
 Rule (:attr:`DisclosurePolicy.width_required`): a hidden count is exposed when its feasible
 range is narrower than ``threshold - 1`` (for 5: narrower than 0 to 4, the band "fewer than 5"
-itself promises), or when it is printed anywhere. Anything about an individual complaint (a
+itself promises) and reaches below the threshold, or when it is printed anywhere. (A hidden cell
+pinned at the threshold or above is one hidden only to protect another: it gives nothing away.) Anything about an individual complaint (a
 date, a case's details) is exposed in a public release. If anything is exposed, the run writes
 nothing and the message names each cell, where it is published and what the policy needs.
 """
@@ -107,9 +108,9 @@ def _bounds(ledger: Ledger) -> dict[str, tuple[float, float]]:
     return bounds
 
 
-def narrow_cells(ledger: Ledger, width: int) -> list[str]:
+def narrow_cells(ledger: Ledger, width: int, threshold: int = 0) -> list[str]:
     """The keys of the protected cells a reader can narrow below ``width`` (or sees printed)."""
-    return [e.key for e in _exposures(ledger, width, public=False)]
+    return [e.key for e in _exposures(ledger, width, public=False, threshold=threshold)]
 
 
 def audit(ledger: Ledger, policy: DisclosurePolicy) -> list[Exposure]:
@@ -127,10 +128,11 @@ def audit(ledger: Ledger, policy: DisclosurePolicy) -> list[Exposure]:
     >>> [e.key for e in audit(p.ledger, p)]
     ['t:a:n@2019-20']
     """
-    return _exposures(ledger, policy.width_required, public=policy.public)
+    return _exposures(ledger, policy.width_required, public=policy.public, threshold=policy.threshold)
 
 
-def _exposures(ledger: Ledger, width: int, *, public: bool) -> list[Exposure]:  # long: one program per cell
+def _exposures(ledger: Ledger, width: int, *, public: bool,  # long: one program per cell
+               threshold: int = 0) -> list[Exposure]:
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     exposures = [Exposure(r.what, 0, 0, (r.where,), "record") for r in ledger.records] if public else []
@@ -157,7 +159,9 @@ def _exposures(ledger: Ledger, width: int, *, public: bool) -> list[Exposure]:  
     for key in protected:
         members = by_component[component[key]]
         low, high = _interval(key, members, bounds, ledger, Bounds, LinearConstraint, milp)
-        if high - low < width:
+        # A cell pinned to a value of the threshold or more is one hidden only to protect another
+        # (a reader of a folder cannot tell them apart): learning it gives no small count away.
+        if high - low < width and not (threshold and low >= threshold):
             related = [r.where for r in ledger.relations if key in r.parts or key == r.total]
             related += [r.where for r in ledger.ratios if key in (r.numerator, r.denominator)]
             places = tuple(dict.fromkeys(where.get(key, []) + related))

@@ -345,7 +345,7 @@ def _protect_against_attack(table, numeric, values, small, hidden, lines, below,
         ledger = Ledger()
         Suppressed(table, _mask(table, numeric, small), _mask(table, numeric, hidden), below, mark).register(
             ledger, table="t", year="", where="", total_row=totals[0], total_column=totals[1])
-        exposed = narrow_cells(ledger, width)
+        exposed = narrow_cells(ledger, width, below)
         if not exposed:
             return
         cell = _position(table, numeric, exposed[0])

@@ -55,7 +55,8 @@ def table_texts(figures: AnnualFigures, policy: DisclosurePolicy) -> dict[str, s
     for name, table in figures.tables.items():
         where = f"{fy}/tables/{name}.csv"
         if name.startswith("timeliness"):
-            text = safe_csv_text(timeliness_shown(table, policy), index=False)
+            text = safe_csv_text(timeliness_shown(table, policy, name=name, year=fy,
+                                                  stage_counts=figures.now.by_stage), index=False)
         else:
             shown = policy.mask(table, kind=TABLE_KINDS.get(name, "complaints"),
                                 total_column="Total" if "Total" in table.columns else None, name=name, year=fy,

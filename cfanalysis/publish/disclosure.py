@@ -531,6 +531,11 @@ class DisclosurePolicy:
                            total_column=total_column)
         return shown
 
+    def enumerate(self, key: str, items: list, where: str, *, complete: bool = True) -> None:
+        """Register a list of the things a count counts: listing them all publishes the count."""
+        self.ledger.cells.append(PublishedCell(key, where, float(len(items)),
+                                               float(len(items)) if complete else math.inf))
+
     def record_level(self, what: str, where: str) -> None:
         """Register something about one person's complaint (a date, a case's details)."""
         self.ledger.records.append(RecordLevel(what, where))

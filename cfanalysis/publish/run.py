@@ -471,6 +471,6 @@ def _audited_write(pending: dict[Path, str], ledger: Ledger, policy: DisclosureP
     earlier = folder_ledger(out_dir, skip_years=set(years)) if out_dir.exists() else None
     if earlier is not None:
         ledger.extend(earlier)
-    check_release(ledger, policy)
+    check_release(ledger, policy, {str(path.relative_to(out_dir)): text for path, text in pending.items()})
     for path, text in pending.items():
         write_aside(path, text)

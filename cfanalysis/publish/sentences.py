@@ -194,6 +194,7 @@ def ombudsman_sentence(o: OmbudsmanCases, policy: DisclosurePolicy) -> str:
     if policy.is_small(n, "complaints"):  # the details count people even though the Ombudsman's totals do not
         return (f"The Ombudsman upheld {count} in {fy}. The details of each case are not published because there "
                 f"were fewer than {policy.threshold}.")
+    policy.enumerate(quantity("ombudsman:upheld", fy), list(upheld.index), f"{fy}: the Ombudsman's upheld cases")
     parts = []
     for _, case in upheld.iterrows():
         about = f" about {case['category']}" if case["category"] else ""

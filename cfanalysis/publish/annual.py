@@ -493,12 +493,29 @@ class AnnualReport:
         return self._count_table("complainant_types", "Who made the complaints")
 
     def _counts(self, table: pd.DataFrame, caption: str, *, name: str, kind: str = "complaints",
-                total_row: str | None = None) -> Table:
-        """A table of counts as published (small counts hidden; no differences that would reveal them)."""
-        if self.policy.hides(kind):
+                total_row: str | None = None, totals: dict[str, str] | None = None) -> Table:
+        """A table of counts as published (small counts hidden; no differences that would reveal them).
+
+        ``totals`` maps a column to the key of the figure its cells add up to, published elsewhere
+        (the year's compliments, a team's new complaints): the table then gets a Total row, is
+        protected as a table with that margin, and the relation is registered for the audit.
+        """
+        p = self.policy
+        if p.hides(kind):
             table = table.drop(columns=["Change"], errors="ignore")
-        shown = self.policy.mask(table, kind=kind, total_row=total_row, name=name, year=self.financial_year,
-                                 where=f"{self.financial_year} annual report, '{caption}'")
+            if totals and total_row is None:
+                table = table.copy()
+                table.loc["Total"] = table.sum()
+                total_row = "Total"
+        where = f"{self.financial_year} annual report, '{caption}'"
+        shown = p.mask(table, kind=kind, total_row=total_row, name=name, year=self.financial_year, where=where)
+        if p.hides(kind):
+            from cfanalysis.publish.disclosure import Relation
+
+            for column, key in (totals or {}).items():
+                if column in table.columns:
+                    p.ledger.relations.append(Relation(key, (cell_key(name, "Total", column, self.financial_year),),
+                                                       where))
         return Table(shown.text(), caption)
 
     @registers
@@ -524,7 +541,7 @@ class AnnualReport:
         for aspect, words_ in captions.items():
             parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
                                                         f"{fy}, with the other teams together",
-                                      name=f"team_{aspect}:{self.team}",
+                                      name=f"team_{aspect}:{self.team}", totals=self._team_totals(aspect),
                                       kind="people" if aspect == "complainant_type" else "complaints"))
         parts.append(Paragraph(actions_follow_up(self.breakdowns.actions, self.policy, self.team)))
         earlier = self.breakdowns.actions.log
@@ -534,6 +551,23 @@ class AnnualReport:
         parts.append(Paragraph("The team-change report (02) sets out the robustness checks, demand and staffing, "
                                "and when the change began."))
         return Parts(tuple(parts))
+
+    def _year_totals(self, name: str) -> dict[str, str]:
+        return {year: quantity(name, year) for year in (self.baseline_year, self.financial_year)}
+
+    def _team_totals(self, aspect: str) -> dict[str, str]:
+        """The figures a team breakdown's columns add up to: the team's new complaints, and the other
+        teams' (the service's new complaints less the team's, a relation registered here)."""
+        from cfanalysis.publish.disclosure import Relation
+
+        name, totals = f"team_{aspect}:{self.team}", {}
+        for year in (self.baseline_year, self.financial_year):
+            team_key, others = quantity(f"new_complaints:{self.team}", year), f"Other teams, {year}"
+            totals[year] = team_key
+            others_key = cell_key(name, "Total", others, self.financial_year)
+            self.policy.ledger.relations.append(Relation(quantity("new_complaints", year), (team_key, others_key),
+                                                         f"{self.financial_year} annual report, {self.team}"))
+        return totals
 
     @registers
     def attitude_section(self):
@@ -588,9 +622,10 @@ class AnnualReport:
     def compliments_section(self):
         c = self.breakdowns.compliments
         return Parts((Paragraph(compliments_sentence(c, self.policy)),
-                      self._counts(c.by_team, "Compliments by team", name="compliments_by_team", kind="compliments"),
+                      self._counts(c.by_team, "Compliments by team", name="compliments_by_team",
+                                   kind="compliments", totals=self._year_totals("compliments")),
                       self._counts(c.by_month, "Compliments by month received", name="compliments_by_month",
-                                   kind="compliments")))
+                                   kind="compliments", totals=self._year_totals("compliments"))))
 
     def _actions_table(self, log: pd.DataFrame, caption: str) -> Table:
         table = log.rename(columns={"financial_year": "Year", "team": "Team", "theme": "Theme",

@@ -207,3 +207,41 @@ def test_a_small_escalation_share_is_not_printed():
     text = proportion_sentence(change, disclosure_policy("public"), numerator="n", denominator="d")
     assert "%" not in text and "not shown" in text
     assert "17%" in proportion_sentence(change, disclosure_policy(), numerator="n", denominator="d")
+
+
+# The run: records travel with the pages; earlier public outputs are part of the release ----------
+
+def test_a_section_carries_what_it_publishes_and_the_runner_takes_it_out():
+    import nbformat
+
+    from cfanalysis.publish.display import RECORD_MIME
+    from cfanalysis.publish.run import take_records
+    from tests.conftest import EXAMPLE
+
+    report = cf.annual_report(cf.load_data(EXAMPLE), "2019-20", policy=disclosure_policy("public"),
+                              team=sorted(cf.load_data(EXAMPLE).complaints["team"].unique())[0])
+    bundle = report.headline_section()._repr_mimebundle_()
+    assert "text/html" in bundle and bundle[RECORD_MIME]["cells"]
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("report.headline_section()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=bundle)]
+    notebook.cells = [cell]
+    ledger = take_records(notebook)
+    assert ledger.cells and RECORD_MIME not in notebook.cells[0].outputs[0]["data"]
+
+
+def test_a_public_run_writes_nothing_when_an_earlier_public_year_in_the_folder_gives_a_cell_away(tmp_path):
+    from cfanalysis.publish.disclosure import Ledger
+    from cfanalysis.publish.run import _audited_write
+
+    earlier = tmp_path / "2018-19"
+    (earlier / "tables").mkdir(parents=True)
+    (earlier / "tables" / "complaints_by_stage.csv").write_text("Stage,2017-18,2018-19\nStage 3,2,2\nTotal,9,9\n")
+    (earlier / "summary.json").write_text(json.dumps({"financial_year": "2018-19", "audience": "public"}))
+    policy = disclosure_policy("public")
+    table = pd.DataFrame({"2018-19": [88, 8, 2, 98]}, index=["Stage 1", "Stage 2", "Stage 3", "Total"])
+    policy.mask(table, name="complaints_by_stage", year="2019-20")
+    pending = {tmp_path / "2019-20" / "summary.json": "{}"}
+    with pytest.raises(DisclosureError, match="complaints_by_stage:Stage 3:2018-19"):
+        _audited_write(pending, Ledger(), policy, tmp_path, ["2019-20"])
+    assert not (tmp_path / "2019-20").exists()

@@ -152,9 +152,9 @@ class TeamQuestion:
                                "team": self.team, "count": self.monthly.to_numpy()})
         chart = monthly_lines_chart(counts, by="team", policy=self.policy, what="new complaints",
                                     name=f"new_by_period:{self.team}", totals=False,
-                                    caption=f"New complaints to {self.team} each quarter, "
-                                            f"{self.baseline_year} and {self.financial_year}, as published "
-                                            "(a point too small to publish is left out).")
+                                    caption=f"New complaints to {self.team}, {self.baseline_year} and "
+                                            f"{self.financial_year}, by quarter or half-year as published (a "
+                                            "point too small to publish is left out).")
         return Parts((Paragraph(f"The control chart of {self.team}'s complaints is in the internal version of this "
                                 "report: its points are single months, or the dates of individual complaints, "
                                 "which a public report does not show. Its signals are summarised below the chart "

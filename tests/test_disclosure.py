@@ -245,3 +245,16 @@ def test_a_public_run_writes_nothing_when_an_earlier_public_year_in_the_folder_g
     with pytest.raises(DisclosureError, match="complaints_by_stage:Stage 3:2018-19"):
         _audited_write(pending, Ledger(), policy, tmp_path, ["2019-20"])
     assert not (tmp_path / "2019-20").exists()
+
+
+def test_the_command_line_audits_a_folder(tmp_path, capsys):
+    from cfanalysis.cli import main
+
+    (tmp_path / "2019-20" / "tables").mkdir(parents=True)
+    (tmp_path / "2019-20" / "tables" / "t.csv").write_text("Team,2019-20\nA,40\nB,[c]\nC,12\nTotal,55\n")
+    (tmp_path / "2019-20" / "summary.json").write_text(json.dumps({"financial_year": "2019-20",
+                                                                   "audience": "public"}))
+    assert main(["audit", "--out", str(tmp_path)]) == 1
+    assert "t:B:2019-20 can be worked out to lie between 3 and 3" in capsys.readouterr().out
+    (tmp_path / "2019-20" / "tables" / "t.csv").write_text("Team,2019-20\nA,40\nB,[c]\nC,[c]\nTotal,55\n")
+    assert main(["audit", "--out", str(tmp_path)]) == 0

@@ -258,3 +258,19 @@ def test_the_command_line_audits_a_folder(tmp_path, capsys):
     assert "t:B:2019-20 can be worked out to lie between 3 and 3" in capsys.readouterr().out
     (tmp_path / "2019-20" / "tables" / "t.csv").write_text("Team,2019-20\nA,40\nB,[c]\nC,[c]\nTotal,55\n")
     assert main(["audit", "--out", str(tmp_path)]) == 0
+
+
+def test_a_public_run_sets_the_audience_in_every_notebook_and_keeps_a_stricter_threshold():
+    from cfanalysis.publish.pages import DEFAULT_NOTEBOOKS_DIR
+    from cfanalysis.publish.run import ReportError, _checked_command, logs_dir
+
+    notebooks, typed = _checked_command(DEFAULT_NOTEBOOKS_DIR, {"suppress_below": "10"}, None, "public")
+    assert all(typed[path]["audience"] == "public" and typed[path]["suppress_below"] == 10 for path in notebooks)
+    with pytest.raises(ReportError, match="suppress_below=3"):
+        _checked_command(DEFAULT_NOTEBOOKS_DIR, {"suppress_below": "3"}, None, "public")
+    with pytest.raises(ReportError, match="--audience"):
+        _checked_command(DEFAULT_NOTEBOOKS_DIR, {"audience": "public"}, None, "internal")
+    from pathlib import Path
+
+    assert logs_dir(Path("/x/out"), "public") == Path("/x/out-logs")
+    assert logs_dir(Path("/x/out"), "internal") == Path("/x/out")

@@ -81,13 +81,18 @@ class TeamQuestion:
     def _missing(self) -> Paragraph | None:
         return Paragraph(self.unavailable) if self.change is None else None
 
+    @registers
     def verdict(self) -> Parts:
-        """The plain-English verdict a manager can act on."""
+        """The plain-English verdict a manager can act on (its two counts registered as published)."""
         if self.change is None:
             return Parts((Paragraph(self.unavailable, kind="verdict"),))
         if self._too_small():
             return Parts((self._small_paragraph(), Paragraph(NEW_COMPLAINTS)))
         change = self.change
+        where = f"{self.financial_year} team-change report, the verdict"
+        for year, n in ((self.financial_year, change.headline.count),
+                        (self.baseline_year, change.headline.baseline_count)):
+            self.policy.count(n, key=self._key(year), where=where)
         parts = [change.summary()]
         if self.demand is not None and self.demand.rate_comparison is not None:
             parts.append(self.demand.summary())

@@ -91,6 +91,8 @@ def register_identities(policy: DisclosurePolicy, figures: AnnualFigures) -> Non
         add(f"stage{stage}@{fy}", cell_key("outcomes_by_stage", f"Stage {stage}", "Total", fy))
     for team in figures.now.by_team:
         add(cell_key("complaints_by_team", team, fy, fy), cell_key("outcomes_by_team", team, "Total", fy))
+    for outcome in figures.tables["outcomes_by_stage"].columns:  # both outcome tables' Total rows
+        add(cell_key("outcomes_by_stage", "Total", outcome, fy), cell_key("outcomes_by_team", "Total", outcome, fy))
 
 
 def summary_record(figures: AnnualFigures, team_tests: pd.DataFrame | None) -> dict[str, Any]:

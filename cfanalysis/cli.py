@@ -138,6 +138,25 @@ class _Progress:
                 print(line, flush=True)
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from cfanalysis.publish.audit import audit_folder
+    from cfanalysis.publish.disclosure import disclosure_policy
+
+    if not args.out.is_dir():
+        print(f"cfanalysis audit: {args.out} is not a folder of outputs.", file=sys.stderr)
+        return 2
+    policy = disclosure_policy("public", args.threshold)
+    exposures = audit_folder(args.out, policy)
+    if not exposures:
+        print(f"{args.out}: no withheld figure in the CSV tables and summary.json can be worked out "
+              f"(threshold {policy.threshold}).")
+        return 0
+    print(f"{args.out}: {len(exposures)} withheld figure(s) can be worked out:")
+    for exposure in exposures:
+        print(f"- {exposure.message(policy)}")
+    return 1
+
+
 def _example_data(args: argparse.Namespace) -> int:
     from cfanalysis.data.example import write_example_data
 
@@ -215,11 +234,24 @@ def build_parser() -> argparse.ArgumentParser:
                         '(what make report PARAMS=... passes)')
     report.add_argument("--audience", choices=("internal", "public"), default="internal",
                         help="internal (default): counts in full, marked not for publication; public: "
-                        "every count below 5 hidden in the HTML, CSV tables and summary.json, cells "
-                        "tagged 'internal' left out")
+                        "every count of people below 5 withheld in the HTML, charts, CSV tables and "
+                        "summary.json, cells tagged 'internal' left out, logs kept in <out>-logs, and "
+                        "nothing written unless the attacker's audit passes")
     report.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
                         help="folder of report notebooks (default: the project's notebooks/)")
     report.set_defaults(handler=_report)
+
+    audit = commands.add_parser("audit", help="check a folder of public outputs for figures that give "
+                                "a withheld count away",
+                                description="Read a public folder's CSV tables and summary.json files, "
+                                "relate them (totals, the same figure in two years' files) and work out, as "
+                                "an attacker would, the range each withheld figure could have. Exit status 0 "
+                                "when none can be narrowed, 1 when one can.")
+    audit.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                       help="the folder of outputs (default: %(default)s)")
+    audit.add_argument("--threshold", type=int, default=5, metavar="N",
+                       help="counts below N are withheld (default: %(default)s)")
+    audit.set_defaults(handler=_audit)
 
     example = commands.add_parser("example-data", help="write the synthetic example data",
                                   description="Regenerate the synthetic example data, byte for byte.")

@@ -59,7 +59,9 @@ def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: st
     values = masked.masked()
     points = shown.copy()
     points["count"] = [values.at[group, label] for group, label in zip(shown[by], shown["month_label"])]
-    ax = plots.plot_monthly_lines(points, by=by, highlight=highlight, events=events,
+    empty = {g for g, n in points.groupby(by, sort=False)["count"].count().items() if n == 0}
+    drawn = points.assign(**{by: [f"{g} (too few to show)" if g in empty else g for g in points[by]]})
+    ax = plots.plot_monthly_lines(drawn, by=by, highlight=highlight, events=events,
                                   ylabel=f"{what.capitalize()} received")
     chart = Chart.from_axes(ax, alt=_describe_masked_lines(points, shown, by, what, policy), caption=caption)
     return with_record(chart, policy.ledger.since(start))
@@ -68,15 +70,19 @@ def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: st
 def _describe_masked_lines(points: pd.DataFrame, shown: pd.DataFrame, by: str, what: str,
                            policy: DisclosurePolicy) -> str:
     """Alt text of a protected line chart: what is drawn, which points are left out, the largest."""
-    period = "quarter" if "-" in str(shown["month_label"].iloc[0]) else "month"
+    first = str(shown["month_label"].iloc[0])
+    period = ("month" if "-" not in first else "year" if first.startswith("Apr") and "Mar" in first else
+              "half-year" if first.startswith(("Apr-Sep", "Oct")) else "quarter")
     hidden = points[points["count"].isna()]
-    parts = [f"Line chart of {what} by {by.replace('_', ' ')}, each {period}, "
+    split = f" by {by.replace('_', ' ')}" if points[by].nunique() > 1 else ""
+    parts = [f"Line chart of {what}{split}, each {period}, "
              f"{shown['month_label'].iloc[0]} to {shown['month_label'].iloc[-1]}."]
     if len(points.dropna(subset=["count"])):
         peak = points.loc[points["count"].idxmax()]
         parts.append(f"The highest point is {peak['month_label']} for {peak[by]}, with {int(peak['count']):,}.")
     if len(hidden):
-        parts.append(f"{len(hidden)} of the {len(points)} points are left out to protect the people involved "
+        verb = "is" if len(hidden) == 1 else "are"
+        parts.append(f"{len(hidden)} of the {len(points)} points {verb} left out to protect the people involved "
                      f"(fewer than {policy.threshold} {what}, or a figure that would let one be worked out).")
     return " ".join(parts)
 

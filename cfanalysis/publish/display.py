@@ -165,7 +165,7 @@ class Table(_Recorded):
             for column, value in zip(self.frame.columns, record):
                 text, numeric = _cell(value)
                 style = (self.formats or {}).get(column)
-                if style is not None and text != "":
+                if style is not None and text != "" and not isinstance(value, str):  # a hidden cell's mark stays
                     text = style(value) if callable(style) else style.format(value)
                 cells.append((text, numeric))
             rows.append(cells)

@@ -56,7 +56,8 @@ def table_texts(figures: AnnualFigures, policy: DisclosurePolicy) -> dict[str, s
     for name, table in figures.tables.items():
         where = f"{fy}/tables/{name}.csv"
         if name.startswith("timeliness"):
-            text = safe_csv_text(timeliness_shown(table, policy), index=False)
+            text = safe_csv_text(timeliness_shown(table, policy, name=name, year=fy,
+                                                  stage_counts=figures.now.by_stage), index=False)
         else:
             shown = policy.mask(table, kind=TABLE_KINDS.get(name, "complaints"),
                                 total_column="Total" if "Total" in table.columns else None, name=name, year=fy,
@@ -94,6 +95,8 @@ def register_identities(policy: DisclosurePolicy, figures: AnnualFigures) -> Non
         add(f"stage{stage}@{fy}", cell_key("outcomes_by_stage", f"Stage {stage}", "Total", fy))
     for team in figures.now.by_team:
         add(cell_key("complaints_by_team", team, fy, fy), cell_key("outcomes_by_team", team, "Total", fy))
+    for outcome in figures.tables["outcomes_by_stage"].columns:  # both outcome tables' Total rows
+        add(cell_key("outcomes_by_stage", "Total", outcome, fy), cell_key("outcomes_by_team", "Total", outcome, fy))
 
 
 def summary_record(figures: AnnualFigures, team_tests: pd.DataFrame | None) -> dict[str, Any]:

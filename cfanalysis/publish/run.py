@@ -539,7 +539,7 @@ def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[st
         raise PersonalDataStop("Stopped to protect personal data: " + refused[0] + " No report, table or "
                                "summary of this run was written (the last good ones are kept).")
     if public:
-        _audit(ledger, publication.policy, out_dir, years)
+        _audit(ledger, publication.policy, out_dir, years, pending)
     from cfanalysis.publish.outputs import write_aside
 
     for path, text in pending.items():
@@ -551,7 +551,7 @@ class PersonalDataStop(ReportError):
     """The guard stopped the run: an output would have shown personal data; nothing was written."""
 
 
-def _audit(ledger: Ledger, policy: DisclosurePolicy, out_dir: Path, years: list[str]) -> None:
+def _audit(ledger: Ledger, policy: DisclosurePolicy, out_dir: Path, years: list[str], pending: dict[Path, str]) -> None:
     """The attacker's audit of the whole public release (this run's documents, all its years, and
     the public outputs already in ``out_dir`` for other years); DisclosureError unless it passes."""
     from cfanalysis.publish.audit import check_release, folder_ledger
@@ -560,4 +560,4 @@ def _audit(ledger: Ledger, policy: DisclosurePolicy, out_dir: Path, years: list[
     earlier = folder_ledger(out_dir, skip_years=set(years)) if out_dir.exists() else None
     if earlier is not None:
         ledger.extend(earlier)
-    check_release(ledger, policy)
+    check_release(ledger, policy, {str(path.relative_to(out_dir)): text for path, text in pending.items()})

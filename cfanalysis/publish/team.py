@@ -136,13 +136,18 @@ class TeamQuestion:
     def _missing(self) -> Paragraph | None:
         return Paragraph(self.unavailable) if self.change is None else None
 
+    @registers
     def verdict(self) -> Parts:
-        """The plain-English verdict a manager can act on."""
+        """The plain-English verdict a manager can act on (its two counts registered as published)."""
         if self.change is None:
             return Parts((Paragraph(self.unavailable, kind="verdict"),))
         if self._too_small():
             return Parts((self._small_paragraph(), Paragraph(NEW_COMPLAINTS)))
         change = self.change
+        where = f"{self.financial_year} team-change report, the verdict"
+        for year, n in ((self.financial_year, change.headline.count),
+                        (self.baseline_year, change.headline.baseline_count)):
+            self.policy.count(n, key=self._key(year), where=where)
         parts = [change.summary()]
         if self.demand is not None and self.demand.rate_comparison is not None:
             parts.append(self.demand.summary())
@@ -205,9 +210,9 @@ class TeamQuestion:
                                "team": self.team, "count": self.monthly.to_numpy()})
         chart = monthly_lines_chart(counts, by="team", policy=self.policy, what="new complaints",
                                     name=f"new_by_period:{self.team}", totals=False,
-                                    caption=f"New complaints to {self.team} each quarter, "
-                                            f"{self.baseline_year} and {self.financial_year}, as published "
-                                            "(a point too small to publish is left out).")
+                                    caption=f"New complaints to {self.team}, {self.baseline_year} and "
+                                            f"{self.financial_year}, by quarter or half-year as published (a "
+                                            "point too small to publish is left out).")
         return Parts((Paragraph(f"The control chart of {self.team}'s complaints is in the internal version of this "
                                 "report: its points are single months, or the dates of individual complaints, "
                                 "which a public report does not show. Its signals are summarised below the chart "

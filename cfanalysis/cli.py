@@ -31,8 +31,12 @@ See data/README.md for the columns each file needs.
 def _validate(args: argparse.Namespace) -> int:
     from cfanalysis.data.loader import load_data
 
-    data = load_data(args.data, as_of=args.as_of)
+    data = load_data(args.data, as_of=args.as_of, accept_exclusions=True if args.accept_exclusions else None)
     print(data.report.text())
+    if args.excluded_csv:
+        frame = data.report.excluded_rows_frame()
+        frame.to_csv(args.excluded_csv, index=False, encoding="utf-8-sig")  # with a BOM: Excel reads it as UTF-8
+        print(f"\n{len(frame):,} excluded rows written to {args.excluded_csv} (open it in Excel).")
     return 0 if data.report.usable else 1
 
 
@@ -139,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "read, accepted and excluded, and list every problem with its "
                                    "file, row (as Excel shows it), column and value. Exit status 0 "
                                    "when the data can be used, 1 when it cannot.")
+    validate.add_argument("--accept-exclusions", action="store_true",
+                          help="use the data even when a table has more than 10%% of its rows excluded "
+                          "(to make it last, put \"accept_exclusions\": true in dataset.json)")
+    validate.add_argument("--excluded-csv", type=Path, metavar="FILE", default=None,
+                          help="write every excluded row (file, Excel row, column, value, reason, fix) to FILE")
     validate.set_defaults(handler=_validate)
 
     report = commands.add_parser("report", parents=[data_options], help="build the HTML reports and summary.json",

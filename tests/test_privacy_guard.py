@@ -19,7 +19,8 @@ from cfanalysis.data.loader import load_data
 from cfanalysis.data.personal import identity_kind
 from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
 from cfanalysis.publish.pages import DEFAULT_NOTEBOOKS_DIR, report_notebooks
-from cfanalysis.publish.run import PersonalDataStop, ReportError, check_commentary, checked_outputs, run_reports
+from cfanalysis.publish.disclosure import disclosure_policy
+from cfanalysis.publish.run import PersonalDataStop, ReportError, _while_kernels_start, check_commentary, run_reports
 from tests.conftest import COMPLAINT_HEADER, EXAMPLE, complaint, write_csv
 
 NAME, STREET_ADDRESS = "Pat Ashcombe", "12 Marrowbone Lane, Barchester"
@@ -157,9 +158,10 @@ def test_outputs_are_all_checked_before_any_is_written(tmp_path):
     data = load_data(folder)
     assert NAME in set(data.complaints["team"])  # another file's name column: the loader cannot tell
     guard = PersonalDataGuard.from_data_dir(folder)
+    pending = {}
     with pytest.raises(PersonalDataError, match=r"the column 'Complainant Name' of ombudsman.csv, row 4"):
-        checked_outputs(data, ["2019-20"], tmp_path / "out", 0, guard)
-    assert not (tmp_path / "out").exists()
+        _while_kernels_start(data, ["2019-20"], tmp_path / "out", disclosure_policy(), guard, pending)
+    assert not (tmp_path / "out").exists()  # held, never written
 
 
 def test_a_stopped_run_writes_nothing_at_all(tmp_path):
@@ -168,4 +170,9 @@ def test_a_stopped_run_writes_nothing_at_all(tmp_path):
     with pytest.raises(PersonalDataStop, match="Stopped to protect personal data") as stop:
         run_reports(["2019-20"], data_dir=folder, out_dir=out, progress=lambda line: None)
     assert "'Complainant Name' of ombudsman.csv, row 4" in str(stop.value) and NAME not in str(stop.value)
-    assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()]
+    # No page, table, summary or index; only the analysts' logs say what happened.
+    written = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()] if out.exists() else []
+    assert not [p for p in written if "logs/" not in p], written
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert NAME not in path.read_text(errors="replace"), path

@@ -15,11 +15,39 @@ import html
 import io
 import numbers
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Chart", "Paragraph", "Parts", "Table"]
+__all__ = ["RECORD_MIME", "Chart", "Paragraph", "Parts", "Table", "records_of"]
+
+# The media type under which a displayed object carries the numbers it publishes (its ledger
+# entries, cfanalysis.publish.disclosure.Ledger.to_json) for the runner's audit; HTML export ignores it.
+RECORD_MIME = "application/vnd.cfanalysis.disclosure+json"
+
+
+def records_of(shown) -> list:
+    """The ledger entries a display object (and, for :class:`Parts`, each of its parts) carries."""
+    found = [shown.record] if getattr(shown, "record", None) is not None else []
+    for part in getattr(shown, "parts", ()) or ():
+        found += records_of(part)
+    return found
+
+
+class _Recorded:
+    """Shows as HTML, with the published numbers beside it under :data:`RECORD_MIME`."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        records = records_of(self)
+        if records:
+            from cfanalysis.publish.disclosure import Ledger
+
+            merged = Ledger()
+            for record in records:
+                merged.extend(record)
+            bundle[RECORD_MIME] = merged.to_json()
+        return bundle
 
 CHART_DPI = 144  # an 8-inch chart is 1152 px wide, shown at the report's text width (about 900 px)
 
@@ -39,11 +67,12 @@ STYLES = {
 
 
 @dataclass(frozen=True)
-class Paragraph:
+class Paragraph(_Recorded):
     """A paragraph of plain text (escaped); ``kind="verdict"`` draws it as a highlighted box."""
 
     text: str
     kind: str = ""
+    record: object = field(default=None, compare=False, repr=False)
 
     def _repr_html_(self) -> str:
         style = f' style="{STYLES[self.kind]}"' if self.kind in STYLES else ""
@@ -89,7 +118,7 @@ def _numeric_columns(frame: pd.DataFrame, texts: list[list[tuple[str, bool]]]) -
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(_Recorded):
     """A frame shown as an accessible HTML table with a caption.
 
     ``index=True`` shows the index as the first column, with row headers.
@@ -99,6 +128,7 @@ class Table:
     caption: str
     index: bool = True
     formats: dict | None = None  # column -> format string such as "{:.3f}", or a callable
+    record: object = field(default=None, compare=False, repr=False)
 
     def _texts(self) -> list[list[tuple[str, bool]]]:
         """Each cell's text and whether it is a number (formats applied)."""
@@ -144,10 +174,11 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Parts:
+class Parts(_Recorded):
     """Several displayable pieces shown one after another (a section of a report)."""
 
     parts: tuple
+    record: object = field(default=None, compare=False, repr=False)
 
     def _repr_html_(self) -> str:
         return "".join(p._repr_html_() for p in self.parts)
@@ -157,12 +188,13 @@ class Parts:
 
 
 @dataclass(frozen=True)
-class Chart:
+class Chart(_Recorded):
     """A rendered chart with its alt text; shows as an accessible ``<figure>`` in notebooks."""
 
     png: bytes
     alt: str
     caption: str = ""
+    record: object = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_axes(cls, ax, *, alt: str, caption: str = "", dpi: int = CHART_DPI) -> Chart:

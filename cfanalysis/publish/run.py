@@ -1,12 +1,10 @@
 """A report run: check everything first, then run the notebooks for each year and publish.
 
-For each year: validate the data first (no kernel starts on data that cannot be used), work out
-``summary.json`` and the CSV tables (:mod:`cfanalysis.publish.outputs`) and check them with the
-personal-data guard, execute each notebook into ``outputs/<year>/logs/`` on warm kernels
-(:mod:`cfanalysis.publish.kernels`) and convert it to HTML (:mod:`cfanalysis.publish.pages`),
-checked too. Only when every output has passed the guard is anything written: a stop writes no
-report, table, summary or index. Files are written aside and renamed into place, so a failed
-run never replaces the last good report.
+For each year: validate the data first (no kernel starts on data that cannot be used), execute
+each notebook into ``outputs/<year>/logs/`` on warm kernels (:mod:`cfanalysis.publish.kernels`),
+convert it to HTML (:mod:`cfanalysis.publish.pages`) and write ``summary.json`` and the CSV
+tables (:mod:`cfanalysis.publish.outputs`). Files are written aside and renamed into place, so a
+failed run never replaces the last good report.
 """
 
 from __future__ import annotations
@@ -39,14 +37,14 @@ from cfanalysis.publish.provenance import git_commit, package_version
 
 if TYPE_CHECKING:
     from cfanalysis.data.loader import Dataset
+    from cfanalysis.publish.disclosure import DisclosurePolicy, Ledger
     from cfanalysis.publish.guard import PersonalDataGuard
 
 # pandas, the loader, nbconvert and the statistics are imported inside the functions that use
 # them: a bad command line answers at once, and the kernels start before the main process
 # spends seconds importing (they import the same in parallel).
 
-__all__ = ["PersonalDataStop", "ReportError", "ReportRun", "check_commentary", "check_events", "checked_outputs",
-           "run_reports"]
+__all__ = ["PersonalDataStop", "ReportError", "ReportRun", "check_commentary", "check_events", "run_reports"]
 
 # What the report notebooks import, loaded once per kernel before the first notebook (while the
 # main process validates the data); the bank holidays are a cached table, also worked out once.
@@ -54,7 +52,7 @@ KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.sta
                   "import cfanalysis.data.loader, cfanalysis.plots, cfanalysis.publish.display\n"
                   "import cfanalysis.publish.team, cfanalysis.publish.annual, cfanalysis.periods\n"
                   "cfanalysis.periods.bank_holidays()\n")
-RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of"}
+RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of", "audience": "--audience"}
 # Who a run is for. "public" hides every count below PUBLIC_SUPPRESS_BELOW in everything it
 # writes and leaves out the notebooks' cells tagged "internal"; "internal" shows counts in full
 # and says in every page's banner that it is not for publication.
@@ -193,20 +191,54 @@ def check_commentary(data: Dataset, years: list[str], notebooks: list[Path], gua
 class _Publication:
     """What every page of a run shares: who it is for, the data's date, the contact, the pages."""
 
-    audience: str
-    suppress_below: int
+    policy: DisclosurePolicy
     data_date: str
     contact: str
     titles: dict[str, str]  # notebook stem -> title, in number order
 
 
+    @property
+    def audience(self) -> str:
+        return self.policy.audience
+
+
+def logs_dir(out_dir: Path, audience: str) -> Path:
+    """Where a run keeps its executed notebooks and logs: ``<out>/<year>/logs`` for an internal
+    run; for a public one a sibling folder ``<out>-logs`` (they carry code, parameters and every
+    count in full, so they never sit in the folder that is published)."""
+    return out_dir if audience == "internal" else out_dir.parent / f"{out_dir.name}-logs"
+
+
+def _html_path(out_dir: Path, job: Job) -> Path:
+    return out_dir / job.parameters["financial_year"] / f"{job.notebook.stem}.html"
+
+
+def take_records(notebook) -> Ledger:
+    """The published numbers the executed notebook's outputs carry (removed from the outputs)."""
+    from cfanalysis.publish.disclosure import Ledger
+    from cfanalysis.publish.display import RECORD_MIME
+
+    ledger = Ledger()
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RECORD_MIME in data:
+                ledger.extend(Ledger.from_json(data.pop(RECORD_MIME)))
+    return ledger
+
+
 def _publish(result: JobResult, data: Dataset, publication: _Publication, financial_year: str,
-             data_dir: Path, guard: PersonalDataGuard, tables: Callable[[str], list[Path]],
-             pages: dict[Path, str]) -> None:
-    """Convert an executed notebook to HTML, checked by the guard, into ``pages`` (its path
-    beside the logs folder -> the page); the run writes the pages once every output has passed."""
+             data_dir: Path, guard: PersonalDataGuard, tables: Callable[[str], list[Path]], out_dir: Path,
+             pending: dict[Path, str] | None = None, ledger: Ledger | None = None) -> None:
+    """Convert an executed notebook to HTML (write aside, then rename), or for a public run keep it
+    in ``pending`` with its published numbers in ``ledger``, for the audit before anything is written."""
+    from cfanalysis.publish.outputs import write_aside
+
     if not result.ok:
         return
+    records = take_records(result.notebook)
+    if ledger is not None:
+        ledger.extend(records)
     parameters = {k: ("(none)" if v is None else v) for k, v in result.job.parameters.items()
                   if k != "data_dir"} | {"data folder": data_dir.name, "audience": publication.audience}
     stem = result.job.notebook.stem
@@ -215,18 +247,21 @@ def _publish(result: JobResult, data: Dataset, publication: _Publication, financ
         "version": package_version(), "commit": git_commit(),
         "files": dict(sorted({**data.files, **data.commentary_files.get(financial_year, {})}.items())),
         "parameters": parameters, "css": stylesheet(), "audience": publication.audience,
-        "suppress_below": publication.suppress_below, "data_date": publication.data_date,
+        "suppress_below": publication.policy.threshold, "data_date": publication.data_date,
         "contact": publication.contact,
         "related": [(f"{other}.html", title) for other, title in publication.titles.items() if other != stem],
         "tables": [(f"tables/{path.name}", path.stem.replace("_", " ")) for path in tables(financial_year)],
     }
-    html_path = result.job.executed_path.parent.parent / f"{stem}.html"
+    html_path = _html_path(out_dir, result.job)
     from cfanalysis.publish.commentary import insert_commentary
 
     executed = insert_commentary(result.notebook, data.commentary.get(financial_year), financial_year)
     page = export_html(executed, resources_cf, drop_internal=publication.audience == "public")
     guard.check(page, where=str(html_path))
-    pages[html_path] = page
+    if pending is not None:
+        pending[html_path] = page
+    else:
+        write_aside(html_path, page)
 
 
 def data_date(data: Dataset, as_of: str | None) -> str:
@@ -245,33 +280,43 @@ def data_date(data: Dataset, as_of: str | None) -> str:
     return f"{max(latest):%-d %B %Y}" if latest else "(no dates in the data)"
 
 
-def checked_outputs(data: Dataset, years: list[str], out_dir: Path, suppress_below: int,
-                    guard: PersonalDataGuard) -> dict[str, dict[Path, str]]:
-    """Every year's ``summary.json`` and CSV tables (path -> text), all checked by the guard
-    before any is written: a stop (:class:`PersonalDataError`) leaves nothing half written.
-    The summary comes first in each year's dictionary, then the tables."""
-    from cfanalysis.analysis.counts import new_complaints
+def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, policy: DisclosurePolicy,
+                         guard: PersonalDataGuard, pending: dict[Path, str] | None = None) -> dict[str, list[Path]]:
+    """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter.
+
+    Returns the CSV tables for each year (the reports link to them). With ``pending`` (every run
+    of :func:`run_reports`) nothing is written: the texts are kept there, each checked by the
+    guard, their numbers registered with ``policy``, until the whole run has passed.
+    """
     from cfanalysis.analysis.figures import annual_figures
+    from cfanalysis.analysis.counts import new_complaints
     from cfanalysis.analysis.teams import all_team_tests
     from cfanalysis.analysis.years import compare_years
-    from cfanalysis.publish.outputs import summary_text, table_texts
+    from cfanalysis.publish.outputs import register_identities, summary_text, table_texts, write_aside
 
-    texts: dict[str, dict[Path, str]] = {}
+    written = {}
     for year in years:
         comparison = compare_years(data.complaints, year)
         figures = annual_figures(data, comparison)
-        team_tests = all_team_tests(new_complaints(data.complaints), comparison) if comparison.has_baseline else None
-        texts[year] = {out_dir / year / "summary.json": summary_text(figures, team_tests=team_tests, files=data.files,
-                                                                     suppress_below=suppress_below),
-                       **table_texts(figures, out_dir, suppress_below=suppress_below)}
-        for path, text in texts[year].items():
-            guard.check(text, where=str(path))
-    return texts
+        team_tests = (all_team_tests(new_complaints(data.complaints), comparison)
+                      if comparison.has_baseline and not policy.public else None)
+        texts = {f"{year}/summary.json": summary_text(figures, team_tests=team_tests, files=data.files, policy=policy),
+                 **table_texts(figures, policy)}
+        register_identities(policy, figures)
+        for where, text in texts.items():
+            guard.check(text, where=str(out_dir / where))
+            if pending is not None:
+                pending[out_dir / where] = text
+            else:
+                write_aside(out_dir / where, text)
+        written[year] = [out_dir / where for where in texts if where.endswith(".csv")]
+    import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up
+    return written
 
 
 def _jobs(years: list[str], notebooks: list[Path], typed: dict[Path, dict[str, Any]], data_dir: Path,
           out_dir: Path, as_of: str | None) -> list[Job]:
-    """One job per year and notebook, longest notebooks first."""
+    """One job per year and notebook, longest notebooks first (``out_dir``: where the logs go)."""
     queue = []
     for year in years:
         for path in notebooks:
@@ -296,14 +341,15 @@ def _checked_command(notebooks_dir: Path, parameters, jobs, audience: str
     typed = check_parameters(parameters or {}, notebooks)
     if jobs is not None and jobs < 1:
         raise ReportError(f"--jobs must be 1 or more, not {jobs}.")
-    if audience == "public":
-        given = [p["suppress_below"] for p in typed.values() if "suppress_below" in p]
-        if any(value < PUBLIC_SUPPRESS_BELOW for value in given):
-            raise ReportError(f"--audience public hides counts below {PUBLIC_SUPPRESS_BELOW}; "
-                              f"suppress_below={min(given)} would show them. Leave it out.")
-        for path in notebooks:
-            if "suppress_below" in notebook_parameters(path):
-                typed[path].setdefault("suppress_below", PUBLIC_SUPPRESS_BELOW)
+    given = [p["suppress_below"] for p in typed.values() if "suppress_below" in p]
+    if audience == "public" and any(value < PUBLIC_SUPPRESS_BELOW for value in given):
+        raise ReportError(f"--audience public hides counts below {PUBLIC_SUPPRESS_BELOW}; "
+                          f"suppress_below={min(given)} would show them. Leave it out.")
+    if any(value < 0 for value in given):
+        raise ReportError(f"suppress_below={min(given)} must be 0 (off) or a positive count such as 5.")
+    for path in notebooks:
+        if "audience" in notebook_parameters(path):
+            typed[path]["audience"] = audience
     return notebooks, typed
 
 
@@ -329,6 +375,7 @@ def _checked_data(years, data_dir: Path, typed, as_of) -> tuple[Dataset, list[st
 
 
 def _start_pool(years, notebooks: list[Path], jobs: int | None, out_dir: Path) -> KernelPool:
+    """(``out_dir``: where the kernels' log goes.)"""
     """Kernels for the run, started now so they import while the data are validated."""
     least_jobs = len(notebooks) * max(1, len(set(years or [])))
     workers = min(jobs or os.cpu_count() or 1, least_jobs)
@@ -336,6 +383,7 @@ def _start_pool(years, notebooks: list[Path], jobs: int | None, out_dir: Path) -
                       warm_up=KERNEL_WARM_UP)
 
 
+# long: the run's steps in order, each checked before the next begins
 def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str | Path,
                 notebooks_dir: str | Path | None = None, parameters: dict[str, str] | None = None,
                 jobs: int | None = None, as_of: str | None = None, audience: str = "internal",
@@ -347,24 +395,31 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     one per core) start and import, the data are loaded and validated, and the years must have
     data ("2019/20" means "2019-20") and a ``team`` parameter must name a team in the data. If
     anything is wrong the kernels are shut down and nothing runs. A failed notebook publishes
-    no HTML (the last good one stays) and the other notebooks and years carry on. If the
-    personal-data guard stops any output (a page, table or summary would show a value from a
-    column outside the contract), the run writes none of them and raises PersonalDataStop,
-    naming the column and row to look at, never the value.
+    no HTML (the last good one stays) and the other notebooks and years carry on. If the guard
+    stops any output, nothing is written, not even the index (PersonalDataStop names the column
+    and row to look at, never the value).
 
-    ``audience="public"`` hides every count below 5 in the HTML, the CSV tables and
-    ``summary.json`` (which then holds only the main figures) and leaves out cells tagged
-    ``internal``; ``"internal"`` (the default) shows counts in full, marked not for publication.
+    ``audience="public"`` builds one :class:`~cfanalysis.publish.disclosure.DisclosurePolicy` for
+    the run (counts of people below 5, or below ``suppress_below`` where stricter, hidden in the
+    HTML, the CSV tables and ``summary.json``, which then holds only the main figures), leaves out
+    cells tagged ``internal``, keeps the executed notebooks and logs out of ``out_dir`` (in
+    ``<out_dir>-logs``), and runs the attacker's audit (:mod:`cfanalysis.publish.audit`) over
+    everything the run would publish, with the public outputs already in ``out_dir``, before
+    anything is written: if a hidden count could be worked out, nothing is written.
+    ``"internal"`` (the default) shows counts in full, marked not for publication.
 
     Raises
     ------
     ReportError
-        When anything is wrong before the run; nothing runs then.
+        When anything is wrong before the run; nothing runs then. (``DisclosureError``, a
+        ReportError, when the audit refuses a public release.)
     """
+    from cfanalysis.publish.disclosure import disclosure_policy
+
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS_DIR
     notebooks, typed = _checked_command(notebooks_dir, parameters, jobs, audience)
-    pool = _start_pool(years, notebooks, jobs, out_dir)
+    pool = _start_pool(years, notebooks, jobs, logs_dir(out_dir, audience))
     try:
         data, years = _checked_data(years, data_dir, typed, as_of)
         from cfanalysis.publish.guard import PersonalDataGuard
@@ -372,27 +427,26 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
         check_events(typed, data)
         guard = PersonalDataGuard.from_data_dir(data_dir)
         check_commentary(data, years, notebooks, guard)
-        suppress_below = next((typed[p]["suppress_below"] for p in notebooks if "suppress_below" in typed[p]), 0)
-        outputs = _checked_or_stopped(lambda: checked_outputs(data, years, out_dir, suppress_below, guard))
     except BaseException:
         pool.close()
         raise
-    publication = _Publication(audience=audience, suppress_below=suppress_below, data_date=data_date(data, as_of),
+    suppress_below = next((typed[p]["suppress_below"] for p in notebooks if "suppress_below" in typed[p]), 0)
+    publication = _Publication(policy=disclosure_policy(audience, suppress_below), data_date=data_date(data, as_of),
                                contact=str(data.info.get("contact") or ""),
                                titles={path.stem: notebook_title(path) for path in notebooks})
-    stopped = False
+    refused, stopped = True, False
     try:
-        results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, out_dir, as_of), data, outputs,
-                             publication, data_dir, guard, progress)
+        results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, logs_dir(out_dir, audience), as_of),
+                             data, years, publication, data_dir, out_dir, progress)
+        refused = False
     except PersonalDataStop:
-        stopped = True
+        stopped = True  # a stop writes nothing at all, not even the index
         raise
     finally:
-        if not stopped:  # a stop writes nothing at all, not even the index
+        if not stopped and (audience == "internal" or not refused):
             write_index(out_dir, notebooks_dir)
     return [ReportRun(financial_year=r.job.parameters["financial_year"], notebook=r.job.notebook.stem, ok=r.ok,
-                      seconds=r.seconds,
-                      html_path=(r.job.executed_path.parent.parent / f"{r.job.notebook.stem}.html") if r.ok else None,
+                      seconds=r.seconds, html_path=_html_path(out_dir, r.job) if r.ok else None,
                       executed_path=r.job.executed_path, message=r.message, details=tuple(r.details))
             for r in results]
 
@@ -401,25 +455,23 @@ class PersonalDataStop(ReportError):
     """The guard stopped the run: an output would have shown personal data; nothing was written."""
 
 
-def _checked_or_stopped(work: Callable[[], Any]) -> Any:
-    from cfanalysis.publish.guard import PersonalDataError
+def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[str], publication: _Publication,
+               data_dir: Path, out_dir: Path, progress: Callable[[str], None]) -> list[JobResult]:
+    """Run the notebooks; meanwhile work out the summaries and CSV tables the pages link to.
 
-    try:
-        return work()
-    except PersonalDataError as error:
-        raise PersonalDataStop(f"Stopped to protect personal data: {error}") from None
+    Every page, table and summary is held until all have passed the personal-data guard (and,
+    for a public run, the audit): if the guard stops any, none is written (PersonalDataStop)."""
+    from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
 
+    from cfanalysis.publish.disclosure import Ledger
 
-def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, outputs: dict[str, dict[Path, str]],
-               publication: _Publication, data_dir: Path, guard: PersonalDataGuard,
-               progress: Callable[[str], None]) -> list[JobResult]:
-    """Run the notebooks, then write their pages, the summaries and the CSV tables, all checked
-    by the guard, or, if the guard stopped any output, write none of them (PersonalDataStop)."""
-    from cfanalysis.publish.guard import PersonalDataError
-    from cfanalysis.publish.outputs import write_aside
-
+    guard = PersonalDataGuard.from_data_dir(data_dir)
     refused: list[str] = []
-    pages: dict[Path, str] = {}
+    written: dict[str, list[Path]] = {}
+    tables_done = threading.Event()
+    public = publication.policy.public
+    pending: dict[Path, str] = {}
+    ledger = Ledger() if public else None
     lock = threading.Lock()
 
     def checked(text: str, where: str) -> None:
@@ -431,30 +483,51 @@ def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, outputs: dict[
             raise
 
     def publish(result: JobResult) -> None:
-        found: dict[Path, str] = {}
         try:
             _publish(result, data, publication, result.job.parameters["financial_year"], data_dir, guard, tables,
-                     found)
+                     out_dir, pending, ledger)
         except PersonalDataError as error:
             with lock:
                 refused.append(str(error))
             raise
-        with lock:
-            pages.update(found)
-
-    def tables(year: str) -> list[Path]:
-        return [path for path in outputs.get(year, {}) if path.suffix == ".csv"]
 
     def side_work() -> None:
-        import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up
+        try:
+            written.update(_while_kernels_start(data, years, out_dir, publication.policy, guard, pending))
+        except PersonalDataError as error:
+            refused.append(str(error))
+        finally:
+            tables_done.set()
+
+    def tables(year: str) -> list[Path]:
+        tables_done.wait()
+        return written.get(year, [])
 
     results = pool.run(queue, progress=progress, on_result=publish, guard=checked, while_waiting=side_work)
     if refused:
         raise PersonalDataStop("Stopped to protect personal data: " + refused[0] + " No report, table or "
                                "summary of this run was written (the last good ones are kept).")
-    for texts in outputs.values():
-        for path, text in texts.items():
+    if public:
+        _audited_write(pending, ledger, publication.policy, out_dir, years)
+    else:
+        from cfanalysis.publish.outputs import write_aside
+
+        for path, text in pending.items():
             write_aside(path, text)
-    for path, page in pages.items():
-        write_aside(path, page)
     return sorted(results, key=lambda r: (r.job.parameters["financial_year"], r.job.notebook.name))
+
+
+def _audited_write(pending: dict[Path, str], ledger: Ledger, policy: DisclosurePolicy, out_dir: Path,
+                   years: list[str]) -> None:
+    """The attacker's audit of the whole public release (this run's documents, all its years, and
+    the public outputs already in ``out_dir`` for other years); write everything only if it passes."""
+    from cfanalysis.publish.audit import check_release, folder_ledger
+    from cfanalysis.publish.outputs import write_aside
+
+    ledger.extend(policy.ledger)  # the CSV tables and summaries, registered in this process
+    earlier = folder_ledger(out_dir, skip_years=set(years)) if out_dir.exists() else None
+    if earlier is not None:
+        ledger.extend(earlier)
+    check_release(ledger, policy)
+    for path, text in pending.items():
+        write_aside(path, text)

@@ -176,3 +176,13 @@ def test_a_stopped_run_writes_nothing_at_all(tmp_path):
     for path in out.rglob("*"):
         if path.is_file():
             assert NAME not in path.read_text(errors="replace"), path
+
+
+def test_a_code_is_never_taken_for_a_name(tmp_path):
+    """A dropped "Complainant" column that holds types ("Parent") excludes no row whose
+    complainant type reads as that code."""
+    header = [*COMPLAINT_HEADER, "Complainant Type", "Complainant"]
+    rows = [[*row, "Parent", "Parent"] for row in people_rows(6)]
+    write_csv(tmp_path / "complaints.csv", [header, *rows])
+    data = load_data(tmp_path)
+    assert len(data.complaints) == 6 and not [p for p in data.report.problems if p.severity == "excluded"]

@@ -189,6 +189,7 @@ def _add_init(commands) -> None:
     init.set_defaults(handler=_init)
 
 
+# long: one declaration per command and option, read top to bottom like the help it prints
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cfanalysis", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -169,4 +169,19 @@ def test_a_stopped_run_writes_nothing_at_all(tmp_path):
     with pytest.raises(PersonalDataStop, match="Stopped to protect personal data") as stop:
         run_reports(["2019-20"], data_dir=folder, out_dir=out, progress=lambda line: None)
     assert "'Complainant Name' of ombudsman.csv, row 4" in str(stop.value) and NAME not in str(stop.value)
-    assert not out.exists() or not [p for p in out.rglob("*") if p.is_file() and p.suffix != ".log"]
+    # No page, table, summary or index; only the analysts' logs say what happened.
+    written = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()] if out.exists() else []
+    assert not [p for p in written if "logs/" not in p], written
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert NAME not in path.read_text(errors="replace"), path
+
+
+def test_a_code_is_never_taken_for_a_name(tmp_path):
+    """A dropped "Complainant" column that holds types ("Parent") excludes no row whose
+    complainant type reads as that code."""
+    header = [*COMPLAINT_HEADER, "Complainant Type", "Complainant"]
+    rows = [[*row, "Parent", "Parent"] for row in people_rows(6)]
+    write_csv(tmp_path / "complaints.csv", [header, *rows])
+    data = load_data(tmp_path)
+    assert len(data.complaints) == 6 and not [p for p in data.report.problems if p.severity == "excluded"]

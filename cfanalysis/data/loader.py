@@ -324,13 +324,14 @@ def _load_table(path: Path, spec: TableSpec, sheet_name: str | None = None) -> T
     table = _typed(pd.DataFrame(frame), spec)
     table["source_row"] = sheet.row_numbers.astype("int64")
     _check_rows(table, spec, sheet.headers, column_of, collector)
-    _people_in_labels(table, sheet, column_of, collector)
+    _people_in_labels(table, sheet, column_of, collector, spec)
     load.problems.extend(_with_causes(collector.problems, sheet))
     load.frame = table[~collector.excluded].reset_index(drop=True)
     return load
 
 
-def _people_in_labels(table: pd.DataFrame, sheet: _Sheet, column_of: dict[str, int], collector: _Collector) -> None:
+def _people_in_labels(table: pd.DataFrame, sheet: _Sheet, column_of: dict[str, int], collector: _Collector,
+                      spec: TableSpec) -> None:
     """A label (team, category, ...) equal to a value of a column that identifies people (a
     complainant's name typed into the team column) excludes its row; the message names both
     columns, never the value (:mod:`cfanalysis.data.personal`)."""
@@ -338,7 +339,8 @@ def _people_in_labels(table: pd.DataFrame, sheet: _Sheet, column_of: dict[str, i
     people = {sheet.headers[p]: {normalised(u) for u in sheet.columns[p].uniques if isinstance(u, str) and u.strip()}
               for p in sheet.columns if p not in contract and identity_kind(sheet.headers[p])}
     rows = ~collector.excluded
-    for name, header, mask in labels_from_people(table, people):
+    codes = {f.name: tuple(f.codes) for f in spec.columns if f.codes}
+    for name, header, mask in labels_from_people(table, people, codes):
         message = (f"holds a value of the column '{header}', which identifies people (the value is not shown); "
                    "the row is left out so that it is never published")
         fix = (f"Put the {name.replace('_', ' ')} in this cell; if a name was typed here by mistake, it belongs "

@@ -12,7 +12,7 @@ The personal-data guard (:mod:`cfanalysis.publish.guard`) uses the same columns.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
 import numpy as np
@@ -70,8 +70,8 @@ def normalised(value: object) -> str:
     return " ".join(str(value).split()).casefold()
 
 
-def labels_from_people(table: pd.DataFrame, people: Mapping[str, set[str]]
-                       ) -> Iterator[tuple[str, str, np.ndarray]]:
+def labels_from_people(table: pd.DataFrame, people: Mapping[str, set[str]],
+                       codes: Mapping[str, Iterable[str]] | None = None) -> Iterator[tuple[str, str, np.ndarray]]:
     """Label cells that equal a value of a column that identifies people.
 
     Parameters
@@ -80,6 +80,9 @@ def labels_from_people(table: pd.DataFrame, people: Mapping[str, set[str]]
         A table as read, one row per data row, with its label fields.
     people
         Header of each identity column -> its values, :func:`normalised`.
+    codes
+        Field -> its contract codes: a label read as one of them ("parent") is a code, never a
+        name, whatever a dropped column holds.
 
     Yields
     ------
@@ -91,7 +94,9 @@ def labels_from_people(table: pd.DataFrame, people: Mapping[str, set[str]]
     for name in LABEL_FIELDS:
         if name not in table:
             continue
+        known = {normalised(c) for c in (codes or {}).get(name, ())}
         labels = table[name].map(lambda v: normalised(v) if isinstance(v, str) else "")
+        labels = labels.where(~labels.isin(known), "")
         for header, values in people.items():
             mask = (labels.isin(values) & labels.ne("")).to_numpy() & ~taken
             if mask.any():

@@ -43,6 +43,7 @@ from cfanalysis.data.loader import Dataset
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, hide_where_small, registers
+from cfanalysis.publish.team import TeamChoice, choose_team
 from cfanalysis.publish.sentences import (
     actions_follow_up,
     attitude_upheld_sentence,
@@ -53,7 +54,6 @@ from cfanalysis.publish.sentences import (
     team_breakdown_sentence,
     timeliness_sentences,
 )
-from cfanalysis.publish.team import choose_team
 
 __all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "timeliness_shown"]
 
@@ -305,7 +305,7 @@ class AnnualReport:
     funnel_problem: str
     authority: str | None
     breakdowns: Breakdowns | None = None
-    why_this_team: str = ""  # when no team was named: how the data singled it out
+    choice: TeamChoice | None = None  # how the team was chosen (by the data when no team was named)
 
     @property
     def financial_year(self) -> str:
@@ -530,12 +530,12 @@ class AnnualReport:
         """Why the team's complaints changed: what they were about, how they ended, earlier actions."""
         b, fy, by = self.breakdowns.team, self.financial_year, self.baseline_year
         if b is None or not self.figures.years.has_baseline:
+            why = self.choice.sentence(self.policy) if self.choice is not None else ""
             return Paragraph(f"{self.team}'s complaints cannot be compared: there are no complaints for "
-                             f"{by if not self.figures.years.has_baseline else self.team} in the data. "
-                             f"{self.why_this_team}".strip())
+                             f"{by if not self.figures.years.has_baseline else self.team} in the data. {why}".strip())
         parts = [Paragraph(team_breakdown_sentence(b, self.policy), kind="verdict")]
-        if self.why_this_team:
-            parts.append(Paragraph(self.why_this_team))
+        if self.choice is not None and not self.choice.named:
+            parts.append(Paragraph(self.choice.sentence(self.policy)))
         if self.change is not None:
             small = self.policy.is_small(min(self.change.headline.count, self.change.headline.baseline_count))
             parts.append(Paragraph(f"{self.team}'s change is not tested here because its numbers are too small to "
@@ -787,5 +787,4 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
                    "data/README.md).")
     figures = annual_figures(data, years, confidence_level=confidence_level)
     breakdowns = _breakdowns(data, years, team, authority, confidence_level)
-    return AnnualReport(data, figures, policy, team, change, result, problem, authority, breakdowns,
-                        why_this_team=choice.sentence())
+    return AnnualReport(data, figures, policy, team, change, result, problem, authority, breakdowns, choice=choice)

@@ -49,16 +49,23 @@ class TeamChoice:
     team: str
     named: bool  # True when the team parameter named it
     rise: TeamRise | None = None  # how the data singled it out, when not named
+    financial_year: str = ""
+    baseline_year: str = ""
 
-    def sentence(self) -> str:
-        """Why this team, in one sentence ("" when the parameters named it)."""
+    def sentence(self, policy: DisclosurePolicy | None = None) -> str:
+        """Why this team, in one sentence ("" when the parameters named it); counts as ``policy``
+        publishes them (under the keys the team's counts have everywhere in a report)."""
         if self.named or self.rise is None:
             return ""
-        r = self.rise
-        how = (f"the team whose new complaints rose most ({r.baseline_count:,} to {r.count:,})" if r.has_baseline
-               else f"the team with the most new complaints ({r.count:,}; there is no earlier year to compare with)")
-        judged = (" A team picked by looking at the figures is judged as picked after looking: its p-value is "
-                  "adjusted for having had every team to choose from." if r.has_baseline else "")
+        policy, r = policy or disclosure_policy(), self.rise
+        now = policy.count(r.count, key=f"new_complaints:{self.team}@{self.financial_year}")
+        if r.has_baseline:
+            before = policy.count(r.baseline_count, key=f"new_complaints:{self.team}@{self.baseline_year}")
+            how = f"the team whose new complaints rose most ({before} to {now})"
+            judged = (" A team picked by looking at the figures is judged as picked after looking: its p-value is "
+                      "adjusted for having had every team to choose from.")
+        else:
+            how, judged = f"the team with the most new complaints ({now}; there is no earlier year to compare with)", ""
         return (f"No team was named for this report, so it looks at {self.team}, {how}.{judged} "
                 "To ask about another team, set the team parameter.")
 
@@ -79,11 +86,13 @@ def choose_team(data: Dataset, financial_year: str, *, team: str | None = None,
     if team is not None:
         return TeamChoice(check_team(team, data.complaints["team"].dropna()), named=True)
     complaints = new_complaints(data.complaints)
-    rise = largest_rise(complaints, compare_years(complaints, financial_year, baseline_year))
+    years = compare_years(complaints, financial_year, baseline_year)
+    rise = largest_rise(complaints, years)
     if rise is None:
         raise ParameterError(f"No complaint in {financial_year} has a team, so no team can be chosen; "
                              "set the team parameter to a team in the data.")
-    return TeamChoice(rise.team, named=False, rise=rise)
+    return TeamChoice(rise.team, named=False, rise=rise, financial_year=years.financial_year,
+                      baseline_year=years.baseline_year)
 
 
 @dataclass(frozen=True)
@@ -105,7 +114,7 @@ class TeamQuestion:
     policy: DisclosurePolicy = field(default_factory=disclosure_policy)  # what the report may publish
     events: pd.DataFrame | None = None  # the team's and the whole service's dated events
     monthly: pd.Series | None = None  # the team's new complaints by month, baseline year and year
-    why_this_team: str = ""  # when no team was named: how the data singled it out (TeamChoice.sentence)
+    choice: TeamChoice | None = None  # how the team was chosen (by the data when no team was named)
 
     def _key(self, year: str) -> str:
         return f"new_complaints:{self.team}@{year}"
@@ -131,7 +140,8 @@ class TeamQuestion:
                      f"against {p.count(self.change.headline.baseline_count, key=self._key(self.baseline_year))})")
         text += (": whether the change is more than chance, how big it is, when it began, and whether demand or "
                  "staffing account for it.")
-        return Paragraph(f"{text} {self.why_this_team}".strip())
+        why = self.choice.sentence(self.policy) if self.choice is not None else ""
+        return Paragraph(f"{text} {why}".strip())
 
     def _missing(self) -> Paragraph | None:
         return Paragraph(self.unavailable) if self.change is None else None
@@ -375,8 +385,7 @@ def team_question(data: Dataset, financial_year: str, *, team: str | None = None
     reason, years = _why_not(complaints, financial_year, baseline_year, team)
     if reason:
         return TeamQuestion(team, financial_year, years.baseline_year if years else str(baseline_year), None, None,
-                            None, None, pd.DataFrame(), reason, policy=policy or disclosure_policy(),
-                            why_this_team=choice.sentence())
+                            None, None, pd.DataFrame(), reason, policy=policy or disclosure_policy(), choice=choice)
     table = all_team_tests(complaints, years, confidence_level=confidence_level)
     change = team_change(complaints, team, years, confidence_level=confidence_level,
                          named_in_advance=named_in_advance, all_teams=table)
@@ -388,7 +397,7 @@ def team_question(data: Dataset, financial_year: str, *, team: str | None = None
     return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control["result"],
                         table, control_kind=control["kind"], control_why=control["why"],
                         control_baseline_points=control["baseline_points"], policy=policy or disclosure_policy(),
-                        events=events_for(data.events, team), monthly=series, why_this_team=choice.sentence())
+                        events=events_for(data.events, team), monthly=series, choice=choice)
 
 
 def control_chart_for(complaints: pd.DataFrame, team: str, series: pd.Series, *,

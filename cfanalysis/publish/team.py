@@ -62,7 +62,10 @@ class TeamQuestion:
                                 "whether demand or staffing account for it.")
 
     def _missing(self) -> Paragraph | None:
-        return Paragraph(self.unavailable) if self.change is None else None
+        """When there is nothing to compare, one short pointer: the verdict says why, once."""
+        if self.change is not None:
+            return None
+        return Paragraph("Not shown: the verdict above says why.", kind="note")
 
     def verdict(self) -> Parts:
         """The plain-English verdict a manager can act on."""
@@ -101,7 +104,7 @@ class TeamQuestion:
     def control_chart(self):
         """The team's control chart: a t-chart when its complaints are rare, else XmR, and why."""
         if self.control is None:
-            return Paragraph(self.unavailable or "Not enough months for a control chart.")
+            return self._missing() or Paragraph("Not enough months for a control chart.")
         dates = self.control.points["date"]
         baseline = (self.control_baseline_points, self.baseline_year, self.financial_year)
         if self.control_kind == "tchart":
@@ -118,7 +121,9 @@ class TeamQuestion:
         return Parts((Paragraph(self.control_why), chart, Paragraph(self.control.summary())))
 
     def flagged_points(self):
-        if self.control is None or not len(self.control.flagged):
+        if self.control is None:  # no chart drawn: nothing was flagged, nor could be
+            return Parts(())
+        if not len(self.control.flagged):
             what = "gap between complaints" if self.control_kind == "tchart" else "month"
             return Paragraph(f"No {what} shows special-cause variation.")
         if self.control_kind == "tchart":

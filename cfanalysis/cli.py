@@ -31,14 +31,27 @@ See data/README.md for the columns each file needs.
 def _validate(args: argparse.Namespace) -> int:
     from cfanalysis.data.loader import load_data
 
-    data = load_data(args.data, as_of=args.as_of)
+    data = load_data(args.data, as_of=args.as_of, accept_exclusions=True if args.accept_exclusions else None)
     print(data.report.text())
+    if args.excluded_csv:
+        frame = data.report.excluded_rows_frame()
+        frame.to_csv(args.excluded_csv, index=False, encoding="utf-8-sig")  # with a BOM: Excel reads it as UTF-8
+        print(f"\n{len(frame):,} excluded rows written to {args.excluded_csv} (open it in Excel).")
     return 0 if data.report.usable else 1
 
 
-def _parameters(pairs: list[str] | None) -> dict[str, str]:
+def _parameters(pairs: list[str] | None, together: str | None = None) -> dict[str, str]:
+    """``--param name=value`` (repeatable) and ``--params 'a=1 b="x y"'`` (several in one, as
+    ``make report PARAMS=...`` passes them; split as a shell would) as one dictionary."""
+    import shlex
+
     given = {}
-    for pair in pairs or []:
+    try:
+        pairs = [*(pairs or []), *shlex.split(together or "")]
+    except ValueError as error:
+        raise ValueError(f"--params {together!r} cannot be read ({error}); write it like "
+                         "team=\"Children in Care\" named_in_advance=true.") from None
+    for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise ValueError(f"--param {pair!r} should look like name=value, for example team=Fostering.")
@@ -54,7 +67,7 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     try:
         runs = run_reports(None if args.all_years else args.year, data_dir=args.data, out_dir=args.out,
-                           notebooks_dir=args.notebooks, parameters=_parameters(args.param),
+                           notebooks_dir=args.notebooks, parameters=_parameters(args.param, args.params),
                            jobs=args.jobs, as_of=args.as_of, audience=args.audience, progress=_Progress())
     except (ReportError, ValueError) as error:
         print(f"cfanalysis report: {error}", file=sys.stderr)
@@ -130,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "read, accepted and excluded, and list every problem with its "
                                    "file, row (as Excel shows it), column and value. Exit status 0 "
                                    "when the data can be used, 1 when it cannot.")
+    validate.add_argument("--accept-exclusions", action="store_true",
+                          help="use the data even when a table has more than 10%% of its rows excluded "
+                          "(to make it last, put \"accept_exclusions\": true in dataset.json)")
+    validate.add_argument("--excluded-csv", type=Path, metavar="FILE", default=None,
+                          help="write every excluded row (file, Excel row, column, value, reason, fix) to FILE")
     validate.set_defaults(handler=_validate)
 
     report = commands.add_parser("report", parents=[data_options], help="build the HTML reports and summary.json",
@@ -144,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="notebooks run side by side (default: the number of cores)")
     report.add_argument("--param", action="append", metavar="NAME=VALUE",
                         help="set a notebook parameter, e.g. --param team=Fostering; repeatable")
+    report.add_argument("--params", metavar="'NAME=VALUE ...'", default=None,
+                        help='several parameters in one argument, split as a shell would, e.g. '
+                        '--params \'team="Children in Care" named_in_advance=true\' '
+                        '(what make report PARAMS=... passes)')
     report.add_argument("--audience", choices=("internal", "public"), default="internal",
                         help="internal (default): counts in full, marked not for publication; public: "
                         "every count below 5 hidden in the HTML, CSV tables and summary.json, cells "

@@ -172,23 +172,26 @@ class NotLoaded:
         return "NotLoaded (the load cell stopped with an error)"
 
 
-def check_team(team: object, teams: Iterable[str]) -> str:
+def check_team(team: object, teams: Iterable[str], *, parameter: str = "team") -> str:
     """The team, if it has complaints in the data; else :class:`ParameterError` listing the teams.
+
+    The message names ``parameter``, the parameter the team was given as.
 
     Examples
     --------
-    >>> check_team("Fostering", ["Duty Team", "Fostering"])
+    >>> check_team("Fostering", ["Front Door", "Fostering"])
     'Fostering'
-    >>> check_team("Duty team", ["Duty Team", "Fostering"])
+    >>> check_team("Front door", ["Front Door", "Fostering"])
     Traceback (most recent call last):
     ...
-    cfanalysis.parameters.ParameterError: ... team 'Duty team'. Did you mean 'Duty Team'? Teams in the data: ...
+    cfanalysis.parameters.ParameterError: ... team 'Front door' (parameter team). Did you mean 'Front Door'? ...
     """
     names = sorted({str(t) for t in teams})
     if team in names:
         return str(team)
     hint = _did_you_mean(team, names)
-    raise ParameterError(f"There are no complaints for the team '{team}'.{hint} Teams in the data: {_listed(names)}.")
+    raise ParameterError(f"There are no complaints for the team '{team}' (parameter {parameter}).{hint} "
+                         f"Teams in the data: {_listed(names)}.")
 
 
 def resolve_data_dir(data_dir: str | Path | None) -> Path:

@@ -162,10 +162,9 @@ def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str
 
 
 def describe_monthly_lines(counts: pd.DataFrame, *, by: str = "team", what: str = "complaints",
-                           suppress_below: int = 0, events: pd.DataFrame | None = None) -> str:
-    """Alt text for :func:`plot_monthly_lines`, written from the numbers it shows.
-
-    With ``suppress_below``, a count below it reads "fewer than N", as in the report's tables;
+                           events: pd.DataFrame | None = None) -> str:
+    """Alt text for :func:`plot_monthly_lines`, written from the numbers it shows (every count in
+    full: a public chart's alt text is written in ``publish/`` from the protected figures);
     ``events`` shown on the chart are named.
     """
     counts = counts.sort_values("month", kind="stable").reset_index(drop=True)  # rows from pd.concat too
@@ -176,8 +175,8 @@ def describe_monthly_lines(counts: pd.DataFrame, *, by: str = "team", what: str 
     parts = [f"Line chart of monthly {what} by {by.replace('_', ' ')}, {period}."]
     if peak is not None and peak["count"] > 0:
         parts.append(f"The highest month was {month_label(peak['month'], long=True)} for "
-                     f"{peak[by]}, with {count(peak['count'], suppress_below)}.")
-    parts.append(f"Totals for {span}: " + "; ".join(f"{g} {count(n, suppress_below)}"
+                     f"{peak[by]}, with {count(peak['count'])}.")
+    parts.append(f"Totals for {span}: " + "; ".join(f"{g} {count(n)}"
                                                      for g, n in totals.items()) + ".")
     return " ".join(parts) + describe_events(events, list(dict.fromkeys(counts["month"])))
 

@@ -7,6 +7,7 @@ from statsmodels.stats.multitest import multipletests
 
 from cfanalysis import all_team_tests, compare_years, load_data, months_compared, team_change, team_question
 from cfanalysis.analysis.demand import demand_analysis
+from cfanalysis.parameters import ParameterError
 from cfanalysis.periods import financial_years_of
 from tests.conftest import EXAMPLE
 
@@ -96,9 +97,27 @@ def test_screened_by_default_uses_holm(example):
     change = question.change
     assert not change.named_in_advance and not change.overdispersed
     assert change.verdict_pvalue == pytest.approx(change.adjusted_pvalue)  # E-test then Holm
-    named = team_question(example, "2019-20", named_in_advance=True).change
+    named = team_question(example, "2019-20", team=question.team, named_in_advance=True).change
     assert named.verdict_pvalue == pytest.approx(named.headline.pvalue)
     assert named.verdict_pvalue < change.verdict_pvalue
+
+
+def test_without_a_team_the_largest_rise_is_asked_about_after_looking(example):
+    from cfanalysis.analysis.counts import new_complaints
+
+    question = team_question(example, "2019-20")
+    new = new_complaints(example.complaints)
+    now = new[new["financial_year"] == "2019-20"].groupby("team").size()
+    before = new[new["financial_year"] == "2018-19"].groupby("team").size()
+    rise = now.sub(before, fill_value=0)
+    assert question.team == rise.idxmax() and rise.max() > rise.drop(rise.idxmax()).max()
+    assert not question.change.named_in_advance
+    assert "No team was named for this report" in question.introduction().text
+    assert "picked after looking" in question.introduction().text
+    with pytest.raises(ParameterError, match="named_in_advance=True needs the team parameter"):
+        team_question(example, "2019-20", named_in_advance=True)
+    named = team_question(example, "2019-20", team=question.team)
+    assert "No team was named" not in named.introduction().text
 
 
 def test_demand_rate_uses_contacts_as_exposure(example):

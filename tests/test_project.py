@@ -70,8 +70,10 @@ def _name(requirement: str) -> str:
 
 
 def test_environment_yml_matches_pyproject():
+    """The conda environment is the developer's: the dependencies and every extra."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    wanted = {_name(r): r for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    extras = [r for extra in project["optional-dependencies"].values() for r in extra]
+    wanted = {_name(r): r for r in project["dependencies"] + extras if _name(r) != project["name"]}
     lines = (REPO / "environment.yml").read_text().splitlines()
     conda = {}
     for line in lines:
@@ -81,6 +83,17 @@ def test_environment_yml_matches_pyproject():
     assert set(conda) == set(wanted)
     for name, requirement in wanted.items():
         assert conda[name] == requirement.replace(" ", ""), name
+
+
+def test_reports_install_without_test_tools_browser_driver_or_jupyterlab():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    needed = {_name(r) for r in project["dependencies"]}
+    assert not needed & {"pytest", "playwright", "axe-playwright-python", "ruff", "nbstripout", "jupyterlab"}
+    extras = project["optional-dependencies"]
+    assert {"playwright", "pytest", "ruff", "papermill"} <= {_name(r) for r in extras["test"]}
+    assert "cfanalysis[test,lab]" in extras["dev"]
+    makefile = (REPO / "Makefile").read_text()
+    assert "pip install --quiet -e .\n" in makefile and "-e '.[test]'" in makefile
 
 
 def test_code_passes_the_linter():

@@ -94,7 +94,7 @@ def segmented_fit(counts: pd.Series, first_after: pd.Period, *, confidence_level
     with scale ``max(Pearson chi2 / df, 1)`` and t-based intervals (never more confident than
     Poisson).
     """
-    import statsmodels.api as sm
+    from cfanalysis.analysis import glm as sm  # not statsmodels.api: see analysis/glm.py
 
     months = pd.PeriodIndex(counts.index, freq="M")
     t = np.arange(len(months), dtype=float)

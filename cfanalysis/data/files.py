@@ -186,6 +186,12 @@ def _read_csv_grid(path: Path, spec: TableSpec | None) -> GridRead:
     if "\x00" in head_text or "\ufffd" in head_text:  # not this encoding: check the file as a whole first
         codec, skip, name = _text_encoding(data)
         head_text = data[skip:skip + _HEAD_BYTES].decode(codec, errors="ignore")
+    if "\r" in head_text and "\n" not in head_text:  # CR line endings (a CSV from Excel on a Mac)
+        data = data.replace("\r".encode(codec), "\n".encode(codec))
+        head_text = head_text.replace("\r", "\n")
+        line_endings = ", CR line endings"
+    else:
+        line_endings = ""
     dialect = _sniff(head_text)
     head = list(csv.reader(io.StringIO(head_text), dialect))
     if spec is not None and head and find_header(_padded(head[:HEADER_SEARCH_ROWS]), spec) is None:
@@ -202,7 +208,7 @@ def _read_csv_grid(path: Path, spec: TableSpec | None) -> GridRead:
         rows = list(csv.reader(io.StringIO(data[skip:].decode(codec)), dialect))
         width = max((len(row) for row in rows), default=1)
         grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
-    return GridRead(grid, name, delimiter=dialect.delimiter)
+    return GridRead(grid, name + line_endings, delimiter=dialect.delimiter)
 
 
 def _read_workbook_grid(path: Path, spec: TableSpec | None) -> GridRead:

@@ -20,7 +20,11 @@ import pandas as pd
 
 from cfanalysis.data import contract as schema
 from cfanalysis.data.cells import (
+    EXCEL_ERRORS,
+    HYGIENE,
     Parsed,
+    clean_cell,
+    hygienic,
     is_blank,
     parse_date,
     parse_financial_year_cell,
@@ -33,6 +37,7 @@ from cfanalysis.data.cells import (
 from cfanalysis.data.commentary import read_commentary
 from cfanalysis.data.contract import TableSpec, header_key
 from cfanalysis.data.events import check_event_teams
+from cfanalysis.data.personal import identity_kind, labels_from_people, normalised
 from cfanalysis.data.files import (
     READ_ERRORS,
     GridRead,
@@ -44,7 +49,8 @@ from cfanalysis.data.files import (
     sha256_of,
     table_file,
 )
-from cfanalysis.data.problems import DataLoadError, LoadReport, Problem, Severity, TableLoad
+from cfanalysis.data.problems import ACCEPT_EXCLUSIONS, DataLoadError, LoadReport, Problem, Severity, TableLoad
+from cfanalysis.data.snapshot import handed_on
 from cfanalysis.data.teams import TEAM_ALIASES_FILE, canonical_teams, normalise_teams, read_team_aliases, team_key
 from cfanalysis.parameters import resolve_data_dir
 from cfanalysis.periods import financial_years_of
@@ -80,6 +86,12 @@ class Dataset:
     def authority(self) -> str | None:
         """This council's name in the comparators table, as ``dataset.json`` gives it (else None)."""
         return self.info.get("authority")
+
+    @property
+    def not_recorded_themes(self) -> tuple[str, ...]:
+        """Themes the reports rely on (``contract.THEMES``, e.g. ``"staff attitude"``) that no value
+        in the data was read as: say "not recorded" for their figures, never 0."""
+        return self.report.unmapped_themes
 
     @property
     def financial_years(self) -> list[str]:
@@ -131,7 +143,7 @@ class _Column:
         text = series.map(type).eq(str).to_numpy()
         blank = np.array([is_blank(u) if not t else False for u, t in zip(self.uniques, text)])
         if text.any():
-            blank[text] = series[text].str.strip().eq("").to_numpy()
+            blank[text] = series[text].str.translate(HYGIENE).str.strip().eq("").to_numpy()
         return blank
 
     def blank(self) -> np.ndarray:
@@ -163,7 +175,7 @@ class _Results:
 
 
 def _parse_unique(column: _Column, parser: Callable[[object], Parsed]) -> _Results:
-    if parser is parse_text and len(column.uniques) > 1000:
+    if getattr(parser, "base", parser) is parse_text and len(column.uniques) > 1000:
         return _parse_text_fast(column)
     return _Results.of([parser(value) for value in column.uniques])
 
@@ -174,15 +186,21 @@ def _parse_text_fast(column: _Column) -> _Results:
     series = pd.Series(column.uniques, dtype=object)
     is_text = series.map(type).eq(str).to_numpy()
     value, problem, fix = (np.full(n, None, dtype=object) for _ in range(3))
-    text = series[is_text].str.strip()
+    text = series[is_text].str.translate(HYGIENE).str.strip()
     spaced = (text.str.contains("  ", regex=False) | text.str.contains("\t", regex=False)
-              | text.str.contains("\n", regex=False))
+              | text.str.contains("\n", regex=False) | text.str.contains("\r", regex=False))
     if spaced.any():
         text[spaced] = text[spaced].str.replace(r"\s+", " ", regex=True)
+    errors = text.str.upper().isin(EXCEL_ERRORS)
+    if errors.any():  # rare: the careful parser says which error value each is
+        for index in text.index[errors]:
+            parsed = hygienic(parse_text)(column.uniques[index])
+            text[index] = None
+            problem[index], fix[index] = parsed.problem, parsed.fix
     value[is_text] = text.to_numpy(dtype=object)
     blank = parse_text("")
     empty = np.zeros(n, dtype=bool)
-    empty[is_text] = (text == "").to_numpy()
+    empty[is_text] = (text == "").fillna(False).to_numpy(dtype=bool)
     value[empty], problem[empty], fix[empty] = None, blank.problem, blank.fix
     for index in np.flatnonzero(~is_text):  # numbers from Excel, the missing-cell sentinel
         parsed = parse_text(column.uniques[index])
@@ -190,14 +208,15 @@ def _parse_text_fast(column: _Column) -> _Results:
     return _Results(value, problem, fix, np.full(n, None, dtype=object), np.zeros(n, dtype=bool))
 
 
-def _take_values(results: _Results, codes: np.ndarray, name: str) -> pd.Series | np.ndarray:
-    """The parsed value of every row (missing where the cell had a problem)."""
+def _take_values(results: _Results, codes: np.ndarray, kind: str) -> pd.Series | np.ndarray:
+    """The parsed value of every row (missing where the cell had a problem), typed by the
+    field's kind (see :data:`cfanalysis.data.contract.FIELD_KINDS`)."""
     values = np.where(pd.isna(results.problem), results.value, None)
-    if name.endswith("_date") or name == "date":
+    if kind == "date":
         return pd.to_datetime(pd.Series(values, dtype=object)).to_numpy()[codes]
-    if name == "stage":
+    if kind == "stage":
         return pd.array(list(values), dtype="Int64")[codes]
-    if name in ("complaints", "upheld"):
+    if kind == "number":
         return pd.to_numeric(pd.Series(values, dtype=object)).to_numpy(dtype=float)[codes]
     return values[codes]
 
@@ -212,42 +231,18 @@ def _display(value: object) -> str:
 
 def _field_parsers(spec: TableSpec, number: Callable[[object], Parsed]
                    ) -> dict[str, tuple[Callable[[object], Parsed], bool]]:
-    """Parser per field and whether a blank or unreadable value excludes the row; ``number``
-    reads numbers with the file's decimal mark."""
-    text = (parse_text, True)
-    parsers: dict[str, tuple[Callable[[object], Parsed], bool]] = {
-        "reference": text,
-        "team": text,
-        "authority": text,
-        "received_date": (parse_date, True),
-        "response_date": (parse_date, False),
-        "stage": (parse_stage, True),
-        "month": (parse_month, True),
-        "financial_year": (parse_financial_year_cell, True),
-        "complaints": (number, True),
-        "upheld": (number, False),
-        "procedure": (vocabulary_parser(schema.PROCEDURES, what="procedure", strict=True), True),
-        "category": (vocabulary_parser(schema.CATEGORIES, what="category", strict=False), True),
-        "outcome": (vocabulary_parser(schema.OUTCOMES, what="outcome", strict=False), True),
-        "complainant_type": (vocabulary_parser(schema.COMPLAINANT_TYPES, what="complainant type",
-                                               strict=False), False),
-        "source": (vocabulary_parser(schema.COMPLIMENT_SOURCES, what="compliment source",
-                                     strict=False), False),
-        "decision": (vocabulary_parser(schema.OMBUDSMAN_DECISIONS, what="Ombudsman decision",
-                                       strict=False), True),
-        "action": text,
-        "owner": (parse_text, False),
-        "status": (parse_text, False),
-        "theme": (parse_text, False),
-        "date": (parse_date, True),
-        "description": text,
-    }
-    if spec.name == "compliments":  # a compliment's reference is optional
-        parsers["reference"] = (parse_text, False)
-    if spec.name == "ombudsman":  # optional: held for upheld cases, blank for most
-        parsers["category"] = (parsers["category"][0], False)
-        parsers["remedy"] = (parse_text, False)
-    return {name: parsers[name] for name in spec.fields}
+    """Parser per field (from its kind) and whether a blank or unreadable value excludes the row;
+    ``number`` reads numbers with the file's decimal mark."""
+    parsers = {"text": parse_text, "name": parse_text, "date": parse_date, "stage": parse_stage,
+               "month": parse_month, "financial_year": parse_financial_year_cell, "number": number}
+    out = {}
+    for column in spec.columns:
+        if column.kind == "code":
+            parser = vocabulary_parser(column.codes or {}, what=column.label, strict=column.strict)
+        else:
+            parser = parsers[column.kind]
+        out[column.name] = (hygienic(parser), column.required)
+    return {name: out[name] for name in spec.fields}
 
 
 class _Collector:
@@ -323,9 +318,27 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
     table = _typed(pd.DataFrame(frame), spec)
     table["source_row"] = sheet.row_numbers.astype("int64")
     _check_rows(table, spec, sheet.headers, column_of, collector)
+    _people_in_labels(table, sheet, column_of, collector)
     load.problems.extend(_with_causes(collector.problems, sheet))
     load.frame = table[~collector.excluded].reset_index(drop=True)
     return load
+
+
+def _people_in_labels(table: pd.DataFrame, sheet: _Sheet, column_of: dict[str, int], collector: _Collector) -> None:
+    """A label (team, category, ...) equal to a value of a column that identifies people (a
+    complainant's name typed into the team column) excludes its row; the message names both
+    columns, never the value (:mod:`cfanalysis.data.personal`)."""
+    contract = set(column_of.values())
+    people = {sheet.headers[p]: {normalised(u) for u in sheet.columns[p].uniques if isinstance(u, str) and u.strip()}
+              for p in sheet.columns if p not in contract and identity_kind(sheet.headers[p])}
+    rows = ~collector.excluded
+    for name, header, mask in labels_from_people(table, people):
+        message = (f"holds a value of the column '{header}', which identifies people (the value is not shown); "
+                   "the row is left out so that it is never published")
+        fix = (f"Put the {name.replace('_', ' ')} in this cell; if a name was typed here by mistake, it belongs "
+               f"in '{header}'.")
+        collector.add(mask & rows, column=sheet.headers[column_of[name]], severity="excluded",
+                      describe=lambda row, m=message, f=fix: (None, m, f))
 
 
 MERGED_CELLS = "merged cells in the workbook (a merged block keeps its value in its first row only)"
@@ -368,11 +381,13 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
     if header_index is None:
         _fatal(load, "is empty", f"Export the {spec.name} log again, with its header row.")
         return None
-    headers = [("" if is_blank(h) else str(h).strip()) for h in grid.iloc[header_index]]
+    headers = [("" if is_blank(h) else clean_cell(str(h))) for h in grid.iloc[header_index]]
+    _fill_merged(grid, read.merged, header_index, headers, load)
     # Column by column, each reduced to its distinct values and the grid's copy let go: a big
     # file is never held twice.
     columns = {position: _Column.of(grid.pop(position)) for position in list(grid.columns)}
     read = read._replace(grid=None)
+    load.guarded_values = _distinct_text(columns, headers, header_index)
     blank_cells = {position: column.blank() for position, column in columns.items()}
     blank_row = np.logical_and.reduce(list(blank_cells.values()))
     body = np.arange(header_index + 1, len(blank_row))
@@ -386,8 +401,42 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
         return None
     sheet = _Sheet(columns, blank_cells, headers, header_index, keep, read)
     sheet.keep = keep[~_repeated_headers(sheet, load)]
-    sheet.number = number_parser(_decimal_mark(sheet))
+    sheet.number = hygienic(number_parser(_decimal_mark(sheet)))
     return sheet
+
+
+def _fill_merged(grid: pd.DataFrame, merged: tuple[tuple[int, int, int, int], ...], header_index: int,
+                 headers: list[str], load: TableLoad) -> None:
+    """A merged block below the header means each of its rows has the block's value (Excel keeps it
+    in the first cell only): fill it in, and say so once per block (a warning naming the rows)."""
+    for first, last, left, right in sorted(merged):
+        if first <= header_index or last == first and left == right:
+            continue
+        value = grid.iat[first, left] if first < len(grid) and left < grid.shape[1] else None
+        if is_blank(value):
+            continue
+        last = min(last, len(grid) - 1)
+        grid.iloc[first:last + 1, left:right + 1] = value
+        column = headers[left] if left < len(headers) and headers[left] else f"(column {left + 1})"
+        load.problems.append(Problem(
+            file=load.path.name, row=first + 1, column=column, value=_display(value), severity="warning",
+            cause=MERGED_CELLS,
+            message=f"is a merged cell over rows {first + 1} to {last + 1}; each of those rows is read as this value",
+            fix="Nothing to do if that is right; otherwise unmerge the cells (Home > Merge & Center) and fill "
+                "in each row."))
+
+
+def _distinct_text(columns: dict[int, _Column], headers: list[str], header_index: int
+                   ) -> tuple[tuple[str, dict[str, int]], ...]:
+    """Each column's header and its distinct cell texts below the header (blanks left out), each
+    with the Excel row it is first seen in (for the personal-data guard, which names the cell)."""
+    out = []
+    for position, column in columns.items():
+        blank = column.blank_uniques()
+        codes, first = np.unique(column.codes[header_index + 1:], return_index=True)
+        out.append((headers[position], {str(column.uniques[c]).strip(): int(i) + header_index + 2
+                                        for c, i in zip(codes, first) if not blank[c]}))
+    return tuple(out)
 
 
 def _repeated_headers(sheet: _Sheet, load: TableLoad) -> np.ndarray:
@@ -515,7 +564,7 @@ def _read_fields(sheet: _Sheet, column_of: dict[str, int], collector: _Collector
                       severity="excluded" if required else "warning")
         collector.add((~pd.isna(results.note))[codes], column=header,
                       describe=_describe_note(column, results, codes), severity="warning")
-        frame[name] = _take_values(results, codes, name)
+        frame[name] = _take_values(results, codes, load.spec.field(name).kind)
     return frame
 
 
@@ -557,7 +606,7 @@ def _read_indicators(sheet: _Sheet, indicators: dict[str, int], collector: _Coll
         bad = ~pd.isna(results.problem)
         collector.add(bad[codes], column=sheet.headers[position],
                       describe=_describe_problem(column, results, codes), severity="warning")
-        values[name] = _take_values(results, codes, "complaints")
+        values[name] = _take_values(results, codes, "number")
     return values
 
 
@@ -574,19 +623,22 @@ def _snake(header: str) -> str:
 
 
 def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    """Give every contract field its type; absent optional fields get their 'not recorded' value."""
-    for name in spec.fields:
+    """Give every contract field its type; an absent optional field gets its ``absent`` value
+    (dates and numbers: missing)."""
+    for column in spec.columns:
+        name = column.name
         if name not in frame:
-            defaults = {"response_date": pd.NaT, "complainant_type": "not recorded",
-                        "source": "not recorded", "upheld": float("nan"), "team": "Not recorded"}
-            if name not in defaults:
+            if column.kind in ("date", "number"):
+                frame[name] = pd.NaT if column.kind == "date" else float("nan")
+            elif column.absent is not None:
+                frame[name] = column.absent
+            else:
                 continue
-            frame[name] = defaults[name]
-        if name.endswith("_date") or name == "date":
+        if column.kind == "date":
             frame[name] = pd.to_datetime(frame[name])
-        elif name in ("complaints", "upheld"):
+        elif column.kind == "number":
             frame[name] = pd.to_numeric(frame[name])
-        elif name not in ("month", "stage"):
+        elif column.kind not in ("month", "stage"):
             frame[name] = frame[name].astype("string")
     return frame
 
@@ -620,24 +672,18 @@ def _check_rows(frame: pd.DataFrame, spec: TableSpec, headers: list[str], column
                 f"Add the Stage {s - 1} row (same reference), or correct the stage."))
 
 
-# The fields that identify a row in each table; a later row with the same key is excluded.
-_KEYS = {"complaints": ("reference", "stage"), "ombudsman": ("reference",), "compliments": ("reference",),
-         "actions": ("reference", "action"), "comparators": ("authority", "financial_year"),
-         "activity": ("month", "team"), "events": ("date", "team", "description")}
-
-
 def _duplicates(frame: pd.DataFrame, spec: TableSpec, header: Callable[[str], str], collector: _Collector) -> None:
     """Exclude each later row whose key repeats an earlier row's, naming both rows.
 
     Names (authority, team) match ignoring case, spacing and punctuation; a compliment without
     a reference has no key.
     """
-    keys = [name for name in _KEYS[spec.name] if name in frame]
-    if len(keys) < len(_KEYS[spec.name]):
+    keys = [name for name in spec.key if name in frame]
+    if not keys or len(keys) < len(spec.key):
         return
     usable = frame[~collector.excluded & frame[keys].notna().all(axis=1).to_numpy()]
-    matched = pd.DataFrame({name: usable[name].map(team_key) if name in ("team", "authority", "action", "description")
-                            else usable[name] for name in keys})
+    loose = {name for name in keys if spec.field(name).kind in ("name", "text") and name != "reference"}
+    matched = pd.DataFrame({name: usable[name].map(team_key) if name in loose else usable[name] for name in keys})
     first_row = usable["source_row"].groupby([matched[k] for k in keys], sort=False).transform("first")
     duplicated = (usable["source_row"] != first_row).reindex(frame.index, fill_value=False).to_numpy()
     first_row = first_row.reindex(frame.index)
@@ -696,8 +742,9 @@ def _future_dates(load: TableLoad, as_of: pd.Timestamp) -> None:
 # The data folder
 
 
+# long: most of it is the docstring, which documents every option and the hand-on from a report run
 def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp | None = None,
-              team_aliases: str | Path | None = None) -> Dataset:
+              team_aliases: str | Path | None = None, accept_exclusions: bool | None = None) -> Dataset:
     """Load and validate every table in a data folder.
 
     Parameters
@@ -712,6 +759,10 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     team_aliases
         CSV with columns ``alias`` and ``team`` mapping local team names to the names to
         report. Default: ``team_aliases.csv`` in ``data_dir`` when present.
+    accept_exclusions
+        True: a table with more than 10% of its rows excluded is still usable (the user has
+        looked at them). Default: what ``dataset.json`` says (``"accept_exclusions": true``), else
+        False.
 
     Returns
     -------
@@ -720,8 +771,17 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
         ``source_row``), the :class:`LoadReport`, whether the data are synthetic, what
         ``dataset.json`` says (``info``), and each input file's SHA-256. Bad input never
         raises: it is described in ``report.problems``.
+
+    Notes
+    -----
+    Inside a report run (``cfanalysis report``) the runner has loaded and checked the files
+    already: the same call then returns the runner's Dataset, unchanged files and all, instead of
+    reading them again (:mod:`cfanalysis.data.snapshot`).
     """
     data_dir = resolve_data_dir(data_dir)
+    handed = handed_on(data_dir, as_of, team_aliases)  # a report run loaded these files already
+    if handed is not None:
+        return handed
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
     if not data_dir.is_dir():
         problem = Problem(file=str(data_dir), severity="fatal", message="is not a folder",
@@ -740,13 +800,28 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
         tables["events"].frame = frames["events"]
         table_problems += [p for p in tables["events"].problems if p not in table_problems]
     commentary, commentary_problems, commentary_files = read_commentary(data_dir)
-    report = LoadReport(data_dir, tables, problems + table_problems + commentary_problems)
     info = read_dataset_info(data_dir)
+    accept = bool(info.get(ACCEPT_EXCLUSIONS)) if accept_exclusions is None else accept_exclusions
+    report = LoadReport(data_dir, tables, problems + table_problems + commentary_problems,
+                        accept_exclusions=accept, unmapped_themes=_unmapped_themes(tables))
     return Dataset(report=report, synthetic=bool(info.get("synthetic")), commentary=commentary,
                    commentary_files=commentary_files, files=dict(sorted({**files, **checksums}.items())), info=info,
                    comparators_info=read_comparators_info(data_dir),
                    merged_teams={spelling: team for spelling, team in sorted(teams.items()) if spelling != team},
                    **frames)
+
+
+def _unmapped_themes(tables: dict[str, TableLoad]) -> tuple[str, ...]:
+    """The themes (:data:`~cfanalysis.data.contract.THEMES`) of loaded tables that no accepted
+    row was read as: their figures are "not recorded", not 0."""
+    out = []
+    for theme, (table, column, code) in schema.THEMES.items():
+        load = tables.get(table)
+        if load is None or load.frame is None or column not in load.frame:
+            continue
+        if not load.frame[column].eq(code).any():
+            out.append(theme)
+    return tuple(out)
 
 
 def _read_aliases(data_dir: Path, team_aliases: str | Path | None

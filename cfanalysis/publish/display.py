@@ -15,7 +15,7 @@ import html
 import io
 import numbers
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -23,7 +23,35 @@ import pandas as pd
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["Chart", "Paragraph", "Parts", "Table"]
+__all__ = ["RECORD_MIME", "Chart", "Paragraph", "Parts", "Table", "records_of"]
+
+# The media type under which a displayed object carries the numbers it publishes (its ledger
+# entries, cfanalysis.publish.disclosure.Ledger.to_json) for the runner's audit; HTML export ignores it.
+RECORD_MIME = "application/vnd.cfanalysis.disclosure+json"
+
+
+def records_of(shown) -> list:
+    """The ledger entries a display object (and, for :class:`Parts`, each of its parts) carries."""
+    found = [shown.record] if getattr(shown, "record", None) is not None else []
+    for part in getattr(shown, "parts", ()) or ():
+        found += records_of(part)
+    return found
+
+
+class _Recorded:
+    """Shows as HTML, with the published numbers beside it under :data:`RECORD_MIME`."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        records = records_of(self)
+        if records:
+            from cfanalysis.publish.disclosure import Ledger
+
+            merged = Ledger()
+            for record in records:
+                merged.extend(record)
+            bundle[RECORD_MIME] = merged.to_json()
+        return bundle
 
 CHART_DPI = 144  # an 8-inch chart is 1152 px wide, shown at the report's text width (about 900 px)
 
@@ -43,11 +71,12 @@ STYLES = {
 
 
 @dataclass(frozen=True)
-class Paragraph:
+class Paragraph(_Recorded):
     """A paragraph of plain text (escaped); ``kind="verdict"`` draws it as a highlighted box."""
 
     text: str
     kind: str = ""
+    record: object = field(default=None, compare=False, repr=False)
 
     def _repr_html_(self) -> str:
         style = f' style="{STYLES[self.kind]}"' if self.kind in STYLES else ""
@@ -114,7 +143,7 @@ def _write_excel(frames: list[tuple[pd.DataFrame, bool]], captions: list[str], p
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(_Recorded):
     """A frame shown as an accessible HTML table with a caption.
 
     ``index=True`` shows the index as the first column, with row headers. ``.frame`` is the
@@ -126,6 +155,7 @@ class Table:
     caption: str
     index: bool = True
     formats: dict | None = None  # column -> format string such as "{:.3f}", or a callable
+    record: object = field(default=None, compare=False, repr=False)
 
     def _texts(self) -> list[list[tuple[str, bool]]]:
         """Each cell's text and whether it is a number (formats applied)."""
@@ -178,7 +208,7 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Parts:
+class Parts(_Recorded):
     """Several displayable pieces shown one after another (a section of a report).
 
     ``.parts`` holds them in order; ``.tables`` and ``.charts`` pick out the :class:`Table` and
@@ -187,6 +217,7 @@ class Parts:
     """
 
     parts: tuple
+    record: object = field(default=None, compare=False, repr=False)
 
     def _repr_html_(self) -> str:
         return "".join(p._repr_html_() for p in self.parts)
@@ -234,7 +265,7 @@ class Parts:
 
 
 @dataclass(frozen=True)
-class Chart:
+class Chart(_Recorded):
     """A rendered chart with its alt text; shows as an accessible ``<figure>`` in notebooks.
 
     ``.png`` is the image (PNG bytes, 144 dpi), ``.alt`` the words a screen reader reads, and
@@ -244,6 +275,7 @@ class Chart:
     png: bytes
     alt: str
     caption: str = ""
+    record: object = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_axes(cls, ax, *, alt: str, caption: str = "", dpi: int = CHART_DPI) -> Chart:

@@ -35,7 +35,7 @@ def data_overview(data: Dataset) -> Parts:
     teams = sorted(data.complaints["team"].dropna().unique().tolist())
     parts.append(Paragraph(f"Financial years with complaints: {', '.join(years) or 'none'}. Set "
                            "financial_year (and baseline_year) to one of these."))
-    parts.append(Paragraph(f"Teams with complaints: {', '.join(teams) or 'none'}. Set team (or highlight) "
+    parts.append(Paragraph(f"Teams with complaints: {', '.join(teams) or 'none'}. Set team "
                            "to one of these, spelt the same way."))
     return Parts(tuple(parts))
 

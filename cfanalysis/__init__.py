@@ -213,7 +213,7 @@ _MORE = {
 
 _MORE = {name: module for name, module in _MORE.items() if name not in _PUBLIC}
 
-# Spelt out (sorted; the same names as _PUBLIC, tests/test_public_api.py checks) so linters and
+# Spelt out (sorted; the same names as _PUBLIC, tests/test_notebooks_library.py checks) so linters and
 # editors see what is exported.
 __all__ = ["CfanalysisError", "Chart", "DataLoadError", "Dataset", "NotLoaded", "ParameterError", "Parts",
            "Table", "all_team_tests", "annual_report", "bar_chart", "check_parameters", "compare_before_after",

@@ -49,7 +49,7 @@ def test_a_year_typed_another_way_is_written_the_normal_way(tmp_path):
 def test_the_load_in_view_on_another_councils_data(tmp_path):
     folder = other_council(tmp_path / "data")
     notebook, error = run("01_monthly_counts", tmp_path, data_dir=str(folder), financial_year="2023/24",
-                          highlight="Front Door", as_of=AS_OF)
+                          team="Front Door", as_of=AS_OF)
     assert error is None, error
     overview = outputs(notebook)[LOAD_CELL + 1]
     assert "value &#x27;31/02/2023&#x27; is not a real calendar date" in overview and "Fix:" in overview

@@ -73,6 +73,7 @@ def test_the_project_server_config_sets_the_save_hook_and_opens_on_notebooks():
 
 
 def test_saving_through_jupyter_with_the_project_config_stores_no_outputs(clone):
+    pytest.importorskip("jupyter_server", reason="JupyterLab is in the lab extra (make lab)")
     from jupyter_server.services.contents.filemanager import FileContentsManager
 
     manager = FileContentsManager(root_dir=str(clone), config=server_config())
@@ -149,6 +150,7 @@ def test_a_real_jupyter_server_saves_notebooks_without_outputs(clone, tmp_path, 
 
     from cfanalysis.publish.jupyter import install
 
+    pytest.importorskip("jupyter_server", reason="JupyterLab is in the lab extra (make lab)")
     if setup.startswith("project"):
         config_path = str(REPO / ".jupyter")
     else:  # what `make install` writes into the venv, here into a scratch prefix

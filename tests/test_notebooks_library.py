@@ -185,14 +185,16 @@ def test_charts_take_any_number_of_years(data):
         cf.monthly_lines_chart(others, highlight=team)
 
 
-def test_sections_tables_and_charts_export(example, tmp_path):
-    report = cf.annual_report(example, "2019-20", team=example.complaints["team"].value_counts().index[0])
-    section = report.teams_section()
-    assert section.tables and section.frame is section.tables[0].frame and section.png == section.charts[0].png
-    path = section.to_excel(tmp_path / "teams.xlsx")
-    assert pd.ExcelFile(path).sheet_names == [re.sub(r"[\[\]:*?/\\]", " ", section.tables[0].caption)[:31]]
+def test_sections_tables_and_charts_export(data, tmp_path):
+    year = data.financial_years[-1]
+    chart = cf.monthly_lines_chart(cf.monthly_counts(data.complaints, year))
+    section = cf.Parts((cf.reconciliation(data, year), chart))  # a section, with a section inside
+    assert section.tables and section.frame is section.tables[0].frame and section.png == chart.png
+    path = section.to_excel(tmp_path / "section.xlsx")
+    assert pd.ExcelFile(path).sheet_names == [re.sub(r"[\[\]:*?/\\]", " ", t.caption)[:31] for t in section.tables]
     back = pd.read_excel(path, index_col=0)
     assert back.shape == section.frame.shape
+    assert section.tables[0].to_excel(tmp_path / "table.xlsx").exists()
     assert section.charts[0].save(tmp_path / "chart.png").read_bytes() == section.png
     for owner in (cf.Chart, cf.Table, cf.Parts):
         doc = inspect.getdoc(owner)

@@ -144,7 +144,10 @@ class TeamQuestion:
         return Paragraph(f"{text} {why}".strip())
 
     def _missing(self) -> Paragraph | None:
-        return Paragraph(self.unavailable) if self.change is None else None
+        """When there is nothing to compare, one short pointer: the verdict says why, once."""
+        if self.change is not None:
+            return None
+        return Paragraph("Not shown: the verdict above says why.", kind="note")
 
     @registers
     def verdict(self) -> Parts:
@@ -195,7 +198,7 @@ class TeamQuestion:
         stays in the internal version.
         """
         if self.control is None:
-            return Paragraph(self.unavailable or "Not enough months for a control chart.")
+            return self._missing() or Paragraph("Not enough months for a control chart.")
         if self.policy.hides() and self.monthly is not None and (
                 self.control_kind == "tchart" or self.monthly.lt(self.policy.threshold).any()):
             return self._public_chart()
@@ -230,7 +233,9 @@ class TeamQuestion:
 
     @registers
     def flagged_points(self):
-        if self.control is None or not len(self.control.flagged):
+        if self.control is None:  # no chart drawn: nothing was flagged, nor could be
+            return Parts(())
+        if not len(self.control.flagged):
             what = "gap between complaints" if self.control_kind == "tchart" else "month"
             return Paragraph(f"No {what} shows special-cause variation.")
         if self.control_kind == "tchart" and self.policy.public:

@@ -39,7 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 RESULTS = Path(__file__).resolve().parent / "results"
 BIN = Path(sys.executable).parent
-REPEATS = 2  # runs of the one-year workload and of each cold Run All; the median is recorded
+# Runs of the one-year workload and of each cold Run All; the median is recorded
+# (``--repeats N`` on the command line).
+REPEATS = int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 2
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if p.name[:2].isdigit())
 
 

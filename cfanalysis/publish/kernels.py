@@ -136,13 +136,17 @@ class _WarmKernel:
         self.km = None
         self.client = None  # the client that sent the warm-up, kept open until shutdown
         self.used = False
+        self.starting = None  # the kernel manager while the kernel boots, for abort()
+        self.aborted = False
 
     def start(self) -> _WarmKernel:
         from jupyter_client.manager import KernelManager
 
         error: Exception | None = None
         for _attempt in range(KERNEL_START_ATTEMPTS):
-            km = KernelManager(kernel_name=self.kernel_name)
+            if self.aborted:
+                break
+            km = self.starting = KernelManager(kernel_name=self.kernel_name)
             client = None
             try:
                 self.stderr_path.parent.mkdir(parents=True, exist_ok=True)
@@ -153,7 +157,9 @@ class _WarmKernel:
                 client.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
                 if self.warm_up:
                     client.execute(self.warm_up, silent=True, store_history=False)
-                self.km, self.client = km, client
+                self.km, self.client, self.starting = km, client, None
+                if self.aborted:  # the pool closed while this kernel booted
+                    self.shutdown()
                 return self
             except Exception as failure:  # noqa: BLE001 - retried, then reported
                 error = failure
@@ -161,7 +167,18 @@ class _WarmKernel:
                     client.stop_channels()
                 if km.has_kernel:
                     km.shutdown_kernel(now=True)
+        self.starting = None
         raise RuntimeError(f"The Python kernel did not start after {KERNEL_START_ATTEMPTS} attempts: {error}")
+
+    def abort(self) -> None:
+        """Stop a kernel that is still booting (the run was refused): kill it, start no other."""
+        self.aborted = True
+        km = self.starting
+        if km is not None and km.has_kernel:
+            try:
+                km.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - it may have gone already
+                pass
 
     def shutdown(self) -> None:
         """Shut the kernel down: at once if it never ran a notebook, else letting it finish."""
@@ -368,6 +385,7 @@ class KernelPool:
         self.coming = 0  # kernels started or starting that no job has taken yet
         self.started = 0
         self.helpers: list[threading.Thread] = []  # starting or shutting down kernels
+        self.kernels: list[_WarmKernel] = []  # every kernel started ahead
         workers = max(1, workers)
         for _ in range(workers):
             self._start_kernel()
@@ -381,6 +399,7 @@ class KernelPool:
                              self.warm_up, self.env)
         self.started += 1
         self.coming += 1
+        self.kernels.append(kernel)
 
         def start() -> None:
             try:
@@ -481,13 +500,17 @@ class KernelPool:
         return sorted(state.results, key=lambda r: order[r.job.label])
 
     def close(self, *, keep_logs: bool = False) -> None:
-        """No more jobs: each worker finishes its last; every kernel is shut down."""
+        """No more jobs: each worker finishes its last; every kernel is shut down (one still
+        booting for jobs that never came is killed at once)."""
         for _ in self.threads:
             self.run_state.pending.put(None)
         for thread in self.threads:
             thread.join()
         with self.lock:
             helpers = list(self.helpers)
+            for kernel in self.kernels:
+                if not kernel.used:
+                    kernel.abort()
         for thread in helpers:
             thread.join()
         while not self.ready.empty():  # started for jobs that never came

@@ -381,19 +381,24 @@ def _checked_command(notebooks_dir: Path, parameters, jobs, audience: str
     return notebooks, typed
 
 
-def _checked_data(years, data_dir: Path, typed, as_of) -> tuple[Dataset, list[str]]:
-    """The data loaded and validated, the years and team checked (while the kernels start)."""
-    from cfanalysis.data.loader import load_data
+def _check_year_spelling(years) -> None:
+    """ReportError for a year not written as a financial year: answered before a kernel starts."""
     from cfanalysis.periods import parse_financial_year
 
     problems = []
-    for year in years or []:  # spelling first: a typo answers before the data are read
+    for year in years or []:
         try:
             parse_financial_year(year)
         except ValueError as error:
             problems.append(str(error))
     if problems:
         raise ReportError("\n".join(problems))
+
+
+def _checked_data(years, data_dir: Path, typed, as_of) -> tuple[Dataset, list[str]]:
+    """The data loaded and validated, the years and team checked (while the kernels start)."""
+    from cfanalysis.data.loader import load_data
+
     data = load_data(data_dir, as_of=as_of)
     if not data.report.usable:
         raise ReportError("The data cannot be used yet:\n" + data.report.text())
@@ -461,6 +466,7 @@ def _run_checked(years, data_dir: Path, out_dir: Path, notebooks_dir: Path, note
     from cfanalysis.publish.disclosure import disclosure_policy
 
     snapshot = handoff / "dataset.pickle"
+    _check_year_spelling(years)  # a typo answers before any kernel starts or the data are read
     pool = _start_pool(years, notebooks, jobs, logs_dir(out_dir, audience), snapshot)
     try:
         data, years = _checked_data(years, data_dir, typed, as_of)

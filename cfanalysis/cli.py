@@ -71,9 +71,18 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parameters(pairs: list[str] | None) -> dict[str, str]:
+def _parameters(pairs: list[str] | None, together: str | None = None) -> dict[str, str]:
+    """``--param name=value`` (repeatable) and ``--params 'a=1 b="x y"'`` (several in one, as
+    ``make report PARAMS=...`` passes them; split as a shell would) as one dictionary."""
+    import shlex
+
     given = {}
-    for pair in pairs or []:
+    try:
+        pairs = [*(pairs or []), *shlex.split(together or "")]
+    except ValueError as error:
+        raise ValueError(f"--params {together!r} cannot be read ({error}); write it like "
+                         "team=\"Children in Care\" named_in_advance=true.") from None
+    for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise ValueError(f"--param {pair!r} should look like name=value, for example team=Fostering.")
@@ -89,7 +98,7 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     try:
         runs = run_reports(None if args.all_years else args.year, data_dir=args.data, out_dir=args.out,
-                           notebooks_dir=args.notebooks, parameters=_parameters(args.param),
+                           notebooks_dir=args.notebooks, parameters=_parameters(args.param, args.params),
                            jobs=args.jobs, as_of=args.as_of, audience=args.audience, progress=_Progress())
     except (ReportError, ValueError) as error:
         print(f"cfanalysis report: {error}", file=sys.stderr)
@@ -127,6 +136,25 @@ class _Progress:
                 print(f"\r{line[:100]:<100}", flush=True)
             else:
                 print(line, flush=True)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from cfanalysis.publish.audit import audit_folder
+    from cfanalysis.publish.disclosure import disclosure_policy
+
+    if not args.out.is_dir():
+        print(f"cfanalysis audit: {args.out} is not a folder of outputs.", file=sys.stderr)
+        return 2
+    policy = disclosure_policy("public", args.threshold)
+    exposures = audit_folder(args.out, policy)
+    if not exposures:
+        print(f"{args.out}: no withheld figure in the CSV tables and summary.json can be worked out "
+              f"(threshold {policy.threshold}).")
+        return 0
+    print(f"{args.out}: {len(exposures)} withheld figure(s) can be worked out:")
+    for exposure in exposures:
+        print(f"- {exposure.message(policy)}")
+    return 1
 
 
 def _example_data(args: argparse.Namespace) -> int:
@@ -200,13 +228,30 @@ def build_parser() -> argparse.ArgumentParser:
                         help="notebooks run side by side (default: the number of cores)")
     report.add_argument("--param", action="append", metavar="NAME=VALUE",
                         help="set a notebook parameter, e.g. --param team=Fostering; repeatable")
+    report.add_argument("--params", metavar="'NAME=VALUE ...'", default=None,
+                        help='several parameters in one argument, split as a shell would, e.g. '
+                        '--params \'team="Children in Care" named_in_advance=true\' '
+                        '(what make report PARAMS=... passes)')
     report.add_argument("--audience", choices=("internal", "public"), default="internal",
                         help="internal (default): counts in full, marked not for publication; public: "
-                        "every count below 5 hidden in the HTML, CSV tables and summary.json, cells "
-                        "tagged 'internal' left out")
+                        "every count of people below 5 withheld in the HTML, charts, CSV tables and "
+                        "summary.json, cells tagged 'internal' left out, logs kept in <out>-logs, and "
+                        "nothing written unless the attacker's audit passes")
     report.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
                         help="folder of report notebooks (default: the project's notebooks/)")
     report.set_defaults(handler=_report)
+
+    audit = commands.add_parser("audit", help="check a folder of public outputs for figures that give "
+                                "a withheld count away",
+                                description="Read a public folder's CSV tables and summary.json files, "
+                                "relate them (totals, the same figure in two years' files) and work out, as "
+                                "an attacker would, the range each withheld figure could have. Exit status 0 "
+                                "when none can be narrowed, 1 when one can.")
+    audit.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                       help="the folder of outputs (default: %(default)s)")
+    audit.add_argument("--threshold", type=int, default=5, metavar="N",
+                       help="counts below N are withheld (default: %(default)s)")
+    audit.set_defaults(handler=_audit)
 
     example = commands.add_parser("example-data", help="write the synthetic example data",
                                   description="Regenerate the synthetic example data, byte for byte.")

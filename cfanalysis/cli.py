@@ -175,6 +175,21 @@ def _date_argument(text: str) -> str:
     return parsed.value.strftime("%Y-%m-%d")
 
 
+def _add_validate(commands, data_options) -> None:
+    validate = commands.add_parser("validate", parents=[data_options],
+                                   help="check a data folder and list every problem",
+                                   description="Load every file in the data folder, report rows "
+                                   "read, accepted and excluded, and list every problem with its "
+                                   "file, row (as Excel shows it), column and value. Exit status 0 "
+                                   "when the data can be used, 1 when it cannot.")
+    validate.add_argument("--accept-exclusions", action="store_true",
+                          help="use the data even when a table has more than 10%% of its rows excluded "
+                          "(to make it last, put \"accept_exclusions\": true in dataset.json)")
+    validate.add_argument("--excluded-csv", type=Path, metavar="FILE", default=None,
+                          help="write every excluded row (file, Excel row, column, value, reason, fix) to FILE")
+    validate.set_defaults(handler=_validate)
+
+
 def _add_init(commands) -> None:
     init = commands.add_parser("init", help="draft mapping.yml and dataset.json for a folder of raw exports",
                                description="Look at every file in the data folder (nothing is changed) and write "
@@ -202,18 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_options.add_argument("--as-of", metavar="DATE", default=None, type=_date_argument,
                               help="treat dates after this day (yyyy-mm-dd) as errors (default: today)")
 
-    validate = commands.add_parser("validate", parents=[data_options],
-                                   help="check a data folder and list every problem",
-                                   description="Load every file in the data folder, report rows "
-                                   "read, accepted and excluded, and list every problem with its "
-                                   "file, row (as Excel shows it), column and value. Exit status 0 "
-                                   "when the data can be used, 1 when it cannot.")
-    validate.add_argument("--accept-exclusions", action="store_true",
-                          help="use the data even when a table has more than 10%% of its rows excluded "
-                          "(to make it last, put \"accept_exclusions\": true in dataset.json)")
-    validate.add_argument("--excluded-csv", type=Path, metavar="FILE", default=None,
-                          help="write every excluded row (file, Excel row, column, value, reason, fix) to FILE")
-    validate.set_defaults(handler=_validate)
+    _add_validate(commands, data_options)
 
     _add_init(commands)
 

@@ -164,3 +164,18 @@ def test_upheld_with_no_injustice_counts_as_investigated_and_upheld(complaints_d
     data = load_data(folder, as_of=AS_OF)
     figures = year_counts(data, "2019-20")
     assert figures.ombudsman_decisions["upheld"] == 2 and figures.ombudsman_investigated == 3
+
+
+def test_financial_years_are_parsed_once_into_a_typed_value():
+    import json
+
+    from cfanalysis.periods import FinancialYear
+
+    data = load_data(None)
+    years = data.financial_years
+    assert years == ["2017-18", "2018-19", "2019-20"] and all(isinstance(y, FinancialYear) for y in years)
+    assert years[-1].start_year == 2019 and years[-1].first_day == pd.Timestamp("2019-04-01")
+    assert years[-1].previous == "2018-19" and json.dumps(years) == '["2017-18", "2018-19", "2019-20"]'
+    from cfanalysis.data.cells import parse_financial_year_cell
+
+    assert parse_financial_year_cell("2019/2020").value.start_year == 2019

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from cfanalysis.periods import financial_year_label, parse_financial_year
+from cfanalysis.periods import FinancialYear
 from cfanalysis.data.contract import STAGES, header_key
 
 __all__ = [
@@ -448,6 +448,6 @@ def parse_financial_year_cell(raw: object) -> Parsed:
     if is_blank(raw):
         return Parsed(problem="is blank", fix="Write the financial year as '2019-20'.")
     try:
-        return Parsed(value=financial_year_label(parse_financial_year(str(raw))))
+        return Parsed(value=FinancialYear.parse(raw))
     except ValueError:
         return Parsed(problem="is not a financial year", fix="Write the financial year as '2019-20'.")

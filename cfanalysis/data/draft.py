@@ -7,6 +7,7 @@ value that could not be placed is written as a comment for the person to decide,
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Draft:
     headers: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # table -> field -> (header, how)
     codes: dict[str, dict[str, dict[str, tuple[str | None, str]]]] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # files not taken, with why
+    names: list[str] = field(default_factory=list)  # every file name in the folder
 
     @property
     def undecided(self) -> list[str]:
@@ -181,7 +183,7 @@ def draft_mapping(data_dir: str | Path) -> Draft:
     data_dir = Path(data_dir)
     found, uses = discover(data_dir)
     by_name = {path.name: table for table, paths in found.items() for path in paths}
-    draft = Draft()
+    draft = Draft(names=[use.name for use in uses])
     for use in uses:
         path = data_dir / use.name
         if use.name in SUPPORT_FILES:
@@ -233,9 +235,15 @@ def _codes(draft: Draft, table: str, fields: dict[str, tuple[str, str]], columns
                 values[value] = (code, how)
 
 
-def _pattern(names: list[str]) -> list[str]:
-    """File patterns: each name, with runs of digits (years, dates) as '*' so next year's export fits."""
-    return list(dict.fromkeys(re.sub(r"\d+", "*", name) for name in names))
+def _pattern(names: list[str], folder: list[str]) -> list[str]:
+    """File patterns: each name with runs of digits (years, dates) as '*', so next year's export
+    fits; a name whose pattern would also take another file of the folder is kept as it is."""
+    out = []
+    for name in names:
+        pattern = re.sub(r"\d+", "*", name)
+        others = [n for n in folder if n not in names and fnmatch.fnmatch(n.casefold(), pattern.casefold())]
+        out.append(name if others or len(re.sub(r"[^A-Za-z]", "", pattern)) < 4 else pattern)
+    return list(dict.fromkeys(out))
 
 
 def _yaml_text(draft: Draft) -> str:  # long: one line of YAML per decision, with its comment
@@ -246,7 +254,8 @@ def _yaml_text(draft: Draft) -> str:  # long: one line of YAML per decision, wit
              "# (or, for procedure, excluded).", "tables:"]
     quote = json.dumps  # a JSON string is a valid YAML string, quotes and colons included
     for table, files in draft.tables.items():
-        lines += [f"  {table}:", "    files: [" + ", ".join(quote(p) for p in _pattern(files)) + "]", "    headers:"]
+        patterns = ", ".join(quote(p) for p in _pattern(files, draft.names))
+        lines += [f"  {table}:", f"    files: [{patterns}]", "    headers:"]
         for name, (header, how) in draft.headers.get(table, {}).items():
             lines.append(f"      {name}: {quote(header)}" + ("" if how == "contract spelling" else f"  # {how}"))
         coded = {n: v for n, v in draft.codes.get(table, {}).items() if v}

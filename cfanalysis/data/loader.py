@@ -56,7 +56,7 @@ from cfanalysis.data.problems import ACCEPT_EXCLUSIONS, DataLoadError, LoadRepor
 from cfanalysis.data.snapshot import handed_on
 from cfanalysis.data.teams import TEAM_ALIASES_FILE, canonical_teams, normalise_teams, read_team_aliases, team_key
 from cfanalysis.parameters import resolve_data_dir
-from cfanalysis.periods import financial_years_of
+from cfanalysis.periods import FinancialYear, financial_years_of
 
 __all__ = ["Dataset", "load_data"]
 
@@ -98,8 +98,9 @@ class Dataset:
 
     @property
     def financial_years(self) -> list[str]:
-        """Financial years with at least one accepted complaint, oldest first."""
-        return sorted(self.complaints["financial_year"].dropna().unique().tolist())
+        """Financial years with at least one accepted complaint, oldest first (each a
+        :class:`~cfanalysis.periods.FinancialYear`: the label, with its start year and bounds)."""
+        return [FinancialYear.parse(y) for y in sorted(self.complaints["financial_year"].dropna().unique().tolist())]
 
     def require_usable(self) -> Dataset:
         """This dataset, or :class:`DataLoadError` (with the load report) if it cannot be used.

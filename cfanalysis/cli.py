@@ -40,9 +40,18 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if data.report.usable else 1
 
 
-def _parameters(pairs: list[str] | None) -> dict[str, str]:
+def _parameters(pairs: list[str] | None, together: str | None = None) -> dict[str, str]:
+    """``--param name=value`` (repeatable) and ``--params 'a=1 b="x y"'`` (several in one, as
+    ``make report PARAMS=...`` passes them; split as a shell would) as one dictionary."""
+    import shlex
+
     given = {}
-    for pair in pairs or []:
+    try:
+        pairs = [*(pairs or []), *shlex.split(together or "")]
+    except ValueError as error:
+        raise ValueError(f"--params {together!r} cannot be read ({error}); write it like "
+                         "team=\"Children in Care\" named_in_advance=true.") from None
+    for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise ValueError(f"--param {pair!r} should look like name=value, for example team=Fostering.")
@@ -58,7 +67,7 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     try:
         runs = run_reports(None if args.all_years else args.year, data_dir=args.data, out_dir=args.out,
-                           notebooks_dir=args.notebooks, parameters=_parameters(args.param),
+                           notebooks_dir=args.notebooks, parameters=_parameters(args.param, args.params),
                            jobs=args.jobs, as_of=args.as_of, audience=args.audience, progress=_Progress())
     except (ReportError, ValueError) as error:
         print(f"cfanalysis report: {error}", file=sys.stderr)
@@ -135,6 +144,20 @@ def _date_argument(text: str) -> str:
     return parsed.value.strftime("%Y-%m-%d")
 
 
+def _add_audit_command(commands) -> None:
+    audit = commands.add_parser("audit", help="check a folder of public outputs for figures that give "
+                                "a withheld count away",
+                                description="Read a public folder's CSV tables and summary.json files, "
+                                "relate them (totals, the same figure in two years' files) and work out, as "
+                                "an attacker would, the range each withheld figure could have. Exit status 0 "
+                                "when none can be narrowed, 1 when one can.")
+    audit.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                       help="the folder of outputs (default: %(default)s)")
+    audit.add_argument("--threshold", type=int, default=5, metavar="N",
+                       help="counts below N are withheld (default: %(default)s)")
+    audit.set_defaults(handler=_audit)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cfanalysis", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -172,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="notebooks run side by side (default: the number of cores)")
     report.add_argument("--param", action="append", metavar="NAME=VALUE",
                         help="set a notebook parameter, e.g. --param team=Fostering; repeatable")
+    report.add_argument("--params", metavar="'NAME=VALUE ...'", default=None,
+                        help='several parameters in one argument, split as a shell would, e.g. '
+                        '--params \'team="Children in Care" named_in_advance=true\' '
+                        '(what make report PARAMS=... passes)')
     report.add_argument("--audience", choices=("internal", "public"), default="internal",
                         help="internal (default): counts in full, marked not for publication; public: "
                         "every count of people below 5 withheld in the HTML, charts, CSV tables and "
@@ -181,17 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder of report notebooks (default: the project's notebooks/)")
     report.set_defaults(handler=_report)
 
-    audit = commands.add_parser("audit", help="check a folder of public outputs for figures that give "
-                                "a withheld count away",
-                                description="Read a public folder's CSV tables and summary.json files, "
-                                "relate them (totals, the same figure in two years' files) and work out, as "
-                                "an attacker would, the range each withheld figure could have. Exit status 0 "
-                                "when none can be narrowed, 1 when one can.")
-    audit.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-                       help="the folder of outputs (default: %(default)s)")
-    audit.add_argument("--threshold", type=int, default=5, metavar="N",
-                       help="counts below N are withheld (default: %(default)s)")
-    audit.set_defaults(handler=_audit)
+    _add_audit_command(commands)
 
     example = commands.add_parser("example-data", help="write the synthetic example data",
                                   description="Regenerate the synthetic example data, byte for byte.")

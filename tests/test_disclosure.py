@@ -232,7 +232,7 @@ def test_a_section_carries_what_it_publishes_and_the_runner_takes_it_out():
 
 def test_a_public_run_writes_nothing_when_an_earlier_public_year_in_the_folder_gives_a_cell_away(tmp_path):
     from cfanalysis.publish.disclosure import Ledger
-    from cfanalysis.publish.run import _audited_write
+    from cfanalysis.publish.run import _audit
 
     earlier = tmp_path / "2018-19"
     (earlier / "tables").mkdir(parents=True)
@@ -243,7 +243,7 @@ def test_a_public_run_writes_nothing_when_an_earlier_public_year_in_the_folder_g
     policy.mask(table, name="complaints_by_stage", year="2019-20")
     pending = {tmp_path / "2019-20" / "summary.json": "{}"}
     with pytest.raises(DisclosureError, match="complaints_by_stage:Stage 3:2018-19"):
-        _audited_write(pending, Ledger(), policy, tmp_path, ["2019-20"])
+        _audit(Ledger(), policy, tmp_path, ["2019-20"], pending)
     assert not (tmp_path / "2019-20").exists()
 
 

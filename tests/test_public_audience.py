@@ -11,15 +11,6 @@ from tests.conftest import EXAMPLE
 from tests.published_checks import instructions_and_paths, small_counts
 
 
-@pytest.fixture(scope="session")
-def public_reports(tmp_path_factory):
-    from cfanalysis.publish.run import run_reports
-
-    out = tmp_path_factory.mktemp("public")
-    runs = run_reports(None, data_dir=EXAMPLE, out_dir=out, audience="public", progress=lambda line: None)
-    return out, runs
-
-
 def _notebook(tag):
     notebook = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_markdown_cell("Shown to every reader.")

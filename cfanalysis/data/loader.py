@@ -9,6 +9,7 @@ column and the value.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -34,8 +35,9 @@ from cfanalysis.data.cells import (
     vocabulary_parser,
 )
 from cfanalysis.data.commentary import read_commentary
-from cfanalysis.data.contract import TableSpec
+from cfanalysis.data.contract import TableSpec, header_key
 from cfanalysis.data.events import check_event_teams
+from cfanalysis.data.personal import identity_kind, labels_from_people, normalised
 from cfanalysis.data.files import (
     READ_ERRORS,
     GridRead,
@@ -48,6 +50,7 @@ from cfanalysis.data.files import (
     table_file,
 )
 from cfanalysis.data.problems import ACCEPT_EXCLUSIONS, DataLoadError, LoadReport, Problem, Severity, TableLoad
+from cfanalysis.data.snapshot import handed_on
 from cfanalysis.data.teams import TEAM_ALIASES_FILE, canonical_teams, normalise_teams, read_team_aliases, team_key
 from cfanalysis.parameters import resolve_data_dir
 from cfanalysis.periods import financial_years_of
@@ -76,6 +79,8 @@ class Dataset:
     # Each year's commentary file and its SHA-256, for that year's provenance only.
     commentary_files: dict[str, dict[str, str]] = field(default_factory=dict)
     comparators_info: dict = field(default_factory=dict)  # source, year, definition (comparators.json)
+    # Team names merged into another spelling (or renamed by team_aliases.csv): spelling -> team.
+    merged_teams: dict[str, str] = field(default_factory=dict)
 
     @property
     def authority(self) -> str | None:
@@ -94,10 +99,17 @@ class Dataset:
         return sorted(self.complaints["financial_year"].dropna().unique().tolist())
 
     def require_usable(self) -> Dataset:
-        """This dataset, or :class:`DataLoadError` (with the load report) if it cannot be used."""
+        """This dataset, or :class:`DataLoadError` (with the load report) if it cannot be used.
+
+        For notebooks: the message ends by saying which parameter to change (the command line
+        prints ``report.text()`` and speaks of its options instead)."""
         if not self.report.usable:
-            raise DataLoadError(self.report)
+            raise DataLoadError(self.report, how_to_fix=NOTEBOOK_HOW_TO_FIX)
         return self
+
+
+NOTEBOOK_HOW_TO_FIX = ("fix the errors above, or set data_dir in the Parameters cell to the folder that holds "
+                       "your files, None for the example data; then run the notebook again")
 
 
 # --------------------------------------------------------------------------------------------
@@ -306,9 +318,27 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
     table = _typed(pd.DataFrame(frame), spec)
     table["source_row"] = sheet.row_numbers.astype("int64")
     _check_rows(table, spec, sheet.headers, column_of, collector)
+    _people_in_labels(table, sheet, column_of, collector)
     load.problems.extend(_with_causes(collector.problems, sheet))
     load.frame = table[~collector.excluded].reset_index(drop=True)
     return load
+
+
+def _people_in_labels(table: pd.DataFrame, sheet: _Sheet, column_of: dict[str, int], collector: _Collector) -> None:
+    """A label (team, category, ...) equal to a value of a column that identifies people (a
+    complainant's name typed into the team column) excludes its row; the message names both
+    columns, never the value (:mod:`cfanalysis.data.personal`)."""
+    contract = set(column_of.values())
+    people = {sheet.headers[p]: {normalised(u) for u in sheet.columns[p].uniques if isinstance(u, str) and u.strip()}
+              for p in sheet.columns if p not in contract and identity_kind(sheet.headers[p])}
+    rows = ~collector.excluded
+    for name, header, mask in labels_from_people(table, people):
+        message = (f"holds a value of the column '{header}', which identifies people (the value is not shown); "
+                   "the row is left out so that it is never published")
+        fix = (f"Put the {name.replace('_', ' ')} in this cell; if a name was typed here by mistake, it belongs "
+               f"in '{header}'.")
+        collector.add(mask & rows, column=sheet.headers[column_of[name]], severity="excluded",
+                      describe=lambda row, m=message, f=fix: (None, m, f))
 
 
 MERGED_CELLS = "merged cells in the workbook (a merged block keeps its value in its first row only)"
@@ -357,6 +387,7 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
     # file is never held twice.
     columns = {position: _Column.of(grid.pop(position)) for position in list(grid.columns)}
     read = read._replace(grid=None)
+    load.guarded_values = _distinct_text(columns, headers, header_index)
     blank_cells = {position: column.blank() for position, column in columns.items()}
     blank_row = np.logical_and.reduce(list(blank_cells.values()))
     body = np.arange(header_index + 1, len(blank_row))
@@ -393,6 +424,19 @@ def _fill_merged(grid: pd.DataFrame, merged: tuple[tuple[int, int, int, int], ..
             message=f"is a merged cell over rows {first + 1} to {last + 1}; each of those rows is read as this value",
             fix="Nothing to do if that is right; otherwise unmerge the cells (Home > Merge & Center) and fill "
                 "in each row."))
+
+
+def _distinct_text(columns: dict[int, _Column], headers: list[str], header_index: int
+                   ) -> tuple[tuple[str, dict[str, int]], ...]:
+    """Each column's header and its distinct cell texts below the header (blanks left out), each
+    with the Excel row it is first seen in (for the personal-data guard, which names the cell)."""
+    out = []
+    for position, column in columns.items():
+        blank = column.blank_uniques()
+        codes, first = np.unique(column.codes[header_index + 1:], return_index=True)
+        out.append((headers[position], {str(column.uniques[c]).strip(): int(i) + header_index + 2
+                                        for c, i in zip(codes, first) if not blank[c]}))
+    return tuple(out)
 
 
 def _repeated_headers(sheet: _Sheet, load: TableLoad) -> np.ndarray:
@@ -451,9 +495,23 @@ def _contract_columns(sheet: _Sheet, load: TableLoad) -> tuple[dict[str, int], l
         accepted = "; ".join(
             f"{name}: " + " / ".join([name, *spec.aliases.get(name, ())][:4]) for name in missing)
         _fatal(load, f"is missing required column(s) {', '.join(missing)} (headers found: {found})",
-               f"Add or rename the columns. Accepted headers include {accepted}.",
-               row=sheet.header_index + 1)
+               f"Add or rename the columns.{_did_you_mean(missing, dropped, spec)} Accepted headers include "
+               f"{accepted}.", row=sheet.header_index + 1)
     return column_of, dropped
+
+
+def _did_you_mean(missing: list[str], dropped: list[str], spec: TableSpec) -> str:
+    """" Did you mean 'Date Recieved' for received_date?" for headers a typo away from a field."""
+    guesses = []
+    for name in missing:
+        spellings = {header_key(h): h for h in (name, *spec.aliases.get(name, ()))}
+        close = [(header, difflib.get_close_matches(header_key(header), list(spellings), n=1, cutoff=0.8))
+                 for header in dropped]
+        close = [(header, match[0]) for header, match in close if match]
+        if close:
+            header, key = close[0]
+            guesses.append(f"'{header}' for {name} (spelt '{spellings[key]}')")
+    return f" Did you mean {'; '.join(guesses)}?" if guesses else ""
 
 
 def _numeric_indicators(sheet: _Sheet, spec: TableSpec, column_of: dict[str, int],
@@ -684,6 +742,7 @@ def _future_dates(load: TableLoad, as_of: pd.Timestamp) -> None:
 # The data folder
 
 
+# long: most of it is the docstring, which documents every option and the hand-on from a report run
 def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp | None = None,
               team_aliases: str | Path | None = None, accept_exclusions: bool | None = None) -> Dataset:
     """Load and validate every table in a data folder.
@@ -712,12 +771,21 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
         ``source_row``), the :class:`LoadReport`, whether the data are synthetic, what
         ``dataset.json`` says (``info``), and each input file's SHA-256. Bad input never
         raises: it is described in ``report.problems``.
+
+    Notes
+    -----
+    Inside a report run (``cfanalysis report``) the runner has loaded and checked the files
+    already: the same call then returns the runner's Dataset, unchanged files and all, instead of
+    reading them again (:mod:`cfanalysis.data.snapshot`).
     """
     data_dir = resolve_data_dir(data_dir)
+    handed = handed_on(data_dir, as_of, team_aliases)  # a report run loaded these files already
+    if handed is not None:
+        return handed
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
     if not data_dir.is_dir():
         problem = Problem(file=str(data_dir), severity="fatal", message="is not a folder",
-                          fix="Pass the folder that holds complaints.csv or complaints.xlsx (--data DIR).")
+                          fix="Give the folder that holds complaints.csv or complaints.xlsx.")
         return _empty_dataset(LoadReport(data_dir, {}, [problem]))
 
     aliases, problems, files = _read_aliases(data_dir, team_aliases)
@@ -726,7 +794,8 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     teams = canonical_teams([load.frame["team"].fillna("Not recorded") for name, load in tables.items()
                              if load.frame is not None and "team" in load.frame and name != "events"], aliases)
     frames = {name: _finish(name, load.frame, aliases, teams) for name, load in tables.items()}
-    if tables["events"].frame is not None:
+    # Events name the complaints' teams: without complaints they cannot be checked (nor used).
+    if tables["events"].frame is not None and tables["complaints"].frame is not None:
         frames["events"] = check_event_teams(tables["events"], frames["events"], set(frames["complaints"]["team"]))
         tables["events"].frame = frames["events"]
         table_problems += [p for p in tables["events"].problems if p not in table_problems]
@@ -737,7 +806,9 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
                         accept_exclusions=accept, unmapped_themes=_unmapped_themes(tables))
     return Dataset(report=report, synthetic=bool(info.get("synthetic")), commentary=commentary,
                    commentary_files=commentary_files, files=dict(sorted({**files, **checksums}.items())), info=info,
-                   comparators_info=read_comparators_info(data_dir), **frames)
+                   comparators_info=read_comparators_info(data_dir),
+                   merged_teams={spelling: team for spelling, team in sorted(teams.items()) if spelling != team},
+                   **frames)
 
 
 def _unmapped_themes(tables: dict[str, TableLoad]) -> tuple[str, ...]:

@@ -66,6 +66,10 @@ class TableLoad:
     sheet: str | None = None  # the workbook sheet read
     headers: dict[str, str] = field(default_factory=dict)  # field -> header in the file
     problems: list[Problem] = field(default_factory=list)
+    # The distinct text of every column, by header, as read from the file (the rows below the
+    # header, blanks left out): what the personal-data guard needs, so it never reads the file
+    # again. Never handed to notebooks (see cfanalysis.data.snapshot).
+    guarded_values: tuple[tuple[str, dict[str, int]], ...] | None = field(default=None, repr=False)
 
     @property
     def rows_excluded(self) -> int:
@@ -184,8 +188,8 @@ class LoadReport:
         return (frame.value_counts().rename("rows").reset_index()
                 .sort_values(["file", "rows"], ascending=[True, False], ignore_index=True))
 
-    def text(self) -> str:
-        """The report as plain text, for the command line.
+    def text(self, *, how_to_fix: str = "fix the errors above") -> str:
+        """The report as plain text, for the command line (``how_to_fix`` ends an unusable one).
 
         Problems shared by more than :data:`GROUP_AFTER` rows (same file, column, message and
         cause) are one line each (see :func:`grouped_problem_lines`); :meth:`problems_frame`
@@ -212,7 +216,7 @@ class LoadReport:
                       + f", {_plural(counts['warning'], 'warning')}"]
         lines += [f"  {line}" for line in grouped_problem_lines(self.problems)]
         lines += self._attention_lines()
-        lines += ["", "Usable: yes" if self.usable else "Usable: no (" + self._why_not() + ")"]
+        lines += ["", "Usable: yes" if self.usable else "Usable: no (" + self._why_not(how_to_fix) + ")"]
         return "\n".join(lines)
 
     def _attention_lines(self) -> list[str]:
@@ -232,9 +236,9 @@ class LoadReport:
                          f"means it, map it under codes: {column}: in mapping.yml.")
         return ([""] + lines) if lines else []
 
-    def _why_not(self) -> str:
+    def _why_not(self, how_to_fix: str = "fix the errors above") -> str:
         if any(p.severity == "fatal" for p in self.problems):
-            return "fix the errors above"
+            return how_to_fix
         if self.too_many_excluded and not self.accept_exclusions:
             return (f"more than {self.max_excluded_share:.0%} of a table's rows are excluded; fix them, or confirm "
                     f"with --accept-exclusions or \"{ACCEPT_EXCLUSIONS}\": true in dataset.json")
@@ -288,6 +292,6 @@ def _group_line(members: list[Problem]) -> str:
 class DataLoadError(CfanalysisError):
     """Raised by :meth:`Dataset.require_usable`; carries the whole load report."""
 
-    def __init__(self, report: LoadReport):
-        super().__init__(report.text())
+    def __init__(self, report: LoadReport, how_to_fix: str = "fix the errors above"):
+        super().__init__(report.text(how_to_fix=how_to_fix))
         self.report = report

@@ -40,7 +40,6 @@ from cfanalysis.analysis.tables import year_on_year
 from cfanalysis.analysis.teams import TeamChange, team_change
 from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import Dataset
-from cfanalysis.parameters import check_team
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, hide_where_small, registers
@@ -54,6 +53,7 @@ from cfanalysis.publish.sentences import (
     team_breakdown_sentence,
     timeliness_sentences,
 )
+from cfanalysis.publish.team import choose_team
 
 __all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "timeliness_shown"]
 
@@ -305,6 +305,7 @@ class AnnualReport:
     funnel_problem: str
     authority: str | None
     breakdowns: Breakdowns | None = None
+    why_this_team: str = ""  # when no team was named: how the data singled it out
 
     @property
     def financial_year(self) -> str:
@@ -530,8 +531,11 @@ class AnnualReport:
         b, fy, by = self.breakdowns.team, self.financial_year, self.baseline_year
         if b is None or not self.figures.years.has_baseline:
             return Paragraph(f"{self.team}'s complaints cannot be compared: there are no complaints for "
-                             f"{by if not self.figures.years.has_baseline else self.team} in the data.")
+                             f"{by if not self.figures.years.has_baseline else self.team} in the data. "
+                             f"{self.why_this_team}".strip())
         parts = [Paragraph(team_breakdown_sentence(b, self.policy), kind="verdict")]
+        if self.why_this_team:
+            parts.append(Paragraph(self.why_this_team))
         if self.change is not None:
             small = self.policy.is_small(min(self.change.headline.count, self.change.headline.baseline_count))
             parts.append(Paragraph(f"{self.team}'s change is not tested here because its numbers are too small to "
@@ -738,7 +742,7 @@ class AnnualReport:
 
 
 def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | None = None,
-                  policy: DisclosurePolicy | None = None, team: str = "Duty Team",
+                  policy: DisclosurePolicy | None = None, team: str | None = None,
                   denominator: str = "children_in_need", authority: str | None = None,
                   confidence_level: float = 0.95) -> AnnualReport:
     """Everything notebook 03 shows, computed once.
@@ -749,7 +753,9 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
         The run's :class:`~cfanalysis.publish.disclosure.DisclosurePolicy` (default: internal, every
         count shown); build it with :func:`cfanalysis.disclosure_policy` from the audience.
     team
-        The team whose change is summarised in the teams section.
+        The team whose change is summarised in the team section; None (the default): the team
+        whose new complaints rose most, judged as picked after looking
+        (:func:`cfanalysis.publish.team.choose_team`).
     denominator, authority
         Comparators column for the funnel plot, and this council's name in that table
         (default: the ``authority`` named in ``dataset.json``, if any).
@@ -762,7 +768,8 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     policy = policy or disclosure_policy()
     years = compare_years(data.complaints, financial_year, baseline_year)
     financial_year = years.financial_year
-    team = check_team(team, data.complaints["team"].dropna())
+    choice = choose_team(data, financial_year, team=team, baseline_year=baseline_year)
+    team = choice.team
     if authority is None:
         authority = data.authority
     # Only the headline finding is shown here (report 02 has the rest).
@@ -780,4 +787,5 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
                    "data/README.md).")
     figures = annual_figures(data, years, confidence_level=confidence_level)
     breakdowns = _breakdowns(data, years, team, authority, confidence_level)
-    return AnnualReport(data, figures, policy, team, change, result, problem, authority, breakdowns)
+    return AnnualReport(data, figures, policy, team, change, result, problem, authority, breakdowns,
+                        why_this_team=choice.sentence())

@@ -11,7 +11,7 @@ import pandas as pd
 from cfanalysis import plots
 from cfanalysis.analysis.benchmarking import Funnel
 from cfanalysis.analysis.spc import XmRResult
-from cfanalysis.parameters import check_team
+from cfanalysis.parameters import ParameterError, check_group
 from cfanalysis.publish.disclosure import DisclosurePolicy, Suppressed, disclosure_policy, with_record
 from cfanalysis.publish.display import Chart
 from cfanalysis.publish.monthly import _year_of, masked_periods
@@ -25,8 +25,11 @@ def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: st
                         kind: str = "complaints", year: str = "", totals: bool = True) -> Chart:
     """:func:`cfanalysis.plots.plot_monthly_lines` rendered with its alt text.
 
-    A ``highlight`` that is not one of the ``by`` groups is refused (:class:`ParameterError`,
-    listing the groups) rather than drawn as nothing. ``events`` are marked as labelled lines.
+    ``counts`` is a tidy frame (month, month_label, the ``by`` column, count) for any number of
+    years: ``pd.concat`` of two years' :func:`cfanalysis.monthly_counts` draws 24 months. A
+    ``highlight`` that is not one of the ``by`` groups is refused (:class:`ParameterError`,
+    listing the groups in the frame) rather than drawn as nothing. ``events`` are marked as
+    labelled lines.
 
     With a ``policy`` that hides small counts, the chart is drawn from the protected figures: the
     months grouped into quarters when any month is small, and each point still hidden left out
@@ -36,13 +39,18 @@ def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: st
     whose totals are published), so the chart hides the same cells as the table.
     """
     policy = policy or disclosure_policy()
+    missing = [column for column in ("month", "month_label", by, "count") if column not in counts]
+    if missing:
+        raise ParameterError(f"counts needs the columns month, month_label, {by} and count (as "
+                             f"cf.monthly_counts gives them); it has no {', '.join(missing)}.")
     if highlight is not None:
-        check_team(highlight, counts[by])
+        check_group(highlight, counts[by], by=by)
     if not policy.hides(kind):
+        # The words first: nothing is drawn (and no figure left open) if they cannot be written.
+        alt = plots.describe_monthly_lines(counts, by=by, what=what, events=events)
         return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight, events=events,
                                                         ylabel=f"{what.capitalize()} received"),
-                               alt=plots.describe_monthly_lines(counts, by=by, what=what, events=events),
-                               caption=caption)
+                               alt=alt, caption=caption)
     start = policy.ledger.mark()
     name = name or f"monthly_by_{by}"
     year = year or (_year_of(counts) if totals else "")

@@ -1,5 +1,5 @@
 """Dated events in the reports: listed, marked on charts, offered beside the change point, and
-the before-and-after question ("did compliments rise after the newsletter began?").
+the before-and-after question ("did compliments rise after the change began?").
 
 :func:`event_question` works one series out once (compliments for the service, or one team's
 complaints); its methods return what a report section shows.
@@ -59,10 +59,10 @@ def candidate_explanations(changepoint: Changepoint | None, events: pd.DataFrame
     >>> import pandas as pd
     >>> from cfanalysis.analysis.changepoint import Changepoint
     >>> cp = Changepoint(pd.Period("2019-11", "M"), 1, 3, 10, 0.01, None, None, 3, 0, True)
-    >>> events = pd.DataFrame({"date": [pd.Timestamp("2019-09-02")], "team": ["Duty Team"],
-    ...                        "description": ["New duty rota"]})
-    >>> candidate_explanations(cp, events)[:79]
-    'The change point in November 2019 follows New duty rota (2 September 2019) by 2'
+    >>> events = pd.DataFrame({"date": [pd.Timestamp("2019-09-02")], "team": ["Front Door"],
+    ...                        "description": ["New rota"]})
+    >>> candidate_explanations(cp, events)[:74]
+    'The change point in November 2019 follows New rota (2 September 2019) by 2'
     """
     if changepoint is None or changepoint.first_month is None or not len(events):
         return ""

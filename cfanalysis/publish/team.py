@@ -17,20 +17,73 @@ from cfanalysis.analysis.counts import NEW_COMPLAINTS, new_complaints
 from cfanalysis.analysis.changepoint import Changepoint, find_changepoint
 from cfanalysis.analysis.demand import DemandAnalysis, demand_analysis
 from cfanalysis.analysis.spc import XmRResult, is_rare, tchart, xmr
-from cfanalysis.analysis.teams import TeamChange, all_team_tests, team_change, team_monthly_series
+from cfanalysis.analysis.teams import (
+    TeamChange,
+    TeamRise,
+    all_team_tests,
+    largest_rise,
+    team_change,
+    team_monthly_series,
+)
 from cfanalysis.analysis.years import YearComparison, compare_years
 from cfanalysis.data.loader import Dataset
-from cfanalysis.parameters import check_financial_year, check_team
+from cfanalysis.parameters import ParameterError, check_financial_year, check_team
 from cfanalysis.periods import financial_year_months, month_label
 from cfanalysis.publish.charts import monthly_lines_chart, tchart_chart, xmr_chart
 from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, registers
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.events import candidate_explanations, events_for
 
-__all__ = ["TeamQuestion", "team_question"]
+__all__ = ["TeamChoice", "TeamQuestion", "choose_team", "team_question"]
 
 _RATE_FORMATS = {"Rate ratio": words.ratio, "CI low": words.ratio, "CI high": words.ratio, "p-value": words.p_value}
 
+
+
+@dataclass(frozen=True)
+class TeamChoice:
+    """The team a report asks about: the one its ``team`` parameter names, or else the one the
+    data single out (the largest rise in new complaints), which is then judged as picked after
+    looking at the data."""
+
+    team: str
+    named: bool  # True when the team parameter named it
+    rise: TeamRise | None = None  # how the data singled it out, when not named
+
+    def sentence(self) -> str:
+        """Why this team, in one sentence ("" when the parameters named it)."""
+        if self.named or self.rise is None:
+            return ""
+        r = self.rise
+        how = (f"the team whose new complaints rose most ({r.baseline_count:,} to {r.count:,})" if r.has_baseline
+               else f"the team with the most new complaints ({r.count:,}; there is no earlier year to compare with)")
+        judged = (" A team picked by looking at the figures is judged as picked after looking: its p-value is "
+                  "adjusted for having had every team to choose from." if r.has_baseline else "")
+        return (f"No team was named for this report, so it looks at {self.team}, {how}.{judged} "
+                "To ask about another team, set the team parameter.")
+
+
+def choose_team(data: Dataset, financial_year: str, *, team: str | None = None,
+                baseline_year: str | None = None) -> TeamChoice:
+    """The team to report on: ``team`` if given (checked against the data), else the data's choice.
+
+    With ``team=None`` the team whose new complaints rose most from ``baseline_year`` (default:
+    the year before) to ``financial_year`` is chosen (:func:`cfanalysis.analysis.teams.largest_rise`).
+
+    Raises
+    ------
+    ParameterError
+        When ``team`` or ``financial_year`` has no complaints, or the year has no team at all.
+    """
+    financial_year = check_financial_year(financial_year, data.financial_years)
+    if team is not None:
+        return TeamChoice(check_team(team, data.complaints["team"].dropna()), named=True)
+    complaints = new_complaints(data.complaints)
+    rise = largest_rise(complaints, compare_years(complaints, financial_year, baseline_year))
+    if rise is None:
+        raise ParameterError(f"No complaint in {financial_year} has a team, so no team can be chosen; "
+                             "set the team parameter to a team in the data.")
+    return TeamChoice(rise.team, named=False, rise=rise)
 
 
 @dataclass(frozen=True)
@@ -52,6 +105,7 @@ class TeamQuestion:
     policy: DisclosurePolicy = field(default_factory=disclosure_policy)  # what the report may publish
     events: pd.DataFrame | None = None  # the team's and the whole service's dated events
     monthly: pd.Series | None = None  # the team's new complaints by month, baseline year and year
+    why_this_team: str = ""  # when no team was named: how the data singled it out (TeamChoice.sentence)
 
     def _key(self, year: str) -> str:
         return f"new_complaints:{self.team}@{year}"
@@ -68,15 +122,16 @@ class TeamQuestion:
 
     @registers
     def introduction(self) -> Paragraph:
-        """What the report asks, for the team and years of its parameters."""
+        """What the report asks, for the team and years of its parameters (or the data's choice)."""
         text = (f"This report asks whether {self.team}'s complaints really changed in {self.financial_year} "
                 f"compared with {self.baseline_year}")
         if self.change is not None:
             p = self.policy
             text += (f" ({p.count(self.change.headline.count, 'new complaint', key=self._key(self.financial_year))} "
                      f"against {p.count(self.change.headline.baseline_count, key=self._key(self.baseline_year))})")
-        return Paragraph(text + ": whether the change is more than chance, how big it is, when it began, and "
-                                "whether demand or staffing account for it.")
+        text += (": whether the change is more than chance, how big it is, when it began, and whether demand or "
+                 "staffing account for it.")
+        return Paragraph(f"{text} {self.why_this_team}".strip())
 
     def _missing(self) -> Paragraph | None:
         return Paragraph(self.unavailable) if self.change is None else None
@@ -97,22 +152,20 @@ class TeamQuestion:
         if self.demand is not None and self.demand.rate_comparison is not None:
             parts.append(self.demand.summary())
             if not change.named_in_advance:
-                parts.append("These demand figures are not adjusted for picking the team after looking, so "
-                             "they overstate the evidence in the same way as its unadjusted p-value.")
+                parts.append("The demand figures are for this team alone, year on year, and are descriptive: "
+                             "they are not adjusted for picking the team after looking, so read them as part "
+                             "of the answer above, not as a second verdict.")
         elif self.demand is not None:
             parts.append(self.demand.note)
-        if self.changepoint is not None and self.changepoint.first_month is not None and change.verdict_pvalue < 0.1:
-            parts.append(f"The new level most likely began in "
-                         f"{month_label(self.changepoint.first_month, long=True)}"
-                         + ("" if self.changepoint.plausible_first == self.changepoint.plausible_last else
-                            f" (plausibly between {month_label(self.changepoint.plausible_first, long=True)} "
-                            f"and {month_label(self.changepoint.plausible_last, long=True)})") + ".")
-        if change.significant or change.verdict_pvalue < 0.1:
-            start = (month_label(self.changepoint.plausible_first, long=True)
-                     if self.changepoint and self.changepoint.plausible_first else "the start of the year")
-            action = (f"What to do: read the complaints {change.team} received from {start} onwards with "
-                      "the team manager, looking for a common cause (a process, a message, a staffing "
-                      "change), and keep the monthly control chart going to see whether the new level holds.")
+        # One graded rule for what to do, with no edge at 0.05 (the bands of words.strength).
+        start = f"{change.rise_from:%B %Y}" if change.rise_from is not None else "the start of the year"
+        read = (f"read the complaints {change.team} received from {start} onwards with the team manager, "
+                "looking for a common cause (a process, a message, a staffing change)")
+        if change.verdict_pvalue < 0.03:
+            action = f"What to do: {read}, and keep the monthly control chart going to see whether the new level holds."
+        elif change.verdict_pvalue < 0.3:
+            action = (f"What to do: do not report this as a settled change, nor as no change; {read}, and keep "
+                      "the monthly control chart going. " + change.power_statement())
         else:
             action = ("What to do: do not report this as a settled change, nor as no change. Keep the "
                       "monthly control chart going. " + change.power_statement())
@@ -217,9 +270,11 @@ class TeamQuestion:
         table = self.all_teams.rename(columns={
             "team": "Team", "count": self.financial_year, "baseline_count": self.baseline_year,
             "ratio": "Rate ratio", "ci_low": "CI low", "ci_high": "CI high", "pvalue": "p-value",
-            "dispersion": "Dispersion", "quasi_poisson_pvalue": "Quasi-Poisson p", "verdict_method": "Verdict uses",
-            "verdict_pvalue": "Verdict p", "adjusted_pvalue": "Holm-adjusted p-value"}).drop(
-            columns=["method", "months_compared"])
+            "dispersion": "Dispersion", "quasi_poisson_pvalue": "Quasi-Poisson p",
+            "verdict_pvalue": "Rise scan p (team alone)", "adjusted_pvalue": "Rise scan p (adjusted)",
+            "rise_from": "Rise from", "year_on_year_adjusted_pvalue": "Year on year p (adjusted)"}).drop(
+            columns=["method", "months_compared", "verdict_method"])
+        table["Rise from"] = [f"{m:%b %Y}" if not pd.isna(m) else "" for m in table["Rise from"]]
         p = self.policy
         if p.hides():
             counts = table.set_index("Team")[[self.baseline_year, self.financial_year]]
@@ -229,20 +284,24 @@ class TeamQuestion:
             text = masked.text()
             for column in (self.financial_year, self.baseline_year):
                 table[column] = text[column].to_numpy()
-            derived = [c for c in ("Rate ratio", "CI low", "CI high", "p-value", "Quasi-Poisson p", "Verdict p",
-                                   "Holm-adjusted p-value", "Dispersion") if c in table.columns]
+            derived = [c for c in ("Rate ratio", "CI low", "CI high", "p-value", "Quasi-Poisson p",
+                                   "Rise scan p (team alone)", "Rise scan p (adjusted)", "Year on year p (adjusted)",
+                                   "Rise from", "Dispersion") if c in table.columns]
             for column in derived:  # a ratio of a hidden count to a shown one is the hidden count
                 table[column] = table[column].astype(object)
                 table.loc[hidden, column] = p.mark
-        formats = {**_RATE_FORMATS, "Quasi-Poisson p": words.p_value, "Verdict p": words.p_value,
-                   "Dispersion": "{:.2f}", "Holm-adjusted p-value": words.p_value}
-        note = ("The team was named before looking at the data, so its own p-value applies; the adjusted "
-                "column is for teams picked because they moved most." if self.change.named_in_advance
-                else "The team was singled out after looking at the data, so the Holm-adjusted p-values apply. "
+        formats = {**_RATE_FORMATS, "Quasi-Poisson p": words.p_value, "Rise scan p (team alone)": words.p_value,
+                   "Dispersion": "{:.2f}", "Rise scan p (adjusted)": words.p_value,
+                   "Year on year p (adjusted)": words.p_value}
+        note = ("The team was named before looking at the data, so its own rise scan p-value applies; the "
+                "adjusted columns are for teams picked because they moved most." if self.change.named_in_advance
+                else "The team was singled out after looking at the data, so the adjusted p-values apply. "
                      + NEW_COMPLAINTS)
-        rule = ("Each team's verdict p-value is the quasi-Poisson check's when its months vary more than "
-                "chance would make them (dispersion above 1.2), otherwise the E-test's; the Holm adjustment "
-                "is of those p-values, the same rule as the verdict above.")
+        rule = ("The rise scan is the verdict's rule: for each team, a one-sided test of a step up at any month "
+                "of the year, the adjusted column allowing for every team and month (the same rule as the "
+                "verdict above). Year on year (adjusted) is the exact one-sided test of the whole-year split, "
+                "adjusted across the teams (min-p). The E-test, its interval and the quasi-Poisson p are for "
+                "each team alone, year on year, and are descriptive.")
         return Parts((Table(table, f"New complaints, every team, {self.financial_year} against "
                                    f"{self.baseline_year} (E-test and the interval that inverts it)",
                             index=False, formats=formats),
@@ -287,29 +346,37 @@ class TeamQuestion:
         return Parts(tuple(Paragraph(t) for t in (self.changepoint.summary(), candidates) if t))
 
 
-def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team",
+def team_question(data: Dataset, financial_year: str, *, team: str | None = None,
                   baseline_year: str | None = None, named_in_advance: bool = False,
                   confidence_level: float = 0.95, min_segment: int = 3,
                   improvement_direction: str = "decrease", policy: DisclosurePolicy | None = None) -> TeamQuestion:
     """Answer "did this team's complaints really change?" for one year against a baseline.
 
     Parameters are those of notebook 02. See :func:`cfanalysis.team_change` for the tests.
-    ``policy`` (:func:`cfanalysis.disclosure_policy`) says what the report may publish; by default
-    everything (internal).
+    ``team=None`` asks about the team whose new complaints rose most (:func:`choose_team`); a
+    team found that way is judged as picked after looking, so ``named_in_advance`` must then be
+    False. ``policy`` (:func:`cfanalysis.disclosure_policy`) says what the report may publish; by
+    default everything (internal).
 
     Raises
     ------
     ParameterError
         When the year or the team has no complaints (the message lists those that have), so
-        no statistic is ever shown for them.
+        no statistic is ever shown for them, or ``named_in_advance`` is True without a team.
     """
     financial_year = check_financial_year(financial_year, data.financial_years)
-    team = check_team(team, data.complaints["team"].dropna())
+    if named_in_advance and team is None:
+        raise ParameterError("named_in_advance=True needs the team parameter: name the team that was named "
+                             "before the data were seen. Without a team the report picks the team whose "
+                             "complaints rose most, which is never named in advance.")
+    choice = choose_team(data, financial_year, team=team, baseline_year=baseline_year)
+    team = choice.team
     complaints = new_complaints(data.complaints)  # the unit for tests: each complaint once
     reason, years = _why_not(complaints, financial_year, baseline_year, team)
     if reason:
         return TeamQuestion(team, financial_year, years.baseline_year if years else str(baseline_year), None, None,
-                            None, None, pd.DataFrame(), reason, policy=policy or disclosure_policy())
+                            None, None, pd.DataFrame(), reason, policy=policy or disclosure_policy(),
+                            why_this_team=choice.sentence())
     table = all_team_tests(complaints, years, confidence_level=confidence_level)
     change = team_change(complaints, team, years, confidence_level=confidence_level,
                          named_in_advance=named_in_advance, all_teams=table)
@@ -321,7 +388,7 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control["result"],
                         table, control_kind=control["kind"], control_why=control["why"],
                         control_baseline_points=control["baseline_points"], policy=policy or disclosure_policy(),
-                        events=events_for(data.events, team), monthly=series)
+                        events=events_for(data.events, team), monthly=series, why_this_team=choice.sentence())
 
 
 def control_chart_for(complaints: pd.DataFrame, team: str, series: pd.Series, *,

@@ -343,7 +343,19 @@ class TeamQuestion:
         if self._too_small():
             return self._small_paragraph()
         candidates = candidate_explanations(self.changepoint, self.events) if self.events is not None else ""
-        return Parts(tuple(Paragraph(t) for t in (self.changepoint.summary(), candidates) if t))
+        return Parts(tuple(Paragraph(t) for t in (self._changepoint_words(), candidates) if t))
+
+    def _changepoint_words(self) -> str:
+        """The change point's summary; in public without the monthly means when the months either side
+        hold a small number of complaints (a mean times its months is that count)."""
+        cp, text = self.changepoint, self.changepoint.summary()
+        if not self.policy.hides() or cp.first_month is None or self.monthly is None:
+            return text
+        before = int(self.monthly[self.monthly.index < cp.first_month].sum())
+        after = int(self.monthly[self.monthly.index >= cp.first_month].sum())
+        if self.policy.is_small(min(before, after)):
+            text = text.replace(f" (about {cp.mean_before:.1f} a month before, {cp.mean_after:.1f} after)", "")
+        return text
 
 
 def team_question(data: Dataset, financial_year: str, *, team: str | None = None,

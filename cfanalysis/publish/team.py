@@ -229,6 +229,13 @@ class TeamQuestion:
             return Paragraph(f"{words.capitalised(gaps)} on the t-chart showed special-cause variation. Their "
                              "dates are dates of individual complaints, so they are listed in the internal "
                              "version only.")
+        if self.policy.hides() and self.monthly is not None and self.monthly.lt(self.policy.threshold).any():
+            # A flagged month beside its limit ("above the upper limit of 0.9", "below the mean")
+            # tells a small month's count: the public version says only that there were signals.
+            kinds = words.joined(sorted(set(self.control.flagged["variation"].astype(str))))
+            return Paragraph(f"The control chart shows special-cause variation ({kinds}). Which months, and "
+                             "why, are in the internal version: single months of this team are too small to "
+                             "publish.")
         if self.control_kind == "tchart":
             self.policy.record_level("the date each flagged complaint was received",
                                      "report 02, gaps flagged on the t-chart")

@@ -175,6 +175,20 @@ def _date_argument(text: str) -> str:
     return parsed.value.strftime("%Y-%m-%d")
 
 
+def _add_audit_command(commands) -> None:
+    audit = commands.add_parser("audit", help="check a folder of public outputs for figures that give "
+                                "a withheld count away",
+                                description="Read a public folder's CSV tables and summary.json files, "
+                                "relate them (totals, the same figure in two years' files) and work out, as "
+                                "an attacker would, the range each withheld figure could have. Exit status 0 "
+                                "when none can be narrowed, 1 when one can.")
+    audit.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                       help="the folder of outputs (default: %(default)s)")
+    audit.add_argument("--threshold", type=int, default=5, metavar="N",
+                       help="counts below N are withheld (default: %(default)s)")
+    audit.set_defaults(handler=_audit)
+
+
 def _add_validate(commands, data_options) -> None:
     validate = commands.add_parser("validate", parents=[data_options],
                                    help="check a data folder and list every problem",
@@ -204,23 +218,7 @@ def _add_init(commands) -> None:
     init.set_defaults(handler=_init)
 
 
-# long: one declaration per command and option, read top to bottom like the help it prints
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cfanalysis", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"cfanalysis {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    # Options every command that reads data shares.
-    data_options = argparse.ArgumentParser(add_help=False)
-    data_options.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
-                              help="folder holding the data files (default: %(default)s)")
-    data_options.add_argument("--as-of", metavar="DATE", default=None, type=_date_argument,
-                              help="treat dates after this day (yyyy-mm-dd) as errors (default: today)")
-
-    _add_validate(commands, data_options)
-
-    _add_init(commands)
-
+def _add_report(commands, data_options) -> None:
     report = commands.add_parser("report", parents=[data_options], help="build the HTML reports and summary.json",
                                  description="Run the report notebooks for each financial year and "
                                  "write outputs/<year>/*.html and summary.json.")
@@ -246,17 +244,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder of report notebooks (default: the project's notebooks/)")
     report.set_defaults(handler=_report)
 
-    audit = commands.add_parser("audit", help="check a folder of public outputs for figures that give "
-                                "a withheld count away",
-                                description="Read a public folder's CSV tables and summary.json files, "
-                                "relate them (totals, the same figure in two years' files) and work out, as "
-                                "an attacker would, the range each withheld figure could have. Exit status 0 "
-                                "when none can be narrowed, 1 when one can.")
-    audit.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-                       help="the folder of outputs (default: %(default)s)")
-    audit.add_argument("--threshold", type=int, default=5, metavar="N",
-                       help="counts below N are withheld (default: %(default)s)")
-    audit.set_defaults(handler=_audit)
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cfanalysis", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"cfanalysis {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Options every command that reads data shares.
+    data_options = argparse.ArgumentParser(add_help=False)
+    data_options.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
+                              help="folder holding the data files (default: %(default)s)")
+    data_options.add_argument("--as-of", metavar="DATE", default=None, type=_date_argument,
+                              help="treat dates after this day (yyyy-mm-dd) as errors (default: today)")
+
+    _add_validate(commands, data_options)
+
+    _add_init(commands)
+
+    _add_report(commands, data_options)
+
+    _add_audit_command(commands)
 
     example = commands.add_parser("example-data", help="write the synthetic example data",
                                   description="Regenerate the synthetic example data, byte for byte.")

@@ -125,13 +125,15 @@ def test_public_main_points_keep_their_figures_and_charts_remain(public_reports,
 
 
 @pytest.mark.slow
-def test_public_build_of_a_differently_shaped_council_passes_the_audit(tmp_path):
+@pytest.mark.parametrize("which", ["largest", "smallest"])
+def test_public_build_of_a_differently_shaped_council_passes_the_audit(tmp_path, which):
+    """Asked about its largest team, and about a team with fewer than 5 complaints a year."""
     from cfanalysis.publish.audit import audit_folder
     from cfanalysis.publish.run import run_reports
     from tests.shaped_council import TEAMS, write_shaped_council
 
     data_dir = write_shaped_council(tmp_path / "data")
-    team = next(iter(TEAMS))
+    team = max(TEAMS, key=TEAMS.get) if which == "largest" else min(TEAMS, key=TEAMS.get)
     out = tmp_path / "public"
     runs = run_reports(None, data_dir=data_dir, out_dir=out, audience="public", progress=lambda line: None,
                        parameters={"team": team, "highlight": team}, as_of="2026-01-01")

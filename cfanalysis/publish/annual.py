@@ -542,6 +542,12 @@ class AnnualReport:
                                    "publish." if small else self.change.summary()))
         captions = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
                     "complainant_type": "who complained", "last_stage": "how far they went"}
+        if self.policy.is_small(min(b.count, b.baseline_count)):
+            # The team's total beside the service's and the other teams' would give it back.
+            captions = {}
+            parts.append(Paragraph(f"{self.team}'s new complaints are too few (fewer than {self.policy.threshold} in "
+                                   "a year) to be broken down by subject, outcome or complainant in this public "
+                                   "version."))
         for aspect, words_ in captions.items():
             parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
                                                         f"{fy}, with the other teams together",

@@ -557,13 +557,17 @@ class PersonalDataStop(ReportError):
     """The guard stopped the run: an output would have shown personal data; nothing was written."""
 
 
-def _audit(ledger: Ledger, policy: DisclosurePolicy, out_dir: Path, years: list[str], pending: dict[Path, str]) -> None:
+def _audit(ledger: Ledger, policy: DisclosurePolicy, out_dir: Path, years: list[str],
+           pending: dict[Path, str] | None = None) -> None:
     """The attacker's audit of the whole public release (this run's documents, all its years, and
-    the public outputs already in ``out_dir`` for other years); DisclosureError unless it passes."""
+    the public outputs already in ``out_dir`` for other years, and the words of every ``pending``
+    page and file); DisclosureError unless it passes."""
     from cfanalysis.publish.audit import check_release, folder_ledger
 
     ledger.extend(policy.ledger)  # the CSV tables and summaries, registered in this process
     earlier = folder_ledger(out_dir, skip_years=set(years)) if out_dir.exists() else None
     if earlier is not None:
         ledger.extend(earlier)
-    check_release(ledger, policy, {str(path.relative_to(out_dir)): text for path, text in pending.items()})
+    texts = {str(path.relative_to(out_dir)) if path.is_relative_to(out_dir) else str(path): text
+             for path, text in (pending or {}).items()}
+    check_release(ledger, policy, texts)

@@ -244,6 +244,13 @@ class TeamQuestion:
             return Paragraph(f"{words.capitalised(gaps)} on the t-chart showed special-cause variation. Their "
                              "dates are dates of individual complaints, so they are listed in the internal "
                              "version only.")
+        if self.policy.hides() and self.monthly is not None and self.monthly.lt(self.policy.threshold).any():
+            # A flagged month beside its limit ("above the upper limit of 0.9", "below the mean")
+            # tells a small month's count: the public version says only that there were signals.
+            kinds = words.joined(sorted(set(self.control.flagged["variation"].astype(str))))
+            return Paragraph(f"The control chart shows special-cause variation ({kinds}). Which months, and "
+                             "why, are in the internal version: single months of this team are too small to "
+                             "publish.")
         if self.control_kind == "tchart":
             self.policy.record_level("the date each flagged complaint was received",
                                      "report 02, gaps flagged on the t-chart")
@@ -358,7 +365,19 @@ class TeamQuestion:
         if self._too_small():
             return self._small_paragraph()
         candidates = candidate_explanations(self.changepoint, self.events) if self.events is not None else ""
-        return Parts(tuple(Paragraph(t) for t in (self.changepoint.summary(), candidates) if t))
+        return Parts(tuple(Paragraph(t) for t in (self._changepoint_words(), candidates) if t))
+
+    def _changepoint_words(self) -> str:
+        """The change point's summary; in public without the monthly means when the months either side
+        hold a small number of complaints (a mean times its months is that count)."""
+        cp, text = self.changepoint, self.changepoint.summary()
+        if not self.policy.hides() or cp.first_month is None or self.monthly is None:
+            return text
+        before = int(self.monthly[self.monthly.index < cp.first_month].sum())
+        after = int(self.monthly[self.monthly.index >= cp.first_month].sum())
+        if self.policy.is_small(min(before, after)):
+            text = text.replace(f" (about {cp.mean_before:.1f} a month before, {cp.mean_after:.1f} after)", "")
+        return text
 
 
 def team_question(data: Dataset, financial_year: str, *, team: str | None = None,

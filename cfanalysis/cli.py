@@ -17,6 +17,7 @@ Analyse Children's Services complaints and compliments and build the annual repo
 Put your exported logs (complaints, and optionally compliments, ombudsman, activity,
 comparators; .csv or .xlsx) in one folder, then:
 
+  cfanalysis init --data data/raw            draft mapping.yml and dataset.json for your exports
   cfanalysis validate --data data/raw        check the files and list every problem
   cfanalysis report --year 2019-20           build the HTML reports for one year
   cfanalysis report --all-years              build every year in the data
@@ -38,6 +39,36 @@ def _validate(args: argparse.Namespace) -> int:
         frame.to_csv(args.excluded_csv, index=False, encoding="utf-8-sig")  # with a BOM: Excel reads it as UTF-8
         print(f"\n{len(frame):,} excluded rows written to {args.excluded_csv} (open it in Excel).")
     return 0 if data.report.usable else 1
+
+
+def _init(args: argparse.Namespace) -> int:
+    from cfanalysis.data.draft import write_draft
+
+    if not args.data.is_dir():
+        print(f"cfanalysis init: {args.data} is not a folder; pass the folder of exported files (--data DIR).",
+              file=sys.stderr)
+        return 2
+    draft, said = write_draft(args.data, force=args.force, authority=args.authority, contact=args.contact,
+                              synthetic=args.synthetic)
+    print(f"Data folder: {args.data}\n")
+    for table, files in draft.tables.items():
+        print(f"  {table:<12} {', '.join(files)}")
+        for name, (header, how) in draft.headers.get(table, {}).items():
+            print(f"  {'':<12}   {name:<17} <- '{header}'" + ("" if how == "contract spelling" else f"  ({how})"))
+    for line in draft.ignored:
+        print(f"  not a table: {line}")
+    guesses = sum(code is not None for fields in draft.codes.values() for values in fields.values()
+                  for code, _ in values.values())
+    print(f"\n{guesses} value(s) placed by rule (marked '# guess' in {args.data / 'mapping.yml'}: check them).")
+    if draft.undecided:
+        print(f"{len(draft.undecided)} value(s) not placed; decide each in mapping.yml:")
+        for line in draft.undecided:
+            print(f"  {line}")
+    print()
+    for line in said:
+        print(line)
+    print(f"\nNext: cfanalysis validate --data {args.data}")
+    return 0
 
 
 def _parameters(pairs: list[str] | None, together: str | None = None) -> dict[str, str]:
@@ -107,6 +138,25 @@ class _Progress:
                 print(line, flush=True)
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from cfanalysis.publish.audit import audit_folder
+    from cfanalysis.publish.disclosure import disclosure_policy
+
+    if not args.out.is_dir():
+        print(f"cfanalysis audit: {args.out} is not a folder of outputs.", file=sys.stderr)
+        return 2
+    policy = disclosure_policy("public", args.threshold)
+    exposures = audit_folder(args.out, policy)
+    if not exposures:
+        print(f"{args.out}: no withheld figure in the CSV tables and summary.json can be worked out "
+              f"(threshold {policy.threshold}).")
+        return 0
+    print(f"{args.out}: {len(exposures)} withheld figure(s) can be worked out:")
+    for exposure in exposures:
+        print(f"- {exposure.message(policy)}")
+    return 1
+
+
 def _example_data(args: argparse.Namespace) -> int:
     from cfanalysis.data.example import write_example_data
 
@@ -125,6 +175,21 @@ def _date_argument(text: str) -> str:
     return parsed.value.strftime("%Y-%m-%d")
 
 
+def _add_init(commands) -> None:
+    init = commands.add_parser("init", help="draft mapping.yml and dataset.json for a folder of raw exports",
+                               description="Look at every file in the data folder (nothing is changed) and write "
+                               "a draft mapping.yml (which file is which table, which header is which field, "
+                               "which of your values means which code; guesses marked) and dataset.json. "
+                               "Existing files are kept unless --force.")
+    init.add_argument("--data", type=Path, required=True, metavar="DIR", help="the folder of exported files")
+    init.add_argument("--force", action="store_true", help="replace an existing mapping.yml and dataset.json")
+    init.add_argument("--authority", default=None, help="the council's name, as in the comparators table")
+    init.add_argument("--contact", default=None, help="who readers contact about the reports")
+    init.add_argument("--synthetic", action="store_true", help="mark the data as made up (a banner on every report)")
+    init.set_defaults(handler=_init)
+
+
+# long: one declaration per command and option, read top to bottom like the help it prints
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cfanalysis", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -150,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="write every excluded row (file, Excel row, column, value, reason, fix) to FILE")
     validate.set_defaults(handler=_validate)
 
+    _add_init(commands)
+
     report = commands.add_parser("report", parents=[data_options], help="build the HTML reports and summary.json",
                                  description="Run the report notebooks for each financial year and "
                                  "write outputs/<year>/*.html and summary.json.")
@@ -168,11 +235,24 @@ def build_parser() -> argparse.ArgumentParser:
                         '(what make report PARAMS=... passes)')
     report.add_argument("--audience", choices=("internal", "public"), default="internal",
                         help="internal (default): counts in full, marked not for publication; public: "
-                        "every count below 5 hidden in the HTML, CSV tables and summary.json, cells "
-                        "tagged 'internal' left out")
+                        "every count of people below 5 withheld in the HTML, charts, CSV tables and "
+                        "summary.json, cells tagged 'internal' left out, logs kept in <out>-logs, and "
+                        "nothing written unless the attacker's audit passes")
     report.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
                         help="folder of report notebooks (default: the project's notebooks/)")
     report.set_defaults(handler=_report)
+
+    audit = commands.add_parser("audit", help="check a folder of public outputs for figures that give "
+                                "a withheld count away",
+                                description="Read a public folder's CSV tables and summary.json files, "
+                                "relate them (totals, the same figure in two years' files) and work out, as "
+                                "an attacker would, the range each withheld figure could have. Exit status 0 "
+                                "when none can be narrowed, 1 when one can.")
+    audit.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                       help="the folder of outputs (default: %(default)s)")
+    audit.add_argument("--threshold", type=int, default=5, metavar="N",
+                       help="counts below N are withheld (default: %(default)s)")
+    audit.set_defaults(handler=_audit)
 
     example = commands.add_parser("example-data", help="write the synthetic example data",
                                   description="Regenerate the synthetic example data, byte for byte.")

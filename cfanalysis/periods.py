@@ -10,7 +10,6 @@ import re
 from datetime import date
 from functools import lru_cache
 
-import holidays
 import numpy as np
 import pandas as pd
 
@@ -107,8 +106,11 @@ def bank_holidays() -> tuple[np.datetime64, ...]:
 
     The package knows the moved and extra days (the 2020 May Day on Friday 8 May, the 2022
     jubilee and funeral, substitute days when Christmas falls at a weekend), which a hand-kept
-    list would miss.
+    list would miss. Worked out on first use (the package's tables are imported then, not
+    when cfanalysis is), then kept.
     """
+    import holidays
+
     days = holidays.country_holidays("GB", subdiv="ENG", years=range(FIRST_YEAR, LAST_YEAR + 1))
     return tuple(sorted(np.datetime64(day, "D") for day in days))
 

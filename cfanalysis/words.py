@@ -64,8 +64,9 @@ def percent(value: float | None) -> str:
 
 
 def level(confidence_level: float) -> str:
-    """A confidence level as readers know it: ``0.95`` -> ``"95%"``."""
-    return f"{confidence_level:.0%}"
+    """A confidence level as readers know it: ``0.95`` -> ``"95%"``, ``0.99167`` -> ``"99.2%"``."""
+    whole = round(confidence_level * 100)
+    return f"{confidence_level:.0%}" if abs(whole - confidence_level * 100) < 1e-9 else f"{confidence_level:.1%}"
 
 
 def count(n: int | float, suppress_below: int = 0) -> str:
@@ -120,17 +121,19 @@ def joined(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-# Strength of evidence in bands, not a bright line (DOMAIN.md section 5): (p below, words).
-EVIDENCE_BANDS = ((0.001, "very strong evidence"), (0.01, "strong evidence"), (0.05, "moderate evidence"),
-                  (0.1, "weak evidence"), (math.inf, "little or no evidence"))
+# Strength of evidence in graded bands (DOMAIN.md section 5): (p below, words). No band edge sits
+# at 0.05, so p = 0.049 and p = 0.051 read the same ("some evidence"), with the same hedging.
+EVIDENCE_BANDS = ((0.001, "very strong evidence"), (0.01, "strong evidence"), (0.03, "moderate evidence"),
+                  (0.1, "some evidence"), (0.3, "weak evidence"), (math.inf, "little or no evidence"))
+HEDGE_FROM = 0.01  # at and above this p, chance is said not to be ruled out (one rule, no edge at 0.05)
 WIDE_INTERVAL = 2.5  # an interval whose upper end is this many times its lower end is wide
 
 
 def strength(p: float) -> str:
-    """The strength of evidence a p-value gives, in bands.
+    """The strength of evidence a p-value gives, in graded bands with no edge at 0.05.
 
-    >>> strength(0.0004), strength(0.023), strength(0.072), strength(0.4)
-    ('very strong evidence', 'moderate evidence', 'weak evidence', 'little or no evidence')
+    >>> strength(0.0004), strength(0.023), strength(0.049), strength(0.051), strength(0.4)
+    ('very strong evidence', 'moderate evidence', 'some evidence', 'some evidence', 'little or no evidence')
     """
     if _missing(p):
         return "no evidence either way"
@@ -182,23 +185,35 @@ def interval_is_wide(low: float, high: float) -> bool:
     return high / low > WIDE_INTERVAL
 
 
-def evidence(p: float, *, wide: bool, what: str = "a real change", basis: str = "") -> str:
+def evidence(p: float, *, wide: bool, what: str = "a real change", basis: str = "",
+             includes_no_change: bool | None = None) -> str:
     """The strength of evidence in words, with the p-value and what it rests on.
 
-    Never "unlikely to be chance" (that reads p as the probability of chance). Below the moderate
-    band, chance is said not to be ruled out; with a wide interval, that the data cannot tell.
+    Never "unlikely to be chance" (that reads p as the probability of chance). From p = 0.01 up,
+    chance is said not to be ruled out, the same at 0.049 as at 0.051. The words follow the
+    interval too: "the data cannot tell" is never said of an interval that excludes no change
+    (``includes_no_change``; when not given, only the interval's width is spoken of).
 
-    >>> evidence(0.023, wide=True)
-    'moderate evidence of a real change (p = 0.023)'
-    >>> "data cannot tell" in evidence(0.072, wide=True), evidence(0.072, wide=True)[:50]
-    (True, 'weak evidence of a real change (p = 0.072): chance')
+    >>> evidence(0.023, wide=True, includes_no_change=False)[:62]
+    'moderate evidence of a real change (p = 0.023): chance cannot '
+    >>> evidence(0.049, wide=True) == evidence(0.051, wide=True).replace("0.051", "0.049")
+    True
+    >>> "cannot tell" in evidence(0.08, wide=True, includes_no_change=False)
+    False
     """
     detail = f"p = {p_value(p)}" + (f", {basis}" if basis else "")
     text = f"{strength(p)} of {what} ({detail})"
-    if _missing(p) or p >= 0.05:
-        text += ": chance cannot be ruled out"
-        if wide:
-            text += ", and the interval is wide, so the data cannot tell whether there was a real change"
-        else:
-            text += ", though the interval shows how large a change the data still allow"
+    if _missing(p) or p < HEDGE_FROM:
+        return text
+    text += ": chance cannot be ruled out"
+    if includes_no_change is None:  # the caller did not say where the interval lies
+        text += (", and the interval is wide, so the data cannot tell how large any change is" if wide else
+                 ", though the interval shows how large a change the data still allow")
+    elif includes_no_change and wide:
+        text += (", and the interval is wide and still includes the earlier rate, so the data cannot tell "
+                 "how large any change is")
+    elif includes_no_change:
+        text += ", and the interval still includes the earlier rate"
+    else:
+        text += ", though the interval excludes the earlier rate"
     return text

@@ -33,8 +33,11 @@ def test_funnel_exact_limits_without_overdispersion():
     # A: expected E = 30.5634; exact limits as PHEindicatormethods/FunnelPlotR define them, per 1,000:
     # R: qchisq(0.025, 2 * E) / 2 = 20.7037, qchisq(0.975, 2 * (E + 1)) / 2 = 43.4893
     #    qchisq(0.001, 2 * E) / 2 = 16.2750, qchisq(0.999, 2 * (E + 1)) / 2 = 51.8020
-    assert (a["lower_95"], a["upper_95"]) == pytest.approx((20.7037, 43.4893), abs=1e-3)
-    assert (a["lower_998"], a["upper_998"]) == pytest.approx((16.2750, 51.8020), abs=1e-3)
+    # Issue 18: the lower limit is held at or below R's qpois(0.025, E) = 20 (ppois(20, E) = 0.032 > 0.025,
+    # so the gamma limit 20.70 would flag a count of 20 more often than the 2.5% tail allows).
+    assert (a["lower_95"], a["upper_95"]) == pytest.approx((20.0, 43.4893), abs=1e-3)
+    # and R's qpois(0.001, E) = 15 for the 99.8% lower limit
+    assert (a["lower_998"], a["upper_998"]) == pytest.approx((15.0, 51.8020), abs=1e-3)
     assert a["position"] == "within_95" and a["highlight"]
 
 
@@ -42,7 +45,7 @@ def test_funnel_overdispersion_widens_limits_and_says_so():
     table = pd.DataFrame({"authority": list("ABCDEF"), "financial_year": "2019-20",
                           "complaints": [30, 45, 20, 80, 50, 10],
                           "children_in_need": [1000, 1500, 800, 2000, 1200, 600]})
-    result = funnel(table, "2019-20", denominator="children_in_need")
+    result = funnel(table, "2019-20", denominator="children_in_need", winsor=0.1)
     # Square-root scale (Spiegelhalter 2005; FunnelPlotR): z = 2 (sqrt(O) - sqrt(E)), E = t n, t = 235 / 7,100;
     # winsorised at the 10th/90th percentiles (numpy quantile), phi = mean z^2 = 1.88322;
     # w = 1 / s^2 = 4 E; tau^2 = (6 phi - 5) / (sum w - sum w^2 / sum w) = 0.0082961.
@@ -65,7 +68,7 @@ def test_phi_below_one_means_no_adjustment():
     table = pd.DataFrame({"authority": list("ABCDEF"), "financial_year": "2019-20",
                           "complaints": [12, 22, 34, 17, 45, 33],
                           "children_in_need": [200, 1000, 1500, 800, 2000, 1200]})
-    result = funnel(table, "2019-20", denominator="children_in_need")
+    result = funnel(table, "2019-20", denominator="children_in_need", winsor=0.1)  # FunnelPlotR's trimming
     assert result.phi == pytest.approx(0.67172, abs=1e-4) and result.tau2 == 0 and not result.overdispersed
 
 
@@ -151,7 +154,7 @@ def test_overdispersed_ratio_limits_on_funnelplotr_test_data():
     comparators = pd.DataFrame({"authority": list("abcdef"), "financial_year": "2019-20",
                                 "complaints": [100, 150, 180, 80, 120, 225],
                                 "expected": [108.0, 112, 165, 95, 100, 220]})
-    result = funnel(comparators, "2019-20", denominator="expected", per=1, target=1)
+    result = funnel(comparators, "2019-20", denominator="expected", per=1, target=1, winsor=0.1)
     assert result.phi == pytest.approx(2.327178, abs=1e-6) and result.tau2 == pytest.approx(0.00343978, abs=1e-8)
     row = result.table.set_index("authority").loc["a"]
     assert [row["lower_95"], row["upper_95"]] == pytest.approx([0.724744, 1.319468], abs=1e-6)

@@ -56,11 +56,14 @@ def test_trend_of_seven_rising_and_a_repeat_breaks_it():
 
 
 def test_two_of_three_beyond_two_sigma():
-    values = [5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 8, 5, 8, 5, 6]
+    values = [5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 8, 6, 8, 5, 6]
     result = xmr(values, baseline_points=12)
     upper2 = result.points["upper_two_sigma"].iloc[0]
     assert upper2 < 8 < result.points["upper_limit"].iloc[0]  # beyond 2 sigma, inside the limit
     assert result.points["two_of_three"].tolist()[12:15] == [True, False, True]
+    # NHSRplotthedots (issue #143): the middle point below the mean (5 < 5.5) breaks the signal.
+    values[13] = 5
+    assert not xmr(values, baseline_points=12).points["two_of_three"].any()
 
 
 def test_trial_limit_warning_under_13_points():

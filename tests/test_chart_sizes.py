@@ -105,5 +105,5 @@ def test_monthly_table_has_a_total_row_and_column_and_hides_small_counts(example
     assert not shown.isin(["1", "2", "3", "4", 1, 2, 3, 4]).any().any()
     assert (shown == "fewer than 5").any().any()
     public = monthly_counts_table(counts, caption="c", policy=cf.disclosure_policy("public")).frame
-    assert list(public.columns[:4]) == ["Apr-Jun 2019", "Jul-Sep 2019", "Oct-Dec 2019", "Jan-Mar 2020"]
+    assert public.columns[-1] == "Total" and all("-" in c for c in public.columns[:-1])  # quarters or halves
     assert (public == "[c]").any().any() and not public.isin(["1", "2", "3", "4"]).any().any()

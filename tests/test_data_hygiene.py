@@ -113,6 +113,15 @@ def test_procedure_wordings(raw, code):
     assert _code("procedure", raw) == code
 
 
+@pytest.mark.parametrize("raw, code", [
+    ("Upheld in part", "partially upheld"), ("Partially Upheld - apology given", "partially upheld"),
+    ("Not upheld (no fault found)", "not upheld"), ("Withdrawn by complainant", "withdrawn or resolved"),
+    ("Upheld", "upheld"),
+])
+def test_council_outcome_wordings(raw, code):
+    assert _code("outcome", raw) == code
+
+
 # The LGSCO's decision wordings as its decisions pages and annual review letters give them.
 @pytest.mark.parametrize("raw, code", [
     ("Upheld", "upheld"),
@@ -134,6 +143,11 @@ def test_procedure_wordings(raw, code):
     ("Incomplete/Invalid", "incomplete or invalid"),
     ("Withdrawn", "not pursued"),
     ("Not pursued", "not pursued"),
+    ("Report issued: upheld: maladministration and injustice", "upheld"),
+    ("Report issued: not upheld", "not upheld"),
+    ("Upheld: fault, no injustice", "upheld"),
+    ("Closed after initial enquiries: no worthwhile outcome achievable", "closed after initial enquiries"),
+    ("Not investigated", "closed after initial enquiries"),
 ])
 def test_every_lgsco_decision_wording_maps_to_its_outcome(raw, code):
     assert _code("decision", raw, "ombudsman") == code

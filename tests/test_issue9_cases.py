@@ -37,30 +37,40 @@ def _team_change(now, before, *, named_in_advance=False, others=(0.5, 0.6, 0.7, 
                       named_in_advance, None, 1 + len(others), tuple(others))
 
 
-def test_case2_overdispersed_months_verdict_follows_quasi_poisson():
-    # Issue 9 case 2: E-test p = 0.023, quasi-Poisson p = 0.416 with scale 6.99.
-    change = _team_change(DUTY_NOW, DUTY_BEFORE, named_in_advance=True)
+def test_case2_overdispersed_months_are_not_read_as_a_rise():
+    # Issue 9 case 2: E-test p = 0.023, quasi-Poisson p = 0.416 with scale 6.99 (named in advance).
+    # Issue 18: the verdict is the rise scan, whose dispersion (around the fitted step) keeps it weak.
+    from cfanalysis import compare_years, team_change
+    from tests.test_analysis_teams import frame, monthly, spread
+    data = frame(monthly("Duty Team", 2018, DUTY_BEFORE) + monthly("Duty Team", 2019, DUTY_NOW)
+                 + spread("B", 2018, 12) + spread("B", 2019, 13))
+    change = team_change(data, "Duty Team", compare_years(data, "2019-20"), named_in_advance=True)
     assert change.headline.pvalue == pytest.approx(0.0231, abs=5e-4)
-    assert change.quasi_poisson.scale == pytest.approx(6.99, abs=0.01) and change.overdispersed
-    assert change.verdict_pvalue == pytest.approx(change.quasi_poisson.pvalue) == pytest.approx(0.416, abs=1e-3)
-    assert not change.significant
-    assert "quasi-Poisson" in change.which_to_trust() and "unlikely to be chance" not in change.summary()
+    assert change.quasi_poisson.scale == pytest.approx(6.99, abs=0.01)
+    assert change.verdict_pvalue > 0.1 and change.scan.dispersion_of("Duty Team") > 2
+    assert "unlikely to be chance" not in change.summary()
     verdict_row = change.to_frame().iloc[-1]
     assert verdict_row["p-value"] == pytest.approx(change.verdict_pvalue)
 
 
 def test_case1_screened_team_is_adjusted_by_default():
+    from cfanalysis import compare_years, team_change
+    from tests.test_analysis_teams import frame, monthly, spread
     spread_now, spread_before = [2, 2, 1, 2, 2, 1, 2, 2, 2, 1, 2, 1], [1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1]
-    screened = _team_change(spread_now, spread_before)
-    named = _team_change(spread_now, spread_before, named_in_advance=True)
-    # Holm across six teams: the smallest p times 6 (statsmodels multipletests(..., method="holm")).
-    assert screened.verdict_pvalue == pytest.approx(min(1, 6 * named.verdict_pvalue))
-    assert "singled out after looking" in screened.summary() and "monitoring" in screened.summary()
+    records = monthly("A", 2018, spread_before) + monthly("A", 2019, spread_now)
+    for team in "BCDEF":
+        records += spread(team, 2018, 10) + spread(team, 2019, 10)
+    data = frame(records)
+    years = compare_years(data, "2019-20")
+    screened = team_change(data, "A", years)
+    named = team_change(data, "A", years, named_in_advance=True)
+    assert screened.verdict_pvalue > named.verdict_pvalue  # the selection over six teams is paid for
+    assert "picked after looking" in screened.summary() and "monitoring" in screened.summary()
 
 
 def test_case3_graded_words_no_bright_line():
     text = compare_counts(53, 36).summary()  # compliments: p = 0.072
-    assert "about 47% higher" in text and "weak evidence" in text and "chance cannot be ruled out" in text
+    assert "about 47% higher" in text and "some evidence" in text and "chance cannot be ruled out" in text
     strong = compare_counts(20, 8).summary()
     assert "about 2.5 times" in strong and "plausibly between 1.1 and 5.5 times" in strong
     assert "moderate evidence" in strong and "unlikely to be chance" not in strong

@@ -17,10 +17,10 @@ import pytest
 
 from cfanalysis.data.loader import load_data
 from cfanalysis.data.personal import identity_kind
+from cfanalysis.publish.disclosure import disclosure_policy
 from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
 from cfanalysis.publish.pages import DEFAULT_NOTEBOOKS_DIR, report_notebooks
-from cfanalysis.publish.disclosure import disclosure_policy
-from cfanalysis.publish.run import PersonalDataStop, ReportError, _while_kernels_start, check_commentary, run_reports
+from cfanalysis.publish.run import PersonalDataStop, ReportError, check_commentary, checked_outputs, run_reports
 from tests.conftest import COMPLAINT_HEADER, EXAMPLE, complaint, write_csv
 
 NAME, STREET_ADDRESS = "Pat Ashcombe", "12 Marrowbone Lane, Barchester"
@@ -158,10 +158,9 @@ def test_outputs_are_all_checked_before_any_is_written(tmp_path):
     data = load_data(folder)
     assert NAME in set(data.complaints["team"])  # another file's name column: the loader cannot tell
     guard = PersonalDataGuard.from_data_dir(folder)
-    pending = {}
     with pytest.raises(PersonalDataError, match=r"the column 'Complainant Name' of ombudsman.csv, row 4"):
-        _while_kernels_start(data, ["2019-20"], tmp_path / "out", disclosure_policy(), guard, pending)
-    assert not (tmp_path / "out").exists()  # held, never written
+        checked_outputs(data, ["2019-20"], tmp_path / "out", disclosure_policy(), guard)
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_stopped_run_writes_nothing_at_all(tmp_path):

@@ -37,11 +37,29 @@ def fake_people_folder(tmp_path):
     return folder, complaints
 
 
-@pytest.mark.slow
-def test_no_personal_data_in_any_output(tmp_path):
+def hostile_folder(tmp_path):
+    """The example data with fake personal columns, and team names that are script or a formula."""
     folder, complaints = fake_people_folder(tmp_path)
+    hostile = complaints.copy()
+    hostile.loc[hostile["Service Area"] == "Fostering", "Service Area"] = "<script>alert(1)</script>"
+    hostile.loc[hostile["Service Area"] == "Care Leavers", "Service Area"] = "=HYPERLINK(\"http://x\")"
+    hostile.to_csv(folder / "complaints.csv", index=False, encoding="utf-8-sig")
+    return folder, hostile
+
+
+@pytest.fixture(scope="module")
+def hostile_reports(tmp_path_factory):
+    """One year's reports built once from :func:`hostile_folder` (both tests below read them)."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    folder, complaints = hostile_folder(tmp_path)
     out = tmp_path / "out"
     runs = run_reports(["2019-20"], data_dir=folder, out_dir=out, progress=lambda line: None)
+    return out, runs, complaints
+
+
+@pytest.mark.slow
+def test_no_personal_data_in_any_output(hostile_reports):
+    out, runs, complaints = hostile_reports
     assert all(run.ok for run in runs), [run.message for run in runs]
     secrets = set(complaints["Email"]) | set(complaints["Child Name"]) | set(complaints["Notes"]) | \
         set(complaints["Complainant Name"]) | set(complaints["Address"]) | set(complaints["Details"])
@@ -92,15 +110,8 @@ def test_guard_ignores_values_that_are_also_contract_values(tmp_path):
 
 
 @pytest.mark.slow
-def test_html_escapes_data(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(EXAMPLE, folder)
-    complaints = pd.read_csv(folder / "complaints.csv", dtype=str, encoding="utf-8-sig")
-    complaints.loc[complaints["Service Area"] == "Fostering", "Service Area"] = "<script>alert(1)</script>"
-    complaints.loc[complaints["Service Area"] == "Care Leavers", "Service Area"] = "=HYPERLINK(\"http://x\")"
-    complaints.to_csv(folder / "complaints.csv", index=False, encoding="utf-8-sig")
-    out = tmp_path / "out"
-    runs = run_reports(["2019-20"], data_dir=folder, out_dir=out, progress=lambda line: None)
+def test_html_escapes_data(hostile_reports):
+    out, runs, _ = hostile_reports
     assert all(run.ok for run in runs), [run.message for run in runs]
     for page in (out / "2019-20").glob("*.html"):
         text = page.read_text()

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from cfanalysis import words
+from cfanalysis.analysis.changepoint import Changepoint, find_changepoint
 from cfanalysis.analysis.checks import TestResult, quasi_poisson_year_ratio, sign_flip_test
 from cfanalysis.analysis.rates import CountComparison, compare_counts
 from cfanalysis.analysis.results import Result
@@ -77,7 +78,8 @@ class SegmentedFit(Result):
                 f"{words.p_value(self.trend_pvalue)}); {self.method}, scale {self.scale:.2f}.")
 
 
-def segmented_fit(counts: pd.Series, first_after: pd.Period, *, confidence_level: float = 0.95) -> SegmentedFit:
+def segmented_fit(counts: pd.Series, first_after: pd.Period, *, confidence_level: float = 0.95,
+                  seasonal: bool = False) -> SegmentedFit:
     """Fit the segmented (interrupted time series) quasi-Poisson model to monthly counts.
 
     Parameters
@@ -94,13 +96,16 @@ def segmented_fit(counts: pd.Series, first_after: pd.Period, *, confidence_level
     with scale ``max(Pearson chi2 / df, 1)`` and t-based intervals (never more confident than
     Poisson).
     """
-    import statsmodels.api as sm
+    from cfanalysis.analysis import glm as sm  # not statsmodels.api: see analysis/glm.py
 
     months = pd.PeriodIndex(counts.index, freq="M")
     t = np.arange(len(months), dtype=float)
     after = (months >= first_after).astype(float)
     t0 = float(np.argmax(after)) if after.any() else float(len(t))
     x = np.column_stack([np.ones_like(t), t, after, (t - t0) * after])
+    if seasonal:  # one annual harmonic: sin and cos of the calendar month
+        angle = 2 * np.pi * months.month.to_numpy(dtype=float) / 12
+        x = np.column_stack([x, np.sin(angle), np.cos(angle)])
     offset = np.log(months.days_in_month.to_numpy(dtype=float))
     y = counts.to_numpy(dtype=float)
     with warnings.catch_warnings():
@@ -112,7 +117,9 @@ def segmented_fit(counts: pd.Series, first_after: pd.Period, *, confidence_level
     params = np.exp(fit.params)
     return SegmentedFit(float(params[2]), float(ci[2][0]), float(ci[2][1]), float(fit.pvalues[2]),
                         float(params[3]), float(ci[3][0]), float(ci[3][1]), float(fit.pvalues[3]),
-                        float(scale), int(len(t) - after.sum()), int(after.sum()), confidence_level)
+                        float(scale), int(len(t) - after.sum()), int(after.sum()), confidence_level,
+                        **({"method": "segmented quasi-Poisson GLM with one seasonal harmonic, offset log(days "
+                                      "in month)"} if seasonal else {}))
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,17 @@ class BeforeAfter(Result):
     method: str
     confidence_level: float
     note: str = ""
+    whole_baseline: CountComparison | None = None  # the months after against every month before the event
+    changepoint: Changepoint | None = None  # a scan of the whole series for when it changed
+    seasonal: SegmentedFit | None = None  # the segmented model with a seasonal term (a check)
+
+    @property
+    def changed_before(self) -> bool:
+        """True when the scan puts the series' change clearly before the event (its plausible
+        months all before the first month after it), with at least some evidence (p < 0.1)."""
+        c = self.changepoint
+        return bool(c is not None and c.first_month is not None and c.pvalue < 0.1
+                    and c.plausible_last < self.months_after[0])
 
     @property
     def overdispersed(self) -> bool:
@@ -163,6 +181,15 @@ class BeforeAfter(Result):
                 rows.append({"Method": words.capitalised(check.method), "Estimate": check.estimate,
                              f"{level} CI low": check.ci_low, f"{level} CI high": check.ci_high,
                              "p-value": check.pvalue})
+        if self.whole_baseline is not None:
+            w = self.whole_baseline
+            rows.append({"Method": f"E-test against every month before the event ({w.baseline_exposure:.0f})",
+                         "Estimate": w.ratio, f"{level} CI low": w.ci_low, f"{level} CI high": w.ci_high,
+                         "p-value": w.pvalue})
+        if self.seasonal is not None:
+            rows.append({"Method": "Segmented model with a seasonal term: change in level",
+                         "Estimate": self.seasonal.level_ratio, f"{level} CI low": self.seasonal.level_ci_low,
+                         f"{level} CI high": self.seasonal.level_ci_high, "p-value": self.seasonal.level_pvalue})
         if self.segmented is not None:
             s = self.segmented
             rows += [{"Method": "Segmented model: change in level", "Estimate": s.level_ratio,
@@ -187,7 +214,31 @@ class BeforeAfter(Result):
             return text + " The change cannot be measured as a ratio. " + self.caution()
         text += (f" That is {words.times_with_interval(self.ratio, self.ci_low, self.ci_high, self.confidence_level)}"
                  f": {self.evidence}.")
-        return f"{text} {self.caution()}"
+        return " ".join(t for t in (text, self.earlier(), self.caution()) if t)
+
+    def earlier(self) -> str:
+        """What the whole series says: against every earlier month, and when the scan puts the change."""
+        parts = []
+        if self.whole_baseline is not None and self.whole_baseline.baseline_exposure > len(self.months_before):
+            w = self.whole_baseline
+            parts.append(f"Against all {w.baseline_exposure:.0f} months before it, the months after are "
+                         f"{words.times_with_interval(w.ratio, w.ci_low, w.ci_high, self.confidence_level)}.")
+        if self.changed_before:
+            c = self.changepoint
+            parts.append(f"But the series changed before the event: a scan of all its months puts the shift in "
+                         f"{month_label(c.first_month, long=True)} (about {c.mean_before:.1f} a month before, "
+                         f"{c.mean_after:.1f} after; p = {words.p_value(c.pvalue)}), so the comparison mostly "
+                         "measures a change that had already happened.")
+        if self.seasonal is not None and self.segmented is not None:
+            parts.append(f"Allowing for the season, the segmented model's change in level is "
+                         f"{words.ratio(self.seasonal.level_ratio)} times (p = "
+                         f"{words.p_value(self.seasonal.level_pvalue)}) instead of "
+                         f"{words.ratio(self.segmented.level_ratio)} "
+                         f"(p = {words.p_value(self.segmented.level_pvalue)}).")
+        if self.what.startswith("compliment"):
+            parts.append("Anything that encourages staff to pass on or log the thanks they receive changes how "
+                         "many compliments are recorded, not only how many are given.")
+        return " ".join(parts)
 
     def caution(self) -> str:
         return (f"Timing alone does not show that '{self.event}' caused any change: anything else that "
@@ -209,6 +260,7 @@ def _windows(counts: pd.Series, first_after: pd.Period, months: int) -> tuple[pd
     return after[keep], before[keep]
 
 
+# long: the docstring documents each of the four comparisons it makes
 def compare_before_after(counts: pd.Series, event_date: str | pd.Timestamp, *, event: str = "the event",
                  what: str = "complaints", months: int = 12, min_months: int = 6,
                  confidence_level: float = 0.95) -> BeforeAfter:
@@ -265,9 +317,17 @@ def compare_before_after(counts: pd.Series, event_date: str | pd.Timestamp, *, e
     index = pd.PeriodIndex(counts.index, freq="M")
     enough = (index < first_after).sum() >= min_months and (index >= first_after).sum() >= min_months
     segmented = segmented_fit(counts, first_after, confidence_level=confidence_level) if enough else None
+    seasonal = (segmented_fit(counts, first_after, confidence_level=confidence_level, seasonal=True)
+                if enough and len(counts) >= 24 else None)
     note = "" if enough else f"fewer than {min_months} months on one side, so no segmented model"
+    earlier = counts[index < first_after]
+    whole = (compare_counts(int(now.sum()), int(earlier.sum()), exposure=float(len(after)),
+                            baseline_exposure=float(len(earlier)), confidence_level=confidence_level)
+             if len(earlier) else None)
+    scan = find_changepoint(counts.astype(float), min_segment=3) if len(counts) >= 12 else None
     return BeforeAfter(event, date, what, tuple(after), tuple(before), int(now.sum()), int(then.sum()),
-                       headline, quasi, flips, segmented, *_reported(headline, quasi), confidence_level, note)
+                       headline, quasi, flips, segmented, *_reported(headline, quasi), confidence_level, note,
+                       whole_baseline=whole, changepoint=scan, seasonal=seasonal)
 
 
 def _reported(headline: CountComparison, quasi: TestResult) -> tuple[float, float, float, float, str]:

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from cfanalysis import words
+from cfanalysis.analysis.benchmarking import proportion_funnel
 from cfanalysis.analysis.counts import in_financial_year, new_complaints
 from cfanalysis.analysis.figures import ATTITUDE
 from cfanalysis.analysis.proportions import proportion_interval
@@ -456,6 +457,7 @@ class UpholdBenchmark(Result):
     table: pd.DataFrame  # authority, complaints, upheld, rate, ci_low, ci_high; highest rate first
     pooled_rate: float  # the other councils together
     confidence_level: float
+    funnel: object = None  # benchmarking.ProportionFunnel around the others' rate (over-dispersion-aware)
 
     def to_frame(self) -> pd.DataFrame:
         return self.table
@@ -467,16 +469,31 @@ class UpholdBenchmark(Result):
             return f"In {fy}, councils upheld {pooled}; this council is not in the comparators table."
         row = self.table[self.table["authority"] == self.authority].iloc[0]
         higher = int((others["rate"] > row["rate"]).sum())
-        if row["ci_low"] > self.pooled_rate:
-            verdict = "higher than the others together, beyond what chance variation would usually give"
-        elif row["ci_high"] < self.pooled_rate:
-            verdict = "lower than the others together, beyond what chance variation would usually give"
-        else:
-            verdict = "within the range that chance variation around the others' rate would give"
+        verdict = self._verdict(row)
         return (f"In {fy}, {self.authority} upheld {words.percent(row['rate'])} of its complaints in full or in part "
                 f"({int(row['upheld']):,} of {int(row['complaints']):,}; {words.level(self.confidence_level)} "
                 f"interval {words.percent(row['ci_low'])} to {words.percent(row['ci_high'])}), against {pooled}: "
                 f"{verdict}. {higher} of the {len(others)} other councils upheld a larger share.")
+
+
+    def _verdict(self, row: pd.Series) -> str:
+        """Where the council sits on the over-dispersion-aware funnel (the Wilson interval alone ignores
+        that councils' uphold rates vary more than chance between them)."""
+        place = self.funnel.row(self.authority) if self.funnel is not None else None
+        if place is None:
+            if row["ci_low"] > self.pooled_rate:
+                return "higher than the others together, beyond what chance variation would usually give"
+            if row["ci_high"] < self.pooled_rate:
+                return "lower than the others together, beyond what chance variation would usually give"
+            return "within the range that chance variation around the others' rate would give"
+        allowance = ("allowing for councils' rates varying more than chance between them"
+                     if self.funnel.overdispersed else "rates vary between councils no more than chance")
+        where = {"above_998": "well above the range other councils' rates would give",
+                 "above_95": "above the 95% range other councils' rates would give, though within the 99.8% range",
+                 "below_95": "below the 95% range other councils' rates would give, though within the 99.8% range",
+                 "below_998": "well below the range other councils' rates would give",
+                 "within_95": "within the range other councils' rates would give"}[place["position"]]
+        return f"{where} ({allowance}; z = {place['z_adjusted']:.2f} on the funnel for proportions)"
 
 
 def uphold_benchmark(comparators: pd.DataFrame, financial_year: str, *, authority: str | None = None,
@@ -501,4 +518,6 @@ def uphold_benchmark(comparators: pd.DataFrame, financial_year: str, *, authorit
     table = table.sort_values("rate", ascending=False, kind="stable").reset_index(drop=True)
     others = table[table["authority"] != authority]
     pooled = share_of(others["upheld"].sum(), others["complaints"].sum())
-    return UpholdBenchmark(financial_year, authority, table, pooled, confidence_level)
+    shape = proportion_funnel(table["authority"], table["upheld"], table["complaints"], target=pooled,
+                              highlight=authority) if len(table) >= 3 and 0 < pooled < 1 else None
+    return UpholdBenchmark(financial_year, authority, table, pooled, confidence_level, shape)

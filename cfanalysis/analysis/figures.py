@@ -65,14 +65,25 @@ class YearCounts:
         return share_of(escalated, base)
 
 
-def year_counts(data: Dataset, financial_year: str) -> YearCounts:
-    """Count one financial year of a loaded data folder."""
-    complaints = data.complaints
+def _same_months(frame: pd.DataFrame, months: pd.PeriodIndex | None) -> pd.DataFrame:
+    return frame if months is None else frame[frame["month"].isin(months)]
+
+
+def year_counts(data: Dataset, financial_year: str, *, months: pd.PeriodIndex | None = None) -> YearCounts:
+    """Count one financial year of a loaded data folder (only ``months`` of it, when given).
+
+    ``months`` keeps a part-year comparison like with like: a year with data to June is compared
+    with April to June of its baseline, not the whole baseline year (issue 18).
+    """
+    complaints = _same_months(data.complaints, months)
     year = in_financial_year(complaints, financial_year)
-    new = in_financial_year(new_complaints(complaints), financial_year)
-    stage2 = escalation(complaints, financial_year, from_stage=1)
-    stage3 = escalation(complaints, financial_year, from_stage=2)
-    ombudsman = in_financial_year(data.ombudsman, financial_year)
+    new = in_financial_year(new_complaints(data.complaints), financial_year)
+    new = _same_months(new, months)
+    # The cohort is the year's (same-months) complaints at a stage; its escalations count whenever received.
+    outside = data.complaints[~data.complaints.index.isin(complaints.index)]
+    stage2 = escalation(pd.concat([complaints, outside[outside["stage"] == 2]]), financial_year, from_stage=1)
+    stage3 = escalation(pd.concat([complaints, outside[outside["stage"] == 3]]), financial_year, from_stage=2)
+    ombudsman = in_financial_year(_same_months(data.ombudsman, months), financial_year)
     return YearCounts(
         financial_year=financial_year, complaints=len(year),
         by_procedure={str(k): int(v) for k, v in counts_by(complaints, financial_year, "procedure").items()},
@@ -83,7 +94,7 @@ def year_counts(data: Dataset, financial_year: str) -> YearCounts:
         attitude=int((year["category"] == ATTITUDE).sum()),
         stage1_complaints=stage2["complaints"], stage2_escalations=stage2["escalated"],
         stage2_complaints=stage3["complaints"], stage3_escalations=stage3["escalated"],
-        compliments=len(in_financial_year(data.compliments, financial_year)),
+        compliments=len(in_financial_year(_same_months(data.compliments, months), financial_year)),
         ombudsman_decisions={str(k): int(v) for k, v in ombudsman["decision"].value_counts().sort_index().items()},
         ombudsman_enquiries=len(ombudsman), new_complaints=len(new),
         new_attitude=int((new["category"] == ATTITUDE).sum()))
@@ -145,7 +156,9 @@ def _rates_change(now: int, before: int, years: YearComparison, confidence_level
 
 def annual_figures(data: Dataset, years: YearComparison, *, confidence_level: float = 0.95) -> AnnualFigures:
     """Every figure of a year's annual report, worked out once (see :class:`AnnualFigures`)."""
-    now, before = year_counts(data, years.financial_year), year_counts(data, years.baseline_year)
+    # A part-year is compared with the same months of its baseline, everywhere these figures go.
+    same = years.baseline_months if years.partial else None
+    now, before = year_counts(data, years.financial_year), year_counts(data, years.baseline_year, months=same)
     labels = dict(financial_year=years.financial_year, baseline_year=years.baseline_year,
                   confidence_level=confidence_level)
     return AnnualFigures(

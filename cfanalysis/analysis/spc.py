@@ -7,6 +7,7 @@ users most want to know *which* rule flagged a point.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,7 +99,8 @@ def _runs(mask: np.ndarray, length: int) -> np.ndarray:
     return flags
 
 
-def xmr(values, *, dates=None, improvement_direction: str = "decrease", rebase_at=None,
+def xmr(values: Sequence[float] | np.ndarray | pd.Series, *, dates: Sequence[object] | pd.Index | None = None,
+        improvement_direction: str = "decrease", rebase_at: Sequence[object] | None = None,
         screen_outliers: bool = False, floor: float | None = 0.0,
         baseline_points: int | None = None) -> XmRResult:
     """XmR chart with the Making Data Count rules.
@@ -135,8 +137,9 @@ def xmr(values, *, dates=None, improvement_direction: str = "decrease", rebase_a
     Notes
     -----
     Limits = mean +- 2.66 x mean moving range (2-sigma: 1.773). Rules, within each segment: a point
-    beyond a limit; 7 in a row on one side of the mean; 7 rising or falling; 2 of 3 beyond the
-    same 2-sigma line (DOMAIN.md section 6). Under 13 points, limits are trial limits.
+    beyond a limit; 7 in a row on one side of the mean; 7 rising or falling; 2 of 3 points beyond
+    the same 2-sigma line but within the limit, all three on the same side of the mean (exactly
+    as NHSRplotthedots). Under 13 points, limits are trial limits.
 
     Examples
     --------
@@ -239,22 +242,30 @@ def _rules(part, mean, upper, lower, upper2, lower2, low_possible) -> dict[str, 
     steps = np.diff(part)
     rising = _runs(np.r_[False, steps > 0], TREND_LENGTH - 1)
     falling = _runs(np.r_[False, steps < 0], TREND_LENGTH - 1)
-    beyond2_high, beyond2_low = part > upper2, (part < lower2) if low_possible else none
+    # NHSRplotthedots: "close to limits" is beyond a 2-sigma line but not beyond the process limit.
+    close_high = (part > upper2) & ~(part > upper)
+    close_low = ((part < lower2) & ~(part < lower)) if low_possible else none
+    side = np.sign(part - mean)
     return {
         "high": part > upper, "low": (part < lower) if low_possible else none,
         "run_high": _runs(part > mean, RUN_LENGTH), "run_low": _runs(part < mean, RUN_LENGTH),
         # A trend of 7 points is 6 steps; include the point the first step starts from.
         "rising": rising | np.r_[rising[1:], False], "falling": falling | np.r_[falling[1:], False],
-        "two_high": _two_of_three(beyond2_high), "two_low": _two_of_three(beyond2_low)}
+        "two_high": _two_of_three(close_high, side), "two_low": _two_of_three(close_low, side)}
 
 
-def _two_of_three(beyond: np.ndarray) -> np.ndarray:
-    """Flag the points beyond a 2-sigma line that are 2 of any 3 consecutive points beyond it."""
-    flags = np.zeros(len(beyond), bool)
-    for i in range(len(beyond) - 2):
+def _two_of_three(close: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """Flag the points close to a limit that are 2 of 3 consecutive points all on the same side of the mean.
+
+    As NHSRplotthedots (``ptd_two_in_three``, ``ptd_part_of_two_in_three``): a window of three
+    points with at least two "close to limits" (beyond the 2-sigma line, within the process limit)
+    and all three on one side of the mean (none on it); the close points of such windows are flagged.
+    """
+    flags = np.zeros(len(close), bool)
+    for i in range(len(close) - 2):
         window = slice(i, i + 3)
-        if beyond[window].sum() >= 2:
-            flags[window] |= beyond[window]
+        if close[window].sum() >= 2 and abs(side[window].sum()) == 3:
+            flags[window] |= close[window]
     return flags
 
 

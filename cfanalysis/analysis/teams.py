@@ -3,8 +3,9 @@
 :func:`team_change` compares a team's complaints in a year with the same months of its baseline
 (:class:`cfanalysis.analysis.years.YearComparison`) by the E-test, with the exact and mid-p
 tests, a quasi-Poisson check, a within-month sign-flip test and Fisher's test of the team's
-share as checks; :func:`all_team_tests` does the headline test for every team, with Holm's
-adjustment for picking a team because it moved most.
+share as checks; the verdict rests on :func:`cfanalysis.analysis.selection.rise_scan` (every team
+and every month a rise could have begun, calibrated by simulation) and :func:`all_team_tests`
+gives every team's figures on the same rule.
 """
 
 from __future__ import annotations
@@ -17,9 +18,18 @@ from functools import cached_property
 import pandas as pd
 
 from cfanalysis import words
-from cfanalysis.analysis.checks import TestResult, holm, quasi_poisson_year_ratio, share_test, sign_flip_test
+from cfanalysis.analysis.checks import TestResult, quasi_poisson_year_ratio, share_test, sign_flip_test
 from cfanalysis.analysis.rates import METHODS, CountComparison, compare_counts, detectable_ratio
 from cfanalysis.analysis.results import Result
+from cfanalysis.analysis.selection import (
+    RiseScan,
+    YearSplitSelection,
+    detectable_ratio_for_scan,
+    rise_scan,
+    simultaneous_level,
+    team_panel,
+    year_split_selection,
+)
 from cfanalysis.analysis.years import YearComparison
 
 __all__ = ["TeamChange", "TeamRise", "all_team_tests", "largest_rise", "team_change", "team_monthly_series"]
@@ -97,8 +107,10 @@ class TeamChange(Result):
 
     The verdict rests on one p-value (:attr:`verdict_pvalue`), chosen by one rule: the
     quasi-Poisson check's when the months are over-dispersed, the E-test's otherwise; then,
-    unless the team was named before the data were seen, Holm-adjusted across every team.
-    ``which_to_trust``, ``summary``, ``to_frame`` and ``significant`` all read it.
+    the one-sided rise scan's, adjusted for picking the team and its start month out of every team
+    and month unless the team was named before the data were seen. The interval shown with it is
+    the year-on-year ratio's at the matching (Bonferroni across teams) level. ``which_to_trust``,
+    ``summary`` and ``to_frame`` all read it; there is no boolean "significant".
     """
 
     team: str
@@ -112,13 +124,16 @@ class TeamChange(Result):
     sign_flip: TestResult
     share: TestResult
     named_in_advance: bool
-    adjusted_pvalue: float | None  # Holm-adjusted verdict p across the teams (the all-teams table)
+    adjusted_pvalue: float | None  # the scan's adjusted p of the team (the all-teams table)
     teams_tested: int
     other_team_pvalues: tuple[float, ...] = ()
     prospective: CountComparison | None = None  # months after the year against the months before it
     prospective_months: int = 0
     earlier_count: int = 0  # the team's complaints in every month before the year
     earlier_months: int = 0
+    scan: RiseScan | None = None  # the verdict's rule: every team and start month (analysis/selection.py)
+    year_selection: YearSplitSelection | None = None  # exact selection-adjusted year-on-year p (supporting)
+    matched: CountComparison | None = None  # the year-on-year ratio with the interval matched to the adjustment
 
     @property
     def financial_year(self) -> str:
@@ -134,10 +149,12 @@ class TeamChange(Result):
 
     @cached_property
     def detectable_ratio(self) -> float:
-        """The smallest rise the headline test would detect 8 times in 10 (worked out when asked)."""
-        return detectable_ratio(self.headline.baseline_count, exposure=self.headline.exposure,
-                                baseline_exposure=self.headline.baseline_exposure,
-                                alpha=1 - self.headline.confidence_level)
+        """The smallest whole-year rise the verdict's own rule finds 8 times in 10 (by simulation, seeded)."""
+        if self.scan is None:
+            return detectable_ratio(self.headline.baseline_count, exposure=self.headline.exposure,
+                                    baseline_exposure=self.headline.baseline_exposure,
+                                    alpha=1 - self.headline.confidence_level)
+        return detectable_ratio_for_scan(self.scan, self.team, named_in_advance=self.named_in_advance)
 
     @property
     def overdispersed(self) -> bool:
@@ -146,23 +163,28 @@ class TeamChange(Result):
 
     @property
     def trusted(self) -> tuple[str, float, float, float]:
-        """(method, estimate, ci_low, ci_high) of the test the verdict rests on."""
-        if self.overdispersed:
-            q = self.quasi_poisson
-            return q.method, q.estimate, q.ci_low, q.ci_high
-        h = self.headline
-        return "E-test", h.ratio, h.ci_low, h.ci_high
+        """(method, estimate, ci_low, ci_high) shown with the verdict: the year-on-year ratio with the
+        interval matched to the verdict's adjustment (Bonferroni across the teams when the team was
+        picked after looking; the E-test's own interval when it was named in advance)."""
+        r = self.matched or self.headline
+        return "E-test", r.ratio, r.ci_low, r.ci_high
 
     @property
     def trusted_pvalue(self) -> float:
-        """The over-dispersion-robust p-value: quasi-Poisson when the months are over-dispersed."""
-        return self.quasi_poisson.pvalue if self.overdispersed else self.headline.pvalue
+        """The scan's p-value for this team alone (its start month chosen by the scan)."""
+        return self.scan.own[self.scan.index(self.team)] if self.scan else self.headline.pvalue
 
     @property
     def selection_adjusted_pvalue(self) -> float:
-        """The trusted p-value, Holm-adjusted across every team tested (for a team picked after looking)."""
-        values = pd.Series((self.trusted_pvalue, *self.other_team_pvalues), dtype=float)
-        return float(holm(values).iloc[0])
+        """The scan's p-value adjusted for picking this team and its start month out of every team and month."""
+        return self.scan.adjusted[self.scan.index(self.team)] if self.scan else self.headline.pvalue
+
+    @property
+    def year_on_year_adjusted_pvalue(self) -> float:
+        """Supporting: exact one-sided selection-adjusted p of the whole-year rise (min-p across teams)."""
+        if self.year_selection is None:
+            return math.nan
+        return self.year_selection.adjusted_for(self.team)
 
     @property
     def verdict_pvalue(self) -> float:
@@ -172,19 +194,29 @@ class TeamChange(Result):
     reported_pvalue = verdict_pvalue
 
     @property
-    def significant(self) -> bool:
-        return self.verdict_pvalue < 1 - self.headline.confidence_level
+    def rise_from(self) -> pd.Period | None:
+        """The month the scan puts the start of the higher level (None when no rise was fitted)."""
+        return self.scan.first_months[self.scan.index(self.team)] if self.scan else None
+
+    @property
+    def matched_level(self) -> float:
+        """The confidence level of each team's interval that matches the verdict's adjustment."""
+        return (self.headline.confidence_level if self.named_in_advance else
+                simultaneous_level(self.headline.confidence_level, self.teams_tested))
 
     @property
     def verdict_basis(self) -> str:
         """What the verdict's p-value rests on, in words."""
-        method = self.trusted[0]
-        why = (f"{method}, because the months vary more than chance alone would make them"
-               if self.overdispersed else "E-test")
+        if self.scan is None:
+            return "E-test"
+        months = self.scan.starts_scanned
+        phi = self.scan.dispersion_of(self.team)
+        dispersion = "" if phi <= 1 else f", allowing for months that vary {phi:.2f} times as much as chance"
         if self.named_in_advance:
-            return why + "; the team was named before the data were seen"
-        return (why + f", adjusted (Holm) for picking this team out of {max(self.teams_tested, 1)} "
-                "after looking at the data")
+            return (f"one-sided scan of {months} possible start months for this team, named before the data "
+                    f"were seen{dispersion}")
+        return (f"one-sided scan of {max(self.teams_tested, 1)} teams and {months} possible start months, "
+                f"adjusted for picking this team and month after looking{dispersion}")
 
     def to_frame(self) -> pd.DataFrame:
         """The headline and each robustness check as one table, then the p-value the verdict rests on."""
@@ -208,24 +240,32 @@ class TeamChange(Result):
         return self.to_frame()
 
     def summary(self) -> str:
-        """Size and interval of the change in words, then the graded evidence and what it rests on."""
+        """Size and matched interval, when the rise began, the graded evidence and what it rests on."""
         h = self.headline
-        same = "" if not self.years.partial else " (same months only, because the year is not complete)"
+        same = "" if not self.years.partial else f" ({self.years.period_words}: the same months only)"
         if h.count + h.baseline_count == 0:
             return f"{self.team} had no complaints in either {self.baseline_year} or {self.financial_year}."
         _, estimate, low, high = self.trusted
+        interval = words.times_with_interval(estimate, low, high, self.matched_level)
+        if not self.named_in_advance:
+            interval = interval.replace("interval:", f"interval, allowing for picking it out of "
+                                                     f"{self.teams_tested} teams:", 1)
         size = (f"New complaints to {self.team} went from {h.baseline_count} in {self.baseline_year} to "
-                f"{h.count} in {self.financial_year}{same}: "
-                f"{words.times_with_interval(estimate, low, high, h.confidence_level)}.")
-        strength = words.evidence(self.verdict_pvalue, wide=words.interval_is_wide(low, high),
-                                  basis=self.verdict_basis)
-        text = f"{size} That is {strength}."
-        if self.named_in_advance:
-            return text
-        if self.trusted_pvalue < 0.1:  # only a result that looks like evidence can overstate it
-            return (f"{text} Because the team was singled out after looking, its own unadjusted p-value "
-                    f"({words.p_value(self.trusted_pvalue)}) overstates the evidence; "
-                    + self.monitoring_statement())
+                f"{h.count} in {self.financial_year}{same}: {interval}.")
+        when = ""
+        if self.scan is not None and self.rise_from is not None:
+            i = self.scan.index(self.team)
+            when = (f" The higher level most likely began in {self.rise_from:%B %Y} (about "
+                    f"{self.scan.rate_before[i]:.1f} a month before, {self.scan.rate_after[i]:.1f} after).")
+        includes = not (low > 1 or high < 1)
+        strength = words.evidence(self.verdict_pvalue, wide=words.interval_is_wide(low, high), what="a rise",
+                                  basis=self.verdict_basis, includes_no_change=includes)
+        text = f"{size}{when} That is {strength}."
+        if not self.named_in_advance and self.year_selection is not None:
+            text += (f" Year on year alone, adjusted the same way, the one-sided p-value is "
+                     f"{words.p_value(self.year_on_year_adjusted_pvalue)} (exact); the E-test for this team "
+                     f"alone gives {words.p_value(h.pvalue)}, which overstates the evidence for a team "
+                     "picked after looking.")
         return f"{text} {words.capitalised(self.monitoring_statement())}"
 
     def monitoring_statement(self) -> str:
@@ -236,9 +276,12 @@ class TeamChange(Result):
                     f"{self.financial_year}, show {words.times_with_interval(p.ratio, p.ci_low, p.ci_high)}, "
                     f"{words.evidence(p.pvalue, wide=p.wide, what='a lasting change')}.")
         # Monitoring compares the months to come with every month before the year, not one year.
+        h = self.headline
         count, span = ((self.earlier_count, self.earlier_months) if self.earlier_months
                        else (self.headline.baseline_count, self.headline.baseline_exposure))
-        months = months_to_confirm(self.headline.ratio, count, span)
+        # The ratio monitoring would test: the year's rate against the rate of those same earlier months.
+        ratio = (h.count / h.exposure) / (count / span) if count else math.inf
+        months = months_to_confirm(ratio, count, span)
         against = f"the {span:.0f} months before {self.financial_year} ({count} new complaints)"
         if not math.isfinite(months):
             return (f"confirmation has to come from the months that follow, but against {against} the "
@@ -249,31 +292,31 @@ class TeamChange(Result):
 
     def which_to_trust(self) -> str:
         """Which result the verdict rests on, and why: the same rule as :attr:`verdict_pvalue`."""
-        alpha = 1 - self.headline.confidence_level
-        headline_sig = self.headline.pvalue < alpha
-        monthly = [r.pvalue < alpha for r in (self.quasi_poisson, self.sign_flip) if not math.isnan(r.pvalue)]
-        agree = ("The headline test and the monthly checks agree. " if all(sig == headline_sig for sig in monthly)
-                 else "The headline test and the monthly checks disagree. ")
-        if self.overdispersed:
-            why = ("The monthly counts vary more than chance alone would make them (quasi-Poisson scale "
-                   f"{self.quasi_poisson.scale:.2f}), which the E-test does not allow for, so the verdict "
-                   "rests on the quasi-Poisson check")
-        else:
-            why = ("The monthly counts vary no more than chance would make them, so the verdict rests on "
-                   "the headline E-test (which holds its error rate best at these counts)")
-        selection = ("." if self.named_in_advance else
-                     f", adjusted with Holm's method across {self.teams_tested} teams because the team was "
-                     "picked after looking")
-        return f"{agree}{why}{selection} (p = {words.p_value(self.verdict_pvalue)})."
+        if self.scan is None:
+            return f"The verdict rests on the E-test (p = {words.p_value(self.verdict_pvalue)})."
+        phi = self.scan.dispersion_of(self.team)
+        spread = ("The months vary no more than chance would make them." if phi <= 1 else
+                  f"The months vary {phi:.2f} times as much as chance would make them (measured around each "
+                  "team's fitted rise, so a real rise does not inflate it), and the verdict allows for that.")
+        picked = ("the team was named before the data were seen, so only its start month is allowed for"
+                  if self.named_in_advance else
+                  f"the team was picked after looking, so every one of the {self.teams_tested} teams and every "
+                  "start month is allowed for")
+        return (f"The verdict rests on one rule: a one-sided scan for a rise at every month it could have begun "
+                f"in {self.financial_year}, calibrated by {self.scan.simulations:,} simulations (seed "
+                f"{self.scan.seed}) that spread each team's total over the months at random; {picked} "
+                f"(p = {words.p_value(self.verdict_pvalue)}). {spread} The other rows are checks for this "
+                "team alone, year on year, and are descriptive.")
 
     def power_statement(self) -> str:
         r = self.detectable_ratio
+        rule = "the rule the verdict uses" if self.scan is not None else "the E-test"
         if not math.isfinite(r):
             return (f"With {self.headline.baseline_count} complaints in the baseline, no size of rise "
-                    "could be reliably detected.")
-        return (f"With {self.headline.baseline_count} complaints in {self.baseline_year}, a rise would "
-                f"need to be about {r:.1f} times the earlier rate to be detected 8 times in 10; smaller "
-                "real changes can easily go unseen.")
+                    f"could be reliably detected by {rule}.")
+        return (f"With {self.headline.baseline_count} complaints in {self.baseline_year}, a rise from the start "
+                f"of the year would need to be about {r:.1f} times the earlier rate for {rule} to find it "
+                "8 times in 10 (by simulation); smaller real changes can easily go unseen.")
 
     def _repr_html_(self) -> str:
         return f'<p class="cf-verdict">{html.escape(self.summary())}</p>'
@@ -319,8 +362,9 @@ def team_change(complaints: pd.DataFrame, team: str, years: YearComparison, *, c
         For every interval, and the significance threshold ``1 - confidence_level``.
     named_in_advance
         True only when the team was named before anyone saw the data. By default (False) the
-        team is treated as screened from all teams, so the verdict's p-value is Holm-adjusted
-        across them: picking a team because it rose makes its own p-value too small.
+        team is treated as screened from all teams, so the verdict's p-value is adjusted across
+        them and their start months (max-statistic over the scan):
+        picking a team because it rose makes its own p-value too small.
     all_teams
         The :func:`all_team_tests` table for the same years, when the caller already has it.
 
@@ -346,6 +390,11 @@ def team_change(complaints: pd.DataFrame, team: str, years: YearComparison, *, c
     table = all_teams if all_teams is not None else all_team_tests(complaints, years,
                                                                    confidence_level=confidence_level)
     adjusted = table.set_index("team")["adjusted_pvalue"].get(team)
+    scan, selection = team_scans(complaints, years)
+    teams_tested = len(scan.teams)
+    matched = compare_counts(count, baseline_count, exposure=exposure, baseline_exposure=exposure,
+                             confidence_level=confidence_level if named_in_advance else
+                             simultaneous_level(confidence_level, teams_tested))
     return TeamChange(
         team=team, years=years, monthly=tuple(int(v) for v in now), baseline_monthly=tuple(int(v) for v in before),
         headline=tests["etest"], exact=tests["exact-cond"], midp=tests["midp"],
@@ -354,7 +403,7 @@ def team_change(complaints: pd.DataFrame, team: str, years: YearComparison, *, c
         share=share_test(count, baseline_count, service_now, service_before),
         named_in_advance=named_in_advance,
         adjusted_pvalue=None if adjusted is None or pd.isna(adjusted) else float(adjusted),
-        teams_tested=int(table["verdict_pvalue"].notna().sum()),
+        teams_tested=teams_tested, scan=scan, year_selection=selection, matched=matched,
         other_team_pvalues=tuple(float(v) for v in table.loc[table["team"] != team, "verdict_pvalue"].dropna()),
         **_prospective(complaints, team, years, confidence_level))
 
@@ -384,7 +433,7 @@ def all_team_tests(complaints: pd.DataFrame, years: YearComparison, *, confidenc
 
     For each team: the headline E-test, the quasi-Poisson check on its monthly counts, and the
     p-value the verdict uses (quasi-Poisson when the months are over-dispersed, the E-test
-    otherwise); then Holm's adjustment of those p-values across the teams. Teams present in
+    otherwise, descriptive), then the verdict's rise scan for every team. Teams present in
     either year are included (a team absent in one year counts 0 there). Use
     ``verdict_pvalue`` for a team named in advance, ``adjusted_pvalue`` for one picked because
     it moved most.
@@ -394,9 +443,11 @@ def all_team_tests(complaints: pd.DataFrame, years: YearComparison, *, confidenc
     pandas.DataFrame
         ``team``, ``count``, ``baseline_count``, ``ratio``, ``ci_low``, ``ci_high`` (E-test and the
         interval that inverts it), ``pvalue`` (E-test), ``method`` (``"etest"``),
-        ``dispersion`` (quasi-Poisson scale), ``quasi_poisson_pvalue``, ``verdict_method``
-        (``"E-test"`` or ``"quasi-Poisson"``), ``verdict_pvalue`` (before adjustment),
-        ``adjusted_pvalue`` (Holm, of ``verdict_pvalue``), ``months_compared``; biggest rise first.
+        ``dispersion`` (quasi-Poisson scale), ``quasi_poisson_pvalue``,
+        ``verdict_method`` (``"rise scan"``), ``verdict_pvalue`` (the scan's p for the team alone),
+        ``adjusted_pvalue`` (the scan's, across teams and months), ``rise_from`` (first month of
+        the fitted higher level, NaT when none), ``year_on_year_adjusted_pvalue`` (exact one-sided
+        min-p across teams), ``months_compared``; biggest rise first.
     """
     now = complaints[complaints["month"].isin(years.months)]
     before = complaints[complaints["month"].isin(years.baseline_months)]
@@ -404,8 +455,14 @@ def all_team_tests(complaints: pd.DataFrame, years: YearComparison, *, confidenc
     rows = [_team_row(team_monthly_series(now, team, years.months).to_numpy(),
                       team_monthly_series(before, team, years.baseline_months).to_numpy(), confidence_level)
             | {"team": team} for team in teams]
-    table = pd.DataFrame(rows, columns=ALL_TEAMS_COLUMNS[:-2])
-    table["adjusted_pvalue"] = holm(table["verdict_pvalue"]) if len(table) else pd.Series(dtype=float)
+    table = pd.DataFrame(rows, columns=ALL_TEAMS_COLUMNS[:-5])
+    scan, selection = team_scans(complaints, years)
+    position = {name: i for i, name in enumerate(scan.teams)}
+    table["verdict_method"] = "rise scan"
+    table["verdict_pvalue"] = [scan.own[position[t]] for t in table["team"]]
+    table["adjusted_pvalue"] = [scan.adjusted[position[t]] for t in table["team"]]
+    table["rise_from"] = [scan.first_months[position[t]] for t in table["team"]]
+    table["year_on_year_adjusted_pvalue"] = [selection.adjusted_for(t) for t in table["team"]]
     table["months_compared"] = len(years.months)
     order = (table["count"] - table["baseline_count"]).sort_values(ascending=False, kind="stable").index
     return table.loc[order].reset_index(drop=True)
@@ -413,7 +470,23 @@ def all_team_tests(complaints: pd.DataFrame, years: YearComparison, *, confidenc
 
 ALL_TEAMS_COLUMNS = ["team", "count", "baseline_count", "ratio", "ci_low", "ci_high", "pvalue", "method",
                      "dispersion", "quasi_poisson_pvalue", "verdict_method", "verdict_pvalue",
-                     "adjusted_pvalue", "months_compared"]
+                     "adjusted_pvalue", "rise_from", "year_on_year_adjusted_pvalue", "months_compared"]
+
+
+def team_scans(complaints: pd.DataFrame, years: YearComparison) -> tuple[RiseScan, YearSplitSelection]:
+    """The verdict's scan over every team and start month, and the exact year-on-year selection figure.
+
+    The window is the baseline's months then the year's (the same calendar months); the scan's
+    starts are the year's months. Deterministic (fixed seed), so every caller gets the same answer.
+    """
+    window = years.baseline_months.append(years.months)
+    panel = team_panel(complaints, window)
+    n = len(years.baseline_months)
+    scan = rise_scan(panel, n)
+    selection = year_split_selection(panel.iloc[n:].sum().to_numpy(), panel.iloc[:n].sum().to_numpy(),
+                                     list(panel.columns), exposure=len(years.months),
+                                     baseline_exposure=len(years.baseline_months))
+    return scan, selection
 
 
 def _team_row(monthly, baseline_monthly, confidence_level: float) -> dict:
@@ -423,8 +496,6 @@ def _team_row(monthly, baseline_monthly, confidence_level: float) -> dict:
                             confidence_level=confidence_level)
     etest = result.pvalue if now + before else math.nan
     check = quasi_poisson_year_ratio(monthly, baseline_monthly, confidence_level=confidence_level)
-    spread = is_overdispersed(check)
     return {"count": now, "baseline_count": before, "ratio": result.ratio, "ci_low": result.ci_low,
             "ci_high": result.ci_high, "pvalue": etest, "method": "etest", "dispersion": check.scale,
-            "quasi_poisson_pvalue": check.pvalue, "verdict_method": "quasi-Poisson" if spread else "E-test",
-            "verdict_pvalue": check.pvalue if spread else etest}
+            "quasi_poisson_pvalue": check.pvalue}

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from cfanalysis.periods import financial_year_label, parse_financial_year
-from cfanalysis.data.contract import header_key
+from cfanalysis.data.contract import STAGES, header_key
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -26,6 +26,7 @@ __all__ = [
     "excel_error",
     "hygienic",
     "read_code",
+    "stage_parser",
     "is_blank",
     "parse_date",
     "parse_financial_year_cell",
@@ -271,8 +272,6 @@ def parse_stage(raw: object) -> Parsed:
     >>> parse_stage("Stage Two").value, parse_stage("Investigation (Stage 2)").value
     (2, 2)
     """
-    from cfanalysis.data.contract import STAGES
-
     fix = "Write the stage as 1, 2 or 3 (Stage 1 local resolution, 2 investigation, 3 review panel)."
     if is_blank(raw):
         return Parsed(problem="is blank", fix=fix)
@@ -286,6 +285,19 @@ def parse_stage(raw: object) -> Parsed:
     if len(found) == 1:
         return Parsed(value=found.pop())
     return Parsed(problem="is not a stage", fix=fix)
+
+
+def stage_parser(codes: dict[str, tuple[str, ...]]):
+    """:func:`parse_stage`, trying the spellings in ``codes`` (stage "1", "2", "3" -> spellings,
+    such as a council's own from ``mapping.yml``) first."""
+    lookup = {header_key(spelling): int(code) for code, spellings in codes.items() for spelling in spellings}
+
+    def parse(raw: object) -> Parsed:
+        if not is_blank(raw) and (stage := lookup.get(header_key(clean_cell(str(raw))))) is not None:
+            return Parsed(value=stage)
+        return parse_stage(raw)
+
+    return parse
 
 
 def parse_text(raw: object) -> Parsed:

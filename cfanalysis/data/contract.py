@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cached_property
 from typing import Literal
 
 __all__ = [
@@ -90,6 +90,9 @@ class Field:
     absent
         The value an absent optional column takes in the loaded frame (None: the column is left
         out; dates and numbers are always added, as missing).
+    preferred
+        Headers a council's ``mapping.yml`` gives for the field: tried first, and when a file has
+        both one of these and a built-in spelling, the built-in one is dropped unread.
     """
 
     name: str
@@ -100,6 +103,7 @@ class Field:
     strict: bool = False
     what: str = ""
     absent: str | None = None
+    preferred: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -156,18 +160,25 @@ class TableSpec:
 
     def field_for_header(self, header: object) -> str | None:
         """The canonical field a header stands for, or None when it is not in the contract."""
-        return _header_lookup(self.name).get(header_key(header))
+        return self._header_lookup.get(header_key(header))
 
+    def prefers(self, name: str, header: object) -> bool:
+        """Whether ``header`` is one the mapping gives for the field ``name``."""
+        return header_key(header) in {header_key(h) for h in self.field(name).preferred}
 
-@cache
-def _header_lookup(table: str) -> dict[str, str]:
-    """Header key -> field, for every field name and alias of a table."""
-    spec = TABLES[table]
-    lookup = {}
-    for column in spec.columns:
-        for spelling in (column.name, *column.headers):
-            lookup.setdefault(header_key(spelling), column.name)
-    return lookup
+    @cached_property
+    def _header_lookup(self) -> dict[str, str]:
+        """Header key -> field: every field's name first, then the headers accepted for it."""
+        lookup: dict[str, str] = {}
+        for column in self.columns:
+            for spelling in column.preferred:
+                lookup[header_key(spelling)] = column.name
+        for column in self.columns:
+            lookup.setdefault(header_key(column.name), column.name)
+        for column in self.columns:
+            for spelling in column.headers:
+                lookup.setdefault(header_key(spelling), column.name)
+        return lookup
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,7 +192,7 @@ PROCEDURES: dict[str, tuple[str, ...]] = {
 OUTCOMES: dict[str, tuple[str, ...]] = {
     "upheld": ("upheld", "fully upheld", "justified", "founded"),
     "partially upheld": ("partially upheld", "partly upheld", "partial", "partially", "part upheld",
-                         "partially justified"),
+                         "partially justified", "upheld in part", "partly justified"),
     "not upheld": ("not upheld", "unfounded", "not justified", "rejected"),
     "withdrawn or resolved": ("withdrawn", "resolved", "withdrawn or resolved", "withdrawn/resolved",
                               "resolved informally", "withdrawn by complainant"),

@@ -9,6 +9,7 @@ column and the value.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -29,16 +30,19 @@ from cfanalysis.data.cells import (
     parse_financial_year_cell,
     parse_month,
     number_parser,
-    parse_stage,
     parse_text,
+    stage_parser,
     vocabulary_parser,
 )
 from cfanalysis.data.commentary import read_commentary
-from cfanalysis.data.contract import TableSpec
+from cfanalysis.data.contract import TableSpec, header_key
 from cfanalysis.data.events import check_event_teams
 from cfanalysis.data.personal import identity_kind, labels_from_people, normalised
 from cfanalysis.data.files import (
     READ_ERRORS,
+    FileUse,
+    discover,
+    table_sheets,
     GridRead,
     UnreadableFile,
     header_row,
@@ -46,9 +50,10 @@ from cfanalysis.data.files import (
     read_dataset_info,
     read_table_grid,
     sha256_of,
-    table_file,
 )
+from cfanalysis.data.mapping import Mapping, mapped_spec, read_mapping
 from cfanalysis.data.problems import ACCEPT_EXCLUSIONS, DataLoadError, LoadReport, Problem, Severity, TableLoad
+from cfanalysis.data.snapshot import handed_on
 from cfanalysis.data.teams import TEAM_ALIASES_FILE, canonical_teams, normalise_teams, read_team_aliases, team_key
 from cfanalysis.parameters import resolve_data_dir
 from cfanalysis.periods import financial_years_of
@@ -77,6 +82,8 @@ class Dataset:
     # Each year's commentary file and its SHA-256, for that year's provenance only.
     commentary_files: dict[str, dict[str, str]] = field(default_factory=dict)
     comparators_info: dict = field(default_factory=dict)  # source, year, definition (comparators.json)
+    # Team names merged into another spelling (or renamed by team_aliases.csv): spelling -> team.
+    merged_teams: dict[str, str] = field(default_factory=dict)
 
     @property
     def authority(self) -> str | None:
@@ -95,10 +102,17 @@ class Dataset:
         return sorted(self.complaints["financial_year"].dropna().unique().tolist())
 
     def require_usable(self) -> Dataset:
-        """This dataset, or :class:`DataLoadError` (with the load report) if it cannot be used."""
+        """This dataset, or :class:`DataLoadError` (with the load report) if it cannot be used.
+
+        For notebooks: the message ends by saying which parameter to change (the command line
+        prints ``report.text()`` and speaks of its options instead)."""
         if not self.report.usable:
-            raise DataLoadError(self.report)
+            raise DataLoadError(self.report, how_to_fix=NOTEBOOK_HOW_TO_FIX)
         return self
+
+
+NOTEBOOK_HOW_TO_FIX = ("fix the errors above, or set data_dir in the Parameters cell to the folder that holds "
+                       "your files, None for the example data; then run the notebook again")
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,12 +236,14 @@ def _field_parsers(spec: TableSpec, number: Callable[[object], Parsed]
                    ) -> dict[str, tuple[Callable[[object], Parsed], bool]]:
     """Parser per field (from its kind) and whether a blank or unreadable value excludes the row;
     ``number`` reads numbers with the file's decimal mark."""
-    parsers = {"text": parse_text, "name": parse_text, "date": parse_date, "stage": parse_stage,
+    parsers = {"text": parse_text, "name": parse_text, "date": parse_date,
                "month": parse_month, "financial_year": parse_financial_year_cell, "number": number}
     out = {}
     for column in spec.columns:
         if column.kind == "code":
             parser = vocabulary_parser(column.codes or {}, what=column.label, strict=column.strict)
+        elif column.kind == "stage":
+            parser = stage_parser(column.codes or {})
         else:
             parser = parsers[column.kind]
         out[column.name] = (hygienic(parser), column.required)
@@ -286,9 +302,10 @@ def _fatal(load: TableLoad, message: str, fix: str, **where) -> TableLoad:
     return load
 
 
-def _load_table(path: Path, spec: TableSpec) -> TableLoad:
-    """Read one table file: every data row is accepted into ``frame`` or excluded with a problem."""
-    load = TableLoad(spec=spec, path=path, frame=None)
+def _load_table(path: Path, spec: TableSpec, sheet_name: str | None = None) -> TableLoad:
+    """Read one table file (or one sheet of it): every data row is accepted into ``frame`` or
+    excluded with a problem."""
+    load = TableLoad(spec=spec, path=path, frame=None, sheet=sheet_name)
     sheet = _read_sheet(load)
     if sheet is None:
         return load
@@ -359,7 +376,7 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
     """The file's cells, header and data rows; ``None`` (with a fatal problem) if it has none."""
     path, spec = load.path, load.spec
     try:
-        read = read_table_grid(path, spec)
+        read = read_table_grid(path, spec, sheet=load.sheet)
     except UnreadableFile as error:
         _fatal(load, error.message, error.fix, row=error.row)
         return None
@@ -378,6 +395,7 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
     # file is never held twice.
     columns = {position: _Column.of(grid.pop(position)) for position in list(grid.columns)}
     read = read._replace(grid=None)
+    load.guarded_values = _distinct_text(columns, headers, header_index)
     blank_cells = {position: column.blank() for position, column in columns.items()}
     blank_row = np.logical_and.reduce(list(blank_cells.values()))
     body = np.arange(header_index + 1, len(blank_row))
@@ -409,11 +427,24 @@ def _fill_merged(grid: pd.DataFrame, merged: tuple[tuple[int, int, int, int], ..
         grid.iloc[first:last + 1, left:right + 1] = value
         column = headers[left] if left < len(headers) and headers[left] else f"(column {left + 1})"
         load.problems.append(Problem(
-            file=load.path.name, row=first + 1, column=column, value=_display(value), severity="warning",
+            file=load.path.name, row=first + 1, column=column, value=clean_cell(_display(value)), severity="warning",
             cause=MERGED_CELLS,
-            message=f"is a merged cell over rows {first + 1} to {last + 1}; each of those rows is read as this value",
+            message="starts a block of merged cells; every row of the block is read as this value",
             fix="Nothing to do if that is right; otherwise unmerge the cells (Home > Merge & Center) and fill "
                 "in each row."))
+
+
+def _distinct_text(columns: dict[int, _Column], headers: list[str], header_index: int
+                   ) -> tuple[tuple[str, dict[str, int]], ...]:
+    """Each column's header and its distinct cell texts below the header (blanks left out), each
+    with the Excel row it is first seen in (for the personal-data guard, which names the cell)."""
+    out = []
+    for position, column in columns.items():
+        blank = column.blank_uniques()
+        codes, first = np.unique(column.codes[header_index + 1:], return_index=True)
+        out.append((headers[position], {str(column.uniques[c]).strip(): int(i) + header_index + 2
+                                        for c, i in zip(codes, first) if not blank[c]}))
+    return tuple(out)
 
 
 def _repeated_headers(sheet: _Sheet, load: TableLoad) -> np.ndarray:
@@ -462,8 +493,16 @@ def _contract_columns(sheet: _Sheet, load: TableLoad) -> tuple[dict[str, int], l
             if header or not sheet.blank_cells[position][sheet.keep].all():
                 dropped.append(header or f"(untitled column {position + 1})")
         elif name in column_of:
-            _fatal(load, f"has two columns for '{name}': '{headers[column_of[name]]}' and '{header}'",
-                   "Delete or rename one of them.", row=sheet.header_index + 1, column=header)
+            earlier = headers[column_of[name]]
+            if spec.prefers(name, header) and not spec.prefers(name, earlier):  # mapping.yml names this one
+                dropped.append(earlier)
+                column_of[name] = position
+            elif spec.prefers(name, earlier) and not spec.prefers(name, header):
+                dropped.append(header)
+            else:
+                _fatal(load, f"has two columns for '{name}': '{earlier}' and '{header}'",
+                       "Delete or rename one of them, or say which one in mapping.yml (headers:).",
+                       row=sheet.header_index + 1, column=header)
         else:
             column_of[name] = position
     missing = [name for name in spec.required if name not in column_of]
@@ -472,9 +511,23 @@ def _contract_columns(sheet: _Sheet, load: TableLoad) -> tuple[dict[str, int], l
         accepted = "; ".join(
             f"{name}: " + " / ".join([name, *spec.aliases.get(name, ())][:4]) for name in missing)
         _fatal(load, f"is missing required column(s) {', '.join(missing)} (headers found: {found})",
-               f"Add or rename the columns. Accepted headers include {accepted}.",
-               row=sheet.header_index + 1)
+               f"Add or rename the columns.{_did_you_mean(missing, dropped, spec)} Accepted headers include "
+               f"{accepted}.", row=sheet.header_index + 1)
     return column_of, dropped
+
+
+def _did_you_mean(missing: list[str], dropped: list[str], spec: TableSpec) -> str:
+    """" Did you mean 'Date Recieved' for received_date?" for headers a typo away from a field."""
+    guesses = []
+    for name in missing:
+        spellings = {header_key(h): h for h in (name, *spec.aliases.get(name, ()))}
+        close = [(header, difflib.get_close_matches(header_key(header), list(spellings), n=1, cutoff=0.8))
+                 for header in dropped]
+        close = [(header, match[0]) for header, match in close if match]
+        if close:
+            header, key = close[0]
+            guesses.append(f"'{header}' for {name} (spelt '{spellings[key]}')")
+    return f" Did you mean {'; '.join(guesses)}?" if guesses else ""
 
 
 def _numeric_indicators(sheet: _Sheet, spec: TableSpec, column_of: dict[str, int],
@@ -705,6 +758,7 @@ def _future_dates(load: TableLoad, as_of: pd.Timestamp) -> None:
 # The data folder
 
 
+# long: most of it is the docstring, which documents every option and the hand-on from a report run
 def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp | None = None,
               team_aliases: str | Path | None = None, accept_exclusions: bool | None = None) -> Dataset:
     """Load and validate every table in a data folder.
@@ -713,9 +767,10 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     ----------
     data_dir
         Folder holding ``complaints``, and optionally ``compliments``, ``ombudsman``,
-        ``activity`` and ``comparators``, each as ``.csv`` or ``.xlsx`` (file names start with
-        the table name, for example ``complaints 2019-20.xlsx``). None: the project's
-        synthetic example data (``data/example``), wherever the caller runs from.
+        ``activity`` and ``comparators``, each as ``.csv`` or ``.xlsx`` files (found by
+        ``mapping.yml``, by a name starting with the table name, or by their headers; several
+        files or sheets for a table are combined). None: the project's synthetic example data
+        (``data/example``), wherever the caller runs from.
     as_of
         Dates after this day are rejected as typing errors. Default: today.
     team_aliases
@@ -733,21 +788,35 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
         ``source_row``), the :class:`LoadReport`, whether the data are synthetic, what
         ``dataset.json`` says (``info``), and each input file's SHA-256. Bad input never
         raises: it is described in ``report.problems``.
+
+    Notes
+    -----
+    Inside a report run (``cfanalysis report``) the runner has loaded and checked the files
+    already: the same call then returns the runner's Dataset, unchanged files and all, instead of
+    reading them again (:mod:`cfanalysis.data.snapshot`).
     """
     data_dir = resolve_data_dir(data_dir)
+    handed = handed_on(data_dir, as_of, team_aliases)  # a report run loaded these files already
+    if handed is not None:
+        return handed
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
     if not data_dir.is_dir():
         problem = Problem(file=str(data_dir), severity="fatal", message="is not a folder",
-                          fix="Pass the folder that holds complaints.csv or complaints.xlsx (--data DIR).")
+                          fix="Give the folder that holds complaints.csv or complaints.xlsx.")
         return _empty_dataset(LoadReport(data_dir, {}, [problem]))
 
     aliases, problems, files = _read_aliases(data_dir, team_aliases)
-    tables, table_problems, checksums = _load_tables(data_dir, as_of)
+    mapping, mapping_problems = read_mapping(data_dir)
+    if mapping.path is not None:
+        files[mapping.path.name] = sha256_of(mapping.path)
+    problems += mapping_problems
+    tables, table_problems, checksums, uses = _load_tables(data_dir, as_of, mapping)
     # Event teams name teams (or "all"); they do not vote on how a team is spelt.
     teams = canonical_teams([load.frame["team"].fillna("Not recorded") for name, load in tables.items()
                              if load.frame is not None and "team" in load.frame and name != "events"], aliases)
     frames = {name: _finish(name, load.frame, aliases, teams) for name, load in tables.items()}
-    if tables["events"].frame is not None:
+    # Events name the complaints' teams: without complaints they cannot be checked (nor used).
+    if tables["events"].frame is not None and tables["complaints"].frame is not None:
         frames["events"] = check_event_teams(tables["events"], frames["events"], set(frames["complaints"]["team"]))
         tables["events"].frame = frames["events"]
         table_problems += [p for p in tables["events"].problems if p not in table_problems]
@@ -755,10 +824,12 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     info = read_dataset_info(data_dir)
     accept = bool(info.get(ACCEPT_EXCLUSIONS)) if accept_exclusions is None else accept_exclusions
     report = LoadReport(data_dir, tables, problems + table_problems + commentary_problems,
-                        accept_exclusions=accept, unmapped_themes=_unmapped_themes(tables))
+                        accept_exclusions=accept, unmapped_themes=_unmapped_themes(tables), files_found=uses)
     return Dataset(report=report, synthetic=bool(info.get("synthetic")), commentary=commentary,
                    commentary_files=commentary_files, files=dict(sorted({**files, **checksums}.items())), info=info,
-                   comparators_info=read_comparators_info(data_dir), **frames)
+                   comparators_info=read_comparators_info(data_dir),
+                   merged_teams={spelling: team for spelling, team in sorted(teams.items()) if spelling != team},
+                   **frames)
 
 
 def _unmapped_themes(tables: dict[str, TableLoad]) -> tuple[str, ...]:
@@ -787,28 +858,100 @@ def _read_aliases(data_dir: Path, team_aliases: str | Path | None
     return aliases, problems, {alias_path.name: sha256_of(alias_path)}
 
 
-def _load_tables(data_dir: Path, as_of: pd.Timestamp
-                 ) -> tuple[dict[str, TableLoad], list[Problem], dict[str, str]]:
-    """Every contract table's load (in the contract's order), their problems, and checksums."""
+def _load_tables(data_dir: Path, as_of: pd.Timestamp, mapping: Mapping
+                 ) -> tuple[dict[str, TableLoad], list[Problem], dict[str, str], list[FileUse]]:
+    """Every contract table's load (in the contract's order), their problems, checksums, and what
+    each file in the folder was taken for. A table's files (and each sheet holding it) are read
+    one by one and combined (:func:`_combine`)."""
     problems: list[Problem] = []
     tables: dict[str, TableLoad] = {}
     files: dict[str, str] = {}
-    for spec in schema.TABLES.values():
-        path, found_problems = table_file(data_dir, spec)
-        problems += found_problems
-        if path is None:
-            tables[spec.name] = TableLoad(spec=spec, path=None, frame=None)
-            if spec.name == "complaints" and not found_problems:
-                problems.append(Problem(file=str(data_dir), severity="fatal",
-                                        message="has no complaints file",
-                                        fix="Add complaints.csv or complaints.xlsx (see data/README.md)."))
+    found, uses = discover(data_dir, mapping)
+    for name, base in schema.TABLES.items():
+        spec = mapped_spec(base, mapping)
+        parts = []
+        for path in found[name]:
+            files[path.name] = sha256_of(path)
+            sheets, notes = table_sheets(path, spec)
+            problems += [Problem(file=path.name, message=note, severity="warning",
+                                 fix="Nothing to do if that sheet is not a log; otherwise give it the full header.")
+                         for note in notes]
+            for sheet in sheets:
+                part = _load_table(path, spec, sheet)
+                _future_dates(part, as_of)
+                if len(sheets) > 1:  # rows are numbered per sheet: say which sheet
+                    part.problems = [replace(p, file=f"{path.name} (sheet '{sheet}')") for p in part.problems]
+                parts.append(part)
+        if not parts:
+            tables[name] = TableLoad(spec=spec, path=None, frame=None)
+            if name == "complaints":
+                problems.append(Problem(
+                    file=str(data_dir), severity="fatal", message="has no complaints file",
+                    fix="Add the complaints export (a file whose name starts with 'complaints', or any .csv/.xlsx "
+                        "with a complaints header), or name it under files: in mapping.yml; the file list above "
+                        "says what each file was taken for. See data/README.md."))
             continue
-        files[path.name] = sha256_of(path)
-        load = _load_table(path, spec)
-        _future_dates(load, as_of)
-        tables[spec.name] = load
+        load = parts[0] if len(parts) == 1 else _combine(spec, parts)
+        tables[name] = load
         problems += load.problems
-    return tables, problems, files
+    return tables, problems, files, uses
+
+
+def _combine(spec: TableSpec, parts: list[TableLoad]) -> TableLoad:
+    """One table from several files or sheets (one per year, say): rows are added together; a row
+    whose key repeats a row of an earlier file or sheet is excluded, naming both."""
+    where = [f"{p.path.name}" + (f" sheet '{p.sheet}'" if p.sheet else "") for p in parts]
+    seen: dict[tuple, tuple[int, int]] = {}
+    keys = list(spec.key)
+    loose = {k for k in keys if spec.field(k).kind in ("name", "text") and k != "reference"}
+    for index, part in enumerate(parts):
+        if part.frame is None or not keys or not set(keys) <= set(part.frame):
+            continue
+        frame = part.frame
+        matched = [tuple(team_key(v) if k in loose else v for k, v in zip(keys, row))
+                   for row in frame[keys].itertuples(index=False)]
+        repeat = np.zeros(len(frame), dtype=bool)
+        for position, (key, row) in enumerate(zip(matched, frame["source_row"])):
+            if any(pd.isna(v) for v in key):
+                continue
+            if key in seen and seen[key][0] != index:
+                first_part, first_row = seen[key]
+                repeat[position] = True
+                part.problems.append(Problem(
+                    file=part.path.name, row=int(row), column=part.headers.get(keys[0], keys[0]),
+                    value=str(frame[keys[0]].iloc[position]), severity="excluded",
+                    message=f"repeats a row already in {where[first_part]} (row {first_row}): the same "
+                            + " and ".join(k.replace("_", " ") for k in keys),
+                    fix=f"The files overlap: delete the repeated row from one of them (the row in "
+                        f"{where[first_part]} is kept)."))
+            else:
+                seen.setdefault(key, (index, int(row)))
+        part.frame = frame[~repeat].reset_index(drop=True)
+    frames = [p.frame for p in parts if p.frame is not None]
+    combined = pd.concat(frames, ignore_index=True) if frames else None
+    if spec.name == "complaints" and combined is not None:
+        _drop_linked_orphans(parts, combined)
+    return TableLoad(
+        spec=spec, path=parts[0].path, frame=combined if len(frames) == len(parts) else None,
+        rows_read=sum(p.rows_read for p in parts), blank_rows=sum(p.blank_rows for p in parts),
+        columns_dropped=tuple(dict.fromkeys(c for p in parts for c in p.columns_dropped)),
+        encoding=parts[0].encoding, headers=parts[0].headers,
+        problems=[problem for p in parts for problem in p.problems], parts=parts)
+
+
+def _drop_linked_orphans(parts: list[TableLoad], combined: pd.DataFrame) -> None:
+    """A Stage 2 row whose Stage 1 row is in another file (last year's) is not an orphan."""
+    for part in parts:
+        kept = []
+        for problem in part.problems:
+            match = re.match(r"is a Stage (\d) complaint with no Stage", problem.message)
+            if match and problem.severity == "warning":
+                stage = int(match.group(1))
+                earlier = combined.loc[combined["stage"] == stage - 1, "reference"]
+                if (earlier == problem.value).any():
+                    continue
+            kept.append(problem)
+        part.problems = kept
 
 
 _EMPTY_COLUMNS = {

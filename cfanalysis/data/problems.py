@@ -66,6 +66,11 @@ class TableLoad:
     sheet: str | None = None  # the workbook sheet read
     headers: dict[str, str] = field(default_factory=dict)  # field -> header in the file
     problems: list[Problem] = field(default_factory=list)
+    # The distinct text of every column, by header, as read from the file (the rows below the
+    # header, blanks left out): what the personal-data guard needs, so it never reads the file
+    # again. Never handed to notebooks (see cfanalysis.data.snapshot).
+    guarded_values: tuple[tuple[str, dict[str, int]], ...] | None = field(default=None, repr=False)
+    parts: list[TableLoad] = field(default_factory=list)  # one per file or sheet, when several were combined
 
     @property
     def rows_excluded(self) -> int:
@@ -138,7 +143,8 @@ class LoadReport:
         """One row per table: file, rows read, accepted, excluded, blank rows, columns dropped."""
         rows = [{
             "table": name,
-            "file": load.path.name if load.path else "(none)",
+            "file": ", ".join(dict.fromkeys(p.path.name for p in load.parts)) if load.parts
+                    else load.path.name if load.path else "(none)",
             "rows_read": load.rows_read,
             "rows_accepted": load.rows_accepted,
             "rows_excluded": load.rows_excluded,
@@ -156,7 +162,8 @@ class LoadReport:
         >>> load_data("data/example").report.summary()  # doctest: +SKIP
         '692 data rows read from 6 files: 692 accepted, 0 excluded (every row accounted for).'
         """
-        files = sum(load.path is not None for load in self.tables.values())
+        files = len({part.path for load in self.tables.values() for part in (load.parts or [load])
+                     if part.path is not None})
         return (f"{_plural(self.rows_read, 'data row')} read from {_plural(files, 'file')}: "
                 f"{self.rows_accepted:,} accepted, {self.rows_excluded:,} excluded (every row accounted for).")
 
@@ -184,24 +191,25 @@ class LoadReport:
         return (frame.value_counts().rename("rows").reset_index()
                 .sort_values(["file", "rows"], ascending=[True, False], ignore_index=True))
 
-    def text(self) -> str:
-        """The report as plain text, for the command line.
+    def text(self, *, how_to_fix: str = "fix the errors above") -> str:
+        """The report as plain text, for the command line (``how_to_fix`` ends an unusable one).
 
         Problems shared by more than :data:`GROUP_AFTER` rows (same file, column, message and
         cause) are one line each (see :func:`grouped_problem_lines`); :meth:`problems_frame`
         lists every row.
         """
         lines = [f"Data folder: {self.data_dir}", ""]
+        if self.files_found:
+            lines += ["Files:"] + [f"  {use}" for use in self.files_found] + [""]
         for name, load in self.tables.items():
             if load.path is None:
                 lines.append(f"  {name:<12} no file")
                 continue
-            sheet = f" (sheet '{load.sheet}')" if load.sheet else (
-                f" ({load.encoding})" if load.encoding and load.encoding != "UTF-8" else "")
-            lines.append(
-                f"  {name:<12} {load.path.name}{sheet}: {load.rows_read} rows read, "
-                f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"
-                + (f", {load.blank_rows} blank rows ignored" if load.blank_rows else ""))
+            if load.parts:
+                lines.append(f"  {name:<12} {len(load.parts)} files or sheets combined: {load.rows_read} rows read, "
+                             f"{load.rows_accepted} accepted, {load.rows_excluded} excluded")
+            for part in load.parts or [load]:
+                lines.append(_load_line("" if load.parts else name, part))
             if load.columns_dropped:
                 lines.append(f"  {'':<12} columns not in the contract, dropped unread: "
                              + ", ".join(load.columns_dropped))
@@ -212,18 +220,19 @@ class LoadReport:
                       + f", {_plural(counts['warning'], 'warning')}"]
         lines += [f"  {line}" for line in grouped_problem_lines(self.problems)]
         lines += self._attention_lines()
-        lines += ["", "Usable: yes" if self.usable else "Usable: no (" + self._why_not() + ")"]
+        lines += ["", "Usable: yes" if self.usable else "Usable: no (" + self._why_not(how_to_fix) + ")"]
         return "\n".join(lines)
 
     def _attention_lines(self) -> list[str]:
         lines = []
         for name, share in self.too_many_excluded.items():
             load = self.tables[name]
-            said = ("accepted (accept_exclusions is set)" if self.accept_exclusions else
-                    "so the data are not usable until you fix the rows or confirm: run validate with "
+            said = ("; accepted (accept_exclusions is set)" if self.accept_exclusions else
+                    ", so the data are not usable until you fix the rows or confirm: run validate with "
                     f"--accept-exclusions, or put \"{ACCEPT_EXCLUSIONS}\": true in dataset.json")
-            lines.append(f"  CONFIRM {load.path.name}: {load.rows_excluded:,} of {load.rows_read:,} "
-                         f"{name} rows ({share:.0%}) are excluded, more than {self.max_excluded_share:.0%}; {said}. "
+            files = ", ".join(dict.fromkeys(p.path.name for p in load.parts)) if load.parts else load.path.name
+            lines.append(f"  CONFIRM {files}: {load.rows_excluded:,} of {load.rows_read:,} "
+                         f"{name} rows ({share:.0%}) are excluded, more than {self.max_excluded_share:.0%}{said}. "
                          "validate --excluded-csv FILE lists every one.")
         for theme in self.unmapped_themes:
             table, column, code = THEMES[theme]
@@ -232,13 +241,21 @@ class LoadReport:
                          f"means it, map it under codes: {column}: in mapping.yml.")
         return ([""] + lines) if lines else []
 
-    def _why_not(self) -> str:
+    def _why_not(self, how_to_fix: str = "fix the errors above") -> str:
         if any(p.severity == "fatal" for p in self.problems):
-            return "fix the errors above"
+            return how_to_fix
         if self.too_many_excluded and not self.accept_exclusions:
             return (f"more than {self.max_excluded_share:.0%} of a table's rows are excluded; fix them, or confirm "
                     f"with --accept-exclusions or \"{ACCEPT_EXCLUSIONS}\": true in dataset.json")
         return "no complaints were accepted"
+
+
+def _load_line(name: str, load: TableLoad) -> str:
+    sheet = f" (sheet '{load.sheet}')" if load.sheet else (
+        f" ({load.encoding})" if load.encoding and load.encoding != "UTF-8" else "")
+    return (f"  {name:<12} {load.path.name}{sheet}: {load.rows_read} rows read, "
+            f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"
+            + (f", {load.blank_rows} blank rows ignored" if load.blank_rows else ""))
 
 
 GROUP_AFTER = 3  # more rows than this with one problem are shown as one line
@@ -288,6 +305,6 @@ def _group_line(members: list[Problem]) -> str:
 class DataLoadError(CfanalysisError):
     """Raised by :meth:`Dataset.require_usable`; carries the whole load report."""
 
-    def __init__(self, report: LoadReport):
-        super().__init__(report.text())
+    def __init__(self, report: LoadReport, how_to_fix: str = "fix the errors above"):
+        super().__init__(report.text(how_to_fix=how_to_fix))
         self.report = report

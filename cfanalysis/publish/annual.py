@@ -42,7 +42,7 @@ from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import Dataset
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
-from cfanalysis.publish.disclosure import DisclosurePolicy, disclosure_policy, hide_where_small, registers
+from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, hide_where_small, registers
 from cfanalysis.publish.team import TeamChoice, choose_team
 from cfanalysis.publish.sentences import (
     actions_follow_up,
@@ -130,23 +130,75 @@ def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None =
     return sentences
 
 
-def timeliness_shown(table: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
+def timeliness_shown(table: pd.DataFrame, policy: DisclosurePolicy, *, name: str = "", year: str = "",
+                     stage_counts: dict[int, int] | None = None) -> pd.DataFrame:
     """A timeliness table as published: small counts hidden, and the shares and medians behind them.
 
-    A share or median is hidden when any count of its row is small, or when the row's counts
-    less those on time are (a share of 4 of 6 is the count 2).
+    A count is hidden when it is small, or when what it leaves (replies late, complaints without
+    a response) is small, since that is the count itself; by team, a team's Stage 1 counts are
+    hidden when its later stages hold a small number (its total is published elsewhere). With
+    ``name``, the cells, the counts they leave and the relations are registered with ``policy``.
+    ``stage_counts`` (the year's complaints at each stage) protects the stages as the headline
+    table does: a stage's count is hidden here wherever it is hidden there.
     """
     if not policy.hides("replies") or not len(table):
         return table
-    n = policy.threshold
-    late = table["With a response date"] - table["Within timescale"]
-    late_extended = table["With a response date"] - table["Within extended timescale"]
-    small = table[TIMELINESS_COUNTS].lt(n).any(axis=1) | (late.between(1, n - 1)) | (late_extended.between(1, n - 1))
+    n, mark = policy.threshold, policy.mark
+    small = lambda v: 0 < v < n if mark else v < n  # noqa: E731  (a zero is no person)
+    counts = table[TIMELINESS_COUNTS]
+    hidden = counts.lt(n)
+    derived = {"Within timescale": counts["With a response date"] - counts["Within timescale"],
+               "Within extended timescale": counts["With a response date"] - counts["Within extended timescale"],
+               "With a response date": counts["Complaints"] - counts["With a response date"]}
+    for column, rest in derived.items():
+        hidden[column] |= rest.map(small)
+    if stage_counts and "Team" not in table.columns:
+        from cfanalysis.publish.disclosure import suppress
+
+        stages = pd.DataFrame({"n": [*stage_counts.values(), sum(stage_counts.values())]},
+                              index=[*(f"Stage {s}" for s in stage_counts), "Total"])
+        stage_hidden = suppress(stages, n, total_row="Total", mark=mark).hidden["n"]
+        hidden.loc[table["Stage"].map(stage_hidden).fillna(False).astype(bool).to_numpy(), "Complaints"] = True
+        for column in derived:  # the counts beside a hidden one would give it back
+            hidden.loc[hidden["Complaints"], column] |= True
+    if "Team" in table.columns:
+        later = table[table["Stage"] != "Stage 1"].groupby("Team")["Complaints"].sum()
+        exposed_teams = [team for team, v in later.items() if small(v)]
+        hidden.loc[(table["Stage"] == "Stage 1") & table["Team"].isin(exposed_teams), :] = True
     shown = table.copy()
-    masked = policy.mask(table[TIMELINESS_COUNTS], kind="replies")
-    shown[TIMELINESS_COUNTS] = masked.text()
-    hidden = masked.hidden.any(axis=1) | small
-    return hide_where_small(shown, hidden, TIMELINESS_DERIVED, n, policy.mark)
+    for column in TIMELINESS_COUNTS:
+        shown[column] = [mark or f"fewer than {n}" if h else f"{v:,.0f}"
+                         for v, h in zip(counts[column], hidden[column])]
+    if name:
+        _register_timeliness(policy, table, hidden, derived, name, year)
+    return hide_where_small(shown, hidden.any(axis=1), TIMELINESS_DERIVED, n, mark)
+
+
+def _register_timeliness(policy, table, hidden, derived, name, year) -> None:
+    """The timeliness cells, the counts they leave (late replies, no response) and their relations."""
+    from cfanalysis.publish.disclosure import PublishedCell, Relation
+
+    where, n = f"{year}/tables/{name}.csv", policy.threshold
+    for i, row in table.iterrows():
+        label = f"{row['Stage']}|{row['Team']}" if "Team" in table.columns else row["Stage"]
+        key = lambda column, label=label: f"{name}:{label}:{column}@{year}"  # noqa: E731
+        for column in TIMELINESS_COUNTS:
+            value = float(row[column])
+            policy.ledger.cells.append(PublishedCell(key(column), where, 0, math.inf, protect=value < n) if
+                                       hidden.at[i, column] else PublishedCell(key(column), where, value, value))
+        for column, rest in derived.items():
+            total = "Complaints" if column == "With a response date" else "With a response date"
+            policy.ledger.cells.append(PublishedCell(key(f"rest of {column}"), where, 0, math.inf,
+                                                     protect=bool(0 < rest[i] < n)))
+            policy.ledger.relations.append(Relation(key(total), (key(column), key(f"rest of {column}")), where))
+        if "Team" not in table.columns:
+            policy.ledger.relations.append(Relation(quantity(row["Stage"].replace("Stage ", "stage"), year),
+                                                    (key("Complaints"),), where))
+    if "Team" in table.columns:
+        for team, rows in table.groupby("Team"):
+            parts = tuple(f"{name}:{r['Stage']}|{team}:Complaints@{year}" for _, r in rows.iterrows())
+            policy.ledger.relations.append(Relation(cell_key("complaints_by_team", team, year, year),
+                                                    (*parts, f"{name}:later stages|{team}@{year}"), where))
 
 
 @dataclass(frozen=True, eq=False)
@@ -442,12 +494,29 @@ class AnnualReport:
         return self._count_table("complainant_types", "Who made the complaints")
 
     def _counts(self, table: pd.DataFrame, caption: str, *, name: str, kind: str = "complaints",
-                total_row: str | None = None) -> Table:
-        """A table of counts as published (small counts hidden; no differences that would reveal them)."""
-        if self.policy.hides(kind):
+                total_row: str | None = None, totals: dict[str, str] | None = None) -> Table:
+        """A table of counts as published (small counts hidden; no differences that would reveal them).
+
+        ``totals`` maps a column to the key of the figure its cells add up to, published elsewhere
+        (the year's compliments, a team's new complaints): the table then gets a Total row, is
+        protected as a table with that margin, and the relation is registered for the audit.
+        """
+        p = self.policy
+        if p.hides(kind):
             table = table.drop(columns=["Change"], errors="ignore")
-        shown = self.policy.mask(table, kind=kind, total_row=total_row, name=name, year=self.financial_year,
-                                 where=f"{self.financial_year} annual report, '{caption}'")
+            if totals and total_row is None:
+                table = table.copy()
+                table.loc["Total"] = table.sum()
+                total_row = "Total"
+        where = f"{self.financial_year} annual report, '{caption}'"
+        shown = p.mask(table, kind=kind, total_row=total_row, name=name, year=self.financial_year, where=where)
+        if p.hides(kind):
+            from cfanalysis.publish.disclosure import Relation
+
+            for column, key in (totals or {}).items():
+                if column in table.columns:
+                    p.ledger.relations.append(Relation(key, (cell_key(name, "Total", column, self.financial_year),),
+                                                       where))
         return Table(shown.text(), caption)
 
     @registers
@@ -476,7 +545,7 @@ class AnnualReport:
         for aspect, words_ in captions.items():
             parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
                                                         f"{fy}, with the other teams together",
-                                      name=f"team_{aspect}:{self.team}",
+                                      name=f"team_{aspect}:{self.team}", totals=self._team_totals(aspect),
                                       kind="people" if aspect == "complainant_type" else "complaints"))
         parts.append(Paragraph(actions_follow_up(self.breakdowns.actions, self.policy, self.team)))
         earlier = self.breakdowns.actions.log
@@ -486,6 +555,23 @@ class AnnualReport:
         parts.append(Paragraph("The team-change report (02) sets out the robustness checks, demand and staffing, "
                                "and when the change began."))
         return Parts(tuple(parts))
+
+    def _year_totals(self, name: str) -> dict[str, str]:
+        return {year: quantity(name, year) for year in (self.baseline_year, self.financial_year)}
+
+    def _team_totals(self, aspect: str) -> dict[str, str]:
+        """The figures a team breakdown's columns add up to: the team's new complaints, and the other
+        teams' (the service's new complaints less the team's, a relation registered here)."""
+        from cfanalysis.publish.disclosure import Relation
+
+        name, totals = f"team_{aspect}:{self.team}", {}
+        for year in (self.baseline_year, self.financial_year):
+            team_key, others = quantity(f"new_complaints:{self.team}", year), f"Other teams, {year}"
+            totals[year] = team_key
+            others_key = cell_key(name, "Total", others, self.financial_year)
+            self.policy.ledger.relations.append(Relation(quantity("new_complaints", year), (team_key, others_key),
+                                                         f"{self.financial_year} annual report, {self.team}"))
+        return totals
 
     @registers
     def attitude_section(self):
@@ -504,16 +590,30 @@ class AnnualReport:
                       "upheld like that of other complaints suggests a mix of both; reading the complaints with "
                       "team managers is the way to tell them apart.")))
 
+    def _replies(self, table: pd.DataFrame, caption: str, name: str) -> Table:
+        """Replies and replies on time per year, masked with the replies late they leave (a
+        small number late is as telling as a small number on time)."""
+        p, out = self.policy, table.copy().astype(object)
+        for year in (self.baseline_year, self.financial_year):
+            replies, on_time = f"Replies, {year}", f"On time, {year}"
+            if replies not in table.columns:
+                continue
+            parts = pd.DataFrame({"On time": table[on_time], "Late": table[replies] - table[on_time],
+                                  "Replies": table[replies]}, index=table.index)
+            masked = p.mask(parts, kind="replies", total_column="Replies", name=f"{name}@{year}", year=year,
+                            where=f"{self.financial_year} annual report, '{caption}'").text()
+            out[replies], out[on_time] = masked["Replies"], masked["On time"]
+        return Table(out, caption)
+
     @registers
     def timeliness_section(self):
         """Replies on time by stage and by team, this year against last, with a sentence on each."""
         t = self.breakdowns.timeliness
         parts = [Paragraph(s) for s in timeliness_sentences(t, self.policy, by="stage")]
-        parts.append(self._counts(t.by_stage, "Replies within the statutory timescale, by stage",
-                                  name="replies_by_stage", kind="replies"))
+        parts.append(self._replies(t.by_stage, "Replies within the statutory timescale, by stage", "replies_by_stage"))
         parts.extend(Paragraph(s) for s in timeliness_sentences(t, self.policy, by="team"))
-        parts.append(self._counts(t.by_team, "Replies within the timescale for their stage, by team",
-                                  name="replies_by_team", kind="replies"))
+        parts.append(self._replies(t.by_team, "Replies within the timescale for their stage, by team",
+                                   "replies_by_team"))
         parts.append(Paragraph(
             "Working days exclude weekends and England and Wales bank holidays; a reply on the next working day "
             f"counts as 1. Timescales: Stage 1, {STAGE_TIMESCALES[1]} working days (extendable to 20); Stage 2, "
@@ -526,9 +626,10 @@ class AnnualReport:
     def compliments_section(self):
         c = self.breakdowns.compliments
         return Parts((Paragraph(compliments_sentence(c, self.policy)),
-                      self._counts(c.by_team, "Compliments by team", name="compliments_by_team", kind="compliments"),
+                      self._counts(c.by_team, "Compliments by team", name="compliments_by_team",
+                                   kind="compliments", totals=self._year_totals("compliments")),
                       self._counts(c.by_month, "Compliments by month received", name="compliments_by_month",
-                                   kind="compliments")))
+                                   kind="compliments", totals=self._year_totals("compliments"))))
 
     def _actions_table(self, log: pd.DataFrame, caption: str) -> Table:
         table = log.rename(columns={"financial_year": "Year", "team": "Team", "theme": "Theme",

@@ -14,14 +14,18 @@ connected part of the release that mentions it. This is the interval attack of s
 
 Rule (:attr:`DisclosurePolicy.width_required`): a hidden count is exposed when its feasible
 range is narrower than ``threshold - 1`` (for 5: narrower than 0 to 4, the band "fewer than 5"
-itself promises), or when it is printed anywhere. Anything about an individual complaint (a
-date, a case's details) is exposed in a public release. If anything is exposed, the run writes
-nothing and the message names each cell, where it is published and what the policy needs.
+itself promises) and reaches below the threshold, or when it is printed anywhere. (A hidden cell
+pinned at the threshold or above is one hidden only to protect another: it gives nothing away.)
+Anything about an individual complaint (a date, a case's details) is exposed in a public
+release, and so are words that give a count away ("fewer than 5 complaint", "fewer than 5 of
+6"). If anything is exposed, the run writes nothing and the message names each cell, where it
+is published and what the policy needs.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import math
@@ -42,8 +46,8 @@ from cfanalysis.publish.disclosure import (
     disclosure_policy,
 )
 
-__all__ = ["DisclosureError", "Exposure", "audit", "audit_folder", "check_release", "folder_ledger",
-           "SUMMARY_LINKS"]
+__all__ = ["SUMMARY_LINKS", "DisclosureError", "Exposure", "audit", "audit_folder", "check_release", "folder_ledger",
+           "narrow_cells", "text_exposures"]
 
 
 class DisclosureError(ReportError):
@@ -67,6 +71,12 @@ class Exposure:
         if self.why == "record":
             return (f"{self.key} is about an individual complaint ({places}). A public release gives no date or "
                     "detail of one person's complaint: leave it out of the public version, or group it.")
+        if self.why == "singular":
+            return (f"{self.key} ({places}) gives the count away with a singular noun: a hidden count always "
+                    "reads 'fewer than N' with the noun in the plural.")
+        if self.why == "of":
+            return (f"{self.key} ({places}) sets a hidden count beside its whole, which narrows it: give neither, "
+                    "or both only when every count behind them can be published.")
         if self.why == "shown":
             return (f"{self.key} is hidden in one place but printed in another ({places}). Hide it everywhere, "
                     f"or group it with others until it is {policy.threshold} or more.")
@@ -107,9 +117,9 @@ def _bounds(ledger: Ledger) -> dict[str, tuple[float, float]]:
     return bounds
 
 
-def narrow_cells(ledger: Ledger, width: int) -> list[str]:
+def narrow_cells(ledger: Ledger, width: int, threshold: int = 0) -> list[str]:
     """The keys of the protected cells a reader can narrow below ``width`` (or sees printed)."""
-    return [e.key for e in _exposures(ledger, width, public=False)]
+    return [e.key for e in _exposures(ledger, width, public=False, threshold=threshold)]
 
 
 def audit(ledger: Ledger, policy: DisclosurePolicy) -> list[Exposure]:
@@ -127,10 +137,11 @@ def audit(ledger: Ledger, policy: DisclosurePolicy) -> list[Exposure]:
     >>> [e.key for e in audit(p.ledger, p)]
     ['t:a:n@2019-20']
     """
-    return _exposures(ledger, policy.width_required, public=policy.public)
+    return _exposures(ledger, policy.width_required, public=policy.public, threshold=policy.threshold)
 
 
-def _exposures(ledger: Ledger, width: int, *, public: bool) -> list[Exposure]:  # long: one program per cell
+def _exposures(ledger: Ledger, width: int, *, public: bool,  # long: one program per cell
+               threshold: int = 0) -> list[Exposure]:
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     exposures = [Exposure(r.what, 0, 0, (r.where,), "record") for r in ledger.records] if public else []
@@ -157,7 +168,9 @@ def _exposures(ledger: Ledger, width: int, *, public: bool) -> list[Exposure]:  
     for key in protected:
         members = by_component[component[key]]
         low, high = _interval(key, members, bounds, ledger, Bounds, LinearConstraint, milp)
-        if high - low < width:
+        # A cell pinned to a value of the threshold or more is one hidden only to protect another
+        # (a reader of a folder cannot tell them apart): learning it gives no small count away.
+        if high - low < width and not (threshold and low >= threshold):
             related = [r.where for r in ledger.relations if key in r.parts or key == r.total]
             related += [r.where for r in ledger.ratios if key in (r.numerator, r.denominator)]
             places = tuple(dict.fromkeys(where.get(key, []) + related))
@@ -206,11 +219,35 @@ def _interval(key, members, bounds, ledger, Bounds, LinearConstraint, milp) -> t
     return found[0], found[1]
 
 
-def check_release(ledger: Ledger, policy: DisclosurePolicy) -> None:
-    """Refuse a public release that exposes a hidden count (:class:`DisclosureError`, every cell named)."""
+# Count nouns in the singular: "fewer than 5 complaint" says the count is 1.
+_SINGULAR = {"complaint", "compliment", "action", "case", "enquiry", "reply", "decision", "person", "child",
+             "family", "gap", "month", "referral", "representation"}
+_FEWER_NOUN = re.compile(r"fewer than (\d+) (?:new |other |more |stage \d )?([a-z]+)\b", re.IGNORECASE)
+_FEWER_OF = re.compile(r"fewer than \d+ of (?:the )?\d[\d,]*\b", re.IGNORECASE)
+
+
+def text_exposures(text: str, where: str) -> list[Exposure]:
+    """What the words of a page give away whatever the ledger says: a hidden count with a singular
+    noun ("fewer than 5 complaint" is 1), or "fewer than 5 of 6" (a hidden count beside its whole)."""
+    found = []
+    for match in _FEWER_NOUN.finditer(text):
+        if match.group(2).lower() in _SINGULAR:
+            found.append(Exposure(f"'{match.group(0)}'", 1, 1, (where,), "singular"))
+    for match in _FEWER_OF.finditer(text):
+        found.append(Exposure(f"'{match.group(0)}'", 0, 0, (where,), "of"))
+    return found
+
+
+def check_release(ledger: Ledger, policy: DisclosurePolicy, texts: dict[str, str] | None = None) -> None:
+    """Refuse a public release that exposes a hidden count (:class:`DisclosureError`, every cell named).
+
+    ``texts`` (where -> the text of a page or file) are read for the words that give a count away.
+    """
     if not policy.public and not policy.threshold:
         return
     exposures = audit(ledger, policy)
+    for where, text in (texts or {}).items():
+        exposures += text_exposures(html.unescape(text), where)
     if exposures:
         lines = [e.message(policy) for e in exposures[:20]]
         more = f"\n... and {len(exposures) - 20} more." if len(exposures) > 20 else ""

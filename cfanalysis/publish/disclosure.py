@@ -345,7 +345,7 @@ def _protect_against_attack(table, numeric, values, small, hidden, lines, below,
         ledger = Ledger()
         Suppressed(table, _mask(table, numeric, small), _mask(table, numeric, hidden), below, mark).register(
             ledger, table="t", year="", where="", total_row=totals[0], total_column=totals[1])
-        exposed = narrow_cells(ledger, width)
+        exposed = narrow_cells(ledger, width, below)
         if not exposed:
             return
         cell = _position(table, numeric, exposed[0])
@@ -530,6 +530,11 @@ class DisclosurePolicy:
             shown.register(self.ledger, table=name, year=year, where=where or name, total_row=total_row,
                            total_column=total_column)
         return shown
+
+    def enumerate(self, key: str, items: list, where: str, *, complete: bool = True) -> None:
+        """Register a list of the things a count counts: listing them all publishes the count."""
+        self.ledger.cells.append(PublishedCell(key, where, float(len(items)),
+                                               float(len(items)) if complete else math.inf))
 
     def record_level(self, what: str, where: str) -> None:
         """Register something about one person's complaint (a date, a case's details)."""

@@ -141,30 +141,50 @@ class PersonalDataGuard:
         return cls.from_grids(table_grids(data_dir))
 
     @classmethod
-    def from_grids(cls, grids) -> PersonalDataGuard:  # long: one pass gathering three things per column
+    def from_grids(cls, grids) -> PersonalDataGuard:
         """The guard for files already read as grids (:func:`cfanalysis.data.files.table_grids`)."""
         from cfanalysis.data.cells import is_blank
+
+        columns = []
+        for path, spec, grid, header_index in grids:
+            for position, header in enumerate(grid.iloc[header_index].tolist()):
+                cells: dict[str, int] = {}
+                for row, value in zip(grid.index[header_index + 1:], grid.iloc[header_index + 1:, position]):
+                    if not is_blank(value):
+                        cells.setdefault(str(value).strip(), int(row) + 1)
+                columns.append((Path(path).name, spec, header, cells))
+        return cls._from_columns(columns)
+
+    @classmethod
+    def from_dataset(cls, data) -> PersonalDataGuard:
+        """The same guard as :meth:`from_data_dir`, from the values the loader kept as it read
+        the files (``TableLoad.guarded_values``), so the files are not read again. Falls back to
+        reading the folder when a table was read without them."""
+        loads = [part for load in data.report.tables.values() if load.path is not None
+                 for part in (load.parts or [load])]  # a table combined from several files: each file
+        if any(load.guarded_values is None for load in loads):
+            return cls.from_data_dir(data.report.data_dir)
+        return cls._from_columns([(load.path.name, load.spec, header, cells) for load in loads
+                                  for header, cells in load.guarded_values])
+
+    @classmethod
+    def _from_columns(cls, columns) -> PersonalDataGuard:
+        """From ``(file name, spec, header, {distinct cell text: Excel row})`` for every column of
+        every table file."""
         from cfanalysis.data.personal import identity_kind
 
         people, other, public = {}, {}, set()
         name_words: dict[str, str] = {}
-        for path, spec, grid, header_index in grids:
-            headers = grid.iloc[header_index].tolist()
-            for position, header in enumerate(headers):
-                column = grid.iloc[header_index + 1:, position]
-                cells = {}
-                for row, value in zip(column.index, column):
-                    if not is_blank(value):
-                        cells.setdefault(str(value).strip(), f"the column '{header}' of {Path(path).name}, "
-                                                              f"row {int(row) + 1}")
-                if spec.field_for_header(header) is not None or (spec.numeric_extras and _mostly_numbers(set(cells))):
-                    public |= {c.casefold() for c in cells}
-                    continue
-                kind = identity_kind(header)
-                for value, origin in cells.items():
-                    (people if kind else other).setdefault(value, origin)
-                    for word in _name_words(value, kind or ""):
-                        name_words.setdefault(word, origin)
+        for file_name, spec, header, rows in columns:
+            if spec.field_for_header(header) is not None or (spec.numeric_extras and _mostly_numbers(set(rows))):
+                public |= {c.casefold() for c in rows}
+                continue
+            kind = identity_kind(header)
+            for value, row in rows.items():
+                origin = f"the column '{header}' of {file_name}, row {row}"
+                (people if kind else other).setdefault(value, origin)
+                for word in _name_words(value, kind or ""):
+                    name_words.setdefault(word, origin)
         kept = {v: o for v, o in people.items() if _guardable(v, person=True)} | {
             v: o for v, o in other.items()
             if _guardable(v, person=False) and v.casefold() not in public and v not in people}

@@ -16,37 +16,49 @@ from cfanalysis.publish.display import Table
 
 __all__ = ["masked_periods", "monthly_counts_table", "public_periods", "to_quarters"]
 
-_QUARTER_NAMES = {4: "Apr-Jun", 7: "Jul-Sep", 10: "Oct-Dec", 1: "Jan-Mar"}
+def to_quarters(counts: pd.DataFrame, *, by: str | None = "team", months: int = 3) -> pd.DataFrame:
+    """Long monthly counts (``month``, ``month_label``, ``by``, ``count``) summed into periods of
+    the financial year: quarters (``months=3``: Apr-Jun, ...) or halves (``months=6``: Apr-Sep,
+    Oct-Mar).
 
-
-def to_quarters(counts: pd.DataFrame, *, by: str | None = "team") -> pd.DataFrame:
-    """Long monthly counts (``month``, ``month_label``, ``by``, ``count``) summed into financial quarters.
-
-    ``month`` becomes the quarter's first month (a monthly Period) and ``month_label`` its name
-    ("Apr-Jun 2019"); a quarter is kept only where the data hold all three of its months.
+    ``month`` becomes the period's first month (a monthly Period) and ``month_label`` its name
+    ("Apr-Jun 2019"); a period is kept only where the data hold all its months.
 
     Examples
     --------
     >>> c = pd.DataFrame({"month": pd.period_range("2019-04", periods=6, freq="M"), "count": [1, 2, 3, 4, 5, 6]})
     >>> to_quarters(c, by=None)[["month_label", "count"]].values.tolist()
     [['Apr-Jun 2019', 6], ['Jul-Sep 2019', 15]]
+    >>> to_quarters(c, by=None, months=6)[["month_label", "count"]].values.tolist()
+    [['Apr-Sep 2019', 21]]
     """
     frame = counts.copy()
-    start = frame["month"].map(lambda m: pd.Period(year=m.year, month=m.month - (m.month - 1) % 3, freq="M"))
-    frame["quarter"] = start
-    keys = ["quarter"] + ([by] if by else [])
+    frame["period"] = frame["month"].map(lambda m: m - ((m.month - 4) % 12) % months)
+    keys = ["period"] + ([by] if by else [])
     grouped = frame.groupby(keys, sort=False).agg(count=("count", "sum"), months=("count", "size")).reset_index()
-    grouped = grouped[grouped["months"] == 3].drop(columns="months")
-    grouped["month_label"] = [f"{_QUARTER_NAMES[q.month]} {q.year}" for q in grouped["quarter"]]
-    return grouped.rename(columns={"quarter": "month"})[["month", "month_label", *([by] if by else []), "count"]]
+    grouped = grouped[grouped["months"] == months].drop(columns="months")
+    grouped["month_label"] = [_period_label(p, months) for p in grouped["period"]]
+    return grouped.rename(columns={"period": "month"})[["month", "month_label", *([by] if by else []), "count"]]
+
+
+def _period_label(first: pd.Period, months: int) -> str:
+    last = first + (months - 1)
+    if first.year == last.year:
+        return f"{first:%b}-{last:%b} {first.year}"
+    return f"{first:%b %Y}-{last:%b %Y}"
 
 
 def public_periods(counts: pd.DataFrame, policy: DisclosurePolicy, *, by: str | None = "team") -> pd.DataFrame:
     """The counts a report may show for this policy: as they are when nothing is hidden or every
-    month is publishable, else grouped into quarters."""
+    month is publishable; else grouped into quarters, or into halves of the year when more than
+    half the quarters would still be hidden, or into whole years (so that a chart keeps its message)."""
     if not policy.hides() or not counts["count"].lt(policy.threshold).any():
         return counts
-    return to_quarters(counts, by=by)
+    for months in (3, 6):
+        grouped = to_quarters(counts, by=by, months=months)
+        if grouped["count"].lt(policy.threshold).mean() <= 0.5:
+            return grouped
+    return to_quarters(counts, by=by, months=12)
 
 
 def masked_periods(counts: pd.DataFrame, policy: DisclosurePolicy, *, by: str = "team", kind: str = "complaints",

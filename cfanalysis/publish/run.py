@@ -1,15 +1,19 @@
 """A report run: check everything first, then run the notebooks for each year and publish.
 
-For each year: validate the data first (no kernel starts on data that cannot be used), execute
-each notebook into ``outputs/<year>/logs/`` on warm kernels (:mod:`cfanalysis.publish.kernels`),
-convert it to HTML (:mod:`cfanalysis.publish.pages`) and write ``summary.json`` and the CSV
-tables (:mod:`cfanalysis.publish.outputs`). Files are written aside and renamed into place, so a
-failed run never replaces the last good report.
+For each year: validate the data first (no kernel starts on data that cannot be used), work out
+``summary.json`` and the CSV tables (:mod:`cfanalysis.publish.outputs`) and check them with the
+personal-data guard, execute each notebook into ``outputs/<year>/logs/`` on warm kernels
+(:mod:`cfanalysis.publish.kernels`) and convert it to HTML (:mod:`cfanalysis.publish.pages`),
+checked too. Only when every output has passed the guard is anything written: a stop writes no
+report, table, summary or index. Files are written aside and renamed into place, so a failed
+run never replaces the last good report.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,14 +48,20 @@ if TYPE_CHECKING:
 # them: a bad command line answers at once, and the kernels start before the main process
 # spends seconds importing (they import the same in parallel).
 
-__all__ = ["PersonalDataStop", "ReportError", "ReportRun", "check_commentary", "check_events", "run_reports"]
+__all__ = ["PersonalDataStop", "ReportError", "ReportRun", "check_commentary", "check_events", "checked_outputs",
+           "run_reports"]
 
-# What the report notebooks import, loaded once per kernel before the first notebook (while the
-# main process validates the data); the bank holidays are a cached table, also worked out once.
-KERNEL_WARM_UP = ("import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats, openpyxl\n"
-                  "import cfanalysis.data.loader, cfanalysis.plots, cfanalysis.publish.display\n"
-                  "import cfanalysis.publish.team, cfanalysis.publish.annual, cfanalysis.periods\n"
-                  "cfanalysis.periods.bank_holidays()\n")
+# What the report notebooks import, loaded by each kernel before its notebook (while the main
+# process validates the data, or while the notebook before runs). Modules only: no name is left
+# in the notebook's namespace, so a notebook that forgets an import fails here as in JupyterLab.
+KERNEL_WARM_UP_MODULES = ("matplotlib.pyplot", "scipy.stats", "statsmodels.stats.rates",
+                          "statsmodels.genmod.generalized_linear_model", "cfanalysis.data.loader",
+                          "cfanalysis.plots", "cfanalysis.publish.display", "cfanalysis.publish.team",
+                          "cfanalysis.publish.annual", "cfanalysis.publish.monthly", "cfanalysis.publish.events")
+KERNEL_WARM_UP = ("import importlib as _importlib\n"
+                  f"for _module in {KERNEL_WARM_UP_MODULES!r}:\n    _importlib.import_module(_module)\n"
+                  "_importlib.import_module('cfanalysis.periods').bank_holidays()\n"
+                  "del _importlib, _module\n")
 RUNNER_PARAMETERS = {"financial_year": "--year", "data_dir": "--data", "as_of": "--as-of", "audience": "--audience"}
 # Who a run is for. "public" hides every count below PUBLIC_SUPPRESS_BELOW in everything it
 # writes and leaves out the notebooks' cells tagged "internal"; "internal" shows counts in full
@@ -281,53 +291,71 @@ def data_date(data: Dataset, as_of: str | None) -> str:
     return f"{max(latest):%-d %B %Y}" if latest else "(no dates in the data)"
 
 
-def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, policy: DisclosurePolicy,
-                         guard: PersonalDataGuard, pending: dict[Path, str] | None = None) -> dict[str, list[Path]]:
-    """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter.
-
-    Returns the CSV tables for each year (the reports link to them). With ``pending`` (every run
-    of :func:`run_reports`) nothing is written: the texts are kept there, each checked by the
-    guard, their numbers registered with ``policy``, until the whole run has passed.
-    """
-    from cfanalysis.analysis.figures import annual_figures
+def checked_outputs(data: Dataset, years: list[str], out_dir: Path, policy: DisclosurePolicy,
+                    guard: PersonalDataGuard) -> dict[str, dict[Path, str]]:
+    """Every year's ``summary.json`` and CSV tables (path -> text), masked by ``policy`` (their
+    numbers registered with it) and all checked by the guard before any is written: a stop
+    (:class:`PersonalDataError`) leaves nothing half written. The summary comes first, then the tables."""
     from cfanalysis.analysis.counts import new_complaints
+    from cfanalysis.analysis.figures import annual_figures
     from cfanalysis.analysis.teams import all_team_tests
     from cfanalysis.analysis.years import compare_years
-    from cfanalysis.publish.outputs import register_identities, summary_text, table_texts, write_aside
+    from cfanalysis.publish.outputs import register_identities, summary_text, table_texts
 
-    written = {}
+    texts: dict[str, dict[Path, str]] = {}
     for year in years:
         comparison = compare_years(data.complaints, year)
         figures = annual_figures(data, comparison)
         team_tests = (all_team_tests(new_complaints(data.complaints), comparison)
                       if comparison.has_baseline and not policy.public else None)
-        texts = {f"{year}/summary.json": summary_text(figures, team_tests=team_tests, files=data.files, policy=policy),
-                 **table_texts(figures, policy)}
+        year_texts = {f"{year}/summary.json": summary_text(figures, team_tests=team_tests, files=data.files,
+                                                           policy=policy),
+                      **table_texts(figures, policy)}
         register_identities(policy, figures)
-        for where, text in texts.items():
-            guard.check(text, where=str(out_dir / where))
-            if pending is not None:
-                pending[out_dir / where] = text
-            else:
-                write_aside(out_dir / where, text)
-        written[year] = [out_dir / where for where in texts if where.endswith(".csv")]
+        texts[year] = {out_dir / where: text for where, text in year_texts.items()}
+        for path, text in texts[year].items():
+            guard.check(text, where=str(path))
+    return texts
+
+
+def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, policy: DisclosurePolicy,
+                         guard: PersonalDataGuard, pending: dict[Path, str]) -> dict[str, list[Path]]:
+    """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter.
+
+    Nothing is written here: the texts wait in ``pending`` until every output of the run has
+    passed the guard (and, for a public run, the audit). Returns each year's CSV tables (the
+    reports link to them).
+    """
+    tables = {}
+    for year, texts in checked_outputs(data, years, out_dir, policy, guard).items():
+        pending.update(texts)
+        tables[year] = [path for path in texts if path.suffix == ".csv"]
     import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up
-    return written
+    return tables
 
 
 def _jobs(years: list[str], notebooks: list[Path], typed: dict[Path, dict[str, Any]], data_dir: Path,
-          out_dir: Path, as_of: str | None) -> list[Job]:
-    """One job per year and notebook, longest notebooks first (``out_dir``: where the logs go)."""
+          out_dir: Path, as_of: str | None, workers: int) -> list[Job]:
+    """One job per year and notebook, each year's on a kernel of its own (a kernel group);
+    ``out_dir``: where the logs go.
+
+    A year is one group, so its notebooks share one fresh kernel and no kernel sees two years.
+    With fewer years than workers a year's notebooks are dealt out over several groups (each a
+    fresh kernel) so that every worker has some; longest notebooks first (the later notebooks
+    do more, so they start before the quick ones).
+    """
+    longest_first = sorted(notebooks, key=lambda path: path.name, reverse=True)
+    split = max(1, min(len(notebooks), -(-workers // max(1, len(years)))))  # groups per year
     queue = []
     for year in years:
-        for path in notebooks:
+        for number, path in enumerate(longest_first):
             logs = out_dir / year / "logs"
             queue.append(Job(label=f"{year} > {path.stem}", notebook=path,
                              executed_path=logs / path.name, log_path=logs / f"{path.stem}.log",
                              parameters={"financial_year": year, "data_dir": str(data_dir.resolve()),
-                                         "as_of": as_of, **typed[path]}))
-    # Longest first: the later notebooks do more, so start them before the quick ones.
-    return sorted(queue, key=lambda job: job.notebook.name, reverse=True)
+                                         "as_of": as_of, **typed[path]},
+                             kernel_group=f"{year}#{number % split}"))
+    return queue
 
 
 def _checked_command(notebooks_dir: Path, parameters, jobs, audience: str
@@ -375,16 +403,18 @@ def _checked_data(years, data_dir: Path, typed, as_of) -> tuple[Dataset, list[st
     return data, years
 
 
-def _start_pool(years, notebooks: list[Path], jobs: int | None, out_dir: Path) -> KernelPool:
-    """(``out_dir``: where the kernels' log goes.)"""
-    """Kernels for the run, started now so they import while the data are validated."""
+def _start_pool(years, notebooks: list[Path], jobs: int | None, out_dir: Path, snapshot: Path) -> KernelPool:
+    """Kernels for the run, started now so they import while the data are validated. Each is
+    told where the run's loaded data will be (``snapshot``), so its notebook does not read the
+    files again (:mod:`cfanalysis.data.snapshot`)."""
+    from cfanalysis.data.snapshot import SNAPSHOT_ENV
+
     least_jobs = len(notebooks) * max(1, len(set(years or [])))
     workers = min(jobs or os.cpu_count() or 1, least_jobs)
     return KernelPool(workers, kernel_log=out_dir / "logs" / "kernel.log", kernel_name=project_kernel(),
-                      warm_up=KERNEL_WARM_UP)
+                      warm_up=KERNEL_WARM_UP, env={SNAPSHOT_ENV: str(snapshot)})
 
 
-# long: the run's steps in order, each checked before the next begins
 def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str | Path,
                 notebooks_dir: str | Path | None = None, parameters: dict[str, str] | None = None,
                 jobs: int | None = None, as_of: str | None = None, audience: str = "internal",
@@ -396,9 +426,7 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     one per core) start and import, the data are loaded and validated, and the years must have
     data ("2019/20" means "2019-20") and a ``team`` parameter must name a team in the data. If
     anything is wrong the kernels are shut down and nothing runs. A failed notebook publishes
-    no HTML (the last good one stays) and the other notebooks and years carry on. If the guard
-    stops any output, nothing is written, not even the index (PersonalDataStop names the column
-    and row to look at, never the value).
+    no HTML (the last good one stays) and the other notebooks and years carry on.
 
     ``audience="public"`` builds one :class:`~cfanalysis.publish.disclosure.DisclosurePolicy` for
     the run (counts of people below 5, or below ``suppress_below`` where stricter, hidden in the
@@ -415,19 +443,34 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
         When anything is wrong before the run; nothing runs then. (``DisclosureError``, a
         ReportError, when the audit refuses a public release.)
     """
-    from cfanalysis.publish.disclosure import disclosure_policy
-
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS_DIR
     notebooks, typed = _checked_command(notebooks_dir, parameters, jobs, audience)
-    pool = _start_pool(years, notebooks, jobs, logs_dir(out_dir, audience))
+    handoff = Path(tempfile.mkdtemp(prefix="cfanalysis-data-"))  # private to this user (mode 700)
+    try:
+        return _run_checked(years, data_dir, out_dir, notebooks_dir, notebooks, typed, jobs, as_of, audience,
+                            progress, handoff)
+    finally:
+        shutil.rmtree(handoff, ignore_errors=True)
+
+
+def _run_checked(years, data_dir: Path, out_dir: Path, notebooks_dir: Path, notebooks: list[Path], typed,
+                 jobs: int | None, as_of: str | None, audience: str, progress: Callable[[str], None],
+                 handoff: Path) -> list[ReportRun]:
+    """:func:`run_reports` once the command is checked: the data read once and handed on."""
+    from cfanalysis.data.snapshot import write_snapshot
+    from cfanalysis.publish.disclosure import disclosure_policy
+
+    snapshot = handoff / "dataset.pickle"
+    pool = _start_pool(years, notebooks, jobs, logs_dir(out_dir, audience), snapshot)
     try:
         data, years = _checked_data(years, data_dir, typed, as_of)
         from cfanalysis.publish.guard import PersonalDataGuard
 
         check_events(typed, data)
-        guard = PersonalDataGuard.from_data_dir(data_dir)
+        guard = PersonalDataGuard.from_dataset(data)  # the raw values the loader kept: no second read
         check_commentary(data, years, notebooks, guard)
+        write_snapshot(data, snapshot, as_of=as_of)
     except BaseException:
         pool.close()
         raise
@@ -435,62 +478,36 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     publication = _Publication(policy=disclosure_policy(audience, suppress_below), data_date=data_date(data, as_of),
                                contact=str(data.info.get("contact") or ""),
                                titles={path.stem: notebook_title(path) for path in notebooks})
-    refused, stopped = True, False
     try:
-        results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, logs_dir(out_dir, audience), as_of),
-                             data, years, publication, data_dir, out_dir, progress)
-        refused = False
-    except PersonalDataStop:
-        stopped = True  # a stop writes nothing at all, not even the index
-        raise
-    finally:
-        if not stopped and (audience == "internal" or not refused):
+        results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, logs_dir(out_dir, audience), as_of,
+                                         len(pool.threads)),
+                             data, years, publication, data_dir, out_dir, progress, guard)
+    except BaseException as error:  # a stop writes nothing, not even the index; a refused public run neither
+        if audience == "internal" and not isinstance(error, PersonalDataStop):
             write_index(out_dir, notebooks_dir)
+        raise
+    write_index(out_dir, notebooks_dir)
     return [ReportRun(financial_year=r.job.parameters["financial_year"], notebook=r.job.notebook.stem, ok=r.ok,
                       seconds=r.seconds, html_path=_html_path(out_dir, r.job) if r.ok else None,
                       executed_path=r.job.executed_path, message=r.message, details=tuple(r.details))
             for r in results]
 
 
-class PersonalDataStop(ReportError):
-    """The guard stopped the run: an output would have shown personal data; nothing was written."""
-
-
 def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[str], publication: _Publication,
-               data_dir: Path, out_dir: Path, progress: Callable[[str], None]) -> list[JobResult]:
-    """Run the notebooks; meanwhile work out the summaries and CSV tables the pages link to.
-
-    Every page, table and summary is held until all have passed the personal-data guard (and,
-    for a public run, the audit): if the guard stops any, none is written (PersonalDataStop)."""
-    from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard
-
+               data_dir: Path, out_dir: Path, progress: Callable[[str], None],
+               guard: PersonalDataGuard) -> list[JobResult]:
+    """Run the notebooks, then write their pages, the summaries and the CSV tables, all checked by
+    the guard (and for a public run the audit), or, if the guard stopped any output, write none of
+    them (:class:`PersonalDataStop`)."""
     from cfanalysis.publish.disclosure import Ledger
+    from cfanalysis.publish.guard import PersonalDataError
 
-    guard = PersonalDataGuard.from_data_dir(data_dir)
     refused: list[str] = []
     written: dict[str, list[Path]] = {}
     tables_done = threading.Event()
     public = publication.policy.public
-    pending: dict[Path, str] = {}
+    pending: dict[Path, str] = {}  # written only once every output has passed the guard (and the audit)
     ledger = Ledger() if public else None
-    lock = threading.Lock()
-
-    def checked(text: str, where: str) -> None:
-        try:
-            guard.check(text, where=where)
-        except PersonalDataError as error:
-            with lock:
-                refused.append(str(error))
-            raise
-
-    def publish(result: JobResult) -> None:
-        try:
-            _publish(result, data, publication, result.job.parameters["financial_year"], data_dir, guard, tables,
-                     out_dir, pending, ledger)
-        except PersonalDataError as error:
-            with lock:
-                refused.append(str(error))
-            raise
 
     def side_work() -> None:
         try:
@@ -504,31 +521,44 @@ def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[st
         tables_done.wait()
         return written.get(year, [])
 
+    def checked(text: str, where: str) -> None:
+        try:
+            guard.check(text, where=where)
+        except PersonalDataError as error:
+            refused.append(str(error))
+            raise
+
+    def publish(result: JobResult) -> None:
+        try:
+            _publish(result, data, publication, result.job.parameters["financial_year"], data_dir, guard, tables,
+                     out_dir, pending, ledger)
+        except PersonalDataError as error:
+            refused.append(str(error))
+
     results = pool.run(queue, progress=progress, on_result=publish, guard=checked, while_waiting=side_work)
     if refused:
         raise PersonalDataStop("Stopped to protect personal data: " + refused[0] + " No report, table or "
                                "summary of this run was written (the last good ones are kept).")
     if public:
-        _audited_write(pending, ledger, publication.policy, out_dir, years)
-    else:
-        from cfanalysis.publish.outputs import write_aside
+        _audit(ledger, publication.policy, out_dir, years, pending)
+    from cfanalysis.publish.outputs import write_aside
 
-        for path, text in pending.items():
-            write_aside(path, text)
+    for path, text in pending.items():
+        write_aside(path, text)
     return sorted(results, key=lambda r: (r.job.parameters["financial_year"], r.job.notebook.name))
 
 
-def _audited_write(pending: dict[Path, str], ledger: Ledger, policy: DisclosurePolicy, out_dir: Path,
-                   years: list[str]) -> None:
+class PersonalDataStop(ReportError):
+    """The guard stopped the run: an output would have shown personal data; nothing was written."""
+
+
+def _audit(ledger: Ledger, policy: DisclosurePolicy, out_dir: Path, years: list[str], pending: dict[Path, str]) -> None:
     """The attacker's audit of the whole public release (this run's documents, all its years, and
-    the public outputs already in ``out_dir`` for other years); write everything only if it passes."""
+    the public outputs already in ``out_dir`` for other years); DisclosureError unless it passes."""
     from cfanalysis.publish.audit import check_release, folder_ledger
-    from cfanalysis.publish.outputs import write_aside
 
     ledger.extend(policy.ledger)  # the CSV tables and summaries, registered in this process
     earlier = folder_ledger(out_dir, skip_years=set(years)) if out_dir.exists() else None
     if earlier is not None:
         ledger.extend(earlier)
-    check_release(ledger, policy)
-    for path, text in pending.items():
-        write_aside(path, text)
+    check_release(ledger, policy, {str(path.relative_to(out_dir)): text for path, text in pending.items()})

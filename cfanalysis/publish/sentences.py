@@ -130,10 +130,12 @@ def attitude_upheld_sentence(a: AttitudeBreakdown, policy: DisclosurePolicy) -> 
     return text
 
 
-def _replies_part(row: pd.Series, year: str, policy: DisclosurePolicy, group: str, small: int) -> str:
+def _replies_part(row: pd.Series, year: str, policy: DisclosurePolicy, group: str, small: int) -> str | None:
+    """'7 of 10 (70%)', or None when the count on time, the replies or those late would be hidden."""
     replies, on_time = int(row[f"Replies, {year}"]), int(row[f"On time, {year}"])
-    text = (f"{policy.count(on_time, kind='replies', key=cell_key('timeliness:' + group, 'on time', year, year))} of "
-            f"{policy.count(replies, kind='replies', key=cell_key('timeliness:' + group, 'replies', year, year))}")
+    if any(policy.is_small(v, "replies") for v in (replies, on_time)) or 0 < replies - on_time < policy.threshold:
+        return None
+    text = f"{on_time:,} of {replies:,}"
     share = policy.share(on_time, replies, kind="replies") if replies >= small else None
     return text + (f" ({share})" if share else "")
 
@@ -144,9 +146,12 @@ def _replies_sentence(t: TimelinessChange, label: str, row: pd.Series, policy: D
     small = max(small, policy.threshold)
     if not row[f"Replies, {fy}"] and not row.get(f"Replies, {by}", 0):
         return f"{label}: no replies in {fy} or {by}."
-    text = f"{label}: {_replies_part(row, fy, policy, label, small)} replies on time{timescale} in {fy}"
+    now = _replies_part(row, fy, policy, label, small)
+    text = (f"{label}: {now} replies on time{timescale} in {fy}" if now else
+            f"{label}: the replies on time{timescale} in {fy} are too few to publish")
     if f"Replies, {by}" in row and row[f"Replies, {by}"]:
-        text += f", against {_replies_part(row, by, policy, label, small)} in {by}"
+        before = _replies_part(row, by, policy, label, small)
+        text += f", against {before} in {by}" if before else f" (too few to publish for {by})"
     return text + "."
 
 
@@ -189,6 +194,7 @@ def ombudsman_sentence(o: OmbudsmanCases, policy: DisclosurePolicy) -> str:
     if policy.is_small(n, "complaints"):  # the details count people even though the Ombudsman's totals do not
         return (f"The Ombudsman upheld {count} in {fy}. The details of each case are not published because there "
                 f"were fewer than {policy.threshold}.")
+    policy.enumerate(quantity("ombudsman:upheld", fy), list(upheld.index), f"{fy}: the Ombudsman's upheld cases")
     parts = []
     for _, case in upheld.iterrows():
         about = f" about {case['category']}" if case["category"] else ""

@@ -144,35 +144,41 @@ class TeamQuestion:
         return Paragraph(f"{text} {why}".strip())
 
     def _missing(self) -> Paragraph | None:
-        return Paragraph(self.unavailable) if self.change is None else None
+        """When there is nothing to compare, one short pointer: the verdict says why, once."""
+        if self.change is not None:
+            return None
+        return Paragraph("Not shown: the verdict above says why.", kind="note")
 
+    @registers
     def verdict(self) -> Parts:
-        """The plain-English verdict a manager can act on."""
+        """The plain-English verdict a manager can act on (its two counts registered as published)."""
         if self.change is None:
             return Parts((Paragraph(self.unavailable, kind="verdict"),))
         if self._too_small():
             return Parts((self._small_paragraph(), Paragraph(NEW_COMPLAINTS)))
         change = self.change
+        where = f"{self.financial_year} team-change report, the verdict"
+        for year, n in ((self.financial_year, change.headline.count),
+                        (self.baseline_year, change.headline.baseline_count)):
+            self.policy.count(n, key=self._key(year), where=where)
         parts = [change.summary()]
         if self.demand is not None and self.demand.rate_comparison is not None:
             parts.append(self.demand.summary())
             if not change.named_in_advance:
-                parts.append("These demand figures are not adjusted for picking the team after looking, so "
-                             "they overstate the evidence in the same way as its unadjusted p-value.")
+                parts.append("The demand figures are for this team alone, year on year, and are descriptive: "
+                             "they are not adjusted for picking the team after looking, so read them as part "
+                             "of the answer above, not as a second verdict.")
         elif self.demand is not None:
             parts.append(self.demand.note)
-        if self.changepoint is not None and self.changepoint.first_month is not None and change.verdict_pvalue < 0.1:
-            parts.append(f"The new level most likely began in "
-                         f"{month_label(self.changepoint.first_month, long=True)}"
-                         + ("" if self.changepoint.plausible_first == self.changepoint.plausible_last else
-                            f" (plausibly between {month_label(self.changepoint.plausible_first, long=True)} "
-                            f"and {month_label(self.changepoint.plausible_last, long=True)})") + ".")
-        if change.significant or change.verdict_pvalue < 0.1:
-            start = (month_label(self.changepoint.plausible_first, long=True)
-                     if self.changepoint and self.changepoint.plausible_first else "the start of the year")
-            action = (f"What to do: read the complaints {change.team} received from {start} onwards with "
-                      "the team manager, looking for a common cause (a process, a message, a staffing "
-                      "change), and keep the monthly control chart going to see whether the new level holds.")
+        # One graded rule for what to do, with no edge at 0.05 (the bands of words.strength).
+        start = f"{change.rise_from:%B %Y}" if change.rise_from is not None else "the start of the year"
+        read = (f"read the complaints {change.team} received from {start} onwards with the team manager, "
+                "looking for a common cause (a process, a message, a staffing change)")
+        if change.verdict_pvalue < 0.03:
+            action = f"What to do: {read}, and keep the monthly control chart going to see whether the new level holds."
+        elif change.verdict_pvalue < 0.3:
+            action = (f"What to do: do not report this as a settled change, nor as no change; {read}, and keep "
+                      "the monthly control chart going. " + change.power_statement())
         else:
             action = ("What to do: do not report this as a settled change, nor as no change. Keep the "
                       "monthly control chart going. " + change.power_statement())
@@ -192,7 +198,7 @@ class TeamQuestion:
         stays in the internal version.
         """
         if self.control is None:
-            return Paragraph(self.unavailable or "Not enough months for a control chart.")
+            return self._missing() or Paragraph("Not enough months for a control chart.")
         if self.policy.hides() and self.monthly is not None and (
                 self.control_kind == "tchart" or self.monthly.lt(self.policy.threshold).any()):
             return self._public_chart()
@@ -217,9 +223,9 @@ class TeamQuestion:
                                "team": self.team, "count": self.monthly.to_numpy()})
         chart = monthly_lines_chart(counts, by="team", policy=self.policy, what="new complaints",
                                     name=f"new_by_period:{self.team}", totals=False,
-                                    caption=f"New complaints to {self.team} each quarter, "
-                                            f"{self.baseline_year} and {self.financial_year}, as published "
-                                            "(a point too small to publish is left out).")
+                                    caption=f"New complaints to {self.team}, {self.baseline_year} and "
+                                            f"{self.financial_year}, by quarter or half-year as published (a "
+                                            "point too small to publish is left out).")
         return Parts((Paragraph(f"The control chart of {self.team}'s complaints is in the internal version of this "
                                 "report: its points are single months, or the dates of individual complaints, "
                                 "which a public report does not show. Its signals are summarised below the chart "
@@ -227,7 +233,9 @@ class TeamQuestion:
 
     @registers
     def flagged_points(self):
-        if self.control is None or not len(self.control.flagged):
+        if self.control is None:  # no chart drawn: nothing was flagged, nor could be
+            return Parts(())
+        if not len(self.control.flagged):
             what = "gap between complaints" if self.control_kind == "tchart" else "month"
             return Paragraph(f"No {what} shows special-cause variation.")
         if self.control_kind == "tchart" and self.policy.public:
@@ -277,9 +285,11 @@ class TeamQuestion:
         table = self.all_teams.rename(columns={
             "team": "Team", "count": self.financial_year, "baseline_count": self.baseline_year,
             "ratio": "Rate ratio", "ci_low": "CI low", "ci_high": "CI high", "pvalue": "p-value",
-            "dispersion": "Dispersion", "quasi_poisson_pvalue": "Quasi-Poisson p", "verdict_method": "Verdict uses",
-            "verdict_pvalue": "Verdict p", "adjusted_pvalue": "Holm-adjusted p-value"}).drop(
-            columns=["method", "months_compared"])
+            "dispersion": "Dispersion", "quasi_poisson_pvalue": "Quasi-Poisson p",
+            "verdict_pvalue": "Rise scan p (team alone)", "adjusted_pvalue": "Rise scan p (adjusted)",
+            "rise_from": "Rise from", "year_on_year_adjusted_pvalue": "Year on year p (adjusted)"}).drop(
+            columns=["method", "months_compared", "verdict_method"])
+        table["Rise from"] = [f"{m:%b %Y}" if not pd.isna(m) else "" for m in table["Rise from"]]
         p = self.policy
         if p.hides():
             counts = table.set_index("Team")[[self.baseline_year, self.financial_year]]
@@ -289,20 +299,24 @@ class TeamQuestion:
             text = masked.text()
             for column in (self.financial_year, self.baseline_year):
                 table[column] = text[column].to_numpy()
-            derived = [c for c in ("Rate ratio", "CI low", "CI high", "p-value", "Quasi-Poisson p", "Verdict p",
-                                   "Holm-adjusted p-value", "Dispersion") if c in table.columns]
+            derived = [c for c in ("Rate ratio", "CI low", "CI high", "p-value", "Quasi-Poisson p",
+                                   "Rise scan p (team alone)", "Rise scan p (adjusted)", "Year on year p (adjusted)",
+                                   "Rise from", "Dispersion") if c in table.columns]
             for column in derived:  # a ratio of a hidden count to a shown one is the hidden count
                 table[column] = table[column].astype(object)
                 table.loc[hidden, column] = p.mark
-        formats = {**_RATE_FORMATS, "Quasi-Poisson p": words.p_value, "Verdict p": words.p_value,
-                   "Dispersion": "{:.2f}", "Holm-adjusted p-value": words.p_value}
-        note = ("The team was named before looking at the data, so its own p-value applies; the adjusted "
-                "column is for teams picked because they moved most." if self.change.named_in_advance
-                else "The team was singled out after looking at the data, so the Holm-adjusted p-values apply. "
+        formats = {**_RATE_FORMATS, "Quasi-Poisson p": words.p_value, "Rise scan p (team alone)": words.p_value,
+                   "Dispersion": "{:.2f}", "Rise scan p (adjusted)": words.p_value,
+                   "Year on year p (adjusted)": words.p_value}
+        note = ("The team was named before looking at the data, so its own rise scan p-value applies; the "
+                "adjusted columns are for teams picked because they moved most." if self.change.named_in_advance
+                else "The team was singled out after looking at the data, so the adjusted p-values apply. "
                      + NEW_COMPLAINTS)
-        rule = ("Each team's verdict p-value is the quasi-Poisson check's when its months vary more than "
-                "chance would make them (dispersion above 1.2), otherwise the E-test's; the Holm adjustment "
-                "is of those p-values, the same rule as the verdict above.")
+        rule = ("The rise scan is the verdict's rule: for each team, a one-sided test of a step up at any month "
+                "of the year, the adjusted column allowing for every team and month (the same rule as the "
+                "verdict above). Year on year (adjusted) is the exact one-sided test of the whole-year split, "
+                "adjusted across the teams (min-p). The E-test, its interval and the quasi-Poisson p are for "
+                "each team alone, year on year, and are descriptive.")
         return Parts((Table(table, f"New complaints, every team, {self.financial_year} against "
                                    f"{self.baseline_year} (E-test and the interval that inverts it)",
                             index=False, formats=formats),

@@ -1,0 +1,146 @@
+"""Issue 18: false alarms and power of the default team verdict (the rise scan), by simulation.
+
+Run: ``.venv/bin/python benchmarks/stat_validity_scan.py [reps]`` (default 400; a few minutes on 2 cores).
+Writes ``benchmarks/results/stat_validity_scan.json`` and ``.md``. Each replicate calls
+:func:`cfanalysis.analysis.selection.rise_scan` exactly as :func:`cfanalysis.team_change` does
+(24 months: baseline year then the year; starts scanned in the year), with 999 simulations each.
+
+Also the funnel's exceedance in both tails at 95% and 99.8%: exact, for expected counts 2 to 2,000,
+and simulated for 10-30 councils with between-council variation (goal: at most 1.2 x nominal).
+
+Goals (issue 18): screened-null false-alarm rate (six teams, 8 a year, Poisson and variance twice
+the mean) in [0.035, 0.055]; power at 2.5 times for a team of 8 a year at least 0.40; a doubling for
+the last seven months of the year (8 teams of 45 a year) at least 0.80.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scipy import stats
+
+from cfanalysis.analysis.benchmarking import _dispersion, _limits, _winsor
+from cfanalysis.analysis.selection import rise_scan
+
+SEED = 20200331
+SIMULATIONS = 999
+RESULTS = Path(__file__).resolve().parent / "results"
+MONTHS = pd.period_range("2018-04", periods=24, freq="M")
+
+
+def rate(rng, kind: str, teams: int, per_year: float, reps: int, ratio: float = 1.0, from_month: int = 12) -> float:
+    hits = 0
+    for _ in range(reps):
+        mean = np.full((24, teams), per_year / 12)
+        mean[from_month:, 0] *= ratio
+        y = rng.poisson(mean) if kind == "poisson" else rng.negative_binomial(mean, 0.5)  # NB: variance 2x mean
+        scan = rise_scan(pd.DataFrame(y, index=MONTHS, columns=[f"t{i}" for i in range(teams)]), 12,
+                         simulations=SIMULATIONS, seed=int(rng.integers(2**31)))
+        hits += (min(scan.adjusted) < 0.05) if ratio == 1.0 else (scan.adjusted[0] < 0.05)
+    return hits / reps
+
+
+def funnel_exact_exceedance() -> dict:
+    """Exact exceedance of each tail of the plain (no over-dispersion) limits, over nominal, E = 2 to 2,000."""
+    out = {}
+    for level in (0.95, 0.998):
+        tail = (1 - level) / 2
+        worst = [0.0, 0.0]
+        for expected in np.geomspace(2, 2000, 60):
+            limits = _limits(np.array([1.0]), expected, 0.0)  # denominator 1: limits are counts
+            key = "95" if level == 0.95 else "998"
+            low, high = limits[f"lower_{key}"][0], limits[f"upper_{key}"][0]
+            below = stats.poisson.cdf(np.ceil(low) - 1, expected)  # P(O < low)
+            above = stats.poisson.sf(np.floor(high), expected)  # P(O > high)
+            worst = [max(worst[0], below / tail), max(worst[1], above / tail)]
+        out[f"{level:.1%}"] = {"lower tail": worst[0], "upper tail": worst[1]}
+    return out
+
+
+def funnel_random_effects(rng, reps: int) -> dict:
+    """Exceedance of each tail with 10, 16 and 30 councils whose rates vary (gamma, CV 0.2), over nominal."""
+    out = {}
+    for k in (10, 16, 30):
+        hits = {0.95: [0.0, 0.0], 0.998: [0.0, 0.0]}
+        for _ in range(reps):
+            sizes = rng.uniform(2000, 7000, k)
+            true = 0.03 * rng.gamma(25, 1 / 25, k)
+            counts = rng.poisson(true * sizes).astype(float)
+            target = counts.sum() / sizes.sum()
+            _, _, tau2 = _dispersion(counts, target * sizes, _winsor(None, k))
+            limits = _limits(sizes, target, tau2)
+            rate = counts / sizes
+            for level, key in ((0.95, "95"), (0.998, "998")):
+                hits[level][0] += np.mean(rate < limits[f"lower_{key}"])
+                hits[level][1] += np.mean(rate > limits[f"upper_{key}"])
+        out[f"{k} councils"] = {f"{level:.1%}": {"lower tail": v[0] / reps / ((1 - level) / 2),
+                                                 "upper tail": v[1] / reps / ((1 - level) / 2)}
+                                for level, v in hits.items()}
+    return out
+
+
+def main(reps: int) -> None:
+    rng = np.random.default_rng(SEED)
+    started = time.time()
+    rows = {
+        "screened false alarm, six teams of 8 a year, Poisson": rate(rng, "poisson", 6, 8, reps),
+        "screened false alarm, six teams of 8 a year, variance 2x mean": rate(rng, "nb", 6, 8, reps),
+        "power, team of 8 a year rising 2x (six teams)": rate(rng, "poisson", 6, 8, reps, 2.0),
+        "power, team of 8 a year rising 2.5x (six teams)": rate(rng, "poisson", 6, 8, reps, 2.5),
+        "power, doubling for the last 7 months (8 teams of 45 a year)": rate(rng, "poisson", 8, 45, reps // 2, 2.0, 17),
+    }
+    exact = funnel_exact_exceedance()
+    random_effects = funnel_random_effects(rng, 2000)
+    seconds = time.time() - started
+    worst_exact = max(v for tails in exact.values() for v in tails.values())
+    worst_re = max(v for levels in random_effects.values() for tails in levels.values() for v in tails.values())
+    goals = [("funnel exact limits, both tails, at most 1.2x nominal (E = 2 to 2,000)", worst_exact <= 1.2),
+             ("funnel with between-council variation, 10-30 councils, both tails, at most 1.2x nominal",
+              worst_re <= 1.2),
+("screened false alarm in [0.035, 0.055] (Poisson)",
+              0.035 <= rows["screened false alarm, six teams of 8 a year, Poisson"] <= 0.055),
+             ("screened false alarm in [0.035, 0.055] (variance 2x mean)",
+              0.035 <= rows["screened false alarm, six teams of 8 a year, variance 2x mean"] <= 0.055),
+             ("power at 2.5x >= 0.40", rows["power, team of 8 a year rising 2.5x (six teams)"] >= 0.40),
+             ("mid-year doubling power >= 0.80",
+              rows["power, doubling for the last 7 months (8 teams of 45 a year)"] >= 0.80)]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "stat_validity_scan.json").write_text(json.dumps(
+        {"replicates": reps, "simulations_each": SIMULATIONS, "seconds": round(seconds, 1), "rates": rows,
+         "funnel_exact_worst_ratio": exact, "funnel_random_effects_ratio": random_effects,
+         "goals": {name: bool(ok) for name, ok in goals}}, indent=2) + "\n")
+    se = (0.05 * 0.95 / reps) ** 0.5
+    lines = ["# The default team verdict (rise scan): false alarms and power", "",
+             f"Made by `benchmarks/stat_validity_scan.py`: {reps} replicates ({reps // 2} for the mid-year case), "
+             f"{SIMULATIONS} simulations each, {seconds:.0f} s on the shared 2 cores. Monte Carlo SE of a rate "
+             f"near 0.05: about {se:.3f}.", "", "| measure | rate |", "|---|---|"]
+    lines += [f"| {name} | {value:.3f} |" for name, value in rows.items()]
+    lines += ["", "## Funnel: exceedance over nominal, each tail", "",
+              "Exact limits (no over-dispersion), worst over 60 expected counts from 2 to 2,000:", "",
+              "| level | lower tail | upper tail |", "|---|---|---|"]
+    lines += [f"| {level} | {t['lower tail']:.2f} | {t['upper tail']:.2f} |" for level, t in exact.items()]
+    lines += ["", "With between-council variation (gamma, CV 0.2; 2,000 replicates; denominators 2,000-7,000, "
+              "rate 3%), the random-effects allowance as `funnel` applies it:", "",
+              "| councils | level | lower tail | upper tail |", "|---|---|---|---|"]
+    lines += [f"| {k} | {level} | {t['lower tail']:.2f} | {t['upper tail']:.2f} |"
+              for k, levels in random_effects.items() for level, t in levels.items()]
+    lines += ["", "## Goals", ""] + [f"- {'met' if ok else 'NOT met'}: {name}" for name, ok in goals]
+    lines += ["", "Power is traded between the whole-year question and the mid-year one by the start "
+              "penalty (`LATER_PENALTY`): a start after the year's first month must beat it by 2 on the "
+              "likelihood-ratio scale. The named-in-advance E-test reaches 0.57 at 2.5x; picking one of six "
+              "teams one-sided at these counts costs most of the gap (the exact year-on-year min-p alone "
+              "reaches about 0.41, but finds the mid-year doubling only about half the time)."]
+    (RESULTS / "stat_validity_scan.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 400)

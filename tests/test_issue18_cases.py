@@ -1,0 +1,221 @@
+"""Issue 18: verdicts that find real changes. Each case with its reference computation beside it."""
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from cfanalysis import all_team_tests, compare_counts, compare_years, team_change, team_question, words
+from cfanalysis.analysis.selection import rise_scan, year_split_selection
+from tests.test_analysis_teams import frame, monthly
+
+EXAMPLE_COUNTS = [20, 10, 16, 10, 20, 9]  # 2019-20 new complaints per team (worked example only)
+EXAMPLE_BASELINE = [8, 11, 19, 13, 24, 13]  # 2018-19
+
+
+def _min_p_by_enumeration(counts, baseline):
+    """Independent reference: enumerate every joint split of the teams' totals (Binomial(n_i, 1/2))."""
+    totals = [a + b for a, b in zip(counts, baseline)]
+    own = [stats.binom.sf(x - 1, n, 0.5) for x, n in zip(counts, totals)]  # scipy one-sided tail
+    observed = min(own)
+    # P(min_i P_i <= observed) = 1 - prod_i P(P_i > observed), each term enumerated over 0..n_i
+    stay = 1.0
+    for n in totals:
+        stay *= sum(stats.binom.pmf(k, n, 0.5) for k in range(n + 1)
+                    if stats.binom.sf(k - 1, n, 0.5) > observed + 1e-12)
+    return 1 - stay
+
+
+def test_case2_exact_selection_adjusted_p_is_0074_not_holm():
+    # Issue 18 case 2: exact one-sided selection-adjusted p of the largest rise is 0.074 (Holm: 0.139).
+    result = year_split_selection(EXAMPLE_COUNTS, EXAMPLE_BASELINE)
+    reference = _min_p_by_enumeration(EXAMPLE_COUNTS, EXAMPLE_BASELINE)
+    assert result.adjusted[0] == pytest.approx(reference, abs=1e-12)
+    assert reference == pytest.approx(0.0742, abs=1e-4)
+    assert result.pvalues[0] == pytest.approx(stats.binom.sf(19, 28, 0.5))  # scipy: binom.sf(19, 28, 0.5)
+    from statsmodels.stats.multitest import multipletests  # Holm for comparison: 0.139
+    etest = [compare_counts(a, b).pvalue for a, b in zip(EXAMPLE_COUNTS, EXAMPLE_BASELINE)]
+    assert multipletests(etest, method="holm")[1][0] == pytest.approx(0.139, abs=1e-3)
+
+
+def test_case2_min_p_by_brute_force_on_small_teams():
+    # Brute force over every joint outcome of three small teams (independent of the product formula).
+    counts, baseline = [5, 1, 2], [1, 2, 2]
+    totals = [a + b for a, b in zip(counts, baseline)]
+    own = [stats.binom.sf(x - 1, n, 0.5) for x, n in zip(counts, totals)]
+    hit = 0.0
+    for split in itertools.product(*[range(n + 1) for n in totals]):
+        prob = math.prod(stats.binom.pmf(k, n, 0.5) for k, n in zip(split, totals))
+        if min(stats.binom.sf(k - 1, n, 0.5) for k, n in zip(split, totals)) <= min(own) + 1e-12:
+            hit += prob
+    assert year_split_selection(counts, baseline).adjusted[0] == pytest.approx(hit, abs=1e-12)
+
+
+def test_case3_interval_matched_to_the_adjustment():
+    # Issue 18 case 3: the interval matched to the adjustment across six teams is about 0.88-7.48:
+    # the E-test inverted at 1 - 0.05/6 (Bonferroni; statsmodels test_poisson_2indep(..., value=R)).
+    matched = compare_counts(20, 8, confidence_level=1 - 0.05 / 6)
+    assert matched.ci_low == pytest.approx(0.88, abs=0.01) and matched.ci_high == pytest.approx(7.48, abs=0.02)
+    from statsmodels.stats.rates import test_poisson_2indep
+    assert test_poisson_2indep(20, 12, 8, 12, value=matched.ci_low, method="etest").pvalue == pytest.approx(
+        0.05 / 6, abs=2e-4)
+
+
+@pytest.fixture(scope="module")
+def example_question():
+    from cfanalysis import load_data
+    from tests.conftest import EXAMPLE
+    return team_question(load_data(EXAMPLE, as_of="2026-01-01"), "2019-20")
+
+
+def test_case1_3_example_verdict_in_one_voice(example_question):
+    change = example_question.change
+    text = change.summary()
+    assert "plausibly between 0.88 and 7.5 times" in text and "picking it out of 6 teams" in text
+    assert "cannot tell" not in text or not (change.trusted[2] > 1)
+    assert change.year_on_year_adjusted_pvalue == pytest.approx(_min_p_by_enumeration(EXAMPLE_COUNTS, EXAMPLE_BASELINE))
+    # The rise began late in the year: the scan's fitted start is inside 2019-20.
+    assert change.rise_from is not None and change.rise_from >= pd.Period("2019-04", "M")
+    assert change.verdict_pvalue == pytest.approx(change.selection_adjusted_pvalue)
+    assert "Holm" not in text and "significant" not in text
+
+
+def test_case5_months_to_confirm_uses_the_24_month_ratio(example_question):
+    # Issue 18 case 5: 20 in 12 months against 17 in 24: ratio 20/12 / (17/24) = 2.35, about 18 months.
+    from cfanalysis.analysis.teams import months_to_confirm
+    assert months_to_confirm(20 / 12 / (17 / 24), 17, 24) == 18
+    assert "about 18 months of monitoring" in example_question.change.summary()
+
+
+def test_case6_no_bright_line_at_005():
+    # Issue 18 case 6: the same band and the same hedge at p = 0.049 and 0.051.
+    assert words.strength(0.049) == words.strength(0.051)
+    assert words.evidence(0.049, wide=False) == words.evidence(0.051, wide=False).replace("0.051", "0.049")
+    assert "cannot tell" not in words.evidence(0.07, wide=True, includes_no_change=False)
+
+
+def _planted(start_month: int, teams: int = 6, per_year: float = 45, seed: int = 3):
+    """Another council: other team names, a doubling of one team's complaints from ``start_month``."""
+    rng = np.random.default_rng(seed)
+    records = []
+    for t in range(teams):
+        mean = np.full(24, per_year / 12)
+        if t == 0:
+            mean[start_month:] *= 2
+        counts = rng.poisson(mean)
+        name = f"Area {chr(65 + t)}"
+        records += monthly(name, 2021, list(counts[:12])) + monthly(name, 2022, list(counts[12:]))
+    return frame(records)
+
+
+def test_case1_planted_mid_year_doubling_is_found_and_dated():
+    # Issue 18 case 1: a doubling from September (month 17 of 24) on another council's data.
+    data = _planted(17)
+    years = compare_years(data, "2022-23")
+    change = team_change(data, "Area A", years)
+    assert change.verdict_pvalue < 0.01
+    assert abs((change.rise_from - pd.Period("2022-09", "M")).n) <= 2
+    table = all_team_tests(data, years)
+    assert table.iloc[0]["team"] == "Area A"
+    assert table.iloc[0]["adjusted_pvalue"] == pytest.approx(change.verdict_pvalue)
+
+
+def test_scan_statistic_matches_a_by_hand_likelihood_ratio():
+    # One team, step at the year's start: LR = 2[A log(A/(n/2)) + B log(B/(n/2))] (by hand).
+    idx = pd.period_range("2021-04", periods=24, freq="M")
+    y = pd.DataFrame({"T": [1] * 12 + [3] * 12}, index=idx)
+    scan = rise_scan(y, 12, simulations=199, later_penalty=0.0)
+    a, b, n = 36, 12, 48
+    by_hand = 2 * (a * math.log(a / (n / 2)) + b * math.log(b / (n / 2)))
+    assert scan.statistics[0] * scan.dispersions[0] == pytest.approx(by_hand)
+    assert scan.first_months[0] == pd.Period("2022-04", "M")
+
+
+def test_case7_part_year_compared_with_the_same_months_only():
+    # Issue 18 case 7: a year with only April's data is compared with last April, not the whole year.
+    import dataclasses
+
+    from cfanalysis import load_data
+    from cfanalysis.analysis.counts import new_complaints
+    from cfanalysis.analysis.figures import annual_figures
+    from tests.conftest import EXAMPLE
+    full = load_data(EXAMPLE, as_of="2026-01-01")
+    cut = pd.Period("2019-04", "M")
+    data = dataclasses.replace(full, **{name: getattr(full, name)[getattr(full, name)["month"] <= cut]
+                                        for name in ("complaints", "compliments", "ombudsman")})
+    years = compare_years(data.complaints, "2019-20")
+    assert years.partial and list(years.months) == [cut]
+    figures = annual_figures(data, years)
+    new = new_complaints(full.complaints)  # reference: plain pandas counts of April 2018 and April 2019
+    april_2018 = int((new["month"] == pd.Period("2018-04", "M")).sum())
+    april_2019 = int((new["month"] == cut).sum())
+    assert (figures.now.new_complaints, figures.before.new_complaints) == (april_2019, april_2018)
+    assert figures.before.compliments == int((full.compliments["month"] == pd.Period("2018-04", "M")).sum())
+    assert figures.complaints_change.ratio == pytest.approx(april_2019 / april_2018)
+
+
+def test_case8_uphold_rates_on_an_overdispersion_aware_funnel():
+    # Issue 18 case 8: 2018-19's uphold rate is z = -2.14 against the others on the binomial scale, but
+    # rates vary between councils 2.4-3.4 times more than binomial, so it is not beyond chance once
+    # that is allowed for. Reference: the by-hand formulas of Spiegelhalter (2005) in numpy below.
+    from cfanalysis import load_data
+    from cfanalysis.analysis.breakdowns import uphold_benchmark
+    from tests.conftest import EXAMPLE
+    data = load_data(EXAMPLE, as_of="2026-01-01")
+    year = data.comparators[data.comparators["financial_year"] == "2018-19"]
+    mine = year["authority"].str.startswith("Example")  # the worked example's own row, in this test only
+    others = year[~mine]
+    p0 = others["upheld"].sum() / others["complaints"].sum()
+    y, n = year["upheld"].to_numpy(float), year["complaints"].to_numpy(float)
+    s = np.sqrt(p0 * (1 - p0) / n)
+    z = (y / n - p0) / s
+    phi = np.mean(z**2)  # not winsorised with fewer than 50 councils (benchmarking.WINSOR_FROM)
+    w = 1 / s**2
+    tau2 = max(0.0, (len(z) * phi - (len(z) - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    own = int(np.flatnonzero(mine.to_numpy())[0])
+    assert z[own] == pytest.approx(-2.14, abs=0.01) and 2.4 < phi < 3.4
+    name = year.loc[mine, "authority"].iloc[0]
+    bench = uphold_benchmark(data.comparators, "2018-19", authority=name)
+    row = bench.funnel.row(name)
+    assert row["z"] == pytest.approx(z[own]) and bench.funnel.tau2 == pytest.approx(tau2)
+    assert row["z_adjusted"] == pytest.approx((y[own] / n[own] - p0) / np.sqrt(s[own] ** 2 + tau2))
+    assert abs(row["z_adjusted"]) < 1.96 and row["position"] == "within_95"
+    assert "beyond what chance" not in bench.summary() and row["rank"] == len(year)
+
+
+def test_case9_before_and_after_sees_the_earlier_rise():
+    # Issue 18 case 9: the newsletter began on 1 April 2019; compliments stepped up in October 2018
+    # (a change-point scan of 36 months), and one seasonal term moves the segmented model's level
+    # change from 1.41 (p = 0.32) to 2.55 (p = 0.03). Reference: statsmodels' formula API below.
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    from cfanalysis import load_data
+    from cfanalysis.publish.events import event_question
+    from tests.conftest import EXAMPLE
+    data = load_data(EXAMPLE, as_of="2026-01-01")
+    result = event_question(data, "2019-20").result
+    months = pd.period_range("2017-04", "2020-03", freq="M")
+    y = data.compliments.groupby("month").size().reindex(months, fill_value=0)
+    frame_ = pd.DataFrame({"y": y.to_numpy(), "t": np.arange(36), "after": (months >= pd.Period("2019-04", "M")) * 1,
+                           "days": months.days_in_month, "m": months.month})
+    frame_["since"] = (frame_["t"] - 24) * frame_["after"]
+    fit = smf.glm("y ~ t + after + since + np.sin(2 * np.pi * m / 12) + np.cos(2 * np.pi * m / 12)", frame_,
+                  family=sm.families.Poisson(), offset=np.log(frame_["days"])).fit()
+    scale = max(fit.pearson_chi2 / fit.df_resid, 1)
+    refit = smf.glm("y ~ t + after + since + np.sin(2 * np.pi * m / 12) + np.cos(2 * np.pi * m / 12)", frame_,
+                    family=sm.families.Poisson(), offset=np.log(frame_["days"])).fit(scale=scale, use_t=True)
+    assert result.seasonal.level_ratio == pytest.approx(np.exp(refit.params["after"]), rel=1e-6)
+    assert result.seasonal.level_pvalue == pytest.approx(refit.pvalues["after"], rel=1e-4)
+    assert result.segmented.level_ratio == pytest.approx(1.41, abs=0.01) and result.segmented.level_pvalue > 0.3
+    assert result.seasonal.level_ratio == pytest.approx(2.55, abs=0.01) and result.seasonal.level_pvalue < 0.05
+    assert result.changepoint.first_month == pd.Period("2018-10", "M") and result.changed_before
+    text = result.summary()
+    assert "changed before the event" in text and "October 2018" in text and "Allowing for the season" in text
+    assert "log the thanks" in text
+    # Against the whole baseline (24 months before): 53 in 12 months against all earlier compliments.
+    earlier = int(y[months < pd.Period("2019-04", "M")].sum())
+    assert result.whole_baseline.ratio == pytest.approx((53 / 12) / (earlier / 24))

@@ -44,8 +44,9 @@ def _listed(values: Iterable[str]) -> str:
 
 
 def check_financial_year(label: object, years_with_data: Iterable[str], *, where: str = "the data",
-                         records: str = "complaints") -> str:
-    """The financial year as ``"2019-20"``, or :class:`ParameterError` naming the years with data.
+                         records: str = "complaints", parameter: str = "financial_year") -> str:
+    """The financial year as ``"2019-20"``, or :class:`ParameterError` naming the years with data
+    and ``parameter``, what the year was given as.
 
     ``"2019/20"``, ``"2019-2020"`` and ``"2019/2020"`` all mean ``"2019-20"``.
 
@@ -56,7 +57,7 @@ def check_financial_year(label: object, years_with_data: Iterable[str], *, where
     >>> check_financial_year("2024-25", ["2018-19", "2019-20"])
     Traceback (most recent call last):
     ...
-    cfanalysis.parameters.ParameterError: There are no complaints for 2024-25 ... Years with data: 2018-19, 2019-20.
+    cfanalysis.parameters.ParameterError: There are no complaints for 2024-25 ... (set financial_year to one of them).
     """
     from cfanalysis.periods import financial_year_label, parse_financial_year  # pandas: only when used
 
@@ -64,9 +65,10 @@ def check_financial_year(label: object, years_with_data: Iterable[str], *, where
     try:
         year = financial_year_label(parse_financial_year(str(label)))
     except ValueError as error:
-        raise ParameterError(f"{error} Years with data: {_listed(years)}.") from None
+        raise ParameterError(f"{error} Years with data: {_listed(years)} (set {parameter} to one of them).") from None
     if year not in years:
-        raise ParameterError(f"There are no {records} for {year} in {where}. Years with data: {_listed(years)}.")
+        raise ParameterError(f"There are no {records} for {year} in {where}. Years with data: {_listed(years)} "
+                             f"(set {parameter} to one of them).")
     return year
 
 

@@ -97,7 +97,8 @@ def check_years(years: list[str], data: Dataset) -> list[str]:
     problems, checked = [], []
     for year in years:
         try:
-            checked.append(check_financial_year(year, data.financial_years, where=str(data.report.data_dir)))
+            checked.append(check_financial_year(year, data.financial_years, where=str(data.report.data_dir),
+                                                parameter="--year"))
         except ParameterError as error:
             problems.append(str(error))
     if problems:

@@ -113,7 +113,11 @@ class TeamQuestion:
                        f"{month_label(dates.iloc[-1], long=True)}, with the mean and process limits of "
                        f"{self.baseline_year} extended over {self.financial_year} (Making Data Count XmR chart).")
             chart = xmr_chart(self.control, caption=caption, baseline=baseline, events=self.events)
-        return Parts((Paragraph(self.control_why), chart, Paragraph(self.control.summary())))
+        return Parts((Paragraph(self.control_why), chart, Paragraph(self.control.summary()),
+                      Paragraph("The chart's signals are descriptive: every rule is checked at every point, so some "
+                                "signals arise by chance, and they are not adjusted for picking the team. Read them "
+                                "as part of the answer above (where and when the change shows), not as a second "
+                                "verdict.")))
 
     def flagged_points(self):
         if self.control is None or not len(self.control.flagged):
@@ -211,7 +215,20 @@ class TeamQuestion:
         if (missing := self._missing()) is not None:
             return missing
         candidates = candidate_explanations(self.changepoint, self.events) if self.events is not None else ""
-        return Parts(tuple(Paragraph(t) for t in (self.changepoint.summary(), candidates) if t))
+        return Parts(tuple(Paragraph(t) for t in (self._timing_answer(), self.changepoint.summary(), candidates) if t))
+
+    def _timing_answer(self) -> str:
+        """When it began, as the verdict's scan says, and how the separate change-point scan relates to it."""
+        change = self.change
+        start = change.rise_from
+        lead = (f"The verdict's scan puts the start of the higher level in {start:%B %Y} (p = "
+                f"{words.p_value(change.verdict_pvalue)}, the same adjusted figure as the verdict)."
+                if start is not None else "The verdict's scan found no month from which a higher level fits better.")
+        picked = "" if change.named_in_advance else (
+            " It does not allow for picking the team after looking, so its p-value overstates the evidence in the "
+            "same way as the team's own unadjusted figures.")
+        return (f"{lead} The scan below looks at every split of the team's months in both directions, on its own, "
+                f"and is descriptive.{picked}")
 
 
 def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team",
@@ -277,8 +294,9 @@ def control_chart_for(complaints: pd.DataFrame, team: str, series: pd.Series, *,
         return xmr_answer | {"why": f"{rare}, too few for a chart of the time between complaints, so this is "
                                     "an XmR chart of monthly counts; read it with care."}
     return {"kind": "tchart", "baseline_points": baseline_gaps, "result": tchart(events, baseline_points=baseline_gaps),
-            "why": f"{rare}, so a chart of monthly counts would flag any month with a complaint; this chart "
-                   "shows the days between consecutive complaints instead (a Making Data Count t-chart), "
+            "why": f"{rare}: with so few a month, a chart of monthly counts has a lower limit at zero (so no "
+                   "low signal is possible) and counts move in whole steps that are large beside the mean; this "
+                   "chart shows the days between consecutive complaints instead (a Making Data Count t-chart), "
                    "where a long gap is improvement and short gaps are concern."}
 
 

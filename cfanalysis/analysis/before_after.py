@@ -261,6 +261,7 @@ def _windows(counts: pd.Series, first_after: pd.Period, months: int) -> tuple[pd
     return after[keep], before[keep]
 
 
+# long: the numpydoc docstring and its example are half of it
 def compare_before_after(counts: pd.Series, event_date: str | pd.Timestamp, *, event: str = "the event",
                  what: str = "complaints", months: int = 12, min_months: int = 6,
                  confidence_level: float = 0.95) -> BeforeAfter:

@@ -219,3 +219,17 @@ def test_case9_before_and_after_sees_the_earlier_rise():
     # Against the whole baseline (24 months before): 53 in 12 months against all earlier compliments.
     earlier = int(y[months < pd.Period("2019-04", "M")].sum())
     assert result.whole_baseline.ratio == pytest.approx((53 / 12) / (earlier / 24))
+
+
+def test_case4_other_evidence_is_part_of_the_one_answer(example_question):
+    # Issue 18 case 4: the change point, demand and SPC signals sit beside the verdict as parts of it:
+    # the timing section leads with the verdict's adjusted p and start month, and the rest is labelled
+    # descriptive; the change point's p is printed once.
+    q, change = example_question, example_question.change
+    timing = repr(q.timing())
+    assert f"p = {words.p_value(change.verdict_pvalue)}, the same adjusted figure as the verdict" in timing
+    assert f"{change.rise_from:%B %Y}" in timing and "descriptive" in timing
+    p = words.p_value(q.changepoint.pvalue)
+    assert timing.count(f"p = {p}") == 1
+    assert "descriptive" in repr(q.verdict()) and "descriptive" in repr(q.control_chart())
+    assert "rose too" not in repr(q.verdict())  # the demand sentence no longer switches at 0.05

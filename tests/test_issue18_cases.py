@@ -233,3 +233,18 @@ def test_case4_other_evidence_is_part_of_the_one_answer(example_question):
     assert timing.count(f"p = {p}") == 1
     assert "descriptive" in repr(q.verdict()) and "descriptive" in repr(q.control_chart())
     assert "rose too" not in repr(q.verdict())  # the demand sentence no longer switches at 0.05
+
+
+def test_case8_own_uphold_rate_replaces_the_files_with_a_warning():
+    # Issue 18 case 8: the council's uphold rate appeared three ways; its own (from its new complaints)
+    # is used and the comparators file's figure is shown as such, with a warning when they disagree.
+    comparators = pd.DataFrame({"authority": ["Us", "X", "Y", "Z"], "financial_year": "2030-31",
+                                "complaints": [90, 100, 120, 80], "upheld": [23, 30, 30, 20]})
+    from cfanalysis.analysis.breakdowns import uphold_benchmark
+    bench = uphold_benchmark(comparators, "2030-31", authority="Us", own=(38, 90))
+    row = bench.table.set_index("authority").loc["Us"]
+    assert (row["upheld"], row["complaints"]) == (38, 90) and bench.file_figure == (23, 90)
+    assert bench.file_disagrees and "Warning: the comparators file gives this council 26%" in bench.summary()
+    assert "42%" in bench.summary()  # 38 / 90
+    same = uphold_benchmark(comparators, "2030-31", authority="Us", own=(23, 90))
+    assert not same.file_disagrees and "Warning" not in same.summary()

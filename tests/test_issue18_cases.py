@@ -10,7 +10,7 @@ from scipy import stats
 
 from cfanalysis import all_team_tests, compare_counts, compare_years, team_change, team_question, words
 from cfanalysis.analysis.selection import rise_scan, year_split_selection
-from tests.test_analysis_teams import frame, monthly
+from tests.test_analysis_teams import frame, monthly, spread
 
 EXAMPLE_COUNTS = [20, 10, 16, 10, 20, 9]  # 2019-20 new complaints per team (worked example only)
 EXAMPLE_BASELINE = [8, 11, 19, 13, 24, 13]  # 2018-19
@@ -248,3 +248,13 @@ def test_case8_own_uphold_rate_replaces_the_files_with_a_warning():
     assert "42%" in bench.summary()  # 38 / 90
     same = uphold_benchmark(comparators, "2030-31", authority="Us", own=(23, 90))
     assert not same.file_disagrees and "Warning" not in same.summary()
+
+
+def test_case7_team_question_shows_the_data_date_for_a_part_year():
+    # A year with data only to June: 02 says so and compares April to June with April to June.
+    records = spread("A", 2018, 24) + spread("A", 2019, 9, months=3) + spread("B", 2018, 12) + spread("B", 2019, 3, 3)
+    data = frame(records)
+    years = compare_years(data, "2019-20")
+    change = team_change(data, "A", years, all_teams=all_team_tests(data, years))
+    assert (change.headline.count, change.headline.baseline_count) == (9, 6)  # April-June 2018: 2 a month
+    assert "April to June of 2019-20 and of 2018-19" in change.summary()

@@ -58,8 +58,13 @@ class TeamQuestion:
         if self.change is not None:
             text += (f" ({self.change.headline.count:,} new complaints against "
                      f"{self.change.headline.baseline_count:,})")
-        return Paragraph(text + ": whether the change is more than chance, how big it is, when it began, and "
-                                "whether demand or staffing account for it.")
+        text += (": whether the change is more than chance, how big it is, when it began, and whether demand or "
+                 "staffing account for it.")
+        if self.change is not None and self.change.years.partial:
+            years = self.change.years
+            text += (f" The data run to {month_label(years.months[-1], long=True)}, so {years.financial_year} is not "
+                     f"complete and only the same months are compared: {years.period_words}.")
+        return Paragraph(text)
 
     def _missing(self) -> Paragraph | None:
         return Paragraph(self.unavailable) if self.change is None else None

@@ -207,7 +207,7 @@ def evidence(p: float, *, wide: bool, what: str = "a real change", basis: str = 
         return text
     text += ": chance cannot be ruled out"
     if includes_no_change is None:  # the caller did not say where the interval lies
-        text += (", and the interval is wide, so the data cannot tell how large any change is" if wide else
+        text += (", and the interval is wide, so the size of any change is uncertain" if wide else
                  ", though the interval shows how large a change the data still allow")
     elif includes_no_change and wide:
         text += (", and the interval is wide and still includes the earlier rate, so the data cannot tell "

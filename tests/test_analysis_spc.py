@@ -137,7 +137,8 @@ def test_rare_team_gets_a_tchart_with_back_transformed_limits_and_says_why():
     assert "below the lower limit (3.3 days)" in points["reason"].iloc[-1].lower()
     question = TeamQuestion("A", "2019-20", "2018-19", None, None, None, chosen["result"], pd.DataFrame(),
                             control_kind="tchart", control_why=chosen["why"], control_baseline_points=8)
-    why, chart, summary = question.control_chart().parts
+    why, chart, summary, descriptive = question.control_chart().parts
+    assert "descriptive" in descriptive.text  # SPC signals are parts of the one answer, not a verdict
     assert "0.7 new complaints a month" in why.text and "days between consecutive complaints" in why.text
     assert isinstance(chart, Chart) and "t-chart" in chart.alt and "baseline, 2018-19, ends" in chart.alt
     assert summary.text.startswith("t-chart of 16 points") and "days" in summary.text
@@ -157,6 +158,6 @@ def test_busy_team_keeps_the_xmr_chart_and_says_why():
     assert chosen["result"].points["mean"].iloc[0] == pytest.approx(5.0)
     question = TeamQuestion("A", "2019-20", "2018-19", None, None, None, chosen["result"], pd.DataFrame(),
                             control_kind="xmr", control_why=chosen["why"])
-    why, chart, _ = question.control_chart().parts
+    why, chart, _, _ = question.control_chart().parts
     assert "averaged 5.0 new complaints a month, enough for an XmR chart" in why.text
     assert "XmR control chart" in chart.alt and "baseline, 2018-19, ends (12 points, to March 2019)" in chart.alt

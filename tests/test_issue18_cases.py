@@ -10,7 +10,7 @@ from scipy import stats
 
 from cfanalysis import all_team_tests, compare_counts, compare_years, team_change, team_question, words
 from cfanalysis.analysis.selection import rise_scan, year_split_selection
-from tests.test_analysis_teams import frame, monthly
+from tests.test_analysis_teams import frame, monthly, spread
 
 EXAMPLE_COUNTS = [20, 10, 16, 10, 20, 9]  # 2019-20 new complaints per team (worked example only)
 EXAMPLE_BASELINE = [8, 11, 19, 13, 24, 13]  # 2018-19
@@ -219,3 +219,42 @@ def test_case9_before_and_after_sees_the_earlier_rise():
     # Against the whole baseline (24 months before): 53 in 12 months against all earlier compliments.
     earlier = int(y[months < pd.Period("2019-04", "M")].sum())
     assert result.whole_baseline.ratio == pytest.approx((53 / 12) / (earlier / 24))
+
+
+def test_case4_other_evidence_is_part_of_the_one_answer(example_question):
+    # Issue 18 case 4: the change point, demand and SPC signals sit beside the verdict as parts of it:
+    # the timing section leads with the verdict's adjusted p and start month, and the rest is labelled
+    # descriptive; the change point's p is printed once.
+    q, change = example_question, example_question.change
+    timing = repr(q.timing())
+    assert f"p = {words.p_value(change.verdict_pvalue)}, the same adjusted figure as the verdict" in timing
+    assert f"{change.rise_from:%B %Y}" in timing and "descriptive" in timing
+    p = words.p_value(q.changepoint.pvalue)
+    assert timing.count(f"p = {p}") == 1
+    assert "descriptive" in repr(q.verdict()) and "descriptive" in repr(q.control_chart())
+    assert "rose too" not in repr(q.verdict())  # the demand sentence no longer switches at 0.05
+
+
+def test_case8_own_uphold_rate_replaces_the_files_with_a_warning():
+    # Issue 18 case 8: the council's uphold rate appeared three ways; its own (from its new complaints)
+    # is used and the comparators file's figure is shown as such, with a warning when they disagree.
+    comparators = pd.DataFrame({"authority": ["Us", "X", "Y", "Z"], "financial_year": "2030-31",
+                                "complaints": [90, 100, 120, 80], "upheld": [23, 30, 30, 20]})
+    from cfanalysis.analysis.breakdowns import uphold_benchmark
+    bench = uphold_benchmark(comparators, "2030-31", authority="Us", own=(38, 90))
+    row = bench.table.set_index("authority").loc["Us"]
+    assert (row["upheld"], row["complaints"]) == (38, 90) and bench.file_figure == (23, 90)
+    assert bench.file_disagrees and "Warning: the comparators file gives this council 26%" in bench.summary()
+    assert "42%" in bench.summary()  # 38 / 90
+    same = uphold_benchmark(comparators, "2030-31", authority="Us", own=(23, 90))
+    assert not same.file_disagrees and "Warning" not in same.summary()
+
+
+def test_case7_team_question_shows_the_data_date_for_a_part_year():
+    # A year with data only to June: 02 says so and compares April to June with April to June.
+    records = spread("A", 2018, 24) + spread("A", 2019, 9, months=3) + spread("B", 2018, 12) + spread("B", 2019, 3, 3)
+    data = frame(records)
+    years = compare_years(data, "2019-20")
+    change = team_change(data, "A", years, all_teams=all_team_tests(data, years))
+    assert (change.headline.count, change.headline.baseline_count) == (9, 6)  # April-June 2018: 2 a month
+    assert "April to June of 2019-20 and of 2018-19" in change.summary()

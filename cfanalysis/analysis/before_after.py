@@ -168,7 +168,8 @@ class BeforeAfter(Result):
     def evidence(self) -> str:
         """The strength of evidence of a change, in the same words as the team question."""
         return words.evidence(self.pvalue, wide=words.interval_is_wide(self.ci_low, self.ci_high),
-                              what=f"a {'rise' if self.ratio > 1 else 'fall'}", basis=self.method)
+                              what=f"a {'rise' if self.ratio > 1 else 'fall'}", basis=self.method,
+                              includes_no_change=self.ci_low <= 1 <= self.ci_high)
 
     def to_frame(self) -> pd.DataFrame:
         """The comparison, each check and the segmented model as rows of one table."""
@@ -260,7 +261,7 @@ def _windows(counts: pd.Series, first_after: pd.Period, months: int) -> tuple[pd
     return after[keep], before[keep]
 
 
-# long: the docstring documents each of the four comparisons it makes
+# long: the numpydoc docstring and its example are half of it
 def compare_before_after(counts: pd.Series, event_date: str | pd.Timestamp, *, event: str = "the event",
                  what: str = "complaints", months: int = 12, min_months: int = 6,
                  confidence_level: float = 0.95) -> BeforeAfter:

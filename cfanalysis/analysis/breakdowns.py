@@ -458,6 +458,15 @@ class UpholdBenchmark(Result):
     pooled_rate: float  # the other councils together
     confidence_level: float
     funnel: object = None  # benchmarking.ProportionFunnel around the others' rate (over-dispersion-aware)
+    file_figure: tuple[int, int] | None = None  # the comparators file's (upheld, complaints) for this council
+
+    @property
+    def file_disagrees(self) -> bool:
+        """True when the comparators file's uphold rate for this council differs from its own by over 1 point."""
+        if self.file_figure is None or not self.file_figure[1]:
+            return False
+        row = self.table[self.table["authority"] == self.authority]
+        return bool(len(row) and abs(self.file_figure[0] / self.file_figure[1] - row["rate"].iloc[0]) > 0.01)
 
     def to_frame(self) -> pd.DataFrame:
         return self.table
@@ -470,10 +479,16 @@ class UpholdBenchmark(Result):
         row = self.table[self.table["authority"] == self.authority].iloc[0]
         higher = int((others["rate"] > row["rate"]).sum())
         verdict = self._verdict(row)
-        return (f"In {fy}, {self.authority} upheld {words.percent(row['rate'])} of its complaints in full or in part "
+        text = (f"In {fy}, {self.authority} upheld {words.percent(row['rate'])} of its complaints in full or in part "
                 f"({int(row['upheld']):,} of {int(row['complaints']):,}; {words.level(self.confidence_level)} "
                 f"interval {words.percent(row['ci_low'])} to {words.percent(row['ci_high'])}), against {pooled}: "
                 f"{verdict}. {higher} of the {len(others)} other councils upheld a larger share.")
+        if self.file_disagrees:
+            upheld, total = self.file_figure
+            text += (f" Warning: the comparators file gives this council {words.percent(upheld / total)} "
+                     f"({upheld:,} of {total:,}), not the {words.percent(row['rate'])} worked out from its own "
+                     "new complaints, which is the figure used here; check what the file counts.")
+        return text
 
 
     def _verdict(self, row: pd.Series) -> str:
@@ -497,8 +512,13 @@ class UpholdBenchmark(Result):
 
 
 def uphold_benchmark(comparators: pd.DataFrame, financial_year: str, *, authority: str | None = None,
-                     confidence_level: float = 0.95) -> UpholdBenchmark:
+                     confidence_level: float = 0.95, own: tuple[int, int] | None = None) -> UpholdBenchmark:
     """Each council's uphold rate (``upheld`` / ``complaints``) in a year, with a Wilson interval.
+
+    ``own`` is this council's (upheld, new complaints) worked out from its own log: given, it
+    replaces the comparators file's row for ``authority`` (so the report shows one uphold rate,
+    the one it computes everywhere else), and the file's figure is kept in ``file_figure`` with a
+    warning when the two disagree by more than a percentage point.
 
     Raises
     ------
@@ -510,6 +530,14 @@ def uphold_benchmark(comparators: pd.DataFrame, financial_year: str, *, authorit
         raise ValueError(f"the comparators table has no 'upheld' figures for {financial_year}")
     year = year.dropna(subset=["upheld"])
     year = year[year["complaints"] > 0]
+    file_figure = None
+    if own is not None and authority is not None and own[1] > 0:
+        mine = year["authority"] == authority
+        if mine.any():
+            row = year[mine].iloc[0]
+            file_figure = (int(row["upheld"]), int(row["complaints"]))
+        year = pd.concat([year[~mine], pd.DataFrame({"authority": [authority], "upheld": [own[0]],
+                                                     "complaints": [own[1]]})], ignore_index=True)
     intervals = [proportion_interval(int(u), int(n), confidence_level)
                  for u, n in zip(year["upheld"], year["complaints"])]
     table = pd.DataFrame({"authority": year["authority"].to_numpy(), "complaints": year["complaints"].to_numpy(),
@@ -520,4 +548,4 @@ def uphold_benchmark(comparators: pd.DataFrame, financial_year: str, *, authorit
     pooled = share_of(others["upheld"].sum(), others["complaints"].sum())
     shape = proportion_funnel(table["authority"], table["upheld"], table["complaints"], target=pooled,
                               highlight=authority) if len(table) >= 3 and 0 < pooled < 1 else None
-    return UpholdBenchmark(financial_year, authority, table, pooled, confidence_level, shape)
+    return UpholdBenchmark(financial_year, authority, table, pooled, confidence_level, shape, file_figure)

@@ -45,15 +45,15 @@ class Changepoint(Result):
                  f"(about {self.mean_before:.1f} a month before, {self.mean_after:.1f} after)")
         scope = ("every within-month arrangement" if self.exact
                  else f"{self.permutations:,} within-month shuffles")
-        strength = f"p = {words.p_value(self.pvalue)}, from {scope}"
+        hedge = ": chance cannot be ruled out" if self.pvalue >= words.HEDGE_FROM else ""
         if self.plausible_first == self.plausible_last:
             caution = "the data point to that month alone, though a single series is never certain"
         else:
             caution = (f"but the start could plausibly be anywhere from "
                        f"{month_label(self.plausible_first, long=True)} to "
                        f"{month_label(self.plausible_last, long=True)}")
-        verdict = words.evidence(self.pvalue, wide=self.plausible_first != self.plausible_last,
-                                 what="a shift in level", basis=strength)
+        verdict = (f"{words.strength(self.pvalue)} of a shift in level (p = {words.p_value(self.pvalue)}, "
+                   f"from {scope}){hedge}")
         return f"Scanning every possible split month, {level}; {caution}. There is {verdict}."
 
     def to_frame(self) -> pd.DataFrame:

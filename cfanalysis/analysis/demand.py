@@ -54,16 +54,26 @@ class DemandAnalysis(Result):
         r = self.rate_comparison
         level = words.level(r.confidence_level)
         del level
+        strength = words.evidence(r.pvalue, wide=r.wide, what=f"a change in the rate per {one}",
+                                  includes_no_change=r.ci_low <= 1 <= r.ci_high)
         rates = (f"Per {self.per:,} {what}, complaints went from {self.baseline_rate:.2f} to "
                  f"{self.rate:.2f}: {words.times_with_interval(r.ratio, r.ci_low, r.ci_high, r.confidence_level)}; "
-                 f"{words.evidence(r.pvalue, wide=r.wide, what=f'a change in the rate per {one}')}.")
-        if r.pvalue < 0.05 and r.ci_low > 1:
-            answer = f" The rate per {one} rose too, so more {what} alone do not explain the rise."
-        elif r.pvalue < 0.05 and r.ci_high < 1:
-            answer = f" The rate per {one} fell, so complaints did not keep pace with {what}."
-        else:
-            answer = f" So the data cannot tell whether changes in {what} explain the change in complaints."
-        return f"{rates}{answer}{self._model_words()}"
+                 f"{strength}.")
+        return f"{rates}{self._share_explained(what, one)}{self._model_words()}"
+
+    def _share_explained(self, what: str, one: str) -> str:
+        """How much of the change in complaints the change in the denominator accounts for, on a
+        continuous scale (the log of the count ratio split into denominator and rate): no switch at 0.05."""
+        count_ratio, rate_ratio = self.year_ratio_unadjusted, self.rate_comparison.ratio
+        if not (math.isfinite(count_ratio) and math.isfinite(rate_ratio)) or count_ratio <= 0 or rate_ratio <= 0 \
+                or abs(math.log(count_ratio)) < 0.05:
+            return f" The data cannot say how far changes in {what} account for the change in complaints."
+        share = 1 - math.log(rate_ratio) / math.log(count_ratio)
+        share = min(max(share, 0.0), 1.0)
+        return (f" Complaints changed by {words.times(count_ratio)} and the rate per {one} by "
+                f"{words.times(rate_ratio)}, so changes in {what} account for about {share:.0%} of the change "
+                "(on a log scale) and the rest is a change in the rate; how sure that is follows the evidence "
+                "words just given. These demand figures are for this team alone and are descriptive.")
 
     def _model_words(self) -> str:
         """The model's year ratio with its interval, in the same evidence words (empty without a model)."""
@@ -74,7 +84,7 @@ class DemandAnalysis(Result):
         allowing = f" and allowing for {words.joined(others)}" if others else ""
         size = words.times_with_interval(self.year_ratio_adjusted, low, high)
         strength = words.evidence(self.adjusted_pvalue, wide=words.interval_is_wide(low, high),
-                                  basis="quasi-Poisson")
+                                  basis="quasi-Poisson", includes_no_change=low <= 1 <= high)
         return (f" In a model of the monthly counts with {_label(self.denominator)} as the exposure{allowing}, "
                 f"complaints in the later year were {size} (against {self.year_ratio_unadjusted:.2f} without "
                 f"exposure or indicators); {strength}.")

@@ -79,7 +79,8 @@ class CountComparison(Result):
             return (f"There were no complaints in either period, so no change can be measured "
                     f"({METHOD_NAMES[self.method]}).")
         size = words.times_with_interval(self.ratio, self.ci_low, self.ci_high, self.confidence_level)
-        strength = words.evidence(self.pvalue, wide=self.wide, basis=METHOD_NAMES[self.method])
+        strength = words.evidence(self.pvalue, wide=self.wide, basis=METHOD_NAMES[self.method],
+                                  includes_no_change=self.ci_low <= 1 <= self.ci_high)
         return f"{self.count} against {self.baseline_count}: {size}; {strength}."
 
     @property

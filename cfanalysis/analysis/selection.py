@@ -34,7 +34,8 @@ __all__ = ["RiseScan", "YearSplitSelection", "detectable_ratio_for_scan", "rise_
 
 SIMULATIONS = 4999
 SEED = 20200331
-LATER_PENALTY = 2.0  # a start after the year's first month must beat it by this much (benchmarks/stat_validity.py)
+LATER_PENALTY = 2.0  # a start after the year's first month must beat it by this much (benchmarks/stat_validity_scan.py)
+DISPERSION_FROM = 1.0  # a blended dispersion at or below this is taken as 1 (Poisson)
 OWN_WEIGHT = 0.5  # a team's dispersion: this much its own, the rest pooled over the teams (benchmarked)
 MIN_AFTER = 3  # fewest months of a new level the scan allows (DOMAIN.md: segments of 3 to 6)
 
@@ -227,7 +228,8 @@ def _dispersion(pearson: np.ndarray, totals: np.ndarray, months: int) -> np.ndar
     pooled_df = used.sum(axis=-1, keepdims=True) * df
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled = np.where(pooled_df > 0, (pearson * used).sum(axis=-1, keepdims=True) / np.maximum(pooled_df, 1), 1.0)
-    return np.maximum(OWN_WEIGHT * pearson / df + (1 - OWN_WEIGHT) * pooled, 1.0)
+    blended = OWN_WEIGHT * pearson / df + (1 - OWN_WEIGHT) * pooled
+    return np.where(blended > DISPERSION_FROM, blended, 1.0)
 
 
 def _null_draws(totals: np.ndarray, months: int, phi: np.ndarray, simulations: int, seed: int) -> np.ndarray:
@@ -358,10 +360,6 @@ def team_panel(complaints: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame
 def simultaneous_level(confidence_level: float, teams: int) -> float:
     """The per-team level of a Bonferroni interval across ``teams``: 1 - (1 - level) / teams."""
     return 1 - (1 - confidence_level) / max(int(teams), 1)
-
-
-def is_finite(value: float) -> bool:
-    return value is not None and math.isfinite(value)
 
 
 def _poisson_quantiles(uniforms: np.ndarray, mean: float) -> np.ndarray:

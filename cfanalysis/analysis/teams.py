@@ -230,9 +230,19 @@ class TeamChange(Result):
                   f"{level} CI high": result.ci_high, "p-value": result.pvalue, "Note": result.note}
                  for result in (self.quasi_poisson, self.sign_flip, self.share)]
         method, estimate, low, high = self.trusted
+        matched = ("" if self.named_in_advance else
+                   f"; its interval is at the {words.level(self.matched_level)} level (Bonferroni across "
+                   f"{self.teams_tested} teams), to match the adjustment")
         rows.append({"Method": "Verdict", "Checks": "the p-value the verdict rests on",
                      "Estimate": estimate, f"{level} CI low": low, f"{level} CI high": high,
-                     "p-value": self.verdict_pvalue, "Note": self.verdict_basis})
+                     "p-value": self.verdict_pvalue, "Note": self.verdict_basis + matched})
+        if self.year_selection is not None and not self.named_in_advance:
+            rows.append({"Method": "Year on year, adjusted", "Checks": "the whole-year split, picked out of every team",
+                         "Estimate": self.headline.ratio, f"{level} CI low": low, f"{level} CI high": high,
+                         "p-value": self.year_on_year_adjusted_pvalue,
+                         "Note": "exact one-sided min-p across the teams (counts as Poisson); supporting figure"})
+        for row in rows[:6] if not self.named_in_advance else ():
+            row["Note"] = "; ".join(t for t in (row["Note"], "this team alone, year on year: descriptive") if t)
         return pd.DataFrame(rows)
 
     def checks_frame(self) -> pd.DataFrame:

@@ -140,6 +140,10 @@ class TeamQuestion:
                      f"against {p.count(self.change.headline.baseline_count, key=self._key(self.baseline_year))})")
         text += (": whether the change is more than chance, how big it is, when it began, and whether demand or "
                  "staffing account for it.")
+        if self.change is not None and self.change.years.partial:
+            years = self.change.years
+            text += (f" The data run to {month_label(years.months[-1], long=True)}, so {years.financial_year} is not "
+                     f"complete and only the same months are compared: {years.period_words}.")
         why = self.choice.sentence(self.policy) if self.choice is not None else ""
         return Paragraph(f"{text} {why}".strip())
 
@@ -215,7 +219,11 @@ class TeamQuestion:
                        f"{month_label(dates.iloc[-1], long=True)}, with the mean and process limits of "
                        f"{self.baseline_year} extended over {self.financial_year} (Making Data Count XmR chart).")
             chart = xmr_chart(self.control, caption=caption, baseline=baseline, events=self.events)
-        return Parts((Paragraph(self.control_why), chart, Paragraph(self.control.summary())))
+        return Parts((Paragraph(self.control_why), chart, Paragraph(self.control.summary()),
+                      Paragraph("The chart's signals are descriptive: every rule is checked at every point, so some "
+                                "signals arise by chance, and they are not adjusted for picking the team. Read them "
+                                "as part of the answer above (where and when the change shows), not as a second "
+                                "verdict.")))
 
     def _public_chart(self):
         months = self.monthly.index
@@ -365,7 +373,7 @@ class TeamQuestion:
         if self._too_small():
             return self._small_paragraph()
         candidates = candidate_explanations(self.changepoint, self.events) if self.events is not None else ""
-        return Parts(tuple(Paragraph(t) for t in (self._changepoint_words(), candidates) if t))
+        return Parts(tuple(Paragraph(t) for t in (self._timing_answer(), self._changepoint_words(), candidates) if t))
 
     def _changepoint_words(self) -> str:
         """The change point's summary; in public without the monthly means when the months either side
@@ -378,6 +386,19 @@ class TeamQuestion:
         if self.policy.is_small(min(before, after)):
             text = text.replace(f" (about {cp.mean_before:.1f} a month before, {cp.mean_after:.1f} after)", "")
         return text
+
+    def _timing_answer(self) -> str:
+        """When it began, as the verdict's scan says, and how the separate change-point scan relates to it."""
+        change = self.change
+        start = change.rise_from
+        lead = (f"The verdict's scan puts the start of the higher level in {start:%B %Y} (p = "
+                f"{words.p_value(change.verdict_pvalue)}, the same adjusted figure as the verdict)."
+                if start is not None else "The verdict's scan found no month from which a higher level fits better.")
+        picked = "" if change.named_in_advance else (
+            " It does not allow for picking the team after looking, so its p-value overstates the evidence in the "
+            "same way as the team's own unadjusted figures.")
+        return (f"{lead} The scan below looks at every split of the team's months in both directions, on its own, "
+                f"and is descriptive.{picked}")
 
 
 def team_question(data: Dataset, financial_year: str, *, team: str | None = None,
@@ -451,8 +472,9 @@ def control_chart_for(complaints: pd.DataFrame, team: str, series: pd.Series, *,
         return xmr_answer | {"why": f"{rare}, too few for a chart of the time between complaints, so this is "
                                     "an XmR chart of monthly counts; read it with care."}
     return {"kind": "tchart", "baseline_points": baseline_gaps, "result": tchart(events, baseline_points=baseline_gaps),
-            "why": f"{rare}, so a chart of monthly counts would flag any month with a complaint; this chart "
-                   "shows the days between consecutive complaints instead (a Making Data Count t-chart), "
+            "why": f"{rare}: with so few a month, a chart of monthly counts has a lower limit at zero (so no "
+                   "low signal is possible) and counts move in whole steps that are large beside the mean; this "
+                   "chart shows the days between consecutive complaints instead (a Making Data Count t-chart), "
                    "where a long gap is improvement and short gaps are concern."}
 
 

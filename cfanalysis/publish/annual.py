@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cfanalysis import words
-from cfanalysis.analysis.counts import NEW_COMPLAINTS, in_financial_year, new_complaints
+from cfanalysis.analysis.counts import NEW_COMPLAINTS, in_financial_year
 from cfanalysis.analysis.benchmarking import POSITIONS, Funnel, funnel
 from cfanalysis.analysis.breakdowns import (
     STAGE_TIMESCALES,
@@ -34,16 +34,20 @@ from cfanalysis.analysis.breakdowns import (
     uphold_benchmark,
 )
 from cfanalysis.analysis.figures import AnnualFigures, annual_figures
+from cfanalysis.analysis.learning import action_effects
 from cfanalysis.analysis.rates import CountComparison
 from cfanalysis.analysis.results import share_of
 from cfanalysis.analysis.tables import year_on_year
-from cfanalysis.analysis.teams import TeamChange, team_change
+from cfanalysis.analysis.teams import TeamChange
 from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import Dataset
 from cfanalysis.parameters import ParameterError, check_team
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
+from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words, size_words, team_lines,
+                                      team_verdict)
 from cfanalysis.publish.suppression import hide_where_small, suppress
+from cfanalysis.publish.team import TeamQuestion, team_question
 
 __all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "timeliness_shown"]
 
@@ -73,8 +77,24 @@ def count_change_sentence(what: str, now: int, before: int, change: CountCompari
             f"{words.count(before, suppress_below)} in {by}")
     if now + before == 0:
         return text + "."
-    size = words.times_with_interval(change.ratio, change.ci_low, change.ci_high, change.confidence_level)
-    return text + f": {size}; {words.evidence(change.pvalue, wide=change.wide, basis='E-test')}."
+    return text + f": {size_words(change.ratio, change.ci_low, change.ci_high)}; {evidence_words(change.pvalue)}."
+
+
+def share_change_sentence(change, suppress_below: int) -> str:
+    """A share this year against last, in words and figures (the test is in the annex)."""
+    what, fy = words.capitalised(change.what), change.financial_year
+    if not change.trials:
+        return f"{what}: there were none to measure in {fy}."
+    if change.too_small(suppress_below):
+        return (f"{what}: not shown for {fy}, because a share of so few complaints (fewer than {suppress_below}) "
+                "could identify people.")
+    now = (f"{words.percent(change.share)} in {fy} ({words.count(change.successes, suppress_below)} of "
+           f"{words.count(change.trials, suppress_below)}; plausibly {words.percent(change.ci_low)} to "
+           f"{words.percent(change.ci_high)})")
+    if not change.baseline_trials:
+        return f"{what}: {now}."
+    return (f"{what}: {now}, against {words.percent(change.baseline_share)} in {change.baseline_year}; "
+            f"{evidence_words(change.pvalue)}.")
 
 
 def headline_sentences(figures: AnnualFigures, *, suppress_below: int = 0) -> list[str]:
@@ -83,16 +103,16 @@ def headline_sentences(figures: AnnualFigures, *, suppress_below: int = 0) -> li
     sentences = [count_change_sentence("new complaints (statutory and corporate procedures, each counted once)",
                                        now.new_complaints, before.new_complaints, figures.complaints_change,
                                        years, suppress_below)]
-    sentences.append(f"Counting each complaint again at every stage it reached (stage cases, the measure of "
-                     f"workload), there were {words.count(now.complaints, suppress_below)} in {years.financial_year}"
-                     + (f" against {words.count(before.complaints, suppress_below)} in {years.baseline_year}."
-                        if years.has_baseline else ".") + " " + NEW_COMPLAINTS)
-    sentences.append(f"Of these, {words.count(now.by_procedure.get('statutory', 0), suppress_below)} were under "
-                     "the statutory children's social care procedure and "
+    sentences.append(f"Workload: the complaints team handled {words.count(now.complaints, suppress_below)} stage "
+                     f"cases in {years.financial_year} (a complaint counted again at each stage it reached)"
+                     + (f", against {words.count(before.complaints, suppress_below)} in {years.baseline_year}."
+                        if years.has_baseline else "."))
+    sentences.append(f"Of these stage cases, {words.count(now.by_procedure.get('statutory', 0), suppress_below)} "
+                     "were under the statutory children's social care procedure and "
                      f"{words.count(now.by_procedure.get('corporate', 0), suppress_below)} under the corporate "
                      "procedure.")
-    sentences.append(figures.escalation_1_2.summary(suppress_below))
-    sentences.append(figures.escalation_2_3.summary(suppress_below))
+    sentences.append(share_change_sentence(figures.escalation_1_2, suppress_below))
+    sentences.append(share_change_sentence(figures.escalation_2_3, suppress_below))
     decisions = sorted(now.ombudsman_decisions.items(), key=lambda kv: -kv[1])
     parts = [f"{words.count(v, suppress_below)} {k}" for k, v in decisions]
     sentences.append(f"The Local Government and Social Care Ombudsman considered "
@@ -131,6 +151,7 @@ class Breakdowns:
     uphold: UpholdBenchmark | None
     uphold_problem: str = ""
     upheld: int = 0  # new complaints upheld in full or in part (outcome at the last stage reached)
+    effects: pd.DataFrame | None = None  # each action with its theme's complaints before and since
 
 
 def _breakdowns(data: Dataset, years, team: str, authority: str | None, confidence_level: float) -> Breakdowns:
@@ -143,14 +164,16 @@ def _breakdowns(data: Dataset, years, team: str, authority: str | None, confiden
         problem = f"The uphold rates cannot be compared: {error}."
     outcomes = in_financial_year(complaint_outcomes(c), years.financial_year) if len(c) else c
     teams = sorted(c["team"].dropna().unique().tolist())
+    actions = actions_log(data.actions, c, years)
     return Breakdowns(
         team=team_breakdown(c, team, years) if team in teams else None,
         attitude=attitude_breakdown(c, years, confidence_level=confidence_level),
         timeliness=timeliness_change(c, years),
         compliments=compliments_breakdown(data.compliments, years, teams=teams),
         ombudsman=ombudsman_cases(data.ombudsman, years.financial_year),
-        actions=actions_log(data.actions, c, years), uphold=uphold, uphold_problem=problem,
-        upheld=int(outcomes["upheld"].sum()) if len(outcomes) else 0)
+        actions=actions, uphold=uphold, uphold_problem=problem,
+        upheld=int(outcomes["upheld"].sum()) if len(outcomes) else 0,
+        effects=action_effects(actions.log, c, years) if len(actions.log) else None)
 
 
 def main_points(report: AnnualReport) -> list[str]:
@@ -159,19 +182,20 @@ def main_points(report: AnnualReport) -> list[str]:
     now, before, fy, by = f.now, f.before, report.financial_year, report.baseline_year
     count = lambda v: words.count(v, n)  # noqa: E731
     points = []
-    text = f"Children's Services received {count(now.new_complaints)} new complaints in {fy}"
+    text = (f"Children's Services received {count(now.new_complaints)} new complaints in {fy} (the headline "
+            "measure in this report: each complaint counted once, when it was first received, under either "
+            "procedure)")
     if f.complaints_change is not None:
         c = f.complaints_change
         text += (f", against {count(before.new_complaints)} in {by} ({words.times(c.ratio)}; "
-                 f"{words.strength(c.pvalue)} of a real change).")
+                 f"{evidence_words(c.pvalue)}).")
     points.append(text if text.endswith(".") else text + ".")
-    if report.change is not None and b.team is not None:
-        change, small = report.change, min(report.change.headline.count, report.change.headline.baseline_count) < n
+    q = report.question
+    if q is not None and q.change is not None and b.team is not None:
+        h, small = q.change.headline, min(q.change.headline.count, q.change.headline.baseline_count) < n
         if not small:
-            points.append(f"{report.team}: {count(change.headline.count)} new complaints against "
-                          f"{count(change.headline.baseline_count)} in {by} ({words.times(change.headline.ratio)}; "
-                          f"{words.strength(change.verdict_pvalue)} of a real change once the other teams are "
-                          "allowed for); see what they were about below.")
+            points.append(f"{report.team}: {count(h.count)} new complaints against {count(h.baseline_count)} in "
+                          f"{by} ({words.times(h.ratio)}). {team_verdict(q)}")
     points.append(f"{count(b.upheld)} of the {count(now.new_complaints)} new complaints "
                   f"({words.percent(share_of(b.upheld, now.new_complaints))}) were upheld in full or in part.")
     stage1 = b.timeliness.by_stage.loc["Stage 1"] if "Stage 1" in b.timeliness.by_stage.index else None
@@ -192,6 +216,35 @@ def main_points(report: AnnualReport) -> list[str]:
     return points[:6]
 
 
+def _effect_words(row: pd.Series, suppress_below: int) -> str:
+    """'1 in 2018-19, 3 since (rose)': the team's complaints on an action's theme, before and since."""
+    if row["category"] is None:
+        return "theme matches no complaint category"
+    if not row["years_since"]:
+        return "too early to tell"
+    text = (f"{words.count(row['before'], suppress_below)} in {row['financial_year']}, "
+            f"{words.count(row['since'], suppress_below)} since")
+    return text + (" (rose)" if row["rose"] and not suppress_below else "")
+
+
+def follow_up_remarks(effects: pd.DataFrame, baseline_year: str, suppress_below: int = 0) -> list[str]:
+    """A sentence for each of last year's complete actions whose theme's complaints rose since."""
+    rows = effects[(effects["financial_year"] == baseline_year) & effects["rose"]
+                   & effects["status"].str.lower().str.startswith("complete")]
+    remarks = []
+    for _, row in rows.iterrows():
+        if suppress_below and min(row["before"], row["since"]) < suppress_below:
+            remarks.append(f"A {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
+                           "complete, but complaints on that theme have not fallen since; worth reviewing.")
+            continue
+        remarks.append(f"The {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
+                       f"complete, but {row['team']}'s complaints about {row['category']} went from "
+                       f"{words.count(row['before'], suppress_below)} to {words.count(row['since'], suppress_below)}: "
+                       "the action may not have had the effect hoped for, or other things changed; worth "
+                       "reviewing with the team.")
+    return remarks
+
+
 @dataclass(frozen=True, eq=False)
 class AnnualReport:
     """The year's figures and the findings notebook 03 shows, with a method per section."""
@@ -205,6 +258,7 @@ class AnnualReport:
     funnel_problem: str
     authority: str | None
     breakdowns: Breakdowns | None = None
+    question: TeamQuestion | None = None  # the team question, as report 02 answers it (one verdict)
 
     @property
     def financial_year(self) -> str:
@@ -248,10 +302,10 @@ class AnnualReport:
     def _headline_table(self) -> Table:
         years, fy, by = self.figures.years, self.financial_year, self.baseline_year
         rows = {"New complaints (each counted once)": lambda y: y.new_complaints,
-                "Stage cases (all stages)": lambda y: y.complaints,
-                "Statutory procedure": lambda y: y.by_procedure.get("statutory", 0),
-                "Corporate procedure": lambda y: y.by_procedure.get("corporate", 0),
-                **{f"Stage {s}": (lambda y, s=s: y.by_stage[s]) for s in (1, 2, 3)},
+                "Workload: stage cases (all stages)": lambda y: y.complaints,
+                "Workload: statutory procedure": lambda y: y.by_procedure.get("statutory", 0),
+                "Workload: corporate procedure": lambda y: y.by_procedure.get("corporate", 0),
+                **{f"Workload: Stage {s} cases": (lambda y, s=s: y.by_stage[s]) for s in (1, 2, 3)},
                 "Ombudsman enquiries": lambda y: y.ombudsman_enquiries, "Compliments": lambda y: y.compliments}
         table = pd.DataFrame({by: [f(self.figures.before) for f in rows.values()],
                               fy: [f(self.figures.now) for f in rows.values()]}, index=list(rows))
@@ -269,10 +323,10 @@ class AnnualReport:
             fy: [words.percent(c.share) for c in changes],
             interval: [f"{words.percent(c.ci_low)} to {words.percent(c.ci_high)}" if c.trials else ""
                        for c in changes],
-            "Fisher's exact test p": [words.p_value(c.pvalue) for c in changes]},
+            "Evidence of a change": [words.capitalised(words.strength(c.pvalue)) for c in changes]},
             index=pd.Index(["Stage 1 to Stage 2", "Stage 2 to Stage 3"], name="Escalation"))
         if not has_baseline:
-            rates = rates.drop(columns=[by, "Fisher's exact test p"])
+            rates = rates.drop(columns=[by, "Evidence of a change"])
         small = [c.too_small(self.suppress_below) for c in changes]
         if any(small):
             rates = hide_where_small(rates, small, [fy, interval], self.suppress_below)
@@ -301,8 +355,7 @@ class AnnualReport:
     def categories_section(self):
         chart = self._bar_chart("complaints_by_category", f"What complaints were about, {self.years_words}",
                                 "Complaints by category (all stages).")
-        return Parts((Paragraph(self.figures.attitude.summary(self.suppress_below)), chart,
-                      self._count_table("complaints_by_category", "Complaints by category")))
+        return Parts((chart, self._count_table("complaints_by_category", "Complaints by category (stage cases)")))
 
     def outcomes_section(self):
         return Parts((self._count_table("outcomes_by_stage", f"Outcomes by stage, {self.financial_year}",
@@ -323,33 +376,47 @@ class AnnualReport:
 
     def main_points_section(self):
         """Five or six plain-English main points, written from the data."""
-        return Parts(tuple(Paragraph(point, kind="verdict" if i == 0 else "")
-                           for i, point in enumerate(main_points(self))))
+        points = main_points(self)
+        return Parts((*(Paragraph(point, kind="verdict" if i == 0 else "") for i, point in enumerate(points)),
+                      Paragraph(READING_NOTE, kind="note")))
 
     def team_section(self):
-        """Why the team's complaints changed: what they were about, how they ended, earlier actions."""
-        b, fy, by = self.breakdowns.team, self.financial_year, self.baseline_year
-        if b is None or not self.figures.years.has_baseline:
-            return Paragraph(f"{self.team}'s complaints cannot be compared: there are no complaints for "
-                             f"{by if not self.figures.years.has_baseline else self.team} in the data.")
-        parts = [Paragraph(b.summary(self.suppress_below), kind="verdict")]
-        if self.change is not None:
-            small = min(self.change.headline.count, self.change.headline.baseline_count) < self.suppress_below
-            parts.append(Paragraph(f"{self.team}'s change is not tested here because its numbers are too small to "
-                                   "publish." if small else self.change.summary()))
+        """The team question in three plain lines, then what the complaints were about and earlier actions."""
+        b, q, n = self.breakdowns.team, self.question, self.suppress_below
+        fy, by = self.financial_year, self.baseline_year
+        if b is None or q is None or q.change is None:
+            reason = q.unavailable if q is not None and q.unavailable else (
+                f"{self.team}'s complaints cannot be compared: there are no complaints for "
+                f"{by if not self.figures.years.has_baseline else self.team} in the data.")
+            return Paragraph(reason)
+        parts = [Paragraph(line, kind="verdict") for line in team_lines(q, b, suppress_below=n)]
+        detail = b.summary(n).split(". ", 1)  # its first sentence repeats the size, given above
+        if len(detail) == 2:
+            parts.append(Paragraph("What they were about: " + detail[1][0].lower() + detail[1][1:]))
+        parts.extend(self._team_learning(fy, by))
         captions = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
                     "complainant_type": "who complained", "last_stage": "how far they went"}
         for aspect, words_ in captions.items():
             parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
                                                         f"{fy}, with the other teams together"))
-        parts.append(Paragraph(self.breakdowns.actions.follow_up(self.team, self.suppress_below)))
-        earlier = self.breakdowns.actions.log
-        earlier = earlier[(earlier["team"] == self.team) & (earlier["financial_year"] < fy)]
-        if len(earlier):
-            parts.append(self._actions_table(earlier, f"{self.team}'s earlier actions and their status"))
-        parts.append(Paragraph("The team-change report (02) sets out the robustness checks, demand and staffing, "
-                               "and when the change began."))
+        parts.append(Paragraph("The team-change report (02) has the month-by-month chart, every team's figures "
+                               "and how the verdict was reached."))
         return Parts(tuple(parts))
+
+    def _team_learning(self, fy: str, by: str) -> list:
+        """What was done after earlier complaints to the team, and whether complaints on its theme fell."""
+        log, n = self.breakdowns.actions, self.suppress_below
+        parts = [Paragraph("What was done before: " + log.follow_up(self.team, n))]
+        effects = self.breakdowns.effects
+        if effects is None or not len(effects):
+            return parts
+        mine = effects[(effects["team"] == self.team) & (effects["financial_year"] < fy)]
+        parts.extend(Paragraph(r) for r in follow_up_remarks(mine, by, n))
+        if len(mine):
+            table = self._actions_table(mine, f"{self.team}'s earlier actions, their status and complaints on "
+                                              "their theme since", effects=True)
+            parts.append(table)
+        return parts
 
     def attitude_section(self):
         """Staff attitude by team and by outcome, year on year: an incident or a message?"""
@@ -358,14 +425,68 @@ class AnnualReport:
         table = table.rename(columns=lambda c: c.replace("Attitude, ", "")).copy()
         table.loc["Total"] = table.sum()
         return Parts((
-            Paragraph(self.figures.attitude.summary(self.suppress_below)),
-            Paragraph(a.summary(self.suppress_below), kind="verdict"),
+            Paragraph(share_change_sentence(self.figures.attitude, self.suppress_below), kind="verdict"),
+            Paragraph(self._attitude_upheld(), kind="verdict"),
             Table(suppress(table, self.suppress_below, total_row="Total").text(),
                   "New complaints about staff attitude, by team"),
             Paragraph("What it means: an upheld complaint about attitude points to an incident to learn from; one "
                       "not upheld often carries a message about how a family experienced a decision. A share "
                       "upheld like that of other complaints suggests a mix of both; reading the complaints with "
                       "team managers is the way to tell them apart.")))
+
+    def _attitude_upheld(self) -> str:
+        """How often attitude complaints were upheld against other complaints, in words and figures."""
+        a, n, fy, by = self.breakdowns.attitude, self.suppress_below, self.financial_year, self.baseline_year
+        if fy not in a.upheld.index or not a.upheld.loc[fy, "attitude"]:
+            return f"No new complaints about staff attitude were received in {fy}."
+
+        def year(y: str) -> str:
+            row = a.upheld.loc[y]
+            return (f"{words.count(row['attitude_upheld'], n)} of {words.count(row['attitude'], n)} complaints about "
+                    f"staff attitude were upheld in full or in part "
+                    f"({words.percent(share_of(row['attitude_upheld'], row['attitude']))}), against "
+                    f"{words.count(row['other_upheld'], n)} of {words.count(row['other'], n)} other complaints "
+                    f"({words.percent(share_of(row['other_upheld'], row['other']))})")
+        text = (f"In {fy}, {year(fy)}: "
+                f"{evidence_words(a.upheld.loc[fy, 'pvalue'], 'a real difference in how often they are upheld')}.")
+        if by in a.upheld.index and a.upheld.loc[by, "attitude"]:
+            text += f" In {by}, {year(by)}."
+        return text
+
+    def tests_annex(self) -> Table:
+        """Annex: the test behind each evidence phrase of the body, with its estimate, interval and p-value."""
+        f, level = self.figures, words.level(self.figures.confidence_level)
+        rows = []
+        if f.complaints_change is not None:
+            c = f.complaints_change
+            rows.append(("New complaints, this year against last", "E-test on the rate ratio, score interval",
+                         c.ratio, c.ci_low, c.ci_high, c.pvalue))
+        q = self.question
+        if q is not None and q.change is not None:
+            _, est, low, high = q.change.trusted
+            rows.append((f"{self.team}'s new complaints (the verdict)", q.change.verdict_basis, est, low, high,
+                         q.change.verdict_pvalue))
+        for what, p in (("Stage 1 to Stage 2 escalation", f.escalation_1_2), ("Stage 2 to Stage 3 escalation",
+                                                                               f.escalation_2_3),
+                        ("Share about staff attitude", f.attitude)):
+            if p.trials and p.baseline_trials and not p.too_small(self.suppress_below):
+                rows.append((what, "Fisher's exact test; Wilson interval for this year's share", p.share, p.ci_low,
+                             p.ci_high, p.pvalue))
+        a = self.breakdowns.attitude
+        if self.financial_year in a.upheld.index:
+            rows.append(("Attitude complaints upheld against others", "Fisher's exact test", float("nan"),
+                         float("nan"), float("nan"), a.upheld.loc[self.financial_year, "pvalue"]))
+        if f.compliments_change is not None:
+            c = f.compliments_change
+            rows.append(("Compliments, this year against last", "E-test on the rate ratio, score interval",
+                         c.ratio, c.ci_low, c.ci_high, c.pvalue))
+        def shown(row):
+            fmt = words.percent if "Fisher" in row[1] and "Wilson" in row[1] else words.ratio
+            return [row[0], row[1], *("" if pd.isna(v) else fmt(v) for v in row[2:5]), words.p_value(row[5])]
+        table = pd.DataFrame([shown(r) for r in rows],
+                             columns=["Finding", "Method", "Estimate", f"{level} low", f"{level} high", "p-value"])
+        return Table(table, "The tests behind the evidence words in the body of the report (estimates are rate "
+                            "ratios, or this year's share)", index=False)
 
     def timeliness_section(self):
         """Replies on time by stage and by team, this year against last, with a sentence on each."""
@@ -388,21 +509,43 @@ class AnnualReport:
                       self._counts(c.by_team, "Compliments by team"),
                       self._counts(c.by_month, "Compliments by month received")))
 
-    def _actions_table(self, log: pd.DataFrame, caption: str) -> Table:
-        table = log.rename(columns={"financial_year": "Year", "team": "Team", "theme": "Theme",
-                                    "action": "What changed", "owner": "Owner", "status": "Status"})
+    def event_answer(self, question) -> Parts:
+        """A before-and-after question in words and figures (its tests: ``question.answer()``, in the annex)."""
+        lines = event_lines(question)
+        return Parts((Paragraph(lines[0], kind="verdict"), *(Paragraph(t) for t in lines[1:])))
+
+    def _actions_table(self, log: pd.DataFrame, caption: str, *, effects: bool = False) -> Table:
+        """The actions as a table; with ``effects``, the team's complaints on the theme before and since."""
+        columns = {"financial_year": "Year", "team": "Team", "theme": "Theme", "action": "What changed",
+                   "owner": "Owner", "due_date": "Due", "status": "Status"}
+        table = log.reindex(columns=[c for c in columns if c in log.columns]).rename(columns=columns)
+        if "Due" in table:
+            table["Due"] = [f"{d:%-d %b %Y}" if isinstance(d, pd.Timestamp) else "" for d in table["Due"]]
+        if effects:
+            table["Complaints on the theme (team)"] = [_effect_words(row, self.suppress_below)
+                                                       for _, row in log.iterrows()]
         return Table(table.reset_index(drop=True), caption, index=False)
 
     def actions_section(self):
         """Learning and actions: a log across years, and last year's actions followed up."""
         if not len(self.data.actions):
             return Paragraph("No learning and actions log was supplied with the data.")
-        log = self.breakdowns.actions
-        count = words.count(len(log.of(self.financial_year)), self.suppress_below)
-        parts = [Paragraph(f"{count} actions came from complaints received in {self.financial_year}. "
-                           + log.follow_up(suppress_below=self.suppress_below))]
+        log, effects = self.breakdowns.actions, self.breakdowns.effects
+        this_year = len(log.of(self.financial_year))
+        count = words.count(this_year, self.suppress_below)
+        parts = [Paragraph(f"{count} action{'' if this_year == 1 else 's'} came from complaints received in "
+                           f"{self.financial_year}. " + log.follow_up(suppress_below=self.suppress_below))]
+        if effects is not None:
+            parts.extend(Paragraph(r) for r in follow_up_remarks(effects, self.baseline_year, self.suppress_below))
         if len(log.log):
-            parts.append(self._actions_table(log.log, "Learning and actions log, every year to date"))
+            parts.append(self._actions_table(effects if effects is not None else log.log,
+                                             "You said, we did: learning and actions, every year to date, with "
+                                             "the team's complaints on each theme before and since",
+                                             effects=effects is not None))
+            parts.append(Paragraph("'Before' counts the team's new complaints on the action's theme in the year "
+                                   "of the complaint that led to it; 'since' counts them in the years after, up "
+                                   f"to {self.financial_year}. Counts this small move by chance, so read them as "
+                                   "a prompt for review, not a verdict on the action."))
         if log.unmatched:
             parts.append(Paragraph(f"{log.unmatched} actions name a complaint reference that is not in the "
                                    "complaints data, so they are not in the log."))
@@ -432,9 +575,10 @@ class AnnualReport:
         table = u.to_frame().rename(columns={"authority": "Authority", "complaints": "Complaints",
                                               "upheld": "Upheld", "rate": "Share upheld",
                                               "ci_low": "95% lower", "ci_high": "95% upper"})
-        yield Table(table, f"Share of complaints upheld in full or in part, {self.financial_year} "
-                           "(Wilson intervals)", index=False,
-                    formats={c: words.percent for c in ("Share upheld", "95% lower", "95% upper")})
+        count = lambda v: words.count(v, self.suppress_below)  # noqa: E731  counts print as counts
+        yield Table(table, f"Share of complaints upheld in full or in part, {self.financial_year}", index=False,
+                    formats={"Complaints": count, "Upheld": count,
+                             **{c: words.percent for c in ("Share upheld", "95% lower", "95% upper")}})
 
     def benchmarking_section(self):
         parts = [self._comparators_source()]
@@ -471,7 +615,7 @@ class AnnualReport:
     def methods_section(self):
         """Annex: how the figures were worked out, and how many rows they rest on."""
         f = self.figures
-        return Parts((
+        return Parts((self.tests_annex(),
             Paragraph("Changes in counts are compared as rates with the E-test and a 95% score interval; shares "
                       "(escalation, staff attitude, uphold rates) with Wilson intervals and Fisher's exact test. "
                       "The strength of evidence is given in bands of the p-value (below 0.001 very strong, 0.01 "
@@ -484,7 +628,8 @@ class AnnualReport:
 
 def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | None = None,
                   suppress_below: int = 0, team: str = "Duty Team", denominator: str = "children_in_need",
-                  authority: str | None = None, confidence_level: float = 0.95) -> AnnualReport:
+                  authority: str | None = None, confidence_level: float = 0.95,
+                  named_in_advance: bool = False) -> AnnualReport:
     """Everything notebook 03 shows, computed once.
 
     Parameters
@@ -493,6 +638,9 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
         Counts below this show as "fewer than N" (0: off, for internal use; 5 for publication).
     team
         The team whose change is summarised in the teams section.
+    named_in_advance
+        As in report 02: True when the team was named before the data were seen (no adjustment
+        for picking it out).
     denominator, authority
         Comparators column for the funnel plot, and this council's name in that table
         (default: the ``authority`` named in ``dataset.json``, if any).
@@ -510,9 +658,11 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     team = check_team(team, data.complaints["team"].dropna())
     if authority is None:
         authority = data.authority
-    # Only the headline finding is shown here (report 02 has the rest).
-    change = (team_change(new_complaints(data.complaints), team, years, confidence_level=confidence_level)
-              if years.has_baseline and team in set(data.complaints["team"]) else None)
+    # The team question as report 02 answers it, so the two reports give the same verdict.
+    question = team_question(data, financial_year, team=team, baseline_year=years.baseline_year,
+                             named_in_advance=named_in_advance, confidence_level=confidence_level,
+                             suppress_below=suppress_below)
+    change = question.change
     result, problem = None, ""
     if len(data.comparators):
         try:
@@ -525,4 +675,5 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
                    "data/README.md).")
     figures = annual_figures(data, years, confidence_level=confidence_level)
     breakdowns = _breakdowns(data, years, team, authority, confidence_level)
-    return AnnualReport(data, figures, suppress_below, team, change, result, problem, authority, breakdowns)
+    return AnnualReport(data, figures, suppress_below, team, change, result, problem, authority, breakdowns,
+                        question)

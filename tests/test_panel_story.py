@@ -160,3 +160,38 @@ def test_02_and_03_give_the_team_the_same_verdict(built):
 def test_03_body_is_free_of_test_names(built):
     body = built["03_annual_report"].split("Annex ¶")[0]  # the example's commentary uses none of them either
     assert not [t for t in MODEL_TERMS if t in body]
+
+
+# --- the commentary checked against the figures -----------------------------------------------------
+
+def test_example_commentary_claim_of_a_fall_is_flagged():
+    from cfanalysis.publish.claims import check_claims
+
+    flags = check_claims(cf.load_data(EXAMPLE), "2019-20")
+    assert [f.sentence for f in flags] == ["Complaints fell again this year, for the second year running, and "
+                                           "compliments rose."]
+    assert "new complaints 88 then 85" in flags[0].figures_say and "a fall is not supported" in flags[0].figures_say
+
+
+def test_supported_claims_are_not_flagged_and_others_are(tmp_path):
+    from cfanalysis.publish.claims import check_claims
+
+    folder = other_council(tmp_path)
+    (folder / "commentary").mkdir()
+    (folder / "commentary" / "2022-23.md").write_text(
+        "## The year in figures\n\nFront Door's complaints rose. Early Help's complaints rose sharply.\n\n"
+        "## Staff attitude\n\nComplaints about staff fell significantly; compliments are not recorded.\n",
+        encoding="utf-8")
+    flags = check_claims(cf.load_data(folder), "2022-23")
+    said = {f.sentence: f.figures_say for f in flags}
+    assert "Front Door's complaints rose." not in said  # 30 to 50
+    assert "a rise is not supported" in said["Early Help's complaints rose sharply."]  # 45 to 40
+    assert "fall is not supported" in said["Complaints about staff fell significantly; compliments are not recorded."]
+
+
+def test_the_run_lists_flagged_commentary(tmp_path):
+    from cfanalysis.publish.claims import claims_report
+
+    lines = claims_report(cf.load_data(EXAMPLE), ["2018-19", "2019-20"])
+    assert lines[0].startswith("Check the commentary before publishing: 1 sentence claims")
+    assert "section 'The year in figures'" in lines[1]

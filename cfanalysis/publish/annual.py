@@ -216,6 +216,30 @@ def main_points(report: AnnualReport) -> list[str]:
     return points[:6]
 
 
+def _largest_change_title(table: pd.DataFrame, what: str, suppress_below: int = 0) -> str:
+    """A chart title that states the finding: the group whose count changed most."""
+    body = table.drop(index="Total", errors="ignore")
+    if len(body.columns) < 2 or not len(body):
+        return f"New complaints by {what}"
+    by, fy = body.columns[-2], body.columns[-1]
+    change = body[fy] - body[by]
+    group = change.abs().idxmax()
+    if not change[group]:
+        return f"No {what}'s new complaints changed from {by} to {fy}"
+    return (f"{group}'s new complaints changed most: from {words.count(body.loc[group, by], suppress_below)} in "
+            f"{by} to {words.count(body.loc[group, fy], suppress_below)} in {fy}")
+
+
+def _commonest_title(table: pd.DataFrame) -> str:
+    """'Attitude or behaviour of staff was the commonest subject': the finding of the subjects chart."""
+    body = table.drop(index="Total", errors="ignore")
+    if not len(body):
+        return "New complaints by subject"
+    fy = body.columns[-1]
+    top = body[fy].idxmax()
+    return f"{top} was the commonest subject of new complaints in {fy}"
+
+
 def _effect_words(row: pd.Series, suppress_below: int) -> str:
     """'1 in 2018-19, 3 since (rose)': the team's complaints on an action's theme, before and since."""
     if row["category"] is None:
@@ -347,26 +371,31 @@ class AnnualReport:
                                 "the Ombudsman closed the others without a detailed investigation.")))
 
     def teams_section(self):
-        parts = [self._bar_chart("complaints_by_team", f"Complaints by team, {self.years_words}",
-                                 "Complaints by team (all stages)."),
-                 self._count_table("complaints_by_team", f"Complaints by team, {self.years_words}")]
-        return Parts(tuple(parts))
+        """New complaints by team: a chart whose title states the finding, and the table."""
+        title = _largest_change_title(self.tables["new_complaints_by_team"], "team", self.suppress_below)
+        return Parts((self._bar_chart("new_complaints_by_team", title,
+                                      f"New complaints by team, {self.years_words} (each complaint counted once)."),
+                      self._count_table("new_complaints_by_team", f"New complaints by team, {self.years_words}")))
 
     def categories_section(self):
-        chart = self._bar_chart("complaints_by_category", f"What complaints were about, {self.years_words}",
-                                "Complaints by category (all stages).")
-        return Parts((chart, self._count_table("complaints_by_category", "Complaints by category (stage cases)")))
+        table = self.tables["new_complaints_by_category"]
+        chart = self._bar_chart("new_complaints_by_category", _commonest_title(table),
+                                f"New complaints by subject, {self.years_words} (each complaint counted once).")
+        return Parts((chart, self._count_table("new_complaints_by_category",
+                                               f"New complaints by subject, {self.years_words}")))
 
     def outcomes_section(self):
-        return Parts((self._count_table("outcomes_by_stage", f"Outcomes by stage, {self.financial_year}",
-                                        total_column="Total"),
-                      self._count_table("outcomes_by_team", f"Outcomes by team, {self.financial_year}",
-                                        total_column="Total"),
+        fy = self.financial_year
+        return Parts((self._count_table("new_complaints_outcomes_by_team", f"New complaints by team and outcome, "
+                                        f"{fy} (the outcome at the last stage each reached)", total_column="Total"),
+                      self._count_table("outcomes_by_stage", f"Workload: outcomes at each stage, {fy} (stage cases: "
+                                        "a complaint counted again at each stage it reached)", total_column="Total"),
                       Paragraph("Outcomes not yet decided, or not recorded, are shown as 'Not recorded' where "
                                 "there are any.")))
 
     def complainants_section(self):
-        return self._count_table("complainant_types", "Who made the complaints")
+        return self._count_table("new_complaints_by_complainant",
+                                 f"Who made the new complaints, {self.years_words}")
 
     def _counts(self, table: pd.DataFrame, caption: str) -> Table:
         """A table of counts as published (small counts hidden; no differences that would reveal them)."""

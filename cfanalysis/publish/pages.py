@@ -15,6 +15,10 @@ __all__ = ["export_html", "notebook_title", "report_notebooks", "write_index"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 DEFAULT_NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+# The index's figures, the headline measure first and named by its unit (summary.json keys -> labels).
+INDEX_FIGURES = {"new_complaints_total": "New complaints (the headline measure: each complaint counted once)",
+                 "complaints_total": "Workload: stage cases (a complaint counted at each stage it reached)",
+                 "compliments_total": "Compliments", "ombudsman_enquiries": "Ombudsman enquiries"}
 
 
 def stylesheet() -> str:
@@ -59,14 +63,12 @@ def _main_figures(year_dir: Path) -> list[tuple[str, str]]:
     """The year's main figures from the ``summary.json`` the same run wrote (none if absent)."""
     import json
 
-    from cfanalysis.publish.outputs import MAIN_FIGURES
-
     path = year_dir / "summary.json"
     if not path.exists():
         return []
     summary = json.loads(path.read_text(encoding="utf-8"))
     return [(label, f"{summary[key]:,}" if isinstance(summary[key], int) else str(summary[key]))
-            for key, label in MAIN_FIGURES.items() if summary.get(key) is not None]
+            for key, label in INDEX_FIGURES.items() if summary.get(key) is not None]
 
 
 def write_index(out_dir: Path, notebooks_dir: Path = DEFAULT_NOTEBOOKS_DIR) -> Path:

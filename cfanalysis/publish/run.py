@@ -343,6 +343,10 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
         check_events(typed, data)
         guard = PersonalDataGuard.from_data_dir(data_dir)
         check_commentary(data, years, notebooks, guard)
+        from cfanalysis.publish.claims import claims_report
+
+        for line in claims_report(data, years):  # for the analyst: the reports keep the officer's words
+            progress(line)
     except BaseException:
         pool.close()
         raise

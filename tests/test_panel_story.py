@@ -195,3 +195,85 @@ def test_the_run_lists_flagged_commentary(tmp_path):
     lines = claims_report(cf.load_data(EXAMPLE), ["2018-19", "2019-20"])
     assert lines[0].startswith("Check the commentary before publishing: 1 sentence claims")
     assert "section 'The year in figures'" in lines[1]
+
+
+# --- the paper for the agenda pack ------------------------------------------------------------------
+
+def test_cover_sheet_has_what_an_agenda_item_needs(reports):
+    for name in ("example", "other"):
+        cover = reports[name].cover_sheet()
+        rows = dict(cover.rows)
+        assert {"Purpose", "Recommendation", "Financial implications", "Legal implications",
+                "Equalities implications", "Author", "Date"} <= set(rows)
+        assert "notes the report" in rows["Recommendation"]
+        assert 'class="cf-cover"' in cover._repr_html_()
+
+
+def test_without_chromium_the_run_says_so(tmp_path, monkeypatch):
+    from cfanalysis.publish import pdf
+
+    page = tmp_path / "03_annual_report.html"
+    page.write_text('<section class="cf-cover"></section>', encoding="utf-8")
+    monkeypatch.setattr(pdf, "chromium", lambda: None)
+    lines = []
+    assert pdf.print_papers([page], progress=lines.append) == []
+    assert lines and "Chromium is not installed" in lines[0] and "apt-get install -y chromium" in lines[0]
+    assert pdf.print_papers([tmp_path / "missing.html"], progress=lines.append) == []
+
+
+def test_appendix_cells_leave_the_report_for_their_own_page():
+    import nbformat
+
+    from cfanalysis.publish.pages import APPENDIX_TAG, appendix_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("## Main"), nbformat.v4.new_markdown_cell("## Audit")]
+    nb.cells[1].metadata["tags"] = [APPENDIX_TAG]
+    appendix = appendix_notebook(nb)
+    assert [c.source for c in appendix.cells] == ["## Audit"] and len(nb.cells) == 2
+    assert appendix_notebook(nbformat.v4.new_notebook()) is None
+
+
+def _pdf_pages(path) -> list[str]:
+    pypdf = pytest.importorskip("pypdf")
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages]
+
+
+def _plain(fragment: str) -> str:
+    import html as html_module
+
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def _cells(row: str) -> list[str]:
+    return re.findall(r"<t[hd].*?</t[hd]>", row, flags=re.S)
+
+
+def _tables(page_html: str) -> list[tuple[str, str, str]]:
+    """(caption, first row's first cell, last row's first cell) of every table in a page."""
+    found = []
+    for table in re.findall(r"<table.*?</table>", page_html, flags=re.S):
+        caption = re.search(r"<caption[^>]*>(.*?)</caption>", table, flags=re.S)
+        rows = re.findall(r"<tr>(.*?)</tr>", re.sub(r"<thead>.*?</thead>", "", table, flags=re.S), flags=re.S)
+        if not caption or not rows:
+            continue
+        found.append((_plain(caption.group(1)), _plain(_cells(rows[0])[0]), _plain(_cells(rows[-1])[0])))
+    return found
+
+
+def test_pdf_of_03_exists_fits_ten_pages_and_cuts_no_table(built_reports):
+    from cfanalysis.publish.pdf import chromium
+
+    if chromium() is None:
+        pytest.skip("Chromium is not installed, so no PDF is made (sudo apt-get install -y chromium)")
+    year = built_reports[0] / "2019-20"
+    pages = _pdf_pages(year / "03_annual_report.pdf")
+    annex = next(i for i, text in enumerate(pages) if " Annex " in f" {text} " and "Methods" in text)
+    assert annex + 1 <= 10, f"the body runs to page {annex + 1}"  # cover sheet to the annex: at most 10 A4 pages
+    assert "Cover sheet" in pages[0] and "Every row accounted for" not in " ".join(pages)  # audits: appendix
+    for caption, first, last in _tables((year / "03_annual_report.html").read_text()):
+        on = [i for i, text in enumerate(pages) if caption[:60] in text]
+        assert on, caption
+        assert any(first in pages[i] and last in pages[i] for i in on), f"table cut across pages: {caption}"
+    appendix = (year / "03_annual_report_appendix.html").read_text()
+    assert "Every row accounted for" in appendix and "SHA-256" in appendix

@@ -44,6 +44,7 @@ from cfanalysis.data.loader import Dataset
 from cfanalysis.parameters import ParameterError, check_team
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
+from cfanalysis.publish.paper import CoverSheet
 from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words, size_words, team_lines,
                                       team_verdict)
 from cfanalysis.publish.suppression import hide_where_small, suppress
@@ -216,6 +217,25 @@ def main_points(report: AnnualReport) -> list[str]:
     return points[:6]
 
 
+TEAM_TABLES = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
+               "complainant_type": "who complained", "last_stage": "how far they went"}
+COMPARABILITY = ("A warning on comparing councils: councils count complaints very differently (what is logged as a "
+                 "complaint rather than a concern, whether corporate complaints are included, when a complaint is "
+                 "counted), and published annual reports range from under 10 to several hundred Stage 1 complaints "
+                 "a year for councils of similar size. Read the comparison as a prompt for questions, not a league "
+                 "table.")
+# The Ombudsman's published measures, as optional numeric columns of the comparators file (percentages).
+OMBUDSMAN_MEASURES = {"lgsco_upheld_percent": "Ombudsman: complaints upheld",
+                      "lgsco_compliance_percent": "Ombudsman: recommendations complied with",
+                      "lgsco_satisfactory_remedy_percent": "Ombudsman: satisfactory remedy by the council"}
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _largest_change_title(table: pd.DataFrame, what: str, suppress_below: int = 0) -> str:
     """A chart title that states the finding: the group whose count changed most."""
     body = table.drop(index="Total", errors="ignore")
@@ -226,8 +246,8 @@ def _largest_change_title(table: pd.DataFrame, what: str, suppress_below: int = 
     group = change.abs().idxmax()
     if not change[group]:
         return f"No {what}'s new complaints changed from {by} to {fy}"
-    return (f"{group}'s new complaints changed most: from {words.count(body.loc[group, by], suppress_below)} in "
-            f"{by} to {words.count(body.loc[group, fy], suppress_below)} in {fy}")
+    return (f"{group} changed most: {words.count(body.loc[group, by], suppress_below)} to "
+            f"{words.count(body.loc[group, fy], suppress_below)}")
 
 
 def _commonest_title(table: pd.DataFrame) -> str:
@@ -237,7 +257,7 @@ def _commonest_title(table: pd.DataFrame) -> str:
         return "New complaints by subject"
     fy = body.columns[-1]
     top = body[fy].idxmax()
-    return f"{top} was the commonest subject of new complaints in {fy}"
+    return f"Commonest in {fy}: {str(top).lower()}"
 
 
 def _effect_words(row: pd.Series, suppress_below: int) -> str:
@@ -311,6 +331,35 @@ class AnnualReport:
         counts = suppress(table, self.suppress_below, total_row="Total" if "Total" in table.index else None)
         return bar_chart(counts, title=title, caption=caption)
 
+    def cover_sheet(self) -> CoverSheet:
+        """The committee cover sheet: purpose, recommendation (to note), implications, author and date."""
+        from cfanalysis.publish.run import data_date
+
+        info, fy, n = self.data.info or {}, self.financial_year, self.suppress_below
+        committee = str(info.get("committee") or "the scrutiny panel")
+        author = str(info.get("author") or info.get("contact") or "not recorded (add 'author' to dataset.json)")
+        remedies = self.breakdowns.ombudsman.cases["remedy"]
+        remedies = [r for r in remedies if r]
+        money = (f"The Ombudsman's remedies this year: {'; '.join(remedies)}." if remedies and not n else
+                 "No Ombudsman remedy with a cost was recorded this year." if not remedies else
+                 "Remedies are listed in the Ombudsman section.")
+        rows = (
+            ("Report to", committee),
+            ("Purpose", f"To inform {committee} of the complaints, representations and compliments Children's "
+                        f"Services received in {fy}, what they show and what was learnt from them, as regulation "
+                        "13 of the Children Act 1989 Representations Procedure (England) Regulations 2006 asks."),
+            ("Recommendation", f"That {committee} notes the report (for information: no decision is asked for)."),
+            ("Summary", main_points(self)[0]),
+            ("Financial implications", f"None arising from this report. {money}"),
+            ("Legal implications", "The report is the annual report the 2006 Regulations require; it does not "
+                                   "identify any complainant."),
+            ("Equalities implications", "Who complains, by age, sex, ethnicity and disability, is reported where "
+                                        "it is recorded, with small numbers hidden in the public version."),
+            ("Author", author),
+            ("Date", f"Figures as at {data_date(self.data, None)}"),
+        )
+        return CoverSheet(f"Cover sheet: annual complaints and feedback report, {fy}", rows)
+
     def suppression_note(self) -> Paragraph:
         if self.suppress_below:
             return Paragraph(f"To protect the people involved, every count below {self.suppress_below} is "
@@ -379,10 +428,8 @@ class AnnualReport:
 
     def categories_section(self):
         table = self.tables["new_complaints_by_category"]
-        chart = self._bar_chart("new_complaints_by_category", _commonest_title(table),
-                                f"New complaints by subject, {self.years_words} (each complaint counted once).")
-        return Parts((chart, self._count_table("new_complaints_by_category",
-                                               f"New complaints by subject, {self.years_words}")))
+        return self._count_table("new_complaints_by_category", f"{_commonest_title(table)}: new complaints by "
+                                                               f"subject, {self.years_words}")
 
     def outcomes_section(self):
         fy = self.financial_year
@@ -423,14 +470,22 @@ class AnnualReport:
         if len(detail) == 2:
             parts.append(Paragraph("What they were about: " + detail[1][0].lower() + detail[1][1:]))
         parts.extend(self._team_learning(fy, by))
-        captions = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
-                    "complainant_type": "who complained", "last_stage": "how far they went"}
-        for aspect, words_ in captions.items():
-            parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
-                                                        f"{fy}, with the other teams together"))
+        for aspect, words_ in TEAM_TABLES.items():
+            if aspect != "last_stage":  # how far they went: in the appendix (team_appendix)
+                parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
+                                                            f"{fy}, with the other teams together"))
         parts.append(Paragraph("The team-change report (02) has the month-by-month chart, every team's figures "
                                "and how the verdict was reached."))
         return Parts(tuple(parts))
+
+    def team_appendix(self):
+        """Appendix: how far the team's new complaints went."""
+        b = self.breakdowns.team
+        if b is None:
+            return Paragraph(f"There are no complaints for {self.team} to show.")
+        return self._counts(b.tables["last_stage"], f"{self.team}'s new complaints, {TEAM_TABLES['last_stage']}: "
+                                                    f"{self.baseline_year} and {self.financial_year}, with the "
+                                                    "other teams together")
 
     def _team_learning(self, fy: str, by: str) -> list:
         """What was done after earlier complaints to the team, and whether complaints on its theme fell."""
@@ -522,7 +577,6 @@ class AnnualReport:
         t, n = self.breakdowns.timeliness, self.suppress_below
         parts = [Paragraph(s) for s in t.stage_sentences(n)]
         parts.append(self._counts(t.by_stage, "Replies within the statutory timescale, by stage"))
-        parts.extend(Paragraph(s) for s in t.team_sentences(n))
         parts.append(self._counts(t.by_team, "Replies within the timescale for their stage, by team"))
         parts.append(Paragraph(
             "Working days exclude weekends and England and Wales bank holidays; a reply on the next working day "
@@ -535,8 +589,12 @@ class AnnualReport:
     def compliments_section(self):
         c = self.breakdowns.compliments
         return Parts((Paragraph(c.summary(self.suppress_below)),
-                      self._counts(c.by_team, "Compliments by team"),
-                      self._counts(c.by_month, "Compliments by month received")))
+                      self._counts(c.by_team, f"Compliments by team, {self.years_words}")))
+
+    def compliments_appendix(self):
+        """Appendix: compliments by month received."""
+        return self._counts(self.breakdowns.compliments.by_month,
+                            f"Compliments by month received, {self.years_words}")
 
     def event_answer(self, question) -> Parts:
         """A before-and-after question in words and figures (its tests: ``question.answer()``, in the annex)."""
@@ -600,40 +658,107 @@ class AnnualReport:
         if u is None:
             yield Paragraph(self.breakdowns.uphold_problem or "The comparators hold no uphold figures.")
             return
-        yield Paragraph(u.summary())
-        table = u.to_frame().rename(columns={"authority": "Authority", "complaints": "Complaints",
-                                              "upheld": "Upheld", "rate": "Share upheld",
-                                              "ci_low": "95% lower", "ci_high": "95% upper"})
-        count = lambda v: words.count(v, self.suppress_below)  # noqa: E731  counts print as counts
-        yield Table(table, f"Share of complaints upheld in full or in part, {self.financial_year}", index=False,
-                    formats={"Complaints": count, "Upheld": count,
-                             **{c: words.percent for c in ("Share upheld", "95% lower", "95% upper")}})
+        table = u.to_frame()
+        mine = table[table["authority"] == self.authority]
+        if not len(mine):
+            yield Paragraph(f"In {self.financial_year}, councils upheld {words.percent(u.pooled_rate)} of their "
+                            "complaints in full or in part; this council is not in the comparators table.")
+            return
+        row, rank = mine.iloc[0], int(mine.index[0]) + 1
+        where = ("higher than the others together, by more than chance would usually give" if row["ci_low"] >
+                 u.pooled_rate else "lower than the others together, by more than chance would usually give"
+                 if row["ci_high"] < u.pooled_rate else "in the range chance would give around the others' share")
+        yield Paragraph(f"{self.authority} upheld {words.percent(row['rate'])} of its complaints in full or in part "
+                        f"({words.count(row['upheld'], self.suppress_below)} of "
+                        f"{words.count(row['complaints'], self.suppress_below)}; plausibly "
+                        f"{words.percent(row['ci_low'])} to {words.percent(row['ci_high'])}), "
+                        f"the {_ordinal(rank)} highest of "
+                        f"{len(table)} councils, against {words.percent(u.pooled_rate)} across the others: {where}.")
 
     def benchmarking_section(self):
-        parts = [self._comparators_source()]
+        """Where the council sits among its comparators: rank, the funnel, uphold share, a warning."""
+        parts = [Paragraph(COMPARABILITY, kind="note"), self._comparators_source()]
         parts += [Paragraph(self.funnel_problem)] if self.funnel is None else list(self._funnel_parts())
         parts += list(self._uphold_parts())
+        parts += list(self._ombudsman_measures())
         bench = year_on_year(self.data, self.financial_year)
         bench["Stage 2 escalation"] = bench["Stage 2 escalation"].map(words.percent)
         for column in ("Complaints", "Compliments", "Ombudsman enquiries"):
             bench[column] = [words.count(v, self.suppress_below) for v in bench[column]]
-        parts.append(Table(bench, "This council year on year (local benchmarks)"))
+        parts.append(Table(bench.rename(columns={"Complaints": "Stage cases (workload)"}),
+                           "This council year on year (local benchmarks)"))
+        parts.append(Paragraph("Every council's figures are in the appendix."))
         return Parts(tuple(parts))
+
+    def _ombudsman_measures(self):
+        """The Ombudsman's published measures for the council and its comparators, when the file has them."""
+        c = self.data.comparators
+        if not len(c):
+            return
+        year = c[c["financial_year"] == self.financial_year]
+        columns = {k: v for k, v in OMBUDSMAN_MEASURES.items() if k in year.columns and year[k].notna().any()}
+        if not columns:
+            yield Paragraph("The Ombudsman's published measures (uphold rate, compliance with its recommendations, "
+                            "satisfactory remedy by the council) are not in the comparators file; add them as the "
+                            "columns listed in data/README.md to compare them.")
+            return
+        table = year[["authority", *columns]].rename(columns={"authority": "Authority", **columns})
+        table = table.sort_values(next(iter(columns.values())), ascending=False, kind="stable")
+        percent = lambda v: "" if pd.isna(v) else words.percent(v / 100 if v > 1 else v)  # noqa: E731
+        yield Table(table.reset_index(drop=True), f"The Ombudsman's published measures, {self.financial_year}",
+                    index=False, formats={v: percent for v in columns.values()})
 
     def _funnel_parts(self):
         f = self.funnel
-        yield Paragraph(f.summary(self.authority))
-        yield funnel_chart(f, caption=f"Complaints per {f.per:,} {f.denominator.replace('_', ' ')}, "
-                                      f"{self.financial_year}.")
-        denominator = f.denominator.replace("_", " ").capitalize()
-        table = f.to_frame()[["authority", "complaints", "denominator", "rate", "lower_95", "upper_95",
-                              "position"]].rename(columns={
-            "authority": "Authority", "complaints": "Complaints", "denominator": denominator,
-            "rate": f"Rate per {f.per:,}", "lower_95": "95% lower", "upper_95": "95% upper",
-            "position": "Where it sits"})
-        table["Where it sits"] = table["Where it sits"].map(lambda code: POSITIONS[code][0])
-        yield Table(table, "Where each authority sits", index=False,
-                    formats={"Complaints": lambda v: words.count(v, self.suppress_below), denominator: "{:,.0f}"})
+        what = f.denominator.replace("_", " ")
+        table = f.to_frame().sort_values("rate", ascending=False, kind="stable").reset_index(drop=True)
+        mine = table[table["highlight"]]
+        if len(mine):
+            row, rank = mine.iloc[0], int(mine.index[0]) + 1
+            yield Paragraph(f"{self.authority} had {row['rate']:.1f} complaints per {f.per:,} {what} in "
+                            f"{self.financial_year}, the {_ordinal(rank)} highest of {len(table)} councils "
+                            f"(all councils together: {f.target:.1f}). That is {POSITIONS[row['position']][0]}: "
+                            f"{POSITIONS[row['position']][1]}.", kind="verdict")
+        else:
+            yield Paragraph(f"Across {len(table)} councils the rate is {f.target:.1f} complaints per {f.per:,} {what}; "
+                            "this council is not in the comparators table.")
+        outside = f.outside_998()
+        councils = "No council lies" if not outside else f"{outside} council{'s lie' if outside != 1 else ' lies'}"
+        spread = (" Rates vary between councils more than chance alone would make them, so the limits are widened "
+                  "to allow for it." if f.overdispersed else "")
+        yield Paragraph(f"{councils} outside the 99.8% limits.{spread} "
+                        "The limits are wide at these sizes, so the chart can show only a council far from the rest.")
+        yield funnel_chart(f, caption=f"Complaints per {f.per:,} {what}, {self.financial_year}: each council "
+                                      "against its size, with the range chance would give.")
+
+    def benchmarking_appendix(self):
+        """Appendix: every council's rate with its limits, and every council's uphold share."""
+        parts = []
+        if self.funnel is not None:
+            f = self.funnel
+            denominator = f.denominator.replace("_", " ").capitalize()
+            table = f.to_frame()[["authority", "complaints", "denominator", "rate", "lower_95", "upper_95",
+                                  "position"]].rename(columns={
+                "authority": "Authority", "complaints": "Complaints", "denominator": denominator,
+                "rate": f"Rate per {f.per:,}", "lower_95": "95% lower", "upper_95": "95% upper",
+                "position": "Where it sits"})
+            table["Where it sits"] = table["Where it sits"].map(lambda code: POSITIONS[code][0])
+            rate = "{:.1f}".format
+            parts.append(Table(table, f"Where each council sits, {self.financial_year}", index=False,
+                               formats={"Complaints": lambda v: words.count(v, self.suppress_below),
+                                        denominator: "{:,.0f}", f"Rate per {f.per:,}": rate, "95% lower": rate,
+                                        "95% upper": rate}))
+        u = self.breakdowns.uphold
+        if u is not None:
+            table = u.to_frame().rename(columns={"authority": "Authority", "complaints": "Complaints",
+                                                  "upheld": "Upheld", "rate": "Share upheld",
+                                                  "ci_low": "95% lower", "ci_high": "95% upper"})
+            count = lambda v: words.count(v, self.suppress_below)  # noqa: E731  counts print as counts
+            parts.append(Table(table, f"Share of complaints upheld in full or in part, {self.financial_year}",
+                               index=False, formats={"Complaints": count, "Upheld": count,
+                                                     **{c: words.percent for c in ("Share upheld", "95% lower",
+                                                                                   "95% upper")}}))
+        return Parts(tuple(parts)) if parts else Paragraph("No comparators table was supplied.")
 
     def definitions_section(self):
         """Annex: new complaints against stage cases, and the glossary."""

@@ -196,11 +196,22 @@ def _publish(result: JobResult, data: Dataset, publication: _Publication, financ
     }
     html_path = result.job.executed_path.parent.parent / f"{stem}.html"
     from cfanalysis.publish.commentary import insert_commentary
+    from cfanalysis.publish.pages import APPENDIX_TAG, appendix_notebook
 
     executed = insert_commentary(result.notebook, data.commentary.get(financial_year), financial_year)
-    page = export_html(executed, resources_cf, drop_internal=publication.audience == "public")
-    guard.check(page, where=str(html_path))
-    write_aside(html_path, page)
+    appendix = appendix_notebook(executed)
+    pages = {html_path: (executed, resources_cf)}
+    if appendix is not None:  # the data audit and checksums go to their own page, linked from the report
+        appendix_path = html_path.with_name(f"{stem}_appendix.html")
+        pages = {html_path: (executed, resources_cf | {"appendix": appendix_path.name}),
+                 appendix_path: (appendix, resources_cf | {"title": f"{resources_cf['title']}: appendix",
+                                                           "related": [(html_path.name, resources_cf["title"]),
+                                                                       *resources_cf["related"]]})}
+    for path, (notebook, resources) in pages.items():
+        page = export_html(notebook, resources, drop_internal=publication.audience == "public",
+                           drop_tags={APPENDIX_TAG} if path == html_path else set())
+        guard.check(page, where=str(path))
+        write_aside(path, page)
 
 
 def data_date(data: Dataset, as_of: str | None) -> str:
@@ -357,6 +368,10 @@ def run_reports(years: list[str] | None, *, data_dir: str | Path, out_dir: str |
     try:
         results = _run_queue(pool, _jobs(years, notebooks, typed, data_dir, out_dir, as_of), data, years,
                              publication, data_dir, out_dir, progress)
+        from cfanalysis.publish.pdf import print_papers
+
+        print_papers([r.job.executed_path.parent.parent / f"{r.job.notebook.stem}.html" for r in results if r.ok],
+                     progress=progress)
     finally:
         write_index(out_dir, notebooks_dir)
     return [ReportRun(financial_year=r.job.parameters["financial_year"], notebook=r.job.notebook.stem, ok=r.ok,

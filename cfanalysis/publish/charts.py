@@ -15,7 +15,8 @@ from cfanalysis.parameters import check_team
 from cfanalysis.publish.display import Chart
 from cfanalysis.publish.suppression import Suppressed
 
-__all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_chart", "tchart_chart", "xmr_chart"]
+__all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_chart", "monthly_panels_chart",
+           "tchart_chart", "xmr_chart"]
 
 
 def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
@@ -35,6 +36,22 @@ def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: st
                            alt=plots.describe_monthly_lines(counts, by=by, what=what, suppress_below=suppress_below,
                                                             events=events),
                            caption=caption)
+
+
+def monthly_panels_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
+                         caption: str = "", suppress_below: int = 0, what: str = "complaints") -> Chart:
+    """:func:`cfanalysis.plots.plot_monthly_panels` (one small panel per group) with its alt text.
+
+    A ``highlight`` that is not one of the groups is refused (:class:`ParameterError`).
+    """
+    if highlight is not None:
+        check_team(highlight, counts[by])
+    alt = plots.describe_monthly_lines(counts, by=by, what=what, suppress_below=suppress_below)
+    alt = alt.replace("Line chart of", f"Small multiples, one panel per {by.replace('_', ' ')}, each over the others "
+                                      "in grey:", 1)
+    return Chart.from_axes(plots.plot_monthly_panels(counts, by=by, highlight=highlight,
+                                                     ylabel=f"{what.capitalize()} received"),
+                           alt=alt, caption=caption)
 
 
 def monthly_heatmap_chart(counts: pd.DataFrame, *, by: str = "team", caption: str = "") -> Chart:

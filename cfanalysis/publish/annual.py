@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cfanalysis import words
-from cfanalysis.analysis.counts import NEW_COMPLAINTS, in_financial_year, new_complaints
+from cfanalysis.analysis.counts import NEW_COMPLAINTS, in_financial_year
 from cfanalysis.analysis.benchmarking import POSITIONS, Funnel, funnel
 from cfanalysis.analysis.breakdowns import (
     STAGE_TIMESCALES,
@@ -35,13 +35,15 @@ from cfanalysis.analysis.breakdowns import (
     uphold_benchmark,
 )
 from cfanalysis.analysis.figures import AnnualFigures, annual_figures
+from cfanalysis.analysis.learning import action_effects
 from cfanalysis.analysis.rates import CountComparison
 from cfanalysis.analysis.tables import year_on_year
-from cfanalysis.analysis.teams import TeamChange, team_change
+from cfanalysis.analysis.teams import TeamChange
 from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import Dataset
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
+<<<<<<< HEAD
 from cfanalysis.publish.disclosure import DisclosurePolicy, disclosure_policy, hide_where_small, registers
 from cfanalysis.publish.sentences import (
     actions_follow_up,
@@ -54,6 +56,13 @@ from cfanalysis.publish.sentences import (
     timeliness_sentences,
 )
 from cfanalysis.publish.team import choose_team
+=======
+from cfanalysis.publish.paper import CoverSheet
+from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words, size_words, team_lines,
+                                      team_verdict)
+from cfanalysis.publish.suppression import hide_where_small, suppress
+from cfanalysis.publish.team import TeamQuestion, team_question
+>>>>>>> i19
 
 __all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "timeliness_shown"]
 
@@ -88,8 +97,24 @@ def count_change_sentence(what: str, now: int, before: int, change: CountCompari
         return text + "."
     if now + before == 0:
         return text + "."
-    size = words.times_with_interval(change.ratio, change.ci_low, change.ci_high, change.confidence_level)
-    return text + f": {size}; {words.evidence(change.pvalue, wide=change.wide, basis='E-test')}."
+    return text + f": {size_words(change.ratio, change.ci_low, change.ci_high)}; {evidence_words(change.pvalue)}."
+
+
+def share_change_sentence(change, suppress_below: int) -> str:
+    """A share this year against last, in words and figures (the test is in the annex)."""
+    what, fy = words.capitalised(change.what), change.financial_year
+    if not change.trials:
+        return f"{what}: there were none to measure in {fy}."
+    if change.too_small(suppress_below):
+        return (f"{what}: not shown for {fy}, because a share of so few complaints (fewer than {suppress_below}) "
+                "could identify people.")
+    now = (f"{words.percent(change.share)} in {fy} ({words.count(change.successes, suppress_below)} of "
+           f"{words.count(change.trials, suppress_below)}; plausibly {words.percent(change.ci_low)} to "
+           f"{words.percent(change.ci_high)})")
+    if not change.baseline_trials:
+        return f"{what}: {now}."
+    return (f"{what}: {now}, against {words.percent(change.baseline_share)} in {change.baseline_year}; "
+            f"{evidence_words(change.pvalue)}.")
 
 
 def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None = None) -> list[str]:
@@ -99,6 +124,7 @@ def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None =
     fy, by = years.financial_year, years.baseline_year
     sentences = [count_change_sentence("new complaints (statutory and corporate procedures, each counted once)",
                                        now.new_complaints, before.new_complaints, figures.complaints_change,
+<<<<<<< HEAD
                                        years, policy, name="new_complaints")]
     sentences.append(f"Counting each complaint again at every stage it reached (stage cases, the measure of "
                      f"workload), there were {policy.count(now.complaints, key=quantity('complaints', fy))} in {fy}"
@@ -114,6 +140,19 @@ def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None =
                                              denominator=quantity(denominator, fy),
                                              baseline_numerator=quantity(numerator, by),
                                              baseline_denominator=quantity(denominator, by)))
+=======
+                                       years, suppress_below)]
+    sentences.append(f"Workload: the complaints team handled {words.count(now.complaints, suppress_below)} stage "
+                     f"cases in {years.financial_year} (a complaint counted again at each stage it reached)"
+                     + (f", against {words.count(before.complaints, suppress_below)} in {years.baseline_year}."
+                        if years.has_baseline else "."))
+    sentences.append(f"Of these stage cases, {words.count(now.by_procedure.get('statutory', 0), suppress_below)} "
+                     "were under the statutory children's social care procedure and "
+                     f"{words.count(now.by_procedure.get('corporate', 0), suppress_below)} under the corporate "
+                     "procedure.")
+    sentences.append(share_change_sentence(figures.escalation_1_2, suppress_below))
+    sentences.append(share_change_sentence(figures.escalation_2_3, suppress_below))
+>>>>>>> i19
     decisions = sorted(now.ombudsman_decisions.items(), key=lambda kv: -kv[1])
     parts = [f"{policy.count(v, kind='ombudsman')} {k}" for k, v in decisions]
     sentences.append(f"The Local Government and Social Care Ombudsman considered "
@@ -162,6 +201,7 @@ class Breakdowns:
     uphold: UpholdBenchmark | None
     uphold_problem: str = ""
     upheld: int = 0  # new complaints upheld in full or in part (outcome at the last stage reached)
+    effects: pd.DataFrame | None = None  # each action with its theme's complaints before and since
 
 
 def _breakdowns(data: Dataset, years, team: str, authority: str | None, confidence_level: float) -> Breakdowns:
@@ -174,14 +214,16 @@ def _breakdowns(data: Dataset, years, team: str, authority: str | None, confiden
         problem = f"The uphold rates cannot be compared: {error}."
     outcomes = in_financial_year(complaint_outcomes(c), years.financial_year) if len(c) else c
     teams = sorted(c["team"].dropna().unique().tolist())
+    actions = actions_log(data.actions, c, years)
     return Breakdowns(
         team=team_breakdown(c, team, years) if team in teams else None,
         attitude=attitude_breakdown(c, years, confidence_level=confidence_level),
         timeliness=timeliness_change(c, years),
         compliments=compliments_breakdown(data.compliments, years, teams=teams),
         ombudsman=ombudsman_cases(data.ombudsman, years.financial_year),
-        actions=actions_log(data.actions, c, years), uphold=uphold, uphold_problem=problem,
-        upheld=int(outcomes["upheld"].sum()) if len(outcomes) else 0)
+        actions=actions, uphold=uphold, uphold_problem=problem,
+        upheld=int(outcomes["upheld"].sum()) if len(outcomes) else 0,
+        effects=action_effects(actions.log, c, years) if len(actions.log) else None)
 
 
 def main_points(report: AnnualReport) -> list[str]:
@@ -190,6 +232,7 @@ def main_points(report: AnnualReport) -> list[str]:
     now, before, fy, by = f.now, f.before, report.financial_year, report.baseline_year
     count = lambda v, key=None, kind="complaints": p.count(v, key=key, kind=kind)  # noqa: E731
     points = []
+<<<<<<< HEAD
     new = p.count(now.new_complaints, "new complaint", key=quantity("new_complaints", fy))
     text = f"Children's Services received {new} in {fy}"
     if f.complaints_change is not None:
@@ -214,6 +257,24 @@ def main_points(report: AnnualReport) -> list[str]:
         points.append(f"{count(b.upheld, quantity('new_upheld', fy))} of the "
                       f"{p.count(now.new_complaints, 'new complaint', key=quantity('new_complaints', fy))} "
                       f"({upheld_share}) were upheld in full or in part.")
+=======
+    text = (f"Children's Services received {count(now.new_complaints)} new complaints in {fy} (the headline "
+            "measure in this report: each complaint counted once, when it was first received, under either "
+            "procedure)")
+    if f.complaints_change is not None:
+        c = f.complaints_change
+        text += (f", against {count(before.new_complaints)} in {by} ({words.times(c.ratio)}; "
+                 f"{evidence_words(c.pvalue)}).")
+    points.append(text if text.endswith(".") else text + ".")
+    q = report.question
+    if q is not None and q.change is not None and b.team is not None:
+        h, small = q.change.headline, min(q.change.headline.count, q.change.headline.baseline_count) < n
+        if not small:
+            points.append(f"{report.team}: {count(h.count)} new complaints against {count(h.baseline_count)} in "
+                          f"{by} ({words.times(h.ratio)}). {team_verdict(q)}")
+    points.append(f"{count(b.upheld)} of the {count(now.new_complaints)} new complaints "
+                  f"({words.percent(share_of(b.upheld, now.new_complaints))}) were upheld in full or in part.")
+>>>>>>> i19
     stage1 = b.timeliness.by_stage.loc["Stage 1"] if "Stage 1" in b.timeliness.by_stage.index else None
     if stage1 is not None and stage1[f"Replies, {fy}"]:
         replies, on_time = int(stage1[f"Replies, {fy}"]), int(stage1[f"On time, {fy}"])
@@ -240,6 +301,78 @@ def main_points(report: AnnualReport) -> list[str]:
     return points[:6]
 
 
+TEAM_TABLES = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
+               "complainant_type": "who complained", "last_stage": "how far they went"}
+COMPARABILITY = ("A warning on comparing councils: councils count complaints very differently (what is logged as a "
+                 "complaint rather than a concern, whether corporate complaints are included, when a complaint is "
+                 "counted), and published annual reports range from under 10 to several hundred Stage 1 complaints "
+                 "a year for councils of similar size. Read the comparison as a prompt for questions, not a league "
+                 "table.")
+# The Ombudsman's published measures, as optional numeric columns of the comparators file (percentages).
+OMBUDSMAN_MEASURES = {"lgsco_upheld_percent": "Ombudsman: complaints upheld",
+                      "lgsco_compliance_percent": "Ombudsman: recommendations complied with",
+                      "lgsco_satisfactory_remedy_percent": "Ombudsman: satisfactory remedy by the council"}
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _largest_change_title(table: pd.DataFrame, what: str, suppress_below: int = 0) -> str:
+    """A chart title that states the finding: the group whose count changed most."""
+    body = table.drop(index="Total", errors="ignore")
+    if len(body.columns) < 2 or not len(body):
+        return f"New complaints by {what}"
+    by, fy = body.columns[-2], body.columns[-1]
+    change = body[fy] - body[by]
+    group = change.abs().idxmax()
+    if not change[group]:
+        return f"No {what}'s new complaints changed from {by} to {fy}"
+    return (f"{group} changed most: {words.count(body.loc[group, by], suppress_below)} to "
+            f"{words.count(body.loc[group, fy], suppress_below)}")
+
+
+def _commonest_title(table: pd.DataFrame) -> str:
+    """'Attitude or behaviour of staff was the commonest subject': the finding of the subjects chart."""
+    body = table.drop(index="Total", errors="ignore")
+    if not len(body):
+        return "New complaints by subject"
+    fy = body.columns[-1]
+    top = body[fy].idxmax()
+    return f"Commonest in {fy}: {str(top).lower()}"
+
+
+def _effect_words(row: pd.Series, suppress_below: int) -> str:
+    """'1 in 2018-19, 3 since (rose)': the team's complaints on an action's theme, before and since."""
+    if row["category"] is None:
+        return "theme matches no complaint category"
+    if not row["years_since"]:
+        return "too early to tell"
+    text = (f"{words.count(row['before'], suppress_below)} in {row['financial_year']}, "
+            f"{words.count(row['since'], suppress_below)} since")
+    return text + (" (rose)" if row["rose"] and not suppress_below else "")
+
+
+def follow_up_remarks(effects: pd.DataFrame, baseline_year: str, suppress_below: int = 0) -> list[str]:
+    """A sentence for each of last year's complete actions whose theme's complaints rose since."""
+    rows = effects[(effects["financial_year"] == baseline_year) & effects["rose"]
+                   & effects["status"].str.lower().str.startswith("complete")]
+    remarks = []
+    for _, row in rows.iterrows():
+        if suppress_below and min(row["before"], row["since"]) < suppress_below:
+            remarks.append(f"A {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
+                           "complete, but complaints on that theme have not fallen since; worth reviewing.")
+            continue
+        remarks.append(f"The {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
+                       f"complete, but {row['team']}'s complaints about {row['category']} went from "
+                       f"{words.count(row['before'], suppress_below)} to {words.count(row['since'], suppress_below)}: "
+                       "the action may not have had the effect hoped for, or other things changed; worth "
+                       "reviewing with the team.")
+    return remarks
+
+
 @dataclass(frozen=True, eq=False)
 class AnnualReport:
     """The year's figures and the findings notebook 03 shows, with a method per section."""
@@ -253,7 +386,11 @@ class AnnualReport:
     funnel_problem: str
     authority: str | None
     breakdowns: Breakdowns | None = None
+<<<<<<< HEAD
     why_this_team: str = ""  # when no team was named: how the data singled it out
+=======
+    question: TeamQuestion | None = None  # the team question, as report 02 answers it (one verdict)
+>>>>>>> i19
 
     @property
     def financial_year(self) -> str:
@@ -288,6 +425,35 @@ class AnnualReport:
     def _bar_chart(self, name: str, title: str, caption: str):
         return bar_chart(self._masked(name, title), title=title, caption=caption)
 
+    def cover_sheet(self) -> CoverSheet:
+        """The committee cover sheet: purpose, recommendation (to note), implications, author and date."""
+        from cfanalysis.publish.run import data_date
+
+        info, fy, n = self.data.info or {}, self.financial_year, self.suppress_below
+        committee = str(info.get("committee") or "the scrutiny panel")
+        author = str(info.get("author") or info.get("contact") or "not recorded (add 'author' to dataset.json)")
+        remedies = self.breakdowns.ombudsman.cases["remedy"]
+        remedies = [r for r in remedies if r]
+        money = (f"The Ombudsman's remedies this year: {'; '.join(remedies)}." if remedies and not n else
+                 "No Ombudsman remedy with a cost was recorded this year." if not remedies else
+                 "Remedies are listed in the Ombudsman section.")
+        rows = (
+            ("Report to", committee),
+            ("Purpose", f"To inform {committee} of the complaints, representations and compliments Children's "
+                        f"Services received in {fy}, what they show and what was learnt from them, as regulation "
+                        "13 of the Children Act 1989 Representations Procedure (England) Regulations 2006 asks."),
+            ("Recommendation", f"That {committee} notes the report (for information: no decision is asked for)."),
+            ("Summary", main_points(self)[0]),
+            ("Financial implications", f"None arising from this report. {money}"),
+            ("Legal implications", "The report is the annual report the 2006 Regulations require; it does not "
+                                   "identify any complainant."),
+            ("Equalities implications", "Who complains, by age, sex, ethnicity and disability, is reported where "
+                                        "it is recorded, with small numbers hidden in the public version."),
+            ("Author", author),
+            ("Date", f"Figures as at {data_date(self.data, None)}"),
+        )
+        return CoverSheet(f"Cover sheet: annual complaints and feedback report, {fy}", rows)
+
     def suppression_note(self) -> Paragraph:
         return Paragraph(self.policy.note())
 
@@ -304,10 +470,10 @@ class AnnualReport:
     def _headline_table(self) -> Table:
         years, fy, by = self.figures.years, self.financial_year, self.baseline_year
         rows = {"New complaints (each counted once)": lambda y: y.new_complaints,
-                "Stage cases (all stages)": lambda y: y.complaints,
-                "Statutory procedure": lambda y: y.by_procedure.get("statutory", 0),
-                "Corporate procedure": lambda y: y.by_procedure.get("corporate", 0),
-                **{f"Stage {s}": (lambda y, s=s: y.by_stage[s]) for s in (1, 2, 3)},
+                "Workload: stage cases (all stages)": lambda y: y.complaints,
+                "Workload: statutory procedure": lambda y: y.by_procedure.get("statutory", 0),
+                "Workload: corporate procedure": lambda y: y.by_procedure.get("corporate", 0),
+                **{f"Workload: Stage {s} cases": (lambda y, s=s: y.by_stage[s]) for s in (1, 2, 3)},
                 "Ombudsman enquiries": lambda y: y.ombudsman_enquiries, "Compliments": lambda y: y.compliments}
         table = pd.DataFrame({by: [f(self.figures.before) for f in rows.values()],
                               fy: [f(self.figures.now) for f in rows.values()]}, index=list(rows))
@@ -374,9 +540,10 @@ class AnnualReport:
             fy: [words.percent(c.share) for c in changes],
             interval: [f"{words.percent(c.ci_low)} to {words.percent(c.ci_high)}" if c.trials else ""
                        for c in changes],
-            "Fisher's exact test p": [words.p_value(c.pvalue) for c in changes]},
+            "Evidence of a change": [words.capitalised(words.strength(c.pvalue)) for c in changes]},
             index=pd.Index(["Stage 1 to Stage 2", "Stage 2 to Stage 3"], name="Escalation"))
         if not has_baseline:
+<<<<<<< HEAD
             rates = rates.drop(columns=[by, "Fisher's exact test p"])
         p = self.policy
         small = [p.share(c.successes, c.trials) is None for c in changes]
@@ -388,6 +555,12 @@ class AnnualReport:
         if has_baseline and p.hides() and any(a or b for a, b in zip(small, small_before)):
             rates = hide_where_small(rates, [a or b for a, b in zip(small, small_before)],
                                      ["Fisher's exact test p"], p.threshold, p.mark)
+=======
+            rates = rates.drop(columns=[by, "Evidence of a change"])
+        small = [c.too_small(self.suppress_below) for c in changes]
+        if any(small):
+            rates = hide_where_small(rates, small, [fy, interval], self.suppress_below)
+>>>>>>> i19
         return Table(rates, "Escalation between stages (share of complaints at one stage that went on to the next)")
 
     @registers
@@ -408,10 +581,11 @@ class AnnualReport:
 
     @registers
     def teams_section(self):
-        parts = [self._bar_chart("complaints_by_team", f"Complaints by team, {self.years_words}",
-                                 "Complaints by team (all stages)."),
-                 self._count_table("complaints_by_team", f"Complaints by team, {self.years_words}")]
-        return Parts(tuple(parts))
+        """New complaints by team: a chart whose title states the finding, and the table."""
+        title = _largest_change_title(self.tables["new_complaints_by_team"], "team", self.suppress_below)
+        return Parts((self._bar_chart("new_complaints_by_team", title,
+                                      f"New complaints by team, {self.years_words} (each complaint counted once)."),
+                      self._count_table("new_complaints_by_team", f"New complaints by team, {self.years_words}")))
 
     def _attitude_share(self) -> Paragraph:
         fy, by = self.financial_year, self.baseline_year
@@ -423,23 +597,31 @@ class AnnualReport:
 
     @registers
     def categories_section(self):
+<<<<<<< HEAD
         chart = self._bar_chart("complaints_by_category", f"What complaints were about, {self.years_words}",
                                 "Complaints by category (all stages).")
         return Parts((self._attitude_share(), chart,
                       self._count_table("complaints_by_category", "Complaints by category")))
+=======
+        table = self.tables["new_complaints_by_category"]
+        return self._count_table("new_complaints_by_category", f"{_commonest_title(table)}: new complaints by "
+                                                               f"subject, {self.years_words}")
+>>>>>>> i19
 
     @registers
     def outcomes_section(self):
-        return Parts((self._count_table("outcomes_by_stage", f"Outcomes by stage, {self.financial_year}",
-                                        total_column="Total"),
-                      self._count_table("outcomes_by_team", f"Outcomes by team, {self.financial_year}",
-                                        total_column="Total"),
+        fy = self.financial_year
+        return Parts((self._count_table("new_complaints_outcomes_by_team", f"New complaints by team and outcome, "
+                                        f"{fy} (the outcome at the last stage each reached)", total_column="Total"),
+                      self._count_table("outcomes_by_stage", f"Workload: outcomes at each stage, {fy} (stage cases: "
+                                        "a complaint counted again at each stage it reached)", total_column="Total"),
                       Paragraph("Outcomes not yet decided, or not recorded, are shown as 'Not recorded' where "
                                 "there are any.")))
 
     @registers
     def complainants_section(self):
-        return self._count_table("complainant_types", "Who made the complaints")
+        return self._count_table("new_complaints_by_complainant",
+                                 f"Who made the new complaints, {self.years_words}")
 
     def _counts(self, table: pd.DataFrame, caption: str, *, name: str, kind: str = "complaints",
                 total_row: str | None = None) -> Table:
@@ -453,11 +635,13 @@ class AnnualReport:
     @registers
     def main_points_section(self):
         """Five or six plain-English main points, written from the data."""
-        return Parts(tuple(Paragraph(point, kind="verdict" if i == 0 else "")
-                           for i, point in enumerate(main_points(self))))
+        points = main_points(self)
+        return Parts((*(Paragraph(point, kind="verdict" if i == 0 else "") for i, point in enumerate(points)),
+                      Paragraph(READING_NOTE, kind="note")))
 
     @registers
     def team_section(self):
+<<<<<<< HEAD
         """Why the team's complaints changed: what they were about, how they ended, earlier actions."""
         b, fy, by = self.breakdowns.team, self.financial_year, self.baseline_year
         if b is None or not self.figures.years.has_baseline:
@@ -488,6 +672,53 @@ class AnnualReport:
         return Parts(tuple(parts))
 
     @registers
+=======
+        """The team question in three plain lines, then what the complaints were about and earlier actions."""
+        b, q, n = self.breakdowns.team, self.question, self.suppress_below
+        fy, by = self.financial_year, self.baseline_year
+        if b is None or q is None or q.change is None:
+            reason = q.unavailable if q is not None and q.unavailable else (
+                f"{self.team}'s complaints cannot be compared: there are no complaints for "
+                f"{by if not self.figures.years.has_baseline else self.team} in the data.")
+            return Paragraph(reason)
+        parts = [Paragraph(line, kind="verdict") for line in team_lines(q, b, suppress_below=n)]
+        detail = b.summary(n).split(". ", 1)  # its first sentence repeats the size, given above
+        if len(detail) == 2:
+            parts.append(Paragraph("What they were about: " + detail[1][0].lower() + detail[1][1:]))
+        parts.extend(self._team_learning(fy, by))
+        for aspect, words_ in TEAM_TABLES.items():
+            if aspect != "last_stage":  # how far they went: in the appendix (team_appendix)
+                parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
+                                                            f"{fy}, with the other teams together"))
+        parts.append(Paragraph("The team-change report (02) has the month-by-month chart, every team's figures "
+                               "and how the verdict was reached."))
+        return Parts(tuple(parts))
+
+    def team_appendix(self):
+        """Appendix: how far the team's new complaints went."""
+        b = self.breakdowns.team
+        if b is None:
+            return Paragraph(f"There are no complaints for {self.team} to show.")
+        return self._counts(b.tables["last_stage"], f"{self.team}'s new complaints, {TEAM_TABLES['last_stage']}: "
+                                                    f"{self.baseline_year} and {self.financial_year}, with the "
+                                                    "other teams together")
+
+    def _team_learning(self, fy: str, by: str) -> list:
+        """What was done after earlier complaints to the team, and whether complaints on its theme fell."""
+        log, n = self.breakdowns.actions, self.suppress_below
+        parts = [Paragraph("What was done before: " + log.follow_up(self.team, n))]
+        effects = self.breakdowns.effects
+        if effects is None or not len(effects):
+            return parts
+        mine = effects[(effects["team"] == self.team) & (effects["financial_year"] < fy)]
+        parts.extend(Paragraph(r) for r in follow_up_remarks(mine, by, n))
+        if len(mine):
+            table = self._actions_table(mine, f"{self.team}'s earlier actions, their status and complaints on "
+                                              "their theme since", effects=True)
+            parts.append(table)
+        return parts
+
+>>>>>>> i19
     def attitude_section(self):
         """Staff attitude by team and by outcome, year on year: an incident or a message?"""
         a = self.breakdowns.attitude
@@ -495,15 +726,23 @@ class AnnualReport:
         table = table.rename(columns=lambda c: c.replace("Attitude, ", "")).copy()
         table.loc["Total"] = table.sum()
         return Parts((
+<<<<<<< HEAD
             self._attitude_share(),
             Paragraph(attitude_upheld_sentence(a, self.policy), kind="verdict"),
             self._counts(table, "New complaints about staff attitude, by team", name="attitude_by_team",
                          total_row="Total"),
+=======
+            Paragraph(share_change_sentence(self.figures.attitude, self.suppress_below), kind="verdict"),
+            Paragraph(self._attitude_upheld(), kind="verdict"),
+            Table(suppress(table, self.suppress_below, total_row="Total").text(),
+                  "New complaints about staff attitude, by team"),
+>>>>>>> i19
             Paragraph("What it means: an upheld complaint about attitude points to an incident to learn from; one "
                       "not upheld often carries a message about how a family experienced a decision. A share "
                       "upheld like that of other complaints suggests a mix of both; reading the complaints with "
                       "team managers is the way to tell them apart.")))
 
+<<<<<<< HEAD
     @registers
     def timeliness_section(self):
         """Replies on time by stage and by team, this year against last, with a sentence on each."""
@@ -514,6 +753,68 @@ class AnnualReport:
         parts.extend(Paragraph(s) for s in timeliness_sentences(t, self.policy, by="team"))
         parts.append(self._counts(t.by_team, "Replies within the timescale for their stage, by team",
                                   name="replies_by_team", kind="replies"))
+=======
+    def _attitude_upheld(self) -> str:
+        """How often attitude complaints were upheld against other complaints, in words and figures."""
+        a, n, fy, by = self.breakdowns.attitude, self.suppress_below, self.financial_year, self.baseline_year
+        if fy not in a.upheld.index or not a.upheld.loc[fy, "attitude"]:
+            return f"No new complaints about staff attitude were received in {fy}."
+
+        def year(y: str) -> str:
+            row = a.upheld.loc[y]
+            return (f"{words.count(row['attitude_upheld'], n)} of {words.count(row['attitude'], n)} complaints about "
+                    f"staff attitude were upheld in full or in part "
+                    f"({words.percent(share_of(row['attitude_upheld'], row['attitude']))}), against "
+                    f"{words.count(row['other_upheld'], n)} of {words.count(row['other'], n)} other complaints "
+                    f"({words.percent(share_of(row['other_upheld'], row['other']))})")
+        text = (f"In {fy}, {year(fy)}: "
+                f"{evidence_words(a.upheld.loc[fy, 'pvalue'], 'a real difference in how often they are upheld')}.")
+        if by in a.upheld.index and a.upheld.loc[by, "attitude"]:
+            text += f" In {by}, {year(by)}."
+        return text
+
+    def tests_annex(self) -> Table:
+        """Annex: the test behind each evidence phrase of the body, with its estimate, interval and p-value."""
+        f, level = self.figures, words.level(self.figures.confidence_level)
+        rows = []
+        if f.complaints_change is not None:
+            c = f.complaints_change
+            rows.append(("New complaints, this year against last", "E-test on the rate ratio, score interval",
+                         c.ratio, c.ci_low, c.ci_high, c.pvalue))
+        q = self.question
+        if q is not None and q.change is not None:
+            _, est, low, high = q.change.trusted
+            rows.append((f"{self.team}'s new complaints (the verdict)", q.change.verdict_basis, est, low, high,
+                         q.change.verdict_pvalue))
+        for what, p in (("Stage 1 to Stage 2 escalation", f.escalation_1_2), ("Stage 2 to Stage 3 escalation",
+                                                                               f.escalation_2_3),
+                        ("Share about staff attitude", f.attitude)):
+            if p.trials and p.baseline_trials and not p.too_small(self.suppress_below):
+                rows.append((what, "Fisher's exact test; Wilson interval for this year's share", p.share, p.ci_low,
+                             p.ci_high, p.pvalue))
+        a = self.breakdowns.attitude
+        if self.financial_year in a.upheld.index:
+            rows.append(("Attitude complaints upheld against others", "Fisher's exact test", float("nan"),
+                         float("nan"), float("nan"), a.upheld.loc[self.financial_year, "pvalue"]))
+        if f.compliments_change is not None:
+            c = f.compliments_change
+            rows.append(("Compliments, this year against last", "E-test on the rate ratio, score interval",
+                         c.ratio, c.ci_low, c.ci_high, c.pvalue))
+        def shown(row):
+            fmt = words.percent if "Fisher" in row[1] and "Wilson" in row[1] else words.ratio
+            return [row[0], row[1], *("" if pd.isna(v) else fmt(v) for v in row[2:5]), words.p_value(row[5])]
+        table = pd.DataFrame([shown(r) for r in rows],
+                             columns=["Finding", "Method", "Estimate", f"{level} low", f"{level} high", "p-value"])
+        return Table(table, "The tests behind the evidence words in the body of the report (estimates are rate "
+                            "ratios, or this year's share)", index=False)
+
+    def timeliness_section(self):
+        """Replies on time by stage and by team, this year against last, with a sentence on each."""
+        t, n = self.breakdowns.timeliness, self.suppress_below
+        parts = [Paragraph(s) for s in t.stage_sentences(n)]
+        parts.append(self._counts(t.by_stage, "Replies within the statutory timescale, by stage"))
+        parts.append(self._counts(t.by_team, "Replies within the timescale for their stage, by team"))
+>>>>>>> i19
         parts.append(Paragraph(
             "Working days exclude weekends and England and Wales bank holidays; a reply on the next working day "
             f"counts as 1. Timescales: Stage 1, {STAGE_TIMESCALES[1]} working days (extendable to 20); Stage 2, "
@@ -525,14 +826,36 @@ class AnnualReport:
     @registers
     def compliments_section(self):
         c = self.breakdowns.compliments
+<<<<<<< HEAD
         return Parts((Paragraph(compliments_sentence(c, self.policy)),
                       self._counts(c.by_team, "Compliments by team", name="compliments_by_team", kind="compliments"),
                       self._counts(c.by_month, "Compliments by month received", name="compliments_by_month",
                                    kind="compliments")))
+=======
+        return Parts((Paragraph(c.summary(self.suppress_below)),
+                      self._counts(c.by_team, f"Compliments by team, {self.years_words}")))
+>>>>>>> i19
 
-    def _actions_table(self, log: pd.DataFrame, caption: str) -> Table:
-        table = log.rename(columns={"financial_year": "Year", "team": "Team", "theme": "Theme",
-                                    "action": "What changed", "owner": "Owner", "status": "Status"})
+    def compliments_appendix(self):
+        """Appendix: compliments by month received."""
+        return self._counts(self.breakdowns.compliments.by_month,
+                            f"Compliments by month received, {self.years_words}")
+
+    def event_answer(self, question) -> Parts:
+        """A before-and-after question in words and figures (its tests: ``question.answer()``, in the annex)."""
+        lines = event_lines(question)
+        return Parts((Paragraph(lines[0], kind="verdict"), *(Paragraph(t) for t in lines[1:])))
+
+    def _actions_table(self, log: pd.DataFrame, caption: str, *, effects: bool = False) -> Table:
+        """The actions as a table; with ``effects``, the team's complaints on the theme before and since."""
+        columns = {"financial_year": "Year", "team": "Team", "theme": "Theme", "action": "What changed",
+                   "owner": "Owner", "due_date": "Due", "status": "Status"}
+        table = log.reindex(columns=[c for c in columns if c in log.columns]).rename(columns=columns)
+        if "Due" in table:
+            table["Due"] = [f"{d:%-d %b %Y}" if isinstance(d, pd.Timestamp) else "" for d in table["Due"]]
+        if effects:
+            table["Complaints on the theme (team)"] = [_effect_words(row, self.suppress_below)
+                                                       for _, row in log.iterrows()]
         return Table(table.reset_index(drop=True), caption, index=False)
 
     @registers
@@ -540,12 +863,29 @@ class AnnualReport:
         """Learning and actions: a log across years, and last year's actions followed up."""
         if not len(self.data.actions):
             return Paragraph("No learning and actions log was supplied with the data.")
+<<<<<<< HEAD
         log = self.breakdowns.actions
         count = self.policy.count(len(log.of(self.financial_year)), "action", kind="actions")
         parts = [Paragraph(f"{words.capitalised(count)} came from complaints received in {self.financial_year}. "
                            + actions_follow_up(log, self.policy))]
+=======
+        log, effects = self.breakdowns.actions, self.breakdowns.effects
+        this_year = len(log.of(self.financial_year))
+        count = words.count(this_year, self.suppress_below)
+        parts = [Paragraph(f"{count} action{'' if this_year == 1 else 's'} came from complaints received in "
+                           f"{self.financial_year}. " + log.follow_up(suppress_below=self.suppress_below))]
+        if effects is not None:
+            parts.extend(Paragraph(r) for r in follow_up_remarks(effects, self.baseline_year, self.suppress_below))
+>>>>>>> i19
         if len(log.log):
-            parts.append(self._actions_table(log.log, "Learning and actions log, every year to date"))
+            parts.append(self._actions_table(effects if effects is not None else log.log,
+                                             "You said, we did: learning and actions, every year to date, with "
+                                             "the team's complaints on each theme before and since",
+                                             effects=effects is not None))
+            parts.append(Paragraph("'Before' counts the team's new complaints on the action's theme in the year "
+                                   "of the complaint that led to it; 'since' counts them in the years after, up "
+                                   f"to {self.financial_year}. Counts this small move by chance, so read them as "
+                                   "a prompt for review, not a verdict on the action."))
         if log.unmatched:
             parts.append(Paragraph(f"{log.unmatched} actions name a complaint reference that is not in the "
                                    "complaints data, so they are not in the log."))
@@ -571,23 +911,39 @@ class AnnualReport:
         if u is None:
             yield Paragraph(self.breakdowns.uphold_problem or "The comparators hold no uphold figures.")
             return
-        yield Paragraph(u.summary())
-        table = u.to_frame().rename(columns={"authority": "Authority", "complaints": "Complaints",
-                                              "upheld": "Upheld", "rate": "Share upheld",
-                                              "ci_low": "95% lower", "ci_high": "95% upper"})
-        yield Table(table, f"Share of complaints upheld in full or in part, {self.financial_year} "
-                           "(Wilson intervals)", index=False,
-                    formats={c: words.percent for c in ("Share upheld", "95% lower", "95% upper")})
+        table = u.to_frame()
+        mine = table[table["authority"] == self.authority]
+        if not len(mine):
+            yield Paragraph(f"In {self.financial_year}, councils upheld {words.percent(u.pooled_rate)} of their "
+                            "complaints in full or in part; this council is not in the comparators table.")
+            return
+        row, rank = mine.iloc[0], int(mine.index[0]) + 1
+        where = ("higher than the others together, by more than chance would usually give" if row["ci_low"] >
+                 u.pooled_rate else "lower than the others together, by more than chance would usually give"
+                 if row["ci_high"] < u.pooled_rate else "in the range chance would give around the others' share")
+        yield Paragraph(f"{self.authority} upheld {words.percent(row['rate'])} of its complaints in full or in part "
+                        f"({words.count(row['upheld'], self.suppress_below)} of "
+                        f"{words.count(row['complaints'], self.suppress_below)}; plausibly "
+                        f"{words.percent(row['ci_low'])} to {words.percent(row['ci_high'])}), "
+                        f"the {_ordinal(rank)} highest of "
+                        f"{len(table)} councils, against {words.percent(u.pooled_rate)} across the others: {where}.")
 
     @registers
     def benchmarking_section(self):
+<<<<<<< HEAD
         from cfanalysis.analysis.counts import escalation
 
         p = self.policy
         parts = [self._comparators_source()]
+=======
+        """Where the council sits among its comparators: rank, the funnel, uphold share, a warning."""
+        parts = [Paragraph(COMPARABILITY, kind="note"), self._comparators_source()]
+>>>>>>> i19
         parts += [Paragraph(self.funnel_problem)] if self.funnel is None else list(self._funnel_parts())
         parts += list(self._uphold_parts())
+        parts += list(self._ombudsman_measures())
         bench = year_on_year(self.data, self.financial_year)
+<<<<<<< HEAD
         where = f"{self.financial_year} annual report, this council year on year"
         shares = []
         for year in bench.index:
@@ -602,10 +958,37 @@ class AnnualReport:
             bench[column] = [p.count(v, kind=kind, key=quantity(name, year), where=where)
                              for year, v in bench[column].items()]
         parts.append(Table(bench, "This council year on year (local benchmarks)"))
+=======
+        bench["Stage 2 escalation"] = bench["Stage 2 escalation"].map(words.percent)
+        for column in ("Complaints", "Compliments", "Ombudsman enquiries"):
+            bench[column] = [words.count(v, self.suppress_below) for v in bench[column]]
+        parts.append(Table(bench.rename(columns={"Complaints": "Stage cases (workload)"}),
+                           "This council year on year (local benchmarks)"))
+        parts.append(Paragraph("Every council's figures are in the appendix."))
+>>>>>>> i19
         return Parts(tuple(parts))
+
+    def _ombudsman_measures(self):
+        """The Ombudsman's published measures for the council and its comparators, when the file has them."""
+        c = self.data.comparators
+        if not len(c):
+            return
+        year = c[c["financial_year"] == self.financial_year]
+        columns = {k: v for k, v in OMBUDSMAN_MEASURES.items() if k in year.columns and year[k].notna().any()}
+        if not columns:
+            yield Paragraph("The Ombudsman's published measures (uphold rate, compliance with its recommendations, "
+                            "satisfactory remedy by the council) are not in the comparators file; add them as the "
+                            "columns listed in data/README.md to compare them.")
+            return
+        table = year[["authority", *columns]].rename(columns={"authority": "Authority", **columns})
+        table = table.sort_values(next(iter(columns.values())), ascending=False, kind="stable")
+        percent = lambda v: "" if pd.isna(v) else words.percent(v / 100 if v > 1 else v)  # noqa: E731
+        yield Table(table.reset_index(drop=True), f"The Ombudsman's published measures, {self.financial_year}",
+                    index=False, formats={v: percent for v in columns.values()})
 
     def _funnel_parts(self):
         f = self.funnel
+<<<<<<< HEAD
         yield Paragraph(f.summary(self.authority))
         yield funnel_chart(f, caption=f"Complaints per {f.per:,} {f.denominator.replace('_', ' ')}, "
                                       f"{self.financial_year}.")
@@ -618,6 +1001,57 @@ class AnnualReport:
         table["Where it sits"] = table["Where it sits"].map(lambda code: POSITIONS[code][0])
         yield Table(table, "Where each authority sits", index=False,
                     formats={"Complaints": lambda v: self.policy.count(v, kind="comparators"), denominator: "{:,.0f}"})
+=======
+        what = f.denominator.replace("_", " ")
+        table = f.to_frame().sort_values("rate", ascending=False, kind="stable").reset_index(drop=True)
+        mine = table[table["highlight"]]
+        if len(mine):
+            row, rank = mine.iloc[0], int(mine.index[0]) + 1
+            yield Paragraph(f"{self.authority} had {row['rate']:.1f} complaints per {f.per:,} {what} in "
+                            f"{self.financial_year}, the {_ordinal(rank)} highest of {len(table)} councils "
+                            f"(all councils together: {f.target:.1f}). That is {POSITIONS[row['position']][0]}: "
+                            f"{POSITIONS[row['position']][1]}.", kind="verdict")
+        else:
+            yield Paragraph(f"Across {len(table)} councils the rate is {f.target:.1f} complaints per {f.per:,} {what}; "
+                            "this council is not in the comparators table.")
+        outside = f.outside_998()
+        councils = "No council lies" if not outside else f"{outside} council{'s lie' if outside != 1 else ' lies'}"
+        spread = (" Rates vary between councils more than chance alone would make them, so the limits are widened "
+                  "to allow for it." if f.overdispersed else "")
+        yield Paragraph(f"{councils} outside the 99.8% limits.{spread} "
+                        "The limits are wide at these sizes, so the chart can show only a council far from the rest.")
+        yield funnel_chart(f, caption=f"Complaints per {f.per:,} {what}, {self.financial_year}: each council "
+                                      "against its size, with the range chance would give.")
+
+    def benchmarking_appendix(self):
+        """Appendix: every council's rate with its limits, and every council's uphold share."""
+        parts = []
+        if self.funnel is not None:
+            f = self.funnel
+            denominator = f.denominator.replace("_", " ").capitalize()
+            table = f.to_frame()[["authority", "complaints", "denominator", "rate", "lower_95", "upper_95",
+                                  "position"]].rename(columns={
+                "authority": "Authority", "complaints": "Complaints", "denominator": denominator,
+                "rate": f"Rate per {f.per:,}", "lower_95": "95% lower", "upper_95": "95% upper",
+                "position": "Where it sits"})
+            table["Where it sits"] = table["Where it sits"].map(lambda code: POSITIONS[code][0])
+            rate = "{:.1f}".format
+            parts.append(Table(table, f"Where each council sits, {self.financial_year}", index=False,
+                               formats={"Complaints": lambda v: words.count(v, self.suppress_below),
+                                        denominator: "{:,.0f}", f"Rate per {f.per:,}": rate, "95% lower": rate,
+                                        "95% upper": rate}))
+        u = self.breakdowns.uphold
+        if u is not None:
+            table = u.to_frame().rename(columns={"authority": "Authority", "complaints": "Complaints",
+                                                  "upheld": "Upheld", "rate": "Share upheld",
+                                                  "ci_low": "95% lower", "ci_high": "95% upper"})
+            count = lambda v: words.count(v, self.suppress_below)  # noqa: E731  counts print as counts
+            parts.append(Table(table, f"Share of complaints upheld in full or in part, {self.financial_year}",
+                               index=False, formats={"Complaints": count, "Upheld": count,
+                                                     **{c: words.percent for c in ("Share upheld", "95% lower",
+                                                                                   "95% upper")}}))
+        return Parts(tuple(parts)) if parts else Paragraph("No comparators table was supplied.")
+>>>>>>> i19
 
     def definitions_section(self):
         """Annex: new complaints against stage cases, and the glossary."""
@@ -628,7 +1062,7 @@ class AnnualReport:
     def methods_section(self):
         """Annex: how the figures were worked out, and how many rows they rest on."""
         f = self.figures
-        return Parts((
+        return Parts((self.tests_annex(),
             Paragraph("Changes in counts are compared as rates with the E-test and a 95% score interval; shares "
                       "(escalation, staff attitude, uphold rates) with Wilson intervals and Fisher's exact test. "
                       "The strength of evidence is given in bands of the p-value (below 0.001 very strong, 0.01 "
@@ -641,9 +1075,15 @@ class AnnualReport:
 
 
 def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | None = None,
+<<<<<<< HEAD
                   policy: DisclosurePolicy | None = None, team: str | None = None,
                   denominator: str = "children_in_need", authority: str | None = None,
                   confidence_level: float = 0.95) -> AnnualReport:
+=======
+                  suppress_below: int = 0, team: str = "Duty Team", denominator: str = "children_in_need",
+                  authority: str | None = None, confidence_level: float = 0.95,
+                  named_in_advance: bool = False) -> AnnualReport:
+>>>>>>> i19
     """Everything notebook 03 shows, computed once.
 
     Parameters
@@ -652,9 +1092,16 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
         The run's :class:`~cfanalysis.publish.disclosure.DisclosurePolicy` (default: internal, every
         count shown); build it with :func:`cfanalysis.disclosure_policy` from the audience.
     team
+<<<<<<< HEAD
         The team whose change is summarised in the team section; None (the default): the team
         whose new complaints rose most, judged as picked after looking
         (:func:`cfanalysis.publish.team.choose_team`).
+=======
+        The team whose change is summarised in the teams section.
+    named_in_advance
+        As in report 02: True when the team was named before the data were seen (no adjustment
+        for picking it out).
+>>>>>>> i19
     denominator, authority
         Comparators column for the funnel plot, and this council's name in that table
         (default: the ``authority`` named in ``dataset.json``, if any).
@@ -671,9 +1118,11 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     team = choice.team
     if authority is None:
         authority = data.authority
-    # Only the headline finding is shown here (report 02 has the rest).
-    change = (team_change(new_complaints(data.complaints), team, years, confidence_level=confidence_level)
-              if years.has_baseline and team in set(data.complaints["team"]) else None)
+    # The team question as report 02 answers it, so the two reports give the same verdict.
+    question = team_question(data, financial_year, team=team, baseline_year=years.baseline_year,
+                             named_in_advance=named_in_advance, confidence_level=confidence_level,
+                             suppress_below=suppress_below)
+    change = question.change
     result, problem = None, ""
     if len(data.comparators):
         try:
@@ -686,5 +1135,10 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
                    "data/README.md).")
     figures = annual_figures(data, years, confidence_level=confidence_level)
     breakdowns = _breakdowns(data, years, team, authority, confidence_level)
+<<<<<<< HEAD
     return AnnualReport(data, figures, policy, team, change, result, problem, authority, breakdowns,
                         why_this_team=choice.sentence())
+=======
+    return AnnualReport(data, figures, suppress_below, team, change, result, problem, authority, breakdowns,
+                        question)
+>>>>>>> i19

@@ -253,7 +253,6 @@ def describe_monthly_lines(counts: pd.DataFrame, *, by: str = "team", what: str 
     period = _period_words(counts["month"])
     totals = counts.groupby(by, sort=False)["count"].sum().sort_values(ascending=False, kind="stable")
     peak = counts.loc[counts["count"].idxmax()] if len(counts) else None
-    span = "the year" if len(counts) == 0 or counts["month"].nunique() <= 12 else "the period"
     parts = [f"Line chart of monthly {what} by {by.replace('_', ' ')}, {period}."]
     if peak is not None and peak["count"] > 0:
         parts.append(f"The highest month was {month_label(peak['month'], long=True)} for "

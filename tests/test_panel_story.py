@@ -61,9 +61,11 @@ def reports(tmp_path_factory):
     other = cf.load_data(folder)
     example = cf.load_data(EXAMPLE)
     return {"example": cf.annual_report(example, "2019-20", team="Duty Team"),
-            "example-public": cf.annual_report(example, "2019-20", team="Duty Team", suppress_below=5),
+            "example-public": cf.annual_report(example, "2019-20", team="Duty Team",
+                                               policy=cf.disclosure_policy("public")),
             "other": cf.annual_report(other, "2022-23", team="Front Door"),
-            "other-fall": cf.annual_report(other, "2022-23", team="Early Help")}
+            "other-fall": cf.annual_report(other, "2022-23", team="Early Help"),
+            "other-auto": cf.annual_report(other, "2022-23", policy=cf.disclosure_policy("public"))}
 
 
 def text_of(section) -> str:
@@ -133,6 +135,49 @@ def test_main_points_and_team_section_give_the_same_verdict(reports):
         verdict = team_verdict(report.question)
         assert verdict in text_of(report.main_points_section()) or report.suppress_below
         assert verdict in text_of(report.team_section())
+
+
+# --- the story under the disclosure policy (issue 17) and the team choice (issue 16) ----------------
+
+APPENDIX_SECTIONS = ("cover_sheet", "team_appendix", "compliments_appendix", "benchmarking_appendix")
+
+
+@pytest.mark.parametrize("name", ["example-public", "other-auto"])
+def test_public_story_passes_the_attackers_audit(reports, name):
+    from cfanalysis.publish.audit import audit
+    from cfanalysis.publish.disclosure import Ledger
+    from cfanalysis.publish.display import records_of
+
+    report, ledger = reports[name], Ledger()
+    for section in (*BODY_SECTIONS, *APPENDIX_SECTIONS):
+        records = records_of(getattr(report, section)())
+        if section in ("cover_sheet", "team_section", "main_points_section"):
+            assert records, section  # the numbers they publish go to the run's audit
+        for record in records:
+            ledger.extend(record)
+    assert any(cell.protect for cell in ledger.cells)  # something was hidden, and nothing can be worked out
+    assert audit(ledger, report.policy) == []
+
+
+def test_public_team_answer_gives_no_n_of_m_resting_on_a_hidden_count(reports):
+    # Duty Team's upheld complaints and those from children are below 5 in one of the years.
+    second = reports["example-public"].team_section().parts[1].text
+    assert "is not given here: the numbers are too small to publish" in second
+    assert not re.search(r"\d+ of \d+", second)
+    assert "8 of 20" in reports["example"].team_section().parts[1].text
+
+
+def test_without_a_team_the_report_takes_the_largest_rise_and_says_why(reports):
+    report = reports["other-auto"]
+    assert report.team == "Front Door"  # 30 to 50, the largest rise of the four teams
+    text = text_of(report.team_section())
+    assert "No team was named for this report, so it looks at Front Door" in text
+    assert "Verdict: " in text and not report.question.change.named_in_advance
+
+
+def test_named_in_advance_needs_a_team():
+    with pytest.raises(cf.ParameterError, match="named_in_advance=True needs the team parameter"):
+        cf.annual_report(cf.load_data(EXAMPLE), "2019-20", named_in_advance=True)
 
 
 # --- the built reports (slow: they run the notebooks) ---------------------------------------------

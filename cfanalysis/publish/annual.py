@@ -2,7 +2,7 @@
 
 :func:`annual_report` works the year out once (:class:`cfanalysis.analysis.figures.AnnualFigures`);
 each method of :class:`AnnualReport` returns what one section shows. Every count passes through
-the same suppression (:mod:`cfanalysis.publish.suppression`), so "fewer than N" reads the same
+the same disclosure policy (:mod:`cfanalysis.publish.disclosure`), so "fewer than N" reads the same
 in sentences, tables, chart labels and alt text.
 """
 
@@ -36,6 +36,7 @@ from cfanalysis.analysis.breakdowns import (
 )
 from cfanalysis.analysis.figures import AnnualFigures, annual_figures
 from cfanalysis.analysis.learning import action_effects
+from cfanalysis.analysis.proportions import ProportionChange
 from cfanalysis.analysis.rates import CountComparison
 from cfanalysis.analysis.tables import year_on_year
 from cfanalysis.analysis.teams import TeamChange
@@ -43,26 +44,19 @@ from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import Dataset
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
-<<<<<<< HEAD
-from cfanalysis.publish.disclosure import DisclosurePolicy, disclosure_policy, hide_where_small, registers
+from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, hide_where_small, registers
+from cfanalysis.publish.paper import CoverSheet
 from cfanalysis.publish.sentences import (
     actions_follow_up,
-    attitude_upheld_sentence,
     compliments_sentence,
     ombudsman_sentence,
-    proportion_sentence,
     quantity,
     team_breakdown_sentence,
     timeliness_sentences,
 )
-from cfanalysis.publish.team import choose_team
-=======
-from cfanalysis.publish.paper import CoverSheet
 from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words, size_words, team_lines,
                                       team_verdict)
-from cfanalysis.publish.suppression import hide_where_small, suppress
-from cfanalysis.publish.team import TeamQuestion, team_question
->>>>>>> i19
+from cfanalysis.publish.team import TeamQuestion, choose_team, team_question
 
 __all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "timeliness_shown"]
 
@@ -100,21 +94,37 @@ def count_change_sentence(what: str, now: int, before: int, change: CountCompari
     return text + f": {size_words(change.ratio, change.ci_low, change.ci_high)}; {evidence_words(change.pvalue)}."
 
 
-def share_change_sentence(change, suppress_below: int) -> str:
-    """A share this year against last, in words and figures (the test is in the annex)."""
-    what, fy = words.capitalised(change.what), change.financial_year
+def _share_keys(numerator: str, denominator: str, fy: str, by: str) -> dict[str, str]:
+    """The ledger keys of a share's counts, this year and last (:func:`share_change_sentence`)."""
+    return {"numerator": quantity(numerator, fy), "denominator": quantity(denominator, fy),
+            "baseline_numerator": quantity(numerator, by), "baseline_denominator": quantity(denominator, by)}
+
+
+def share_change_sentence(change: ProportionChange, policy: DisclosurePolicy, *, numerator: str, denominator: str,
+                          baseline_numerator: str | None = None, baseline_denominator: str | None = None) -> str:
+    """A share this year against last, in words and figures (the test is in the annex).
+
+    Every count and share goes through ``policy`` under the given ledger keys; a share resting on a
+    hidden count (or leaving one as the rest) is not shown.
+    """
+    what, fy, by = words.capitalised(change.what), change.financial_year, change.baseline_year
     if not change.trials:
         return f"{what}: there were none to measure in {fy}."
-    if change.too_small(suppress_below):
-        return (f"{what}: not shown for {fy}, because a share of so few complaints (fewer than {suppress_below}) "
+    share = policy.share(change.successes, change.trials, numerator_key=numerator, denominator_key=denominator,
+                         where=f"{fy}: {change.what}")
+    if share is None:
+        return (f"{what}: not shown for {fy}, because a share of so few complaints (fewer than {policy.threshold}) "
                 "could identify people.")
-    now = (f"{words.percent(change.share)} in {fy} ({words.count(change.successes, suppress_below)} of "
-           f"{words.count(change.trials, suppress_below)}; plausibly {words.percent(change.ci_low)} to "
+    now = (f"{share} in {fy} ({policy.count(change.successes, key=numerator)} of "
+           f"{policy.count(change.trials, key=denominator)}; plausibly {words.percent(change.ci_low)} to "
            f"{words.percent(change.ci_high)})")
     if not change.baseline_trials:
         return f"{what}: {now}."
-    return (f"{what}: {now}, against {words.percent(change.baseline_share)} in {change.baseline_year}; "
-            f"{evidence_words(change.pvalue)}.")
+    before = policy.share(change.baseline_successes, change.baseline_trials, numerator_key=baseline_numerator,
+                          denominator_key=baseline_denominator, where=f"{by}: {change.what}")
+    if before is None:
+        return f"{what}: {now}; the share for {by} is not shown because it rests on fewer than {policy.threshold}."
+    return f"{what}: {now}, against {before} in {by}; {evidence_words(change.pvalue)}."
 
 
 def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None = None) -> list[str]:
@@ -124,35 +134,23 @@ def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None =
     fy, by = years.financial_year, years.baseline_year
     sentences = [count_change_sentence("new complaints (statutory and corporate procedures, each counted once)",
                                        now.new_complaints, before.new_complaints, figures.complaints_change,
-<<<<<<< HEAD
                                        years, policy, name="new_complaints")]
-    sentences.append(f"Counting each complaint again at every stage it reached (stage cases, the measure of "
-                     f"workload), there were {policy.count(now.complaints, key=quantity('complaints', fy))} in {fy}"
-                     + (f" against {policy.count(before.complaints, key=quantity('complaints', by))} in {by}."
-                        if years.has_baseline else ".") + " " + NEW_COMPLAINTS)
-    sentences.append(f"Of these, {policy.count(now.by_procedure.get('statutory', 0), key=quantity('statutory', fy))} "
-                     "were under the statutory children's social care procedure and "
-                     f"{policy.count(now.by_procedure.get('corporate', 0), key=quantity('corporate', fy))} under the "
-                     "corporate procedure.")
+    stage_cases = policy.count(now.complaints, "stage case", key=quantity("complaints", fy))
+    sentences.append(f"Workload: the complaints team handled {stage_cases} in {fy} (a complaint counted again at "
+                     "each stage it reached)"
+                     + (f", against {policy.count(before.complaints, key=quantity('complaints', by))} in {by}."
+                        if years.has_baseline else "."))
+    statutory, corporate = now.by_procedure.get("statutory", 0), now.by_procedure.get("corporate", 0)
+    if policy.is_small(min(statutory, corporate)):  # the other part would be the stage cases less it
+        sentences.append("How many of these were under the statutory children's social care procedure and how "
+                         "many under the corporate procedure is not given: one of the two is too small to publish.")
+    else:
+        sentences.append(f"Of these stage cases, {policy.count(statutory, key=quantity('statutory', fy))} were "
+                         "under the statutory children's social care procedure and "
+                         f"{policy.count(corporate, key=quantity('corporate', fy))} under the corporate procedure.")
     for change, (numerator, denominator) in ((figures.escalation_1_2, ("escalated_to_2", "stage1")),
                                              (figures.escalation_2_3, ("escalated_to_3", "stage2"))):
-        sentences.append(proportion_sentence(change, policy, numerator=quantity(numerator, fy),
-                                             denominator=quantity(denominator, fy),
-                                             baseline_numerator=quantity(numerator, by),
-                                             baseline_denominator=quantity(denominator, by)))
-=======
-                                       years, suppress_below)]
-    sentences.append(f"Workload: the complaints team handled {words.count(now.complaints, suppress_below)} stage "
-                     f"cases in {years.financial_year} (a complaint counted again at each stage it reached)"
-                     + (f", against {words.count(before.complaints, suppress_below)} in {years.baseline_year}."
-                        if years.has_baseline else "."))
-    sentences.append(f"Of these stage cases, {words.count(now.by_procedure.get('statutory', 0), suppress_below)} "
-                     "were under the statutory children's social care procedure and "
-                     f"{words.count(now.by_procedure.get('corporate', 0), suppress_below)} under the corporate "
-                     "procedure.")
-    sentences.append(share_change_sentence(figures.escalation_1_2, suppress_below))
-    sentences.append(share_change_sentence(figures.escalation_2_3, suppress_below))
->>>>>>> i19
+        sentences.append(share_change_sentence(change, policy, **_share_keys(numerator, denominator, fy, by)))
     decisions = sorted(now.ombudsman_decisions.items(), key=lambda kv: -kv[1])
     parts = [f"{policy.count(v, kind='ombudsman')} {k}" for k, v in decisions]
     sentences.append(f"The Local Government and Social Care Ombudsman considered "
@@ -162,10 +160,11 @@ def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None =
     sentences.append(count_change_sentence("compliments", now.compliments, before.compliments,
                                            figures.compliments_change, years, policy, name="compliments",
                                            kind="compliments"))
-    if now.complaints and not policy.is_small(now.complaints):
+    small = [policy.is_small(y.complaints) or policy.is_small(y.compliments, "compliments") for y in (now, before)]
+    if now.complaints and not small[0]:  # a ratio of a hidden count gives the count away
         ratio = f"That is {figures.compliments_per_complaint:.2f} compliments for every complaint"
         sentences.append(f"{ratio} ({figures.baseline_compliments_per_complaint:.2f} in {by})."
-                         if years.has_baseline and before.complaints else f"{ratio}.")
+                         if years.has_baseline and before.complaints and not small[1] else f"{ratio}.")
     return sentences
 
 
@@ -232,49 +231,29 @@ def main_points(report: AnnualReport) -> list[str]:
     now, before, fy, by = f.now, f.before, report.financial_year, report.baseline_year
     count = lambda v, key=None, kind="complaints": p.count(v, key=key, kind=kind)  # noqa: E731
     points = []
-<<<<<<< HEAD
     new = p.count(now.new_complaints, "new complaint", key=quantity("new_complaints", fy))
-    text = f"Children's Services received {new} in {fy}"
+    text = (f"Children's Services received {new} in {fy} (the headline measure in this report: each complaint "
+            "counted once, when it was first received, under either procedure)")
     if f.complaints_change is not None:
         c = f.complaints_change
         text += f", against {count(before.new_complaints, quantity('new_complaints', by))} in {by}"
         text += ("." if p.is_small(min(now.new_complaints, before.new_complaints)) else
-                 f" ({words.times(c.ratio)}; {words.strength(c.pvalue)} of a real change).")
+                 f" ({words.times(c.ratio)}; {evidence_words(c.pvalue)}).")
     points.append(text if text.endswith(".") else text + ".")
-    if report.change is not None and b.team is not None:
-        change = report.change
-        if not p.is_small(min(change.headline.count, change.headline.baseline_count)):
+    q = report.question
+    if q is not None and q.change is not None and b.team is not None:
+        h = q.change.headline
+        if not p.is_small(min(h.count, h.baseline_count)):
             team_key = f"new_complaints:{report.team}"
-            now_words = p.count(change.headline.count, "new complaint", key=quantity(team_key, fy))
-            points.append(f"{report.team}: {now_words} against "
-                          f"{count(change.headline.baseline_count, quantity(team_key, by))} in {by} "
-                          f"({words.times(change.headline.ratio)}; "
-                          f"{words.strength(change.verdict_pvalue)} of a real change once the other teams are "
-                          "allowed for); see what they were about below.")
+            now_words = p.count(h.count, "new complaint", key=quantity(team_key, fy))
+            points.append(f"{report.team}: {now_words} against {count(h.baseline_count, quantity(team_key, by))} "
+                          f"in {by} ({words.times(h.ratio)}). {team_verdict(q)}")
     upheld_share = p.share(b.upheld, now.new_complaints, numerator_key=quantity("new_upheld", fy),
                            denominator_key=quantity("new_complaints", fy))
     if upheld_share is not None:
         points.append(f"{count(b.upheld, quantity('new_upheld', fy))} of the "
                       f"{p.count(now.new_complaints, 'new complaint', key=quantity('new_complaints', fy))} "
                       f"({upheld_share}) were upheld in full or in part.")
-=======
-    text = (f"Children's Services received {count(now.new_complaints)} new complaints in {fy} (the headline "
-            "measure in this report: each complaint counted once, when it was first received, under either "
-            "procedure)")
-    if f.complaints_change is not None:
-        c = f.complaints_change
-        text += (f", against {count(before.new_complaints)} in {by} ({words.times(c.ratio)}; "
-                 f"{evidence_words(c.pvalue)}).")
-    points.append(text if text.endswith(".") else text + ".")
-    q = report.question
-    if q is not None and q.change is not None and b.team is not None:
-        h, small = q.change.headline, min(q.change.headline.count, q.change.headline.baseline_count) < n
-        if not small:
-            points.append(f"{report.team}: {count(h.count)} new complaints against {count(h.baseline_count)} in "
-                          f"{by} ({words.times(h.ratio)}). {team_verdict(q)}")
-    points.append(f"{count(b.upheld)} of the {count(now.new_complaints)} new complaints "
-                  f"({words.percent(share_of(b.upheld, now.new_complaints))}) were upheld in full or in part.")
->>>>>>> i19
     stage1 = b.timeliness.by_stage.loc["Stage 1"] if "Stage 1" in b.timeliness.by_stage.index else None
     if stage1 is not None and stage1[f"Replies, {fy}"]:
         replies, on_time = int(stage1[f"Replies, {fy}"]), int(stage1[f"On time, {fy}"])
@@ -320,7 +299,8 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _largest_change_title(table: pd.DataFrame, what: str, suppress_below: int = 0) -> str:
+def _largest_change_title(table: pd.DataFrame, what: str, policy: DisclosurePolicy, name: str,
+                          financial_year: str) -> str:
     """A chart title that states the finding: the group whose count changed most."""
     body = table.drop(index="Total", errors="ignore")
     if len(body.columns) < 2 or not len(body):
@@ -330,8 +310,9 @@ def _largest_change_title(table: pd.DataFrame, what: str, suppress_below: int = 
     group = change.abs().idxmax()
     if not change[group]:
         return f"No {what}'s new complaints changed from {by} to {fy}"
-    return (f"{group} changed most: {words.count(body.loc[group, by], suppress_below)} to "
-            f"{words.count(body.loc[group, fy], suppress_below)}")
+    before, now = (policy.count(body.loc[group, y], key=cell_key(name, group, y, financial_year),
+                                where=f"{financial_year} annual report, chart title") for y in (by, fy))
+    return f"{group} changed most: {before} to {now}"
 
 
 def _commonest_title(table: pd.DataFrame) -> str:
@@ -344,32 +325,44 @@ def _commonest_title(table: pd.DataFrame) -> str:
     return f"Commonest in {fy}: {str(top).lower()}"
 
 
-def _effect_words(row: pd.Series, suppress_below: int) -> str:
+def _theme_counts(row: pd.Series, policy: DisclosurePolicy, financial_year: str) -> tuple[str, str]:
+    """An action's theme's complaints to its team before and since, as published (ledger keys of the
+    team's category table where the figure is one of its cells)."""
+    name, category = f"team_category:{row['team']}", words.capitalised(str(row["category"]))
+    where = f"{financial_year} annual report, learning and actions"
+    before = policy.count(row["before"], key=cell_key(name, category, row["financial_year"], financial_year),
+                          where=where)
+    since_key = (cell_key(name, category, financial_year, financial_year) if row["years_since"] == 1 else None)
+    return before, policy.count(row["since"], key=since_key, where=where)
+
+
+def _effect_words(row: pd.Series, policy: DisclosurePolicy, financial_year: str) -> str:
     """'1 in 2018-19, 3 since (rose)': the team's complaints on an action's theme, before and since."""
     if row["category"] is None:
         return "theme matches no complaint category"
     if not row["years_since"]:
         return "too early to tell"
-    text = (f"{words.count(row['before'], suppress_below)} in {row['financial_year']}, "
-            f"{words.count(row['since'], suppress_below)} since")
-    return text + (" (rose)" if row["rose"] and not suppress_below else "")
+    before, since = _theme_counts(row, policy, financial_year)
+    small = policy.is_small(min(row["before"], row["since"]))
+    return f"{before} in {row['financial_year']}, {since} since" + (" (rose)" if row["rose"] and not small else "")
 
 
-def follow_up_remarks(effects: pd.DataFrame, baseline_year: str, suppress_below: int = 0) -> list[str]:
+def follow_up_remarks(effects: pd.DataFrame, baseline_year: str, policy: DisclosurePolicy,
+                      financial_year: str) -> list[str]:
     """A sentence for each of last year's complete actions whose theme's complaints rose since."""
     rows = effects[(effects["financial_year"] == baseline_year) & effects["rose"]
                    & effects["status"].str.lower().str.startswith("complete")]
     remarks = []
     for _, row in rows.iterrows():
-        if suppress_below and min(row["before"], row["since"]) < suppress_below:
+        if policy.is_small(min(row["before"], row["since"])):
             remarks.append(f"A {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
                            "complete, but complaints on that theme have not fallen since; worth reviewing.")
             continue
+        before, since = _theme_counts(row, policy, financial_year)
         remarks.append(f"The {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
                        f"complete, but {row['team']}'s complaints about {row['category']} went from "
-                       f"{words.count(row['before'], suppress_below)} to {words.count(row['since'], suppress_below)}: "
-                       "the action may not have had the effect hoped for, or other things changed; worth "
-                       "reviewing with the team.")
+                       f"{before} to {since}: the action may not have had the effect hoped for, or other things "
+                       "changed; worth reviewing with the team.")
     return remarks
 
 
@@ -386,11 +379,8 @@ class AnnualReport:
     funnel_problem: str
     authority: str | None
     breakdowns: Breakdowns | None = None
-<<<<<<< HEAD
-    why_this_team: str = ""  # when no team was named: how the data singled it out
-=======
     question: TeamQuestion | None = None  # the team question, as report 02 answers it (one verdict)
->>>>>>> i19
+    why_this_team: str = ""  # when no team was named: how the data singled it out
 
     @property
     def financial_year(self) -> str:
@@ -425,16 +415,19 @@ class AnnualReport:
     def _bar_chart(self, name: str, title: str, caption: str):
         return bar_chart(self._masked(name, title), title=title, caption=caption)
 
+    @registers
     def cover_sheet(self) -> CoverSheet:
         """The committee cover sheet: purpose, recommendation (to note), implications, author and date."""
         from cfanalysis.publish.run import data_date
 
-        info, fy, n = self.data.info or {}, self.financial_year, self.suppress_below
+        info, fy = self.data.info or {}, self.financial_year
         committee = str(info.get("committee") or "the scrutiny panel")
         author = str(info.get("author") or info.get("contact") or "not recorded (add 'author' to dataset.json)")
         remedies = self.breakdowns.ombudsman.cases["remedy"]
         remedies = [r for r in remedies if r]
-        money = (f"The Ombudsman's remedies this year: {'; '.join(remedies)}." if remedies and not n else
+        # Each remedy belongs to one family's complaint: listed only where the policy hides nothing.
+        money = (f"The Ombudsman's remedies this year: {'; '.join(remedies)}." if remedies and not self.policy.hides()
+                 else
                  "No Ombudsman remedy with a cost was recorded this year." if not remedies else
                  "Remedies are listed in the Ombudsman section.")
         rows = (
@@ -506,7 +499,9 @@ class AnnualReport:
                     hidden = [bool(shown.hidden.at[r, column]) for r in rows]
                     if sum(hidden) == 1:
                         rest = [r for r, h in zip(rows, hidden) if not h]
-                        shown.hidden.at[min(rest, key=lambda r: counts.at[r, column]), column] = True
+                        # the smallest part, never the stage cases themselves (the sentences give them)
+                        pick = min(rest, key=lambda r: (key_of[r] == "complaints", counts.at[r, column]))
+                        shown.hidden.at[pick, column] = True
                         changed = True
         for label in people:
             for column in table.columns:
@@ -543,8 +538,7 @@ class AnnualReport:
             "Evidence of a change": [words.capitalised(words.strength(c.pvalue)) for c in changes]},
             index=pd.Index(["Stage 1 to Stage 2", "Stage 2 to Stage 3"], name="Escalation"))
         if not has_baseline:
-<<<<<<< HEAD
-            rates = rates.drop(columns=[by, "Fisher's exact test p"])
+            rates = rates.drop(columns=[by, "Evidence of a change"])
         p = self.policy
         small = [p.share(c.successes, c.trials) is None for c in changes]
         if any(small) and p.hides():
@@ -554,13 +548,7 @@ class AnnualReport:
             rates = hide_where_small(rates, small_before, [by], p.threshold, p.mark)
         if has_baseline and p.hides() and any(a or b for a, b in zip(small, small_before)):
             rates = hide_where_small(rates, [a or b for a, b in zip(small, small_before)],
-                                     ["Fisher's exact test p"], p.threshold, p.mark)
-=======
-            rates = rates.drop(columns=[by, "Evidence of a change"])
-        small = [c.too_small(self.suppress_below) for c in changes]
-        if any(small):
-            rates = hide_where_small(rates, small, [fy, interval], self.suppress_below)
->>>>>>> i19
+                                     ["Evidence of a change"], p.threshold, p.mark)
         return Table(rates, "Escalation between stages (share of complaints at one stage that went on to the next)")
 
     @registers
@@ -582,31 +570,17 @@ class AnnualReport:
     @registers
     def teams_section(self):
         """New complaints by team: a chart whose title states the finding, and the table."""
-        title = _largest_change_title(self.tables["new_complaints_by_team"], "team", self.suppress_below)
+        title = _largest_change_title(self.tables["new_complaints_by_team"], "team", self.policy,
+                                      "new_complaints_by_team", self.financial_year)
         return Parts((self._bar_chart("new_complaints_by_team", title,
                                       f"New complaints by team, {self.years_words} (each complaint counted once)."),
                       self._count_table("new_complaints_by_team", f"New complaints by team, {self.years_words}")))
 
-    def _attitude_share(self) -> Paragraph:
-        fy, by = self.financial_year, self.baseline_year
-        return Paragraph(proportion_sentence(self.figures.attitude, self.policy,
-                                             numerator=quantity("new_attitude", fy),
-                                             denominator=quantity("new_complaints", fy),
-                                             baseline_numerator=quantity("new_attitude", by),
-                                             baseline_denominator=quantity("new_complaints", by)))
-
     @registers
     def categories_section(self):
-<<<<<<< HEAD
-        chart = self._bar_chart("complaints_by_category", f"What complaints were about, {self.years_words}",
-                                "Complaints by category (all stages).")
-        return Parts((self._attitude_share(), chart,
-                      self._count_table("complaints_by_category", "Complaints by category")))
-=======
         table = self.tables["new_complaints_by_category"]
-        return self._count_table("new_complaints_by_category", f"{_commonest_title(table)}: new complaints by "
-                                                               f"subject, {self.years_words}")
->>>>>>> i19
+        return self._count_table("new_complaints_by_category", f"{_commonest_title(table)}: new "
+                                                               f"complaints by subject, {self.years_words}")
 
     @registers
     def outcomes_section(self):
@@ -641,84 +615,58 @@ class AnnualReport:
 
     @registers
     def team_section(self):
-<<<<<<< HEAD
-        """Why the team's complaints changed: what they were about, how they ended, earlier actions."""
-        b, fy, by = self.breakdowns.team, self.financial_year, self.baseline_year
-        if b is None or not self.figures.years.has_baseline:
-            return Paragraph(f"{self.team}'s complaints cannot be compared: there are no complaints for "
-                             f"{by if not self.figures.years.has_baseline else self.team} in the data. "
-                             f"{self.why_this_team}".strip())
-        parts = [Paragraph(team_breakdown_sentence(b, self.policy), kind="verdict")]
-        if self.why_this_team:
-            parts.append(Paragraph(self.why_this_team))
-        if self.change is not None:
-            small = self.policy.is_small(min(self.change.headline.count, self.change.headline.baseline_count))
-            parts.append(Paragraph(f"{self.team}'s change is not tested here because its numbers are too small to "
-                                   "publish." if small else self.change.summary()))
-        captions = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
-                    "complainant_type": "who complained", "last_stage": "how far they went"}
-        for aspect, words_ in captions.items():
-            parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
-                                                        f"{fy}, with the other teams together",
-                                      name=f"team_{aspect}:{self.team}",
-                                      kind="people" if aspect == "complainant_type" else "complaints"))
-        parts.append(Paragraph(actions_follow_up(self.breakdowns.actions, self.policy, self.team)))
-        earlier = self.breakdowns.actions.log
-        earlier = earlier[(earlier["team"] == self.team) & (earlier["financial_year"] < fy)]
-        if len(earlier):
-            parts.append(self._actions_table(earlier, f"{self.team}'s earlier actions and their status"))
-        parts.append(Paragraph("The team-change report (02) sets out the robustness checks, demand and staffing, "
-                               "and when the change began."))
-        return Parts(tuple(parts))
-
-    @registers
-=======
         """The team question in three plain lines, then what the complaints were about and earlier actions."""
-        b, q, n = self.breakdowns.team, self.question, self.suppress_below
+        b, q, p = self.breakdowns.team, self.question, self.policy
         fy, by = self.financial_year, self.baseline_year
         if b is None or q is None or q.change is None:
             reason = q.unavailable if q is not None and q.unavailable else (
                 f"{self.team}'s complaints cannot be compared: there are no complaints for "
                 f"{by if not self.figures.years.has_baseline else self.team} in the data.")
-            return Paragraph(reason)
-        parts = [Paragraph(line, kind="verdict") for line in team_lines(q, b, suppress_below=n)]
-        detail = b.summary(n).split(". ", 1)  # its first sentence repeats the size, given above
+            return Paragraph(f"{reason} {self.why_this_team}".strip())
+        parts = [Paragraph(line, kind="verdict") for line in team_lines(q, b, p)]
+        if self.why_this_team:
+            parts.append(Paragraph(self.why_this_team))
+        detail = team_breakdown_sentence(b, p).split(". ", 1)  # its first sentence repeats the size, given above
         if len(detail) == 2:
             parts.append(Paragraph("What they were about: " + detail[1][0].lower() + detail[1][1:]))
         parts.extend(self._team_learning(fy, by))
-        for aspect, words_ in TEAM_TABLES.items():
+        for aspect in TEAM_TABLES:
             if aspect != "last_stage":  # how far they went: in the appendix (team_appendix)
-                parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
-                                                            f"{fy}, with the other teams together"))
+                parts.append(self._team_table(aspect))
         parts.append(Paragraph("The team-change report (02) has the month-by-month chart, every team's figures "
                                "and how the verdict was reached."))
         return Parts(tuple(parts))
 
+    def _team_table(self, aspect: str) -> Table:
+        b = self.breakdowns.team
+        return self._counts(b.tables[aspect], f"{self.team}'s new complaints, {TEAM_TABLES[aspect]}: "
+                                              f"{self.baseline_year} and {self.financial_year}, with the other "
+                                              "teams together", name=f"team_{aspect}:{self.team}",
+                            kind="people" if aspect == "complainant_type" else "complaints")
+
+    @registers
     def team_appendix(self):
         """Appendix: how far the team's new complaints went."""
-        b = self.breakdowns.team
-        if b is None:
+        if self.breakdowns.team is None:
             return Paragraph(f"There are no complaints for {self.team} to show.")
-        return self._counts(b.tables["last_stage"], f"{self.team}'s new complaints, {TEAM_TABLES['last_stage']}: "
-                                                    f"{self.baseline_year} and {self.financial_year}, with the "
-                                                    "other teams together")
+        return self._team_table("last_stage")
 
     def _team_learning(self, fy: str, by: str) -> list:
         """What was done after earlier complaints to the team, and whether complaints on its theme fell."""
-        log, n = self.breakdowns.actions, self.suppress_below
-        parts = [Paragraph("What was done before: " + log.follow_up(self.team, n))]
+        log, p = self.breakdowns.actions, self.policy
+        parts = [Paragraph("What was done before: " + actions_follow_up(log, p, self.team))]
         effects = self.breakdowns.effects
         if effects is None or not len(effects):
             return parts
         mine = effects[(effects["team"] == self.team) & (effects["financial_year"] < fy)]
-        parts.extend(Paragraph(r) for r in follow_up_remarks(mine, by, n))
+        parts.extend(Paragraph(r) for r in follow_up_remarks(mine, by, p, fy))
         if len(mine):
             table = self._actions_table(mine, f"{self.team}'s earlier actions, their status and complaints on "
                                               "their theme since", effects=True)
             parts.append(table)
         return parts
 
->>>>>>> i19
+    @registers
     def attitude_section(self):
         """Staff attitude by team and by outcome, year on year: an incident or a message?"""
         a = self.breakdowns.attitude
@@ -726,80 +674,79 @@ class AnnualReport:
         table = table.rename(columns=lambda c: c.replace("Attitude, ", "")).copy()
         table.loc["Total"] = table.sum()
         return Parts((
-<<<<<<< HEAD
-            self._attitude_share(),
-            Paragraph(attitude_upheld_sentence(a, self.policy), kind="verdict"),
+            Paragraph(share_change_sentence(self.figures.attitude, self.policy,
+                                            **_share_keys("new_attitude", "new_complaints", self.financial_year,
+                                                          self.baseline_year)), kind="verdict"),
+            Paragraph(self._attitude_upheld(), kind="verdict"),
             self._counts(table, "New complaints about staff attitude, by team", name="attitude_by_team",
                          total_row="Total"),
-=======
-            Paragraph(share_change_sentence(self.figures.attitude, self.suppress_below), kind="verdict"),
-            Paragraph(self._attitude_upheld(), kind="verdict"),
-            Table(suppress(table, self.suppress_below, total_row="Total").text(),
-                  "New complaints about staff attitude, by team"),
->>>>>>> i19
             Paragraph("What it means: an upheld complaint about attitude points to an incident to learn from; one "
                       "not upheld often carries a message about how a family experienced a decision. A share "
                       "upheld like that of other complaints suggests a mix of both; reading the complaints with "
                       "team managers is the way to tell them apart.")))
 
-<<<<<<< HEAD
-    @registers
-    def timeliness_section(self):
-        """Replies on time by stage and by team, this year against last, with a sentence on each."""
-        t = self.breakdowns.timeliness
-        parts = [Paragraph(s) for s in timeliness_sentences(t, self.policy, by="stage")]
-        parts.append(self._counts(t.by_stage, "Replies within the statutory timescale, by stage",
-                                  name="replies_by_stage", kind="replies"))
-        parts.extend(Paragraph(s) for s in timeliness_sentences(t, self.policy, by="team"))
-        parts.append(self._counts(t.by_team, "Replies within the timescale for their stage, by team",
-                                  name="replies_by_team", kind="replies"))
-=======
     def _attitude_upheld(self) -> str:
         """How often attitude complaints were upheld against other complaints, in words and figures."""
-        a, n, fy, by = self.breakdowns.attitude, self.suppress_below, self.financial_year, self.baseline_year
+        a, p, fy, by = self.breakdowns.attitude, self.policy, self.financial_year, self.baseline_year
         if fy not in a.upheld.index or not a.upheld.loc[fy, "attitude"]:
             return f"No new complaints about staff attitude were received in {fy}."
 
-        def year(y: str) -> str:
+        def year(y: str) -> str | None:
             row = a.upheld.loc[y]
-            return (f"{words.count(row['attitude_upheld'], n)} of {words.count(row['attitude'], n)} complaints about "
-                    f"staff attitude were upheld in full or in part "
-                    f"({words.percent(share_of(row['attitude_upheld'], row['attitude']))}), against "
-                    f"{words.count(row['other_upheld'], n)} of {words.count(row['other'], n)} other complaints "
-                    f"({words.percent(share_of(row['other_upheld'], row['other']))})")
-        text = (f"In {fy}, {year(fy)}: "
-                f"{evidence_words(a.upheld.loc[fy, 'pvalue'], 'a real difference in how often they are upheld')}.")
+            au, an, ou, on = (int(row[k]) for k in ("attitude_upheld", "attitude", "other_upheld", "other"))
+            mine = p.share(au, an, numerator_key=quantity("attitude_upheld", y),
+                           denominator_key=quantity("new_attitude", y))
+            other = p.share(ou, on, numerator_key=quantity("other_upheld", y), denominator_key=quantity("new_other", y))
+            if mine is None or other is None:
+                return None
+            return (f"{p.count(au, key=quantity('attitude_upheld', y))} of "
+                    f"{p.count(an, 'complaint about staff attitude', key=quantity('new_attitude', y))} were upheld "
+                    f"in full or in part ({mine}), against {p.count(ou, key=quantity('other_upheld', y))} of "
+                    f"{p.count(on, 'other complaint', key=quantity('new_other', y))} ({other})")
+        now = year(fy)
+        if now is None:
+            return (f"How often complaints about staff attitude were upheld in {fy} is not shown: the counts are too "
+                    "small to publish.")
+        verdict = evidence_words(a.upheld.loc[fy, "pvalue"], "a real difference in how often they are upheld")
+        text = f"In {fy}, {now}: {verdict}."
         if by in a.upheld.index and a.upheld.loc[by, "attitude"]:
-            text += f" In {by}, {year(by)}."
+            before = year(by)
+            text += f" In {by}, {before}." if before else f" The figures for {by} are too small to publish."
         return text
 
     def tests_annex(self) -> Table:
-        """Annex: the test behind each evidence phrase of the body, with its estimate, interval and p-value."""
-        f, level = self.figures, words.level(self.figures.confidence_level)
+        """Annex: the test behind each evidence phrase of the body, with its estimate, interval and p-value.
+
+        A test of counts the policy hides is left out (its ratio would give the hidden count away)."""
+        f, p, level = self.figures, self.policy, words.level(self.figures.confidence_level)
         rows = []
-        if f.complaints_change is not None:
+        if f.complaints_change is not None and not p.is_small(min(f.now.new_complaints, f.before.new_complaints)):
             c = f.complaints_change
             rows.append(("New complaints, this year against last", "E-test on the rate ratio, score interval",
                          c.ratio, c.ci_low, c.ci_high, c.pvalue))
         q = self.question
-        if q is not None and q.change is not None:
+        if q is not None and q.change is not None and not p.is_small(min(q.change.headline.count,
+                                                                         q.change.headline.baseline_count)):
             _, est, low, high = q.change.trusted
             rows.append((f"{self.team}'s new complaints (the verdict)", q.change.verdict_basis, est, low, high,
                          q.change.verdict_pvalue))
-        for what, p in (("Stage 1 to Stage 2 escalation", f.escalation_1_2), ("Stage 2 to Stage 3 escalation",
+        for what, c in (("Stage 1 to Stage 2 escalation", f.escalation_1_2), ("Stage 2 to Stage 3 escalation",
                                                                                f.escalation_2_3),
                         ("Share about staff attitude", f.attitude)):
-            if p.trials and p.baseline_trials and not p.too_small(self.suppress_below):
-                rows.append((what, "Fisher's exact test; Wilson interval for this year's share", p.share, p.ci_low,
-                             p.ci_high, p.pvalue))
+            if c.trials and c.baseline_trials and p.share(c.successes, c.trials) is not None \
+                    and p.share(c.baseline_successes, c.baseline_trials) is not None:
+                rows.append((what, "Fisher's exact test; Wilson interval for this year's share", c.share, c.ci_low,
+                             c.ci_high, c.pvalue))
         a = self.breakdowns.attitude
-        if self.financial_year in a.upheld.index:
+        if self.financial_year in a.upheld.index and self._attitude_upheld_shown():
             rows.append(("Attitude complaints upheld against others", "Fisher's exact test", float("nan"),
                          float("nan"), float("nan"), a.upheld.loc[self.financial_year, "pvalue"]))
-        if f.compliments_change is not None:
+        if f.compliments_change is not None and not p.is_small(min(f.now.compliments, f.before.compliments),
+                                                               "compliments"):
             c = f.compliments_change
             rows.append(("Compliments, this year against last", "E-test on the rate ratio, score interval",
                          c.ratio, c.ci_low, c.ci_high, c.pvalue))
+
         def shown(row):
             fmt = words.percent if "Fisher" in row[1] and "Wilson" in row[1] else words.ratio
             return [row[0], row[1], *("" if pd.isna(v) else fmt(v) for v in row[2:5]), words.p_value(row[5])]
@@ -808,13 +755,21 @@ class AnnualReport:
         return Table(table, "The tests behind the evidence words in the body of the report (estimates are rate "
                             "ratios, or this year's share)", index=False)
 
+    def _attitude_upheld_shown(self) -> bool:
+        """True when this year's attitude-upheld comparison is published (no count behind it hidden)."""
+        row, p = self.breakdowns.attitude.upheld.loc[self.financial_year], self.policy
+        return (p.share(int(row["attitude_upheld"]), int(row["attitude"])) is not None
+                and p.share(int(row["other_upheld"]), int(row["other"])) is not None)
+
+    @registers
     def timeliness_section(self):
-        """Replies on time by stage and by team, this year against last, with a sentence on each."""
-        t, n = self.breakdowns.timeliness, self.suppress_below
-        parts = [Paragraph(s) for s in t.stage_sentences(n)]
-        parts.append(self._counts(t.by_stage, "Replies within the statutory timescale, by stage"))
-        parts.append(self._counts(t.by_team, "Replies within the timescale for their stage, by team"))
->>>>>>> i19
+        """Replies on time by stage and by team, this year against last, with a sentence on each stage."""
+        t = self.breakdowns.timeliness
+        parts = [Paragraph(s) for s in timeliness_sentences(t, self.policy, by="stage")]
+        parts.append(self._counts(t.by_stage, "Replies within the statutory timescale, by stage",
+                                  name="replies_by_stage", kind="replies"))
+        parts.append(self._counts(t.by_team, "Replies within the timescale for their stage, by team",
+                                  name="replies_by_team", kind="replies"))
         parts.append(Paragraph(
             "Working days exclude weekends and England and Wales bank holidays; a reply on the next working day "
             f"counts as 1. Timescales: Stage 1, {STAGE_TIMESCALES[1]} working days (extendable to 20); Stage 2, "
@@ -826,24 +781,24 @@ class AnnualReport:
     @registers
     def compliments_section(self):
         c = self.breakdowns.compliments
-<<<<<<< HEAD
         return Parts((Paragraph(compliments_sentence(c, self.policy)),
-                      self._counts(c.by_team, "Compliments by team", name="compliments_by_team", kind="compliments"),
-                      self._counts(c.by_month, "Compliments by month received", name="compliments_by_month",
+                      self._counts(c.by_team, f"Compliments by team, {self.years_words}", name="compliments_by_team",
                                    kind="compliments")))
-=======
-        return Parts((Paragraph(c.summary(self.suppress_below)),
-                      self._counts(c.by_team, f"Compliments by team, {self.years_words}")))
->>>>>>> i19
 
+    @registers
     def compliments_appendix(self):
         """Appendix: compliments by month received."""
         return self._counts(self.breakdowns.compliments.by_month,
-                            f"Compliments by month received, {self.years_words}")
+                            f"Compliments by month received, {self.years_words}", name="compliments_by_month",
+                            kind="compliments")
 
+    @registers
     def event_answer(self, question) -> Parts:
-        """A before-and-after question in words and figures (its tests: ``question.answer()``, in the annex)."""
-        lines = event_lines(question)
+        """A before-and-after question in words and figures (its tests: ``question.answer()``, in the annex).
+
+        The counts go through the report's policy; where it hides compliments or complaints, the
+        counts for part of a year are not given (with the year's totals they would give the rest away)."""
+        lines = event_lines(question, self.policy)
         return Parts((Paragraph(lines[0], kind="verdict"), *(Paragraph(t) for t in lines[1:])))
 
     def _actions_table(self, log: pd.DataFrame, caption: str, *, effects: bool = False) -> Table:
@@ -854,7 +809,7 @@ class AnnualReport:
         if "Due" in table:
             table["Due"] = [f"{d:%-d %b %Y}" if isinstance(d, pd.Timestamp) else "" for d in table["Due"]]
         if effects:
-            table["Complaints on the theme (team)"] = [_effect_words(row, self.suppress_below)
+            table["Complaints on the theme (team)"] = [_effect_words(row, self.policy, self.financial_year)
                                                        for _, row in log.iterrows()]
         return Table(table.reset_index(drop=True), caption, index=False)
 
@@ -863,20 +818,13 @@ class AnnualReport:
         """Learning and actions: a log across years, and last year's actions followed up."""
         if not len(self.data.actions):
             return Paragraph("No learning and actions log was supplied with the data.")
-<<<<<<< HEAD
-        log = self.breakdowns.actions
+        log, effects = self.breakdowns.actions, self.breakdowns.effects
         count = self.policy.count(len(log.of(self.financial_year)), "action", kind="actions")
         parts = [Paragraph(f"{words.capitalised(count)} came from complaints received in {self.financial_year}. "
                            + actions_follow_up(log, self.policy))]
-=======
-        log, effects = self.breakdowns.actions, self.breakdowns.effects
-        this_year = len(log.of(self.financial_year))
-        count = words.count(this_year, self.suppress_below)
-        parts = [Paragraph(f"{count} action{'' if this_year == 1 else 's'} came from complaints received in "
-                           f"{self.financial_year}. " + log.follow_up(suppress_below=self.suppress_below))]
         if effects is not None:
-            parts.extend(Paragraph(r) for r in follow_up_remarks(effects, self.baseline_year, self.suppress_below))
->>>>>>> i19
+            parts.extend(Paragraph(r) for r in follow_up_remarks(effects, self.baseline_year, self.policy,
+                                                                 self.financial_year))
         if len(log.log):
             parts.append(self._actions_table(effects if effects is not None else log.log,
                                              "You said, we did: learning and actions, every year to date, with "
@@ -922,28 +870,23 @@ class AnnualReport:
                  u.pooled_rate else "lower than the others together, by more than chance would usually give"
                  if row["ci_high"] < u.pooled_rate else "in the range chance would give around the others' share")
         yield Paragraph(f"{self.authority} upheld {words.percent(row['rate'])} of its complaints in full or in part "
-                        f"({words.count(row['upheld'], self.suppress_below)} of "
-                        f"{words.count(row['complaints'], self.suppress_below)}; plausibly "
+                        f"({self.policy.count(row['upheld'], kind='comparators')} of "
+                        f"{self.policy.count(row['complaints'], kind='comparators')}; plausibly "
                         f"{words.percent(row['ci_low'])} to {words.percent(row['ci_high'])}), "
                         f"the {_ordinal(rank)} highest of "
                         f"{len(table)} councils, against {words.percent(u.pooled_rate)} across the others: {where}.")
 
     @registers
     def benchmarking_section(self):
-<<<<<<< HEAD
+        """Where the council sits among its comparators: rank, the funnel, uphold share, a warning."""
         from cfanalysis.analysis.counts import escalation
 
         p = self.policy
-        parts = [self._comparators_source()]
-=======
-        """Where the council sits among its comparators: rank, the funnel, uphold share, a warning."""
         parts = [Paragraph(COMPARABILITY, kind="note"), self._comparators_source()]
->>>>>>> i19
         parts += [Paragraph(self.funnel_problem)] if self.funnel is None else list(self._funnel_parts())
         parts += list(self._uphold_parts())
         parts += list(self._ombudsman_measures())
         bench = year_on_year(self.data, self.financial_year)
-<<<<<<< HEAD
         where = f"{self.financial_year} annual report, this council year on year"
         shares = []
         for year in bench.index:
@@ -957,15 +900,9 @@ class AnnualReport:
                                    ("Ombudsman enquiries", "ombudsman_enquiries", "ombudsman")):
             bench[column] = [p.count(v, kind=kind, key=quantity(name, year), where=where)
                              for year, v in bench[column].items()]
-        parts.append(Table(bench, "This council year on year (local benchmarks)"))
-=======
-        bench["Stage 2 escalation"] = bench["Stage 2 escalation"].map(words.percent)
-        for column in ("Complaints", "Compliments", "Ombudsman enquiries"):
-            bench[column] = [words.count(v, self.suppress_below) for v in bench[column]]
         parts.append(Table(bench.rename(columns={"Complaints": "Stage cases (workload)"}),
                            "This council year on year (local benchmarks)"))
         parts.append(Paragraph("Every council's figures are in the appendix."))
->>>>>>> i19
         return Parts(tuple(parts))
 
     def _ombudsman_measures(self):
@@ -988,20 +925,6 @@ class AnnualReport:
 
     def _funnel_parts(self):
         f = self.funnel
-<<<<<<< HEAD
-        yield Paragraph(f.summary(self.authority))
-        yield funnel_chart(f, caption=f"Complaints per {f.per:,} {f.denominator.replace('_', ' ')}, "
-                                      f"{self.financial_year}.")
-        denominator = f.denominator.replace("_", " ").capitalize()
-        table = f.to_frame()[["authority", "complaints", "denominator", "rate", "lower_95", "upper_95",
-                              "position"]].rename(columns={
-            "authority": "Authority", "complaints": "Complaints", "denominator": denominator,
-            "rate": f"Rate per {f.per:,}", "lower_95": "95% lower", "upper_95": "95% upper",
-            "position": "Where it sits"})
-        table["Where it sits"] = table["Where it sits"].map(lambda code: POSITIONS[code][0])
-        yield Table(table, "Where each authority sits", index=False,
-                    formats={"Complaints": lambda v: self.policy.count(v, kind="comparators"), denominator: "{:,.0f}"})
-=======
         what = f.denominator.replace("_", " ")
         table = f.to_frame().sort_values("rate", ascending=False, kind="stable").reset_index(drop=True)
         mine = table[table["highlight"]]
@@ -1023,9 +946,12 @@ class AnnualReport:
         yield funnel_chart(f, caption=f"Complaints per {f.per:,} {what}, {self.financial_year}: each council "
                                       "against its size, with the range chance would give.")
 
+    @registers
     def benchmarking_appendix(self):
         """Appendix: every council's rate with its limits, and every council's uphold share."""
         parts = []
+        # Other councils' counts are published figures (cfanalysis.publish.disclosure.KINDS["comparators"]).
+        count = lambda v: self.policy.count(v, kind="comparators")  # noqa: E731
         if self.funnel is not None:
             f = self.funnel
             denominator = f.denominator.replace("_", " ").capitalize()
@@ -1037,21 +963,18 @@ class AnnualReport:
             table["Where it sits"] = table["Where it sits"].map(lambda code: POSITIONS[code][0])
             rate = "{:.1f}".format
             parts.append(Table(table, f"Where each council sits, {self.financial_year}", index=False,
-                               formats={"Complaints": lambda v: words.count(v, self.suppress_below),
-                                        denominator: "{:,.0f}", f"Rate per {f.per:,}": rate, "95% lower": rate,
-                                        "95% upper": rate}))
+                               formats={"Complaints": count, denominator: "{:,.0f}", f"Rate per {f.per:,}": rate,
+                                        "95% lower": rate, "95% upper": rate}))
         u = self.breakdowns.uphold
         if u is not None:
             table = u.to_frame().rename(columns={"authority": "Authority", "complaints": "Complaints",
                                                   "upheld": "Upheld", "rate": "Share upheld",
                                                   "ci_low": "95% lower", "ci_high": "95% upper"})
-            count = lambda v: words.count(v, self.suppress_below)  # noqa: E731  counts print as counts
             parts.append(Table(table, f"Share of complaints upheld in full or in part, {self.financial_year}",
                                index=False, formats={"Complaints": count, "Upheld": count,
                                                      **{c: words.percent for c in ("Share upheld", "95% lower",
                                                                                    "95% upper")}}))
         return Parts(tuple(parts)) if parts else Paragraph("No comparators table was supplied.")
->>>>>>> i19
 
     def definitions_section(self):
         """Annex: new complaints against stage cases, and the glossary."""
@@ -1075,15 +998,9 @@ class AnnualReport:
 
 
 def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | None = None,
-<<<<<<< HEAD
                   policy: DisclosurePolicy | None = None, team: str | None = None,
                   denominator: str = "children_in_need", authority: str | None = None,
-                  confidence_level: float = 0.95) -> AnnualReport:
-=======
-                  suppress_below: int = 0, team: str = "Duty Team", denominator: str = "children_in_need",
-                  authority: str | None = None, confidence_level: float = 0.95,
-                  named_in_advance: bool = False) -> AnnualReport:
->>>>>>> i19
+                  confidence_level: float = 0.95, named_in_advance: bool = False) -> AnnualReport:
     """Everything notebook 03 shows, computed once.
 
     Parameters
@@ -1092,16 +1009,12 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
         The run's :class:`~cfanalysis.publish.disclosure.DisclosurePolicy` (default: internal, every
         count shown); build it with :func:`cfanalysis.disclosure_policy` from the audience.
     team
-<<<<<<< HEAD
         The team whose change is summarised in the team section; None (the default): the team
         whose new complaints rose most, judged as picked after looking
         (:func:`cfanalysis.publish.team.choose_team`).
-=======
-        The team whose change is summarised in the teams section.
     named_in_advance
         As in report 02: True when the team was named before the data were seen (no adjustment
-        for picking it out).
->>>>>>> i19
+        for picking it out; needs ``team``).
     denominator, authority
         Comparators column for the funnel plot, and this council's name in that table
         (default: the ``authority`` named in ``dataset.json``, if any).
@@ -1114,15 +1027,15 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     policy = policy or disclosure_policy()
     years = compare_years(data.complaints, financial_year, baseline_year)
     financial_year = years.financial_year
-    choice = choose_team(data, financial_year, team=team, baseline_year=baseline_year)
-    team = choice.team
-    if authority is None:
-        authority = data.authority
-    # The team question as report 02 answers it, so the two reports give the same verdict.
+    # The team question as report 02 answers it, so the two reports give the same verdict (and the
+    # same team when none is named, and the same error for named_in_advance without a team).
     question = team_question(data, financial_year, team=team, baseline_year=years.baseline_year,
                              named_in_advance=named_in_advance, confidence_level=confidence_level,
-                             suppress_below=suppress_below)
-    change = question.change
+                             policy=policy)
+    choice = choose_team(data, financial_year, team=team, baseline_year=baseline_year)
+    team, change = choice.team, question.change
+    if authority is None:
+        authority = data.authority
     result, problem = None, ""
     if len(data.comparators):
         try:
@@ -1135,10 +1048,5 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
                    "data/README.md).")
     figures = annual_figures(data, years, confidence_level=confidence_level)
     breakdowns = _breakdowns(data, years, team, authority, confidence_level)
-<<<<<<< HEAD
     return AnnualReport(data, figures, policy, team, change, result, problem, authority, breakdowns,
-                        why_this_team=choice.sentence())
-=======
-    return AnnualReport(data, figures, suppress_below, team, change, result, problem, authority, breakdowns,
-                        question)
->>>>>>> i19
+                        question=question, why_this_team=choice.sentence())

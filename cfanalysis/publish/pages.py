@@ -50,7 +50,8 @@ def export_html(executed, resources_cf: dict[str, Any], *, drop_internal: bool =
     with ``drop_internal`` (a public run) neither do cells tagged ``internal``; nor any tagged
     with one of ``drop_tags`` (the appendix cells, which have their own page).
     """
-    body, _ = _exporter(drop_internal, frozenset(drop_tags)).from_notebook_node(executed, resources={"cf": resources_cf})
+    exporter = _exporter(drop_internal, frozenset(drop_tags))
+    body, _ = exporter.from_notebook_node(executed, resources={"cf": resources_cf})
     return body
 
 

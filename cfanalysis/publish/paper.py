@@ -9,17 +9,23 @@ carries the class ``cf-cover``, which marks the page as a paper for the agenda p
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from cfanalysis.publish.display import _Recorded
 
 __all__ = ["CoverSheet"]
 
 
 @dataclass(frozen=True)
-class CoverSheet:
-    """The cover sheet's rows (heading, text), shown as a two-column table on its own printed page."""
+class CoverSheet(_Recorded):
+    """The cover sheet's rows (heading, text), shown as a two-column table on its own printed page.
+
+    ``record`` carries the numbers it publishes (its summary is the report's first main point) for
+    the disclosure audit (:mod:`cfanalysis.publish.disclosure`)."""
 
     title: str
     rows: tuple[tuple[str, str], ...]
+    record: object = field(default=None, compare=False, repr=False)
 
     def _repr_html_(self) -> str:
         body = "".join(f'<tr><th scope="row" class="cf-text" style="text-align:left;vertical-align:top;'

@@ -495,14 +495,12 @@ def _run_checked(years, data_dir: Path, out_dir: Path, notebooks_dir: Path, note
     except BaseException as error:  # a stop writes nothing, not even the index; a refused public run neither
         if audience == "internal" and not isinstance(error, PersonalDataStop):
             write_index(out_dir, notebooks_dir)
-    from cfanalysis.publish.pdf import print_papers
-
-    print_papers([_html_path(out_dir, r.job) for r in results if r.ok], progress=progress)
         raise
-    write_index(out_dir, notebooks_dir)
     from cfanalysis.publish.pdf import print_papers
 
+    # The PDFs for the agenda pack, printed from the pages just written (before the index, which lists them).
     print_papers([_html_path(out_dir, r.job) for r in results if r.ok], progress=progress)
+    write_index(out_dir, notebooks_dir)
     return [ReportRun(financial_year=r.job.parameters["financial_year"], notebook=r.job.notebook.stem, ok=r.ok,
                       seconds=r.seconds, html_path=_html_path(out_dir, r.job) if r.ok else None,
                       executed_path=r.job.executed_path, message=r.message, details=tuple(r.details))

@@ -3,7 +3,9 @@
 Figures and words only: no test names, model terms or p-values (those are in the annex, the
 way an ONS bulletin keeps its methods). The verdict on a team is the team question's own
 (:func:`cfanalysis.publish.team.team_question`: its verdict p-value, in the evidence bands of
-:func:`cfanalysis.words.strength`), so reports 02 and 03 say the same thing.
+:func:`cfanalysis.words.strength`), so reports 02 and 03 say the same thing. Every count goes through
+the run's :class:`~cfanalysis.publish.disclosure.DisclosurePolicy`, registered under the ledger keys
+of the tables it comes from; no "N of M" is given where a count behind it is hidden.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 from cfanalysis import words
 from cfanalysis.analysis.breakdowns import TeamBreakdown
 from cfanalysis.periods import month_label
+from cfanalysis.publish.disclosure import DisclosurePolicy, Relation, cell_key
 from cfanalysis.publish.team import TeamQuestion
 
 __all__ = ["CHILD_COMPLAINANTS", "READING_NOTE", "children_share", "evidence_words", "size_words",
@@ -95,12 +98,38 @@ def _demand(question: TeamQuestion) -> str:
     return f"Demand may explain some of it: {rates}, and the figures cannot tell whether the rate changed."
 
 
-def _outcomes(breakdown: TeamBreakdown, n: int) -> str:
+def _sum_of(policy: DisclosurePolicy, value: int, key: str, table: str, rows, year: str, financial_year: str,
+            where: str) -> str:
+    """A count that is the sum of rows of a published table, registered with that relation."""
+    shown = policy.count(value, key=key, where=where)
+    policy.ledger.relations.append(Relation(key, tuple(cell_key(table, r, year, financial_year) for r in rows),
+                                            where))
+    return shown
+
+
+def _outcomes(breakdown: TeamBreakdown, policy: DisclosurePolicy) -> str:
     (up0, up1), (ch0, ch1) = upheld_share(breakdown), children_share(breakdown)
     b0, b1 = breakdown.baseline_count, breakdown.count
-    count = lambda v: words.count(v, n)  # noqa: E731
-    text = (f"{count(up1)} of {count(b1)} were upheld in full or in part, against {count(up0)} of {count(b0)}, and "
-            f"{count(ch1)} came from children or their advocates, against {count(ch0)}")
+    team, fy, by = breakdown.team, breakdown.financial_year, breakdown.baseline_year
+    where = f"{fy} annual report, the team's answer"
+    hidden = [policy.share(n, d) is None for n, d in ((up1, b1), (up0, b0), (ch1, b1), (ch0, b0)) if d]
+    # A sum of table cells, one of them hidden, would give it away (8 upheld in all, 4 partially: 4 upheld).
+    parts = [(breakdown.tables["outcome"], UPHELD), (breakdown.tables["complainant_type"], CHILD_COMPLAINANTS)]
+    hidden += [policy.is_small(table.at[row, year]) for table, rows in parts for row in rows if row in table.index
+               for year in (by, fy)]
+    if any(hidden) or policy.is_small(min(b0, b1)):
+        return ("how many were upheld, and how many came from children or their advocates, is not given here: "
+                "the numbers are too small to publish.")
+    total = lambda v, y: policy.count(v, key=f"new_complaints:{team}@{y}", where=where)  # noqa: E731
+    upheld = lambda v, y: _sum_of(policy, v, f"team_upheld:{team}@{y}", f"team_outcome:{team}",  # noqa: E731
+                                  [r for r in UPHELD if r in breakdown.tables["outcome"].index], y, fy, where)
+    children = lambda v, y: _sum_of(policy, v, f"team_children:{team}@{y}",  # noqa: E731
+                                    f"team_complainant_type:{team}",
+                                    [r for r in CHILD_COMPLAINANTS if r in breakdown.tables["complainant_type"].index],
+                                    y, fy, where)
+    text = (f"{upheld(up1, fy)} of {total(b1, fy)} were upheld in full or in part, against {upheld(up0, by)} of "
+            f"{total(b0, by)}, and {children(ch1, fy)} came from children or their advocates, against "
+            f"{children(ch0, by)}")
     more_upheld = b0 and b1 and up1 / b1 > up0 / b0 + 0.05
     fewer_upheld = b0 and b1 and up1 / b1 < up0 / b0 - 0.05
     if more_upheld and ch1 > ch0:
@@ -112,39 +141,62 @@ def _outcomes(breakdown: TeamBreakdown, n: int) -> str:
     return text + "."
 
 
-def team_lines(question: TeamQuestion, breakdown: TeamBreakdown, *, suppress_below: int = 0) -> list[str]:
+def team_lines(question: TeamQuestion, breakdown: TeamBreakdown, policy: DisclosurePolicy | None = None) -> list[str]:
     """Three plain lines: size and timing; demand, outcomes and complainants; the verdict.
 
     The caller has checked that the team question could be answered (``question.change``).
+    ``policy`` (default: the question's own) says which counts may be published; when it hides
+    one of the team's two yearly counts, no size or timing is given, only the verdict.
     """
-    change, n = question.change, suppress_below
+    change, p = question.change, policy or question.policy
     h = change.headline
-    count = lambda v: words.count(v, n)  # noqa: E731
+    where = f"{question.financial_year} annual report, the team's answer"
+    count = lambda v, y, noun="": p.count(v, noun, key=f"new_complaints:{question.team}@{y}",  # noqa: E731
+                                          where=where)
     _, estimate, low, high = change.trusted
-    if n and min(h.count, h.baseline_count) < n:
-        first = (f"{question.team} received {count(h.count)} new complaints in {question.financial_year} against "
-                 f"{count(h.baseline_count)} in {question.baseline_year}; numbers this small are not compared here.")
+    now = count(h.count, question.financial_year, "new complaint")
+    if p.is_small(min(h.count, h.baseline_count)):
+        first = (f"{question.team} received {now} in {question.financial_year} against "
+                 f"{count(h.baseline_count, question.baseline_year, 'new complaint')} in {question.baseline_year}; "
+                 "numbers this small are not compared here.")
         return [first, team_verdict(question)]
-    first = (f"{question.team} received {count(h.count)} new complaints in {question.financial_year} against "
-             f"{count(h.baseline_count)} in {question.baseline_year}, {size_words(estimate, low, high)}"
-             f"{_began(question)}.")
-    second = f"{_demand(question)} {words.capitalised(_outcomes(breakdown, n))}"
+    first = (f"{question.team} received {now} in {question.financial_year} against "
+             f"{count(h.baseline_count, question.baseline_year)} in {question.baseline_year}, "
+             f"{size_words(estimate, low, high)}{_began(question)}.")
+    second = f"{_demand(question)} {words.capitalised(_outcomes(breakdown, p))}"
     third = f"{team_verdict(question)} {words.capitalised(change.monitoring_statement())}"
     return [first, second, third]
 
 
-def event_lines(question) -> list[str]:
-    """A before-and-after question (:class:`cfanalysis.publish.events.EventQuestion`) in plain words."""
-    r = question.result
+def event_lines(question, policy: DisclosurePolicy | None = None) -> list[str]:
+    """A before-and-after question (:class:`cfanalysis.publish.events.EventQuestion`) in plain words.
+
+    Where ``policy`` (default: the question's own) hides the series' counts, the counts for part of
+    a year are not given: beside the year's published totals they would give the rest of the year
+    away (17 of 20 leaves 3), so only the size and the evidence are.
+    """
+    from cfanalysis.publish.events import COMPLIMENTS
+
+    r, p = question.result, policy or question.policy
     if r is None:
         return [question.unavailable]
     after, before = r.months_after, r.months_before
     span = lambda ms: (month_label(ms[0], long=True) if len(ms) == 1  # noqa: E731
                        else f"{month_label(ms[0], long=True)} to {month_label(ms[-1], long=True)}")
-    text = (f"{words.capitalised(r.what)} after '{r.event}' ({r.event_date:%-d %B %Y}): {r.count:,} in "
-            f"{span(after)}, against {r.baseline_count:,} in the same months a year earlier ({span(before)})")
-    if not math.isfinite(r.ratio) or r.count + r.baseline_count == 0:
-        return [text + ".", r.caution()]
-    size = size_words(r.ratio, r.ci_low, r.ci_high).replace(" as many", "")
+    kind = "compliments" if question.what == COMPLIMENTS else "complaints"
+    measurable = math.isfinite(r.ratio) and r.count + r.baseline_count > 0
+    size = size_words(r.ratio, r.ci_low, r.ci_high).replace(" as many", "") if measurable else ""
     what = f"a {'rise' if r.ratio > 1 else 'fall'}"
+    if p.hides(kind):
+        text = (f"{words.capitalised(r.what)} after '{r.event}' ({r.event_date:%-d %B %Y}), against the same "
+                f"months a year earlier: " + (f"{size}; {evidence_words(r.pvalue, what)}." if measurable else
+                                              "not measurable as a ratio."))
+        return [text + " The counts for part of a year are not published, so that no small number can be worked "
+                       "out from the year's totals.", r.caution()]
+    where = f"{question.financial_year} annual report, before and after '{r.event}'"
+    text = (f"{words.capitalised(r.what)} after '{r.event}' ({r.event_date:%-d %B %Y}): "
+            f"{p.count(r.count, kind=kind, where=where)} in {span(after)}, against "
+            f"{p.count(r.baseline_count, kind=kind, where=where)} in the same months a year earlier ({span(before)})")
+    if not measurable:
+        return [text + ".", r.caution()]
     return [f"{text}: {size}; {evidence_words(r.pvalue, what)}.", r.caution()]

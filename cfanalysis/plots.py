@@ -83,9 +83,41 @@ def _plain(ax: plt.Axes) -> None:
 
 
 def _legend_outside(ax: plt.Axes, **kwargs) -> None:
-    """The legend to the right of the plot area, where it crosses no data and no limit line."""
+    """The legend to the right of the plot area, where it crosses no data and no limit line;
+    none when there is only one series (its name is in the title or caption)."""
+    if len(ax.get_legend_handles_labels()[1]) < 2:
+        return
     ax.legend(**{"frameon": False, "loc": "upper left", "bbox_to_anchor": (1.02, 1), "borderaxespad": 0,
                  "fontsize": TEXT_PT, **kwargs})
+
+
+def _legend_below(ax: plt.Axes) -> None:
+    """The legend under the plot, in a row: the right-hand side is kept for the line labels."""
+    handles, labels = ax.get_legend_handles_labels()
+    if len(labels) < 2:
+        return
+    ax.figure.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), frameon=False,
+                     fontsize=TEXT_PT)
+
+
+def _event_label(text: str, height_in: float) -> str:
+    """An event's description wrapped to lines that fit the plot's height when drawn upright."""
+    import textwrap
+
+    fits = max(12, int(height_in * 72 * 0.62 / (0.55 * TEXT_PT * 0.83)))  # characters per upright line
+    lines = textwrap.wrap(text, fits)
+    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+
+
+def _month_ticks(labels: list[str], most: int = 8) -> list[int]:
+    """Positions for tick labels: each label once (where it first appears), at most ``most`` of them."""
+    first = [i for i, label in enumerate(labels) if i == 0 or label != labels[i - 1]]
+    gap = len(labels) / most  # points are not evenly spread in time (a t-chart), so space the ticks
+    kept: list[int] = []
+    for i in first:
+        if not kept or i - kept[-1] >= gap:
+            kept.append(i)
+    return kept
 
 
 def _event_positions(events: pd.DataFrame | None, months: list) -> list[tuple[float, str]]:
@@ -107,10 +139,13 @@ def _event_positions(events: pd.DataFrame | None, months: list) -> list[tuple[fl
 
 
 def _mark_events(ax: plt.Axes, positions: list[tuple[float, str]]) -> None:
-    """Labelled vertical markers for changes to the process (Making Data Count practice)."""
+    """Labelled vertical markers for changes to the process (Making Data Count practice); each label
+    wrapped to stay inside the plot, clear of the axis and its tick labels."""
+    height = ax.figure.get_size_inches()[1]
     for x, description in positions:
         ax.axvline(x, color=EVENT_COLOUR, linestyle=(0, (4, 2)), linewidth=1.2, zorder=0)
-        ax.annotate(description, xy=(x, 1), xycoords=("data", "axes fraction"), xytext=(3, -4),
+        ax.annotate(_event_label(description, height), xy=(x, 1), xycoords=("data", "axes fraction"),
+                    xytext=(3, -4),
                     textcoords="offset points", rotation=90, ha="left", va="top", fontsize="small",
                     color=EVENT_COLOUR)
 
@@ -151,7 +186,8 @@ def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str
         ax.plot(series["month"].map(position).to_numpy(), series["count"].to_numpy(), **{
             "marker": "o", "markersize": 3.5, "linewidth": width, "color": PALETTE[index % len(PALETTE)],
             "label": str(group), **kwargs})
-    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ticks = _month_ticks(labels)
+    ax.set_xticks(ticks, [labels[i] for i in ticks])  # level text, spaced so no two labels touch
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     _mark_events(ax, _event_positions(events, list(dict.fromkeys(counts["month"]))))
@@ -159,6 +195,52 @@ def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str
     _legend_outside(ax, title=by.replace("_", " ").capitalize())
     _plain(ax)
     return ax
+
+
+def plot_monthly_panels(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
+                        ylabel: str = "Complaints received", ax: plt.Axes | None = None) -> plt.Axes:
+    """Small multiples: one small panel per group, its line over the other groups' in light grey.
+
+    Six lines on one axis tangle; a panel each shows every group's own pattern, on the same
+    scale, with the rest as context. ``highlight`` draws that group's panel in the accent colour.
+    Returns the first panel's Axes (``ax`` is not used: the panels need a figure of their own).
+    """
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    del ax
+    groups = list(dict.fromkeys(counts[by]))
+    labels = list(dict.fromkeys(counts["month_label"]))
+    ncols = 1 if len(groups) == 1 else 2 if len(groups) <= 4 else 3
+    nrows = -(-len(groups) // ncols)
+    figure, axes = plt.subplots(nrows, ncols, figsize=(FIGURE_WIDTH_IN, 2.0 * nrows + 0.7), sharex=True,
+                                sharey=True, layout="constrained", squeeze=False)
+    series = {g: counts[counts[by] == g]["count"].to_numpy() for g in groups}
+    ticks = _month_ticks(labels, most=4)
+    months = [str(label).split()[0] for label in labels]  # "Apr": the panels are narrow
+    for k, panel in enumerate(axes.flat):
+        if k >= len(groups):
+            panel.set_visible(False)
+            continue
+        group = groups[k]
+        for other in groups:
+            if other != group:
+                panel.plot(range(len(series[other])), series[other], color="#d0d3d4", linewidth=1, zorder=1)
+        colour = PALETTE[3] if group == highlight else PALETTE[0]
+        panel.plot(range(len(series[group])), series[group], color=colour, linewidth=2.2, marker="o",
+                   markersize=2.5, zorder=2)
+        title = textwrap.fill(str(group), 26 if ncols == 3 else 40)  # long team names wrap, never run into the next
+        panel.set_title(title, loc="left", fontsize=TEXT_PT, color=colour if group == highlight else "#0b0c0c")
+        panel.set_xticks(ticks, [months[i] for i in ticks])
+        panel.set_ylim(bottom=0)
+        panel.yaxis.set_major_locator(MaxNLocator(3, integer=True))
+        _plain(panel)
+    for row in axes:
+        row[0].set_ylabel(ylabel.split()[0], fontsize=TEXT_PT)  # "Complaints", on the left-hand panels
+    figure.get_layout_engine().set(h_pad=0.2, hspace=0.08)  # an upper panel's 0 clear of the next one's top
+    return axes.flat[0]
 
 
 def describe_monthly_lines(counts: pd.DataFrame, *, by: str = "team", what: str = "complaints",
@@ -171,13 +253,12 @@ def describe_monthly_lines(counts: pd.DataFrame, *, by: str = "team", what: str 
     period = _period_words(counts["month"])
     totals = counts.groupby(by, sort=False)["count"].sum().sort_values(ascending=False, kind="stable")
     peak = counts.loc[counts["count"].idxmax()] if len(counts) else None
-    span = "the year" if len(counts) == 0 or counts["month"].nunique() <= 12 else "the period"
     parts = [f"Line chart of monthly {what} by {by.replace('_', ' ')}, {period}."]
     if peak is not None and peak["count"] > 0:
         parts.append(f"The highest month was {month_label(peak['month'], long=True)} for "
                      f"{peak[by]}, with {count(peak['count'])}.")
-    parts.append(f"Totals for {span}: " + "; ".join(f"{g} {count(n)}"
-                                                     for g, n in totals.items()) + ".")
+    parts.append(f"Totals, {period}: " + "; ".join(f"{g} {count(n)}"
+                                                    for g, n in totals.items()) + ".")
     return " ".join(parts) + describe_events(events, list(dict.fromkeys(counts["month"])))
 
 
@@ -247,12 +328,12 @@ def plot_xmr(result: XmRResult, *, ylabel: str = "Complaints", colours: dict | N
         ax.plot(xs, part["lower_limit"], color="#505a5f", linestyle="--", linewidth=1)
     if "date" in points:
         labels = [_short_date(d) for d in points["date"]]
-        step = max(1, len(labels) // 12)
-        ax.set_xticks(x[::step], labels[::step], rotation=45, ha="right")
+        ticks = _month_ticks(labels)
+        ax.set_xticks(x[ticks], [labels[i] for i in ticks])
         _mark_events(ax, _event_positions(events, list(points["date"])))
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
-    _legend_outside(ax)
+    _legend_below(ax)
     _plain(ax)
     return ax
 

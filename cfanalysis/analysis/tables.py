@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cfanalysis import words
-from cfanalysis.analysis.counts import counts_by, escalation, in_financial_year
+from cfanalysis.analysis.counts import counts_by, escalation, in_financial_year, new_complaints
 from cfanalysis.analysis.timeliness import timeliness_table
 from cfanalysis.analysis.years import YearComparison
 from cfanalysis.data.loader import Dataset
@@ -66,6 +66,26 @@ def _ombudsman(data: Dataset, financial_year: str) -> pd.DataFrame:
     return _with_total(table) if len(table) else table
 
 
+def new_complaint_tables(complaints: pd.DataFrame, years: YearComparison) -> dict[str, pd.DataFrame]:
+    """The report's headline unit: new complaints (each once, as first received) by team, subject, complainant
+    and outcome (the outcome at the last stage each reached), with totals.
+
+    Names start ``new_complaints_``; the stage-case tables (``complaints_by_*``) are the workload.
+    """
+    last = (complaints.sort_values(["received_date", "stage"], kind="stable")
+            .drop_duplicates("reference", keep="last").set_index("reference"))
+    new = new_complaints(complaints)
+    new = new.assign(outcome=new["reference"].map(last["outcome"]).to_numpy())
+    fy, by = years.financial_year, years.baseline_year
+    now, before = in_financial_year(new, fy), in_financial_year(new, by)
+    by_category = _two_years(new, years, "category", "Category").sort_values(fy, ascending=False, kind="stable")
+    by_category.index = pd.Index([words.capitalised(i) for i in by_category.index], name="Category")
+    return {"new_complaints_by_team": _with_total(_two_years(new, years, "team", "Team")),
+            "new_complaints_by_category": _with_total(by_category),
+            "new_complaints_outcomes_by_team": _outcomes_by(now, "team", "Team"),
+            "new_complaints_by_complainant": _with_total(_complainants(now, before, years))}
+
+
 def annual_tables(data: Dataset, years: YearComparison) -> dict[str, pd.DataFrame]:
     """Every table of the annual report, by name (also written as CSV for Excel users).
 
@@ -89,6 +109,7 @@ def annual_tables(data: Dataset, years: YearComparison) -> dict[str, pd.DataFram
         "timeliness_by_stage": timeliness_table(c, fy),
         "timeliness_by_team": timeliness_table(c, fy, by="team"),
     }
+    tables.update(new_complaint_tables(c, years))
     if not years.has_baseline:  # nothing to compare with: show this year only
         tables = {name: t.drop(columns=[by], errors="ignore") for name, t in tables.items()}
     return tables

@@ -2,7 +2,7 @@
 
 :func:`annual_report` works the year out once (:class:`cfanalysis.analysis.figures.AnnualFigures`);
 each method of :class:`AnnualReport` returns what one section shows. Every count passes through
-the same suppression (:mod:`cfanalysis.publish.suppression`), so "fewer than N" reads the same
+the same disclosure policy (:mod:`cfanalysis.publish.disclosure`), so "fewer than N" reads the same
 in sentences, tables, chart labels and alt text.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cfanalysis import words
-from cfanalysis.analysis.counts import NEW_COMPLAINTS, in_financial_year, new_complaints
+from cfanalysis.analysis.counts import NEW_COMPLAINTS, in_financial_year
 from cfanalysis.analysis.benchmarking import POSITIONS, Funnel, funnel
 from cfanalysis.analysis.breakdowns import (
     STAGE_TIMESCALES,
@@ -35,25 +35,28 @@ from cfanalysis.analysis.breakdowns import (
     uphold_benchmark,
 )
 from cfanalysis.analysis.figures import AnnualFigures, annual_figures
+from cfanalysis.analysis.learning import action_effects
+from cfanalysis.analysis.proportions import ProportionChange
 from cfanalysis.analysis.rates import CountComparison
 from cfanalysis.analysis.tables import year_on_year
-from cfanalysis.analysis.teams import TeamChange, team_change
+from cfanalysis.analysis.teams import TeamChange
 from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import Dataset
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, hide_where_small, registers
-from cfanalysis.publish.team import TeamChoice, choose_team
+from cfanalysis.publish.paper import CoverSheet
 from cfanalysis.publish.sentences import (
     actions_follow_up,
-    attitude_upheld_sentence,
     compliments_sentence,
     ombudsman_sentence,
-    proportion_sentence,
     quantity,
     team_breakdown_sentence,
     timeliness_sentences,
 )
+from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words, size_words, team_lines,
+                                      team_verdict)
+from cfanalysis.publish.team import TeamChoice, TeamQuestion, choose_team, team_question
 
 __all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "timeliness_shown"]
 
@@ -88,8 +91,40 @@ def count_change_sentence(what: str, now: int, before: int, change: CountCompari
         return text + "."
     if now + before == 0:
         return text + "."
-    size = words.times_with_interval(change.ratio, change.ci_low, change.ci_high, change.confidence_level)
-    return text + f": {size}; {words.evidence(change.pvalue, wide=change.wide, basis='E-test')}."
+    return text + f": {size_words(change.ratio, change.ci_low, change.ci_high)}; {evidence_words(change.pvalue)}."
+
+
+def _share_keys(numerator: str, denominator: str, fy: str, by: str) -> dict[str, str]:
+    """The ledger keys of a share's counts, this year and last (:func:`share_change_sentence`)."""
+    return {"numerator": quantity(numerator, fy), "denominator": quantity(denominator, fy),
+            "baseline_numerator": quantity(numerator, by), "baseline_denominator": quantity(denominator, by)}
+
+
+def share_change_sentence(change: ProportionChange, policy: DisclosurePolicy, *, numerator: str, denominator: str,
+                          baseline_numerator: str | None = None, baseline_denominator: str | None = None) -> str:
+    """A share this year against last, in words and figures (the test is in the annex).
+
+    Every count and share goes through ``policy`` under the given ledger keys; a share resting on a
+    hidden count (or leaving one as the rest) is not shown.
+    """
+    what, fy, by = words.capitalised(change.what), change.financial_year, change.baseline_year
+    if not change.trials:
+        return f"{what}: there were none to measure in {fy}."
+    share = policy.share(change.successes, change.trials, numerator_key=numerator, denominator_key=denominator,
+                         where=f"{fy}: {change.what}")
+    if share is None:
+        return (f"{what}: not shown for {fy}, because a share of so few complaints (fewer than {policy.threshold}) "
+                "could identify people.")
+    now = (f"{share} in {fy} ({policy.count(change.successes, key=numerator)} of "
+           f"{policy.count(change.trials, key=denominator)}; plausibly {words.percent(change.ci_low)} to "
+           f"{words.percent(change.ci_high)})")
+    if not change.baseline_trials:
+        return f"{what}: {now}."
+    before = policy.share(change.baseline_successes, change.baseline_trials, numerator_key=baseline_numerator,
+                          denominator_key=baseline_denominator, where=f"{by}: {change.what}")
+    if before is None:
+        return f"{what}: {now}; the share for {by} is not shown because it rests on fewer than {policy.threshold}."
+    return f"{what}: {now}, against {before} in {by}; {evidence_words(change.pvalue)}."
 
 
 def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None = None) -> list[str]:
@@ -100,20 +135,22 @@ def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None =
     sentences = [count_change_sentence("new complaints (statutory and corporate procedures, each counted once)",
                                        now.new_complaints, before.new_complaints, figures.complaints_change,
                                        years, policy, name="new_complaints")]
-    sentences.append(f"Counting each complaint again at every stage it reached (stage cases, the measure of "
-                     f"workload), there were {policy.count(now.complaints, key=quantity('complaints', fy))} in {fy}"
-                     + (f" against {policy.count(before.complaints, key=quantity('complaints', by))} in {by}."
-                        if years.has_baseline else ".") + " " + NEW_COMPLAINTS)
-    sentences.append(f"Of these, {policy.count(now.by_procedure.get('statutory', 0), key=quantity('statutory', fy))} "
-                     "were under the statutory children's social care procedure and "
-                     f"{policy.count(now.by_procedure.get('corporate', 0), key=quantity('corporate', fy))} under the "
-                     "corporate procedure.")
+    stage_cases = policy.count(now.complaints, "stage case", key=quantity("complaints", fy))
+    sentences.append(f"Workload: the complaints team handled {stage_cases} in {fy} (a complaint counted again at "
+                     "each stage it reached)"
+                     + (f", against {policy.count(before.complaints, key=quantity('complaints', by))} in {by}."
+                        if years.has_baseline else "."))
+    statutory, corporate = now.by_procedure.get("statutory", 0), now.by_procedure.get("corporate", 0)
+    if policy.is_small(min(statutory, corporate)):  # the other part would be the stage cases less it
+        sentences.append("How many of these were under the statutory children's social care procedure and how "
+                         "many under the corporate procedure is not given: one of the two is too small to publish.")
+    else:
+        sentences.append(f"Of these stage cases, {policy.count(statutory, key=quantity('statutory', fy))} were "
+                         "under the statutory children's social care procedure and "
+                         f"{policy.count(corporate, key=quantity('corporate', fy))} under the corporate procedure.")
     for change, (numerator, denominator) in ((figures.escalation_1_2, ("escalated_to_2", "stage1")),
                                              (figures.escalation_2_3, ("escalated_to_3", "stage2"))):
-        sentences.append(proportion_sentence(change, policy, numerator=quantity(numerator, fy),
-                                             denominator=quantity(denominator, fy),
-                                             baseline_numerator=quantity(numerator, by),
-                                             baseline_denominator=quantity(denominator, by)))
+        sentences.append(share_change_sentence(change, policy, **_share_keys(numerator, denominator, fy, by)))
     decisions = sorted(now.ombudsman_decisions.items(), key=lambda kv: -kv[1])
     parts = [f"{policy.count(v, kind='ombudsman')} {k}" for k, v in decisions]
     sentences.append(f"The Local Government and Social Care Ombudsman considered "
@@ -123,10 +160,11 @@ def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None =
     sentences.append(count_change_sentence("compliments", now.compliments, before.compliments,
                                            figures.compliments_change, years, policy, name="compliments",
                                            kind="compliments"))
-    if now.complaints and not policy.is_small(now.complaints):
+    small = [policy.is_small(y.complaints) or policy.is_small(y.compliments, "compliments") for y in (now, before)]
+    if now.complaints and not small[0]:  # a ratio of a hidden count gives the count away
         ratio = f"That is {figures.compliments_per_complaint:.2f} compliments for every complaint"
         sentences.append(f"{ratio} ({figures.baseline_compliments_per_complaint:.2f} in {by})."
-                         if years.has_baseline and before.complaints else f"{ratio}.")
+                         if years.has_baseline and before.complaints and not small[1] else f"{ratio}.")
     return sentences
 
 
@@ -214,6 +252,7 @@ class Breakdowns:
     uphold: UpholdBenchmark | None
     uphold_problem: str = ""
     upheld: int = 0  # new complaints upheld in full or in part (outcome at the last stage reached)
+    effects: pd.DataFrame | None = None  # each action with its theme's complaints before and since
 
 
 def _breakdowns(data: Dataset, years, team: str, authority: str | None, confidence_level: float) -> Breakdowns:
@@ -226,14 +265,16 @@ def _breakdowns(data: Dataset, years, team: str, authority: str | None, confiden
         problem = f"The uphold rates cannot be compared: {error}."
     outcomes = in_financial_year(complaint_outcomes(c), years.financial_year) if len(c) else c
     teams = sorted(c["team"].dropna().unique().tolist())
+    actions = actions_log(data.actions, c, years)
     return Breakdowns(
         team=team_breakdown(c, team, years) if team in teams else None,
         attitude=attitude_breakdown(c, years, confidence_level=confidence_level),
         timeliness=timeliness_change(c, years),
         compliments=compliments_breakdown(data.compliments, years, teams=teams),
         ombudsman=ombudsman_cases(data.ombudsman, years.financial_year),
-        actions=actions_log(data.actions, c, years), uphold=uphold, uphold_problem=problem,
-        upheld=int(outcomes["upheld"].sum()) if len(outcomes) else 0)
+        actions=actions, uphold=uphold, uphold_problem=problem,
+        upheld=int(outcomes["upheld"].sum()) if len(outcomes) else 0,
+        effects=action_effects(actions.log, c, years) if len(actions.log) else None)
 
 
 def main_points(report: AnnualReport) -> list[str]:
@@ -243,23 +284,22 @@ def main_points(report: AnnualReport) -> list[str]:
     count = lambda v, key=None, kind="complaints": p.count(v, key=key, kind=kind)  # noqa: E731
     points = []
     new = p.count(now.new_complaints, "new complaint", key=quantity("new_complaints", fy))
-    text = f"Children's Services received {new} in {fy}"
+    text = (f"Children's Services received {new} in {fy} (the headline measure in this report: each complaint "
+            "counted once, when it was first received, under either procedure)")
     if f.complaints_change is not None:
         c = f.complaints_change
         text += f", against {count(before.new_complaints, quantity('new_complaints', by))} in {by}"
         text += ("." if p.is_small(min(now.new_complaints, before.new_complaints)) else
-                 f" ({words.times(c.ratio)}; {words.strength(c.pvalue)} of a real change).")
+                 f" ({words.times(c.ratio)}; {evidence_words(c.pvalue)}).")
     points.append(text if text.endswith(".") else text + ".")
-    if report.change is not None and b.team is not None:
-        change = report.change
-        if not p.is_small(min(change.headline.count, change.headline.baseline_count)):
+    q = report.question
+    if q is not None and q.change is not None and b.team is not None:
+        h = q.change.headline
+        if not p.is_small(min(h.count, h.baseline_count)):
             team_key = f"new_complaints:{report.team}"
-            now_words = p.count(change.headline.count, "new complaint", key=quantity(team_key, fy))
-            points.append(f"{report.team}: {now_words} against "
-                          f"{count(change.headline.baseline_count, quantity(team_key, by))} in {by} "
-                          f"({words.times(change.headline.ratio)}; "
-                          f"{words.strength(change.verdict_pvalue)} of a real change once the other teams are "
-                          "allowed for); see what they were about below.")
+            now_words = p.count(h.count, "new complaint", key=quantity(team_key, fy))
+            points.append(f"{report.team}: {now_words} against {count(h.baseline_count, quantity(team_key, by))} "
+                          f"in {by} ({words.times(h.ratio)}). {team_verdict(q)}")
     upheld_share = p.share(b.upheld, now.new_complaints, numerator_key=quantity("new_upheld", fy),
                            denominator_key=quantity("new_complaints", fy))
     if upheld_share is not None:
@@ -292,6 +332,92 @@ def main_points(report: AnnualReport) -> list[str]:
     return points[:6]
 
 
+TEAM_TABLES = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
+               "complainant_type": "who complained", "last_stage": "how far they went"}
+COMPARABILITY = ("A warning on comparing councils: councils count complaints very differently (what is logged as a "
+                 "complaint rather than a concern, whether corporate complaints are included, when a complaint is "
+                 "counted), and published annual reports range from under 10 to several hundred Stage 1 complaints "
+                 "a year for councils of similar size. Read the comparison as a prompt for questions, not a league "
+                 "table.")
+# The Ombudsman's published measures, as optional numeric columns of the comparators file (percentages).
+OMBUDSMAN_MEASURES = {"lgsco_upheld_percent": "Ombudsman: complaints upheld",
+                      "lgsco_compliance_percent": "Ombudsman: recommendations complied with",
+                      "lgsco_satisfactory_remedy_percent": "Ombudsman: satisfactory remedy by the council"}
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _largest_change_title(table: pd.DataFrame, what: str, policy: DisclosurePolicy, name: str,
+                          financial_year: str) -> str:
+    """A chart title that states the finding: the group whose count changed most."""
+    body = table.drop(index="Total", errors="ignore")
+    if len(body.columns) < 2 or not len(body):
+        return f"New complaints by {what}"
+    by, fy = body.columns[-2], body.columns[-1]
+    change = body[fy] - body[by]
+    group = change.abs().idxmax()
+    if not change[group]:
+        return f"No {what}'s new complaints changed from {by} to {fy}"
+    before, now = (policy.count(body.loc[group, y], key=cell_key(name, group, y, financial_year),
+                                where=f"{financial_year} annual report, chart title") for y in (by, fy))
+    return f"{group} changed most: {before} to {now}"
+
+
+def _commonest_title(table: pd.DataFrame) -> str:
+    """'Attitude or behaviour of staff was the commonest subject': the finding of the subjects chart."""
+    body = table.drop(index="Total", errors="ignore")
+    if not len(body):
+        return "New complaints by subject"
+    fy = body.columns[-1]
+    top = body[fy].idxmax()
+    return f"Commonest in {fy}: {str(top).lower()}"
+
+
+def _theme_counts(row: pd.Series, policy: DisclosurePolicy, financial_year: str) -> tuple[str, str]:
+    """An action's theme's complaints to its team before and since, as published (ledger keys of the
+    team's category table where the figure is one of its cells)."""
+    name, category = f"team_category:{row['team']}", words.capitalised(str(row["category"]))
+    where = f"{financial_year} annual report, learning and actions"
+    before = policy.count(row["before"], key=cell_key(name, category, row["financial_year"], financial_year),
+                          where=where)
+    since_key = (cell_key(name, category, financial_year, financial_year) if row["years_since"] == 1 else None)
+    return before, policy.count(row["since"], key=since_key, where=where)
+
+
+def _effect_words(row: pd.Series, policy: DisclosurePolicy, financial_year: str) -> str:
+    """'1 in 2018-19, 3 since (rose)': the team's complaints on an action's theme, before and since."""
+    if row["category"] is None:
+        return "theme matches no complaint category"
+    if not row["years_since"]:
+        return "too early to tell"
+    before, since = _theme_counts(row, policy, financial_year)
+    small = policy.is_small(min(row["before"], row["since"]))
+    return f"{before} in {row['financial_year']}, {since} since" + (" (rose)" if row["rose"] and not small else "")
+
+
+def follow_up_remarks(effects: pd.DataFrame, baseline_year: str, policy: DisclosurePolicy,
+                      financial_year: str) -> list[str]:
+    """A sentence for each of last year's complete actions whose theme's complaints rose since."""
+    rows = effects[(effects["financial_year"] == baseline_year) & effects["rose"]
+                   & effects["status"].str.lower().str.startswith("complete")]
+    remarks = []
+    for _, row in rows.iterrows():
+        if policy.is_small(min(row["before"], row["since"])):
+            remarks.append(f"A {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
+                           "complete, but complaints on that theme have not fallen since; worth reviewing.")
+            continue
+        before, since = _theme_counts(row, policy, financial_year)
+        remarks.append(f"The {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
+                       f"complete, but {row['team']}'s complaints about {row['category']} went from "
+                       f"{before} to {since}: the action may not have had the effect hoped for, or other things "
+                       "changed; worth reviewing with the team.")
+    return remarks
+
+
 @dataclass(frozen=True, eq=False)
 class AnnualReport:
     """The year's figures and the findings notebook 03 shows, with a method per section."""
@@ -305,6 +431,7 @@ class AnnualReport:
     funnel_problem: str
     authority: str | None
     breakdowns: Breakdowns | None = None
+    question: TeamQuestion | None = None  # the team question, as report 02 answers it (one verdict)
     choice: TeamChoice | None = None  # how the team was chosen (by the data when no team was named)
 
     @property
@@ -340,6 +467,38 @@ class AnnualReport:
     def _bar_chart(self, name: str, title: str, caption: str):
         return bar_chart(self._masked(name, title), title=title, caption=caption)
 
+    @registers
+    def cover_sheet(self) -> CoverSheet:
+        """The committee cover sheet: purpose, recommendation (to note), implications, author and date."""
+        from cfanalysis.publish.run import data_date
+
+        info, fy = self.data.info or {}, self.financial_year
+        committee = str(info.get("committee") or "the scrutiny panel")
+        author = str(info.get("author") or info.get("contact") or "not recorded (add 'author' to dataset.json)")
+        remedies = self.breakdowns.ombudsman.cases["remedy"]
+        remedies = [r for r in remedies if r]
+        # Each remedy belongs to one family's complaint: listed only where the policy hides nothing.
+        money = (f"The Ombudsman's remedies this year: {'; '.join(remedies)}." if remedies and not self.policy.hides()
+                 else
+                 "No Ombudsman remedy with a cost was recorded this year." if not remedies else
+                 "Remedies are listed in the Ombudsman section.")
+        rows = (
+            ("Report to", committee),
+            ("Purpose", f"To inform {committee} of the complaints, representations and compliments Children's "
+                        f"Services received in {fy}, what they show and what was learnt from them, as regulation "
+                        "13 of the Children Act 1989 Representations Procedure (England) Regulations 2006 asks."),
+            ("Recommendation", f"That {committee} notes the report (for information: no decision is asked for)."),
+            ("Summary", main_points(self)[0]),
+            ("Financial implications", f"None arising from this report. {money}"),
+            ("Legal implications", "The report is the annual report the 2006 Regulations require; it does not "
+                                   "identify any complainant."),
+            ("Equalities implications", "Who complains, by age, sex, ethnicity and disability, is reported where "
+                                        "it is recorded, with small numbers hidden in the public version."),
+            ("Author", author),
+            ("Date", f"Figures as at {data_date(self.data, None)}"),
+        )
+        return CoverSheet(f"Cover sheet: annual complaints and feedback report, {fy}", rows)
+
     def suppression_note(self) -> Paragraph:
         return Paragraph(self.policy.note())
 
@@ -356,10 +515,10 @@ class AnnualReport:
     def _headline_table(self) -> Table:
         years, fy, by = self.figures.years, self.financial_year, self.baseline_year
         rows = {"New complaints (each counted once)": lambda y: y.new_complaints,
-                "Stage cases (all stages)": lambda y: y.complaints,
-                "Statutory procedure": lambda y: y.by_procedure.get("statutory", 0),
-                "Corporate procedure": lambda y: y.by_procedure.get("corporate", 0),
-                **{f"Stage {s}": (lambda y, s=s: y.by_stage[s]) for s in (1, 2, 3)},
+                "Workload: stage cases (all stages)": lambda y: y.complaints,
+                "Workload: statutory procedure": lambda y: y.by_procedure.get("statutory", 0),
+                "Workload: corporate procedure": lambda y: y.by_procedure.get("corporate", 0),
+                **{f"Workload: Stage {s} cases": (lambda y, s=s: y.by_stage[s]) for s in (1, 2, 3)},
                 "Ombudsman enquiries": lambda y: y.ombudsman_enquiries, "Compliments": lambda y: y.compliments}
         table = pd.DataFrame({by: [f(self.figures.before) for f in rows.values()],
                               fy: [f(self.figures.now) for f in rows.values()]}, index=list(rows))
@@ -392,7 +551,9 @@ class AnnualReport:
                     hidden = [bool(shown.hidden.at[r, column]) for r in rows]
                     if sum(hidden) == 1:
                         rest = [r for r, h in zip(rows, hidden) if not h]
-                        shown.hidden.at[min(rest, key=lambda r: counts.at[r, column]), column] = True
+                        # the smallest part, never the stage cases themselves (the sentences give them)
+                        pick = min(rest, key=lambda r: (key_of[r] == "complaints", counts.at[r, column]))
+                        shown.hidden.at[pick, column] = True
                         changed = True
         for label in people:
             for column in table.columns:
@@ -426,10 +587,10 @@ class AnnualReport:
             fy: [words.percent(c.share) for c in changes],
             interval: [f"{words.percent(c.ci_low)} to {words.percent(c.ci_high)}" if c.trials else ""
                        for c in changes],
-            "Fisher's exact test p": [words.p_value(c.pvalue) for c in changes]},
+            "Evidence of a change": [words.capitalised(words.strength(c.pvalue)) for c in changes]},
             index=pd.Index(["Stage 1 to Stage 2", "Stage 2 to Stage 3"], name="Escalation"))
         if not has_baseline:
-            rates = rates.drop(columns=[by, "Fisher's exact test p"])
+            rates = rates.drop(columns=[by, "Evidence of a change"])
         p = self.policy
         small = [p.share(c.successes, c.trials) is None for c in changes]
         if any(small) and p.hides():
@@ -439,7 +600,7 @@ class AnnualReport:
             rates = hide_where_small(rates, small_before, [by], p.threshold, p.mark)
         if has_baseline and p.hides() and any(a or b for a, b in zip(small, small_before)):
             rates = hide_where_small(rates, [a or b for a, b in zip(small, small_before)],
-                                     ["Fisher's exact test p"], p.threshold, p.mark)
+                                     ["Evidence of a change"], p.threshold, p.mark)
         return Table(rates, "Escalation between stages (share of complaints at one stage that went on to the next)")
 
     @registers
@@ -460,38 +621,33 @@ class AnnualReport:
 
     @registers
     def teams_section(self):
-        parts = [self._bar_chart("complaints_by_team", f"Complaints by team, {self.years_words}",
-                                 "Complaints by team (all stages)."),
-                 self._count_table("complaints_by_team", f"Complaints by team, {self.years_words}")]
-        return Parts(tuple(parts))
-
-    def _attitude_share(self) -> Paragraph:
-        fy, by = self.financial_year, self.baseline_year
-        return Paragraph(proportion_sentence(self.figures.attitude, self.policy,
-                                             numerator=quantity("new_attitude", fy),
-                                             denominator=quantity("new_complaints", fy),
-                                             baseline_numerator=quantity("new_attitude", by),
-                                             baseline_denominator=quantity("new_complaints", by)))
+        """New complaints by team: a chart whose title states the finding, and the table."""
+        title = _largest_change_title(self.tables["new_complaints_by_team"], "team", self.policy,
+                                      "new_complaints_by_team", self.financial_year)
+        return Parts((self._bar_chart("new_complaints_by_team", title,
+                                      f"New complaints by team, {self.years_words} (each complaint counted once)."),
+                      self._count_table("new_complaints_by_team", f"New complaints by team, {self.years_words}")))
 
     @registers
     def categories_section(self):
-        chart = self._bar_chart("complaints_by_category", f"What complaints were about, {self.years_words}",
-                                "Complaints by category (all stages).")
-        return Parts((self._attitude_share(), chart,
-                      self._count_table("complaints_by_category", "Complaints by category")))
+        table = self.tables["new_complaints_by_category"]
+        return self._count_table("new_complaints_by_category", f"{_commonest_title(table)}: new "
+                                                               f"complaints by subject, {self.years_words}")
 
     @registers
     def outcomes_section(self):
-        return Parts((self._count_table("outcomes_by_stage", f"Outcomes by stage, {self.financial_year}",
-                                        total_column="Total"),
-                      self._count_table("outcomes_by_team", f"Outcomes by team, {self.financial_year}",
-                                        total_column="Total"),
+        fy = self.financial_year
+        return Parts((self._count_table("new_complaints_outcomes_by_team", f"New complaints by team and outcome, "
+                                        f"{fy} (the outcome at the last stage each reached)", total_column="Total"),
+                      self._count_table("outcomes_by_stage", f"Workload: outcomes at each stage, {fy} (stage cases: "
+                                        "a complaint counted again at each stage it reached)", total_column="Total"),
                       Paragraph("Outcomes not yet decided, or not recorded, are shown as 'Not recorded' where "
                                 "there are any.")))
 
     @registers
     def complainants_section(self):
-        return self._count_table("complainant_types", "Who made the complaints")
+        return self._count_table("new_complaints_by_complainant",
+                                 f"Who made the new complaints, {self.years_words}")
 
     def _counts(self, table: pd.DataFrame, caption: str, *, name: str, kind: str = "complaints",
                 total_row: str | None = None, totals: dict[str, str] | None = None) -> Table:
@@ -522,45 +678,72 @@ class AnnualReport:
     @registers
     def main_points_section(self):
         """Five or six plain-English main points, written from the data."""
-        return Parts(tuple(Paragraph(point, kind="verdict" if i == 0 else "")
-                           for i, point in enumerate(main_points(self))))
+        points = main_points(self)
+        return Parts((*(Paragraph(point, kind="verdict" if i == 0 else "") for i, point in enumerate(points)),
+                      Paragraph(READING_NOTE, kind="note")))
 
     @registers
     def team_section(self):
-        """Why the team's complaints changed: what they were about, how they ended, earlier actions."""
-        b, fy, by = self.breakdowns.team, self.financial_year, self.baseline_year
-        if b is None or not self.figures.years.has_baseline:
-            why = self.choice.sentence(self.policy) if self.choice is not None else ""
-            return Paragraph(f"{self.team}'s complaints cannot be compared: there are no complaints for "
-                             f"{by if not self.figures.years.has_baseline else self.team} in the data. {why}".strip())
-        parts = [Paragraph(team_breakdown_sentence(b, self.policy), kind="verdict")]
+        """The team question in three plain lines, then what the complaints were about and earlier actions."""
+        b, q, p = self.breakdowns.team, self.question, self.policy
+        fy, by = self.financial_year, self.baseline_year
+        if b is None or q is None or q.change is None:
+            reason = q.unavailable if q is not None and q.unavailable else (
+                f"{self.team}'s complaints cannot be compared: there are no complaints for "
+                f"{by if not self.figures.years.has_baseline else self.team} in the data.")
+            why = self.choice.sentence(p) if self.choice is not None else ""
+            return Paragraph(f"{reason} {why}".strip())
+        parts = [Paragraph(line, kind="verdict") for line in team_lines(q, b, p)]
         if self.choice is not None and not self.choice.named:
-            parts.append(Paragraph(self.choice.sentence(self.policy)))
-        if self.change is not None:
-            small = self.policy.is_small(min(self.change.headline.count, self.change.headline.baseline_count))
-            parts.append(Paragraph(f"{self.team}'s change is not tested here because its numbers are too small to "
-                                   "publish." if small else self.change.summary()))
-        captions = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
-                    "complainant_type": "who complained", "last_stage": "how far they went"}
-        if self.policy.is_small(min(b.count, b.baseline_count)):
+            parts.append(Paragraph(self.choice.sentence(p)))
+        detail = team_breakdown_sentence(b, p).split(". ", 1)  # its first sentence repeats the size, given above
+        if len(detail) == 2:
+            parts.append(Paragraph("What they were about: " + detail[1][0].lower() + detail[1][1:]))
+        parts.extend(self._team_learning(fy, by))
+        if p.is_small(min(b.count, b.baseline_count)):
             # The team's total beside the service's and the other teams' would give it back.
-            captions = {}
-            parts.append(Paragraph(f"{self.team}'s new complaints are too few (fewer than {self.policy.threshold} in "
-                                   "a year) to be broken down by subject, outcome or complainant in this public "
-                                   "version."))
-        for aspect, words_ in captions.items():
-            parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
-                                                        f"{fy}, with the other teams together",
-                                      name=f"team_{aspect}:{self.team}", totals=self._team_totals(aspect),
-                                      kind="people" if aspect == "complainant_type" else "complaints"))
-        parts.append(Paragraph(actions_follow_up(self.breakdowns.actions, self.policy, self.team)))
-        earlier = self.breakdowns.actions.log
-        earlier = earlier[(earlier["team"] == self.team) & (earlier["financial_year"] < fy)]
-        if len(earlier):
-            parts.append(self._actions_table(earlier, f"{self.team}'s earlier actions and their status"))
-        parts.append(Paragraph("The team-change report (02) sets out the robustness checks, demand and staffing, "
-                               "and when the change began."))
+            parts.append(Paragraph(f"{self.team}'s new complaints are too few (fewer than {p.threshold} in a year) "
+                                   "to be broken down by subject, outcome or complainant in this public version."))
+        else:
+            for aspect in TEAM_TABLES:
+                if aspect != "last_stage":  # how far they went: in the appendix (team_appendix)
+                    parts.append(self._team_table(aspect))
+        parts.append(Paragraph("The team-change report (02) has the month-by-month chart, every team's figures "
+                               "and how the verdict was reached."))
         return Parts(tuple(parts))
+
+    def _team_table(self, aspect: str) -> Table:
+        b = self.breakdowns.team
+        return self._counts(b.tables[aspect], f"{self.team}'s new complaints, {TEAM_TABLES[aspect]}: "
+                                              f"{self.baseline_year} and {self.financial_year}, with the other "
+                                              "teams together", name=f"team_{aspect}:{self.team}",
+                            totals=self._team_totals(aspect),
+                            kind="people" if aspect == "complainant_type" else "complaints")
+
+    @registers
+    def team_appendix(self):
+        """Appendix: how far the team's new complaints went."""
+        b = self.breakdowns.team
+        if b is None:
+            return Paragraph(f"There are no complaints for {self.team} to show.")
+        if self.policy.is_small(min(b.count, b.baseline_count)):
+            return Paragraph(f"{self.team}'s new complaints are too few to be broken down in this public version.")
+        return self._team_table("last_stage")
+
+    def _team_learning(self, fy: str, by: str) -> list:
+        """What was done after earlier complaints to the team, and whether complaints on its theme fell."""
+        log, p = self.breakdowns.actions, self.policy
+        parts = [Paragraph("What was done before: " + actions_follow_up(log, p, self.team))]
+        effects = self.breakdowns.effects
+        if effects is None or not len(effects):
+            return parts
+        mine = effects[(effects["team"] == self.team) & (effects["financial_year"] < fy)]
+        parts.extend(Paragraph(r) for r in follow_up_remarks(mine, by, p, fy))
+        if len(mine):
+            table = self._actions_table(mine, f"{self.team}'s earlier actions, their status and complaints on "
+                                              "their theme since", effects=True)
+            parts.append(table)
+        return parts
 
     def _year_totals(self, name: str) -> dict[str, str]:
         return {year: quantity(name, year) for year in (self.baseline_year, self.financial_year)}
@@ -587,8 +770,10 @@ class AnnualReport:
         table = table.rename(columns=lambda c: c.replace("Attitude, ", "")).copy()
         table.loc["Total"] = table.sum()
         return Parts((
-            self._attitude_share(),
-            Paragraph(attitude_upheld_sentence(a, self.policy), kind="verdict"),
+            Paragraph(share_change_sentence(self.figures.attitude, self.policy,
+                                            **_share_keys("new_attitude", "new_complaints", self.financial_year,
+                                                          self.baseline_year)), kind="verdict"),
+            Paragraph(self._attitude_upheld(), kind="verdict"),
             self._counts(table, "New complaints about staff attitude, by team", name="attitude_by_team",
                          total_row="Total"),
             Paragraph("What it means: an upheld complaint about attitude points to an incident to learn from; one "
@@ -611,9 +796,85 @@ class AnnualReport:
             out[replies], out[on_time] = masked["Replies"], masked["On time"]
         return Table(out, caption)
 
+    def _attitude_upheld(self) -> str:
+        """How often attitude complaints were upheld against other complaints, in words and figures."""
+        a, p, fy, by = self.breakdowns.attitude, self.policy, self.financial_year, self.baseline_year
+        if fy not in a.upheld.index or not a.upheld.loc[fy, "attitude"]:
+            return f"No new complaints about staff attitude were received in {fy}."
+
+        def year(y: str) -> str | None:
+            row = a.upheld.loc[y]
+            au, an, ou, on = (int(row[k]) for k in ("attitude_upheld", "attitude", "other_upheld", "other"))
+            mine = p.share(au, an, numerator_key=quantity("attitude_upheld", y),
+                           denominator_key=quantity("new_attitude", y))
+            other = p.share(ou, on, numerator_key=quantity("other_upheld", y), denominator_key=quantity("new_other", y))
+            if mine is None or other is None:
+                return None
+            return (f"{p.count(au, key=quantity('attitude_upheld', y))} of "
+                    f"{p.count(an, 'complaint about staff attitude', key=quantity('new_attitude', y))} were upheld "
+                    f"in full or in part ({mine}), against {p.count(ou, key=quantity('other_upheld', y))} of "
+                    f"{p.count(on, 'other complaint', key=quantity('new_other', y))} ({other})")
+        now = year(fy)
+        if now is None:
+            return (f"How often complaints about staff attitude were upheld in {fy} is not shown: the counts are too "
+                    "small to publish.")
+        verdict = evidence_words(a.upheld.loc[fy, "pvalue"], "a real difference in how often they are upheld")
+        text = f"In {fy}, {now}: {verdict}."
+        if by in a.upheld.index and a.upheld.loc[by, "attitude"]:
+            before = year(by)
+            text += f" In {by}, {before}." if before else f" The figures for {by} are too small to publish."
+        return text
+
+    def tests_annex(self) -> Table:
+        """Annex: the test behind each evidence phrase of the body, with its estimate, interval and p-value.
+
+        A test of counts the policy hides is left out (its ratio would give the hidden count away)."""
+        f, p, level = self.figures, self.policy, words.level(self.figures.confidence_level)
+        rows = []
+        if f.complaints_change is not None and not p.is_small(min(f.now.new_complaints, f.before.new_complaints)):
+            c = f.complaints_change
+            rows.append(("New complaints, this year against last", "E-test on the rate ratio, score interval",
+                         c.ratio, c.ci_low, c.ci_high, c.pvalue))
+        q = self.question
+        if q is not None and q.change is not None and not p.is_small(min(q.change.headline.count,
+                                                                         q.change.headline.baseline_count)):
+            _, est, low, high = q.change.trusted
+            rows.append((f"{self.team}'s new complaints (the verdict)", q.change.verdict_basis, est, low, high,
+                         q.change.verdict_pvalue))
+        for what, c in (("Stage 1 to Stage 2 escalation", f.escalation_1_2), ("Stage 2 to Stage 3 escalation",
+                                                                               f.escalation_2_3),
+                        ("Share about staff attitude", f.attitude)):
+            if c.trials and c.baseline_trials and p.share(c.successes, c.trials) is not None \
+                    and p.share(c.baseline_successes, c.baseline_trials) is not None:
+                rows.append((what, "Fisher's exact test; Wilson interval for this year's share", c.share, c.ci_low,
+                             c.ci_high, c.pvalue))
+        a = self.breakdowns.attitude
+        if self.financial_year in a.upheld.index and self._attitude_upheld_shown():
+            rows.append(("Attitude complaints upheld against others", "Fisher's exact test", float("nan"),
+                         float("nan"), float("nan"), a.upheld.loc[self.financial_year, "pvalue"]))
+        if f.compliments_change is not None and not p.is_small(min(f.now.compliments, f.before.compliments),
+                                                               "compliments"):
+            c = f.compliments_change
+            rows.append(("Compliments, this year against last", "E-test on the rate ratio, score interval",
+                         c.ratio, c.ci_low, c.ci_high, c.pvalue))
+
+        def shown(row):
+            fmt = words.percent if "Fisher" in row[1] and "Wilson" in row[1] else words.ratio
+            return [row[0], row[1], *("" if pd.isna(v) else fmt(v) for v in row[2:5]), words.p_value(row[5])]
+        table = pd.DataFrame([shown(r) for r in rows],
+                             columns=["Finding", "Method", "Estimate", f"{level} low", f"{level} high", "p-value"])
+        return Table(table, "The tests behind the evidence words in the body of the report (estimates are rate "
+                            "ratios, or this year's share)", index=False)
+
+    def _attitude_upheld_shown(self) -> bool:
+        """True when this year's attitude-upheld comparison is published (no count behind it hidden)."""
+        row, p = self.breakdowns.attitude.upheld.loc[self.financial_year], self.policy
+        return (p.share(int(row["attitude_upheld"]), int(row["attitude"])) is not None
+                and p.share(int(row["other_upheld"]), int(row["other"])) is not None)
+
     @registers
     def timeliness_section(self):
-        """Replies on time by stage and by team, this year against last, with a sentence on each."""
+        """Replies on time by stage and by team, this year against last, with a sentence on each stage."""
         t = self.breakdowns.timeliness
         parts = [Paragraph(s) for s in timeliness_sentences(t, self.policy, by="stage")]
         parts.append(self._replies(t.by_stage, "Replies within the statutory timescale, by stage", "replies_by_stage"))
@@ -632,14 +893,35 @@ class AnnualReport:
     def compliments_section(self):
         c = self.breakdowns.compliments
         return Parts((Paragraph(compliments_sentence(c, self.policy)),
-                      self._counts(c.by_team, "Compliments by team", name="compliments_by_team",
-                                   kind="compliments", totals=self._year_totals("compliments")),
-                      self._counts(c.by_month, "Compliments by month received", name="compliments_by_month",
+                      self._counts(c.by_team, f"Compliments by team, {self.years_words}", name="compliments_by_team",
                                    kind="compliments", totals=self._year_totals("compliments"))))
 
-    def _actions_table(self, log: pd.DataFrame, caption: str) -> Table:
-        table = log.rename(columns={"financial_year": "Year", "team": "Team", "theme": "Theme",
-                                    "action": "What changed", "owner": "Owner", "status": "Status"})
+    @registers
+    def compliments_appendix(self):
+        """Appendix: compliments by month received."""
+        return self._counts(self.breakdowns.compliments.by_month,
+                            f"Compliments by month received, {self.years_words}", name="compliments_by_month",
+                            kind="compliments")
+
+    @registers
+    def event_answer(self, question) -> Parts:
+        """A before-and-after question in words and figures (its tests: ``question.answer()``, in the annex).
+
+        The counts go through the report's policy; where it hides compliments or complaints, the
+        counts for part of a year are not given (with the year's totals they would give the rest away)."""
+        lines = event_lines(question, self.policy)
+        return Parts((Paragraph(lines[0], kind="verdict"), *(Paragraph(t) for t in lines[1:])))
+
+    def _actions_table(self, log: pd.DataFrame, caption: str, *, effects: bool = False) -> Table:
+        """The actions as a table; with ``effects``, the team's complaints on the theme before and since."""
+        columns = {"financial_year": "Year", "team": "Team", "theme": "Theme", "action": "What changed",
+                   "owner": "Owner", "due_date": "Due", "status": "Status"}
+        table = log.reindex(columns=[c for c in columns if c in log.columns]).rename(columns=columns)
+        if "Due" in table:
+            table["Due"] = [f"{d:%-d %b %Y}" if isinstance(d, pd.Timestamp) else "" for d in table["Due"]]
+        if effects:
+            table["Complaints on the theme (team)"] = [_effect_words(row, self.policy, self.financial_year)
+                                                       for _, row in log.iterrows()]
         return Table(table.reset_index(drop=True), caption, index=False)
 
     @registers
@@ -647,12 +929,22 @@ class AnnualReport:
         """Learning and actions: a log across years, and last year's actions followed up."""
         if not len(self.data.actions):
             return Paragraph("No learning and actions log was supplied with the data.")
-        log = self.breakdowns.actions
+        log, effects = self.breakdowns.actions, self.breakdowns.effects
         count = self.policy.count(len(log.of(self.financial_year)), "action", kind="actions")
         parts = [Paragraph(f"{words.capitalised(count)} came from complaints received in {self.financial_year}. "
                            + actions_follow_up(log, self.policy))]
+        if effects is not None:
+            parts.extend(Paragraph(r) for r in follow_up_remarks(effects, self.baseline_year, self.policy,
+                                                                 self.financial_year))
         if len(log.log):
-            parts.append(self._actions_table(log.log, "Learning and actions log, every year to date"))
+            parts.append(self._actions_table(effects if effects is not None else log.log,
+                                             "You said, we did: learning and actions, every year to date, with "
+                                             "the team's complaints on each theme before and since",
+                                             effects=effects is not None))
+            parts.append(Paragraph("'Before' counts the team's new complaints on the action's theme in the year "
+                                   "of the complaint that led to it; 'since' counts them in the years after, up "
+                                   f"to {self.financial_year}. Counts this small move by chance, so read them as "
+                                   "a prompt for review, not a verdict on the action."))
         if log.unmatched:
             parts.append(Paragraph(f"{log.unmatched} actions name a complaint reference that is not in the "
                                    "complaints data, so they are not in the log."))
@@ -678,22 +970,33 @@ class AnnualReport:
         if u is None:
             yield Paragraph(self.breakdowns.uphold_problem or "The comparators hold no uphold figures.")
             return
-        yield Paragraph(u.summary())
-        table = u.to_frame().rename(columns={"authority": "Authority", "complaints": "Complaints",
-                                              "upheld": "Upheld", "rate": "Share upheld",
-                                              "ci_low": "95% lower", "ci_high": "95% upper"})
-        yield Table(table, f"Share of complaints upheld in full or in part, {self.financial_year} "
-                           "(Wilson intervals)", index=False,
-                    formats={c: words.percent for c in ("Share upheld", "95% lower", "95% upper")})
+        table = u.to_frame()
+        mine = table[table["authority"] == self.authority]
+        if not len(mine):
+            yield Paragraph(f"In {self.financial_year}, councils upheld {words.percent(u.pooled_rate)} of their "
+                            "complaints in full or in part; this council is not in the comparators table.")
+            return
+        row, rank = mine.iloc[0], int(mine.index[0]) + 1
+        where = ("higher than the others together, by more than chance would usually give" if row["ci_low"] >
+                 u.pooled_rate else "lower than the others together, by more than chance would usually give"
+                 if row["ci_high"] < u.pooled_rate else "in the range chance would give around the others' share")
+        yield Paragraph(f"{self.authority} upheld {words.percent(row['rate'])} of its complaints in full or in part "
+                        f"({self.policy.count(row['upheld'], kind='comparators')} of "
+                        f"{self.policy.count(row['complaints'], kind='comparators')}; plausibly "
+                        f"{words.percent(row['ci_low'])} to {words.percent(row['ci_high'])}), "
+                        f"the {_ordinal(rank)} highest of "
+                        f"{len(table)} councils, against {words.percent(u.pooled_rate)} across the others: {where}.")
 
     @registers
     def benchmarking_section(self):
+        """Where the council sits among its comparators: rank, the funnel, uphold share, a warning."""
         from cfanalysis.analysis.counts import escalation
 
         p = self.policy
-        parts = [self._comparators_source()]
+        parts = [Paragraph(COMPARABILITY, kind="note"), self._comparators_source()]
         parts += [Paragraph(self.funnel_problem)] if self.funnel is None else list(self._funnel_parts())
         parts += list(self._uphold_parts())
+        parts += list(self._ombudsman_measures())
         bench = year_on_year(self.data, self.financial_year)
         where = f"{self.financial_year} annual report, this council year on year"
         shares = []
@@ -708,23 +1011,81 @@ class AnnualReport:
                                    ("Ombudsman enquiries", "ombudsman_enquiries", "ombudsman")):
             bench[column] = [p.count(v, kind=kind, key=quantity(name, year), where=where)
                              for year, v in bench[column].items()]
-        parts.append(Table(bench, "This council year on year (local benchmarks)"))
+        parts.append(Table(bench.rename(columns={"Complaints": "Stage cases (workload)"}),
+                           "This council year on year (local benchmarks)"))
+        parts.append(Paragraph("Every council's figures are in the appendix."))
         return Parts(tuple(parts))
+
+    def _ombudsman_measures(self):
+        """The Ombudsman's published measures for the council and its comparators, when the file has them."""
+        c = self.data.comparators
+        if not len(c):
+            return
+        year = c[c["financial_year"] == self.financial_year]
+        columns = {k: v for k, v in OMBUDSMAN_MEASURES.items() if k in year.columns and year[k].notna().any()}
+        if not columns:
+            yield Paragraph("The Ombudsman's published measures (uphold rate, compliance with its recommendations, "
+                            "satisfactory remedy by the council) are not in the comparators file; add them as the "
+                            "columns listed in data/README.md to compare them.")
+            return
+        table = year[["authority", *columns]].rename(columns={"authority": "Authority", **columns})
+        table = table.sort_values(next(iter(columns.values())), ascending=False, kind="stable")
+        percent = lambda v: "" if pd.isna(v) else words.percent(v / 100 if v > 1 else v)  # noqa: E731
+        yield Table(table.reset_index(drop=True), f"The Ombudsman's published measures, {self.financial_year}",
+                    index=False, formats={v: percent for v in columns.values()})
 
     def _funnel_parts(self):
         f = self.funnel
-        yield Paragraph(f.summary(self.authority))
-        yield funnel_chart(f, caption=f"Complaints per {f.per:,} {f.denominator.replace('_', ' ')}, "
-                                      f"{self.financial_year}.")
-        denominator = f.denominator.replace("_", " ").capitalize()
-        table = f.to_frame()[["authority", "complaints", "denominator", "rate", "lower_95", "upper_95",
-                              "position"]].rename(columns={
-            "authority": "Authority", "complaints": "Complaints", "denominator": denominator,
-            "rate": f"Rate per {f.per:,}", "lower_95": "95% lower", "upper_95": "95% upper",
-            "position": "Where it sits"})
-        table["Where it sits"] = table["Where it sits"].map(lambda code: POSITIONS[code][0])
-        yield Table(table, "Where each authority sits", index=False,
-                    formats={"Complaints": lambda v: self.policy.count(v, kind="comparators"), denominator: "{:,.0f}"})
+        what = f.denominator.replace("_", " ")
+        table = f.to_frame().sort_values("rate", ascending=False, kind="stable").reset_index(drop=True)
+        mine = table[table["highlight"]]
+        if len(mine):
+            row, rank = mine.iloc[0], int(mine.index[0]) + 1
+            yield Paragraph(f"{self.authority} had {row['rate']:.1f} complaints per {f.per:,} {what} in "
+                            f"{self.financial_year}, the {_ordinal(rank)} highest of {len(table)} councils "
+                            f"(all councils together: {f.target:.1f}). That is {POSITIONS[row['position']][0]}: "
+                            f"{POSITIONS[row['position']][1]}.", kind="verdict")
+        else:
+            yield Paragraph(f"Across {len(table)} councils the rate is {f.target:.1f} complaints per {f.per:,} {what}; "
+                            "this council is not in the comparators table.")
+        outside = f.outside_998()
+        councils = "No council lies" if not outside else f"{outside} council{'s lie' if outside != 1 else ' lies'}"
+        spread = (" Rates vary between councils more than chance alone would make them, so the limits are widened "
+                  "to allow for it." if f.overdispersed else "")
+        yield Paragraph(f"{councils} outside the 99.8% limits.{spread} "
+                        "The limits are wide at these sizes, so the chart can show only a council far from the rest.")
+        yield funnel_chart(f, caption=f"Complaints per {f.per:,} {what}, {self.financial_year}: each council "
+                                      "against its size, with the range chance would give.")
+
+    @registers
+    def benchmarking_appendix(self):
+        """Appendix: every council's rate with its limits, and every council's uphold share."""
+        parts = []
+        # Other councils' counts are published figures (cfanalysis.publish.disclosure.KINDS["comparators"]).
+        count = lambda v: self.policy.count(v, kind="comparators")  # noqa: E731
+        if self.funnel is not None:
+            f = self.funnel
+            denominator = f.denominator.replace("_", " ").capitalize()
+            table = f.to_frame()[["authority", "complaints", "denominator", "rate", "lower_95", "upper_95",
+                                  "position"]].rename(columns={
+                "authority": "Authority", "complaints": "Complaints", "denominator": denominator,
+                "rate": f"Rate per {f.per:,}", "lower_95": "95% lower", "upper_95": "95% upper",
+                "position": "Where it sits"})
+            table["Where it sits"] = table["Where it sits"].map(lambda code: POSITIONS[code][0])
+            rate = "{:.1f}".format
+            parts.append(Table(table, f"Where each council sits, {self.financial_year}", index=False,
+                               formats={"Complaints": count, denominator: "{:,.0f}", f"Rate per {f.per:,}": rate,
+                                        "95% lower": rate, "95% upper": rate}))
+        u = self.breakdowns.uphold
+        if u is not None:
+            table = u.to_frame().rename(columns={"authority": "Authority", "complaints": "Complaints",
+                                                  "upheld": "Upheld", "rate": "Share upheld",
+                                                  "ci_low": "95% lower", "ci_high": "95% upper"})
+            parts.append(Table(table, f"Share of complaints upheld in full or in part, {self.financial_year}",
+                               index=False, formats={"Complaints": count, "Upheld": count,
+                                                     **{c: words.percent for c in ("Share upheld", "95% lower",
+                                                                                   "95% upper")}}))
+        return Parts(tuple(parts)) if parts else Paragraph("No comparators table was supplied.")
 
     def definitions_section(self):
         """Annex: new complaints against stage cases, and the glossary."""
@@ -735,7 +1096,7 @@ class AnnualReport:
     def methods_section(self):
         """Annex: how the figures were worked out, and how many rows they rest on."""
         f = self.figures
-        return Parts((
+        return Parts((self.tests_annex(),
             Paragraph("Changes in counts are compared as rates with the E-test and a 95% score interval; shares "
                       "(escalation, staff attitude, uphold rates) with Wilson intervals and Fisher's exact test. "
                       "The strength of evidence is given in bands of the p-value (below 0.001 very strong, 0.01 "
@@ -750,7 +1111,7 @@ class AnnualReport:
 def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | None = None,
                   policy: DisclosurePolicy | None = None, team: str | None = None,
                   denominator: str = "children_in_need", authority: str | None = None,
-                  confidence_level: float = 0.95) -> AnnualReport:
+                  confidence_level: float = 0.95, named_in_advance: bool = False) -> AnnualReport:
     """Everything notebook 03 shows, computed once.
 
     Parameters
@@ -762,6 +1123,9 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
         The team whose change is summarised in the team section; None (the default): the team
         whose new complaints rose most, judged as picked after looking
         (:func:`cfanalysis.publish.team.choose_team`).
+    named_in_advance
+        As in report 02: True when the team was named before the data were seen (no adjustment
+        for picking it out; needs ``team``).
     denominator, authority
         Comparators column for the funnel plot, and this council's name in that table
         (default: the ``authority`` named in ``dataset.json``, if any).
@@ -774,13 +1138,15 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     policy = policy or disclosure_policy()
     years = compare_years(data.complaints, financial_year, baseline_year)
     financial_year = years.financial_year
+    # The team question as report 02 answers it, so the two reports give the same verdict (and the
+    # same team when none is named, and the same error for named_in_advance without a team).
+    question = team_question(data, financial_year, team=team, baseline_year=years.baseline_year,
+                             named_in_advance=named_in_advance, confidence_level=confidence_level,
+                             policy=policy)
     choice = choose_team(data, financial_year, team=team, baseline_year=baseline_year)
-    team = choice.team
+    team, change = choice.team, question.change
     if authority is None:
         authority = data.authority
-    # Only the headline finding is shown here (report 02 has the rest).
-    change = (team_change(new_complaints(data.complaints), team, years, confidence_level=confidence_level)
-              if years.has_baseline and team in set(data.complaints["team"]) else None)
     result, problem = None, ""
     if len(data.comparators):
         try:
@@ -793,4 +1159,5 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
                    "data/README.md).")
     figures = annual_figures(data, years, confidence_level=confidence_level)
     breakdowns = _breakdowns(data, years, team, authority, confidence_level)
-    return AnnualReport(data, figures, policy, team, change, result, problem, authority, breakdowns, choice=choice)
+    return AnnualReport(data, figures, policy, team, change, result, problem, authority, breakdowns,
+                        question=question, choice=choice)

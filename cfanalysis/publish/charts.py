@@ -16,7 +16,8 @@ from cfanalysis.publish.disclosure import DisclosurePolicy, Suppressed, disclosu
 from cfanalysis.publish.display import Chart
 from cfanalysis.publish.monthly import _year_of, masked_periods
 
-__all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_chart", "tchart_chart", "xmr_chart"]
+__all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_chart", "monthly_panels_chart",
+           "tchart_chart", "xmr_chart"]
 
 
 def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
@@ -38,6 +39,34 @@ def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: st
     figures) and masked with the table's Total row and column when ``totals`` (one year's counts,
     whose totals are published), so the chart hides the same cells as the table.
     """
+    def draw(points: pd.DataFrame):
+        return plots.plot_monthly_lines(points, by=by, highlight=highlight, events=events,
+                                        ylabel=f"{what.capitalize()} received")
+
+    return _monthly_chart(counts, draw, "Line chart of", by=by, highlight=highlight, caption=caption,
+                          policy=policy, events=events, what=what, name=name, kind=kind, year=year, totals=totals)
+
+
+def monthly_panels_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
+                         caption: str = "", policy: DisclosurePolicy | None = None, what: str = "complaints",
+                         name: str = "", kind: str = "complaints", year: str = "", totals: bool = True) -> Chart:
+    """:func:`cfanalysis.plots.plot_monthly_panels` (one small panel per group) with its alt text.
+
+    Takes the same frame and ``policy`` as :func:`monthly_lines_chart` and protects its points
+    the same way; a ``highlight`` that is not one of the groups is refused (:class:`ParameterError`).
+    """
+    def draw(points: pd.DataFrame):
+        return plots.plot_monthly_panels(points, by=by, highlight=highlight, ylabel=f"{what.capitalize()} received")
+
+    opening = f"Small multiples, one panel per {by.replace('_', ' ')}, each over the others in grey:"
+    return _monthly_chart(counts, draw, opening, by=by, highlight=highlight, caption=caption, policy=policy,
+                          events=None, what=what, name=name, kind=kind, year=year, totals=totals)
+
+
+def _monthly_chart(counts: pd.DataFrame, draw, opening: str, *, by: str, highlight: str | None, caption: str,
+                   policy: DisclosurePolicy | None, events: pd.DataFrame | None, what: str, name: str, kind: str,
+                   year: str, totals: bool) -> Chart:
+    """A chart of monthly counts drawn by ``draw`` from the figures ``policy`` lets through."""
     policy = policy or disclosure_policy()
     missing = [column for column in ("month", "month_label", by, "count") if column not in counts]
     if missing:
@@ -48,9 +77,7 @@ def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: st
     if not policy.hides(kind):
         # The words first: nothing is drawn (and no figure left open) if they cannot be written.
         alt = plots.describe_monthly_lines(counts, by=by, what=what, events=events)
-        return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight, events=events,
-                                                        ylabel=f"{what.capitalize()} received"),
-                               alt=alt, caption=caption)
+        return Chart.from_axes(draw(counts), alt=alt.replace("Line chart of", opening, 1), caption=caption)
     start = policy.ledger.mark()
     name = name or f"monthly_by_{by}"
     year = year or (_year_of(counts) if totals else "")
@@ -61,9 +88,8 @@ def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: st
     points["count"] = [values.at[group, label] for group, label in zip(shown[by], shown["month_label"])]
     empty = {g for g, n in points.groupby(by, sort=False)["count"].count().items() if n == 0}
     drawn = points.assign(**{by: [f"{g} (too few to show)" if g in empty else g for g in points[by]]})
-    ax = plots.plot_monthly_lines(drawn, by=by, highlight=highlight, events=events,
-                                  ylabel=f"{what.capitalize()} received")
-    chart = Chart.from_axes(ax, alt=_describe_masked_lines(points, shown, by, what, policy), caption=caption)
+    alt = _describe_masked_lines(points, shown, by, what, policy).replace("Line chart of", opening, 1)
+    chart = Chart.from_axes(draw(drawn), alt=alt, caption=caption)
     return with_record(chart, policy.ledger.since(start))
 
 

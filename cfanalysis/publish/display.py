@@ -57,14 +57,15 @@ CHART_DPI = 144  # an 8-inch chart is 1152 px wide, shown at the report's text w
 
 # The report stylesheet's rules (templates/cfreport/report.css) that a notebook needs inline.
 STYLES = {
-    "verdict": "border-left:6px solid #005ea5;background:#f3f7fb;padding:0.6rem 0.9rem",
-    "synthetic": "border-left:6px solid #8a6d00;background:#fff7bf;padding:0.6rem 0.9rem",
+    # A light background always comes with its dark text, so JupyterLab's dark theme keeps them readable.
+    "verdict": "border-left:6px solid #005ea5;background:#f3f7fb;color:#0b0c0c;padding:0.6rem 0.9rem",
+    "synthetic": "border-left:6px solid #8a6d00;background:#fff7bf;color:#0b0c0c;padding:0.6rem 0.9rem",
     "note": "color:#505a5f;font-size:0.9em",
     "caption": "text-align:left;font-weight:bold;padding:0.3rem 0",
     "text": "text-align:left;vertical-align:top;border-bottom:1px solid #b1b4b6;padding:0.3rem 0.6rem",
     "number": ("text-align:right;vertical-align:top;border-bottom:1px solid #b1b4b6;padding:0.3rem 0.6rem;"
                "white-space:nowrap;font-variant-numeric:tabular-nums"),
-    "head": "background:#f3f2f1;vertical-align:bottom",
+    "head": "background:#f3f2f1;color:#0b0c0c;vertical-align:bottom",
     "head-number": "text-align:right;border-bottom:1px solid #b1b4b6;padding:0.3rem 0.6rem",
     "figcaption": "color:#505a5f;font-size:0.95rem;text-align:left",
 }

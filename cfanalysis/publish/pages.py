@@ -12,45 +12,70 @@ from typing import Any
 
 from cfanalysis.publish.kernels import read_notebook_json
 
-__all__ = ["export_html", "notebook_title", "report_notebooks", "write_index"]
+__all__ = ["APPENDIX_TAG", "appendix_notebook", "export_html", "notebook_title", "report_notebooks",
+           "write_index"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 DEFAULT_NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+# The index's figures, the headline measure first and named by its unit (summary.json keys -> labels).
+INDEX_FIGURES = {"new_complaints_total": "New complaints (the headline measure: each complaint counted once)",
+                 "complaints_total": "Workload: stage cases (a complaint counted at each stage it reached)",
+                 "compliments_total": "Compliments", "ombudsman_enquiries": "Ombudsman enquiries"}
 
 
 def stylesheet() -> str:
     return (TEMPLATES_DIR / "cfreport" / "report.css").read_text(encoding="utf-8")
 
 
-def export_html(executed, resources_cf: dict[str, Any], *, drop_internal: bool = False) -> str:
+APPENDIX_TAG = "appendix"  # cells with this tag go to the report's appendix page, not the report itself
+
+
+def appendix_notebook(executed):
+    """A copy of an executed notebook holding only its cells tagged ``appendix`` (None when it has none)."""
+    import copy
+
+    cells = [cell for cell in executed.cells if APPENDIX_TAG in cell.get("metadata", {}).get("tags", [])]
+    if not cells:
+        return None
+    appendix = copy.copy(executed)
+    appendix.cells = cells
+    return appendix
+
+
+def export_html(executed, resources_cf: dict[str, Any], *, drop_internal: bool = False,
+                drop_tags: set[str] | frozenset[str] = frozenset()) -> str:
     """An executed notebook as the reader's HTML page (nbconvert with our ``cfreport`` template).
 
     Cells tagged ``parameters``, ``injected-parameters`` or ``remove`` never reach a reader;
-    with ``drop_internal`` (a public run) neither do cells tagged ``internal``.
+    with ``drop_internal`` (a public run) neither do cells tagged ``internal``; nor any tagged
+    with one of ``drop_tags`` (the appendix cells, which have their own page).
     """
-    body, _ = _exporter(drop_internal).from_notebook_node(executed, resources={"cf": resources_cf})
+    exporter = _exporter(drop_internal, frozenset(drop_tags))
+    body, _ = exporter.from_notebook_node(executed, resources={"cf": resources_cf})
     return body
 
 
 _EXPORTERS = threading.local()  # one exporter per thread and audience: templates compile once
 
 
-def _exporter(drop_internal: bool):
+def _exporter(drop_internal: bool, drop_tags: frozenset[str] = frozenset()):
     """The HTML exporter, made once per thread (a run exports pages from several threads at once)
     and kept, so its templates are compiled once per run, not once per page."""
     cache = _EXPORTERS.__dict__.setdefault("by_audience", {})
-    if drop_internal not in cache:
+    key = (drop_internal, drop_tags)
+    if key not in cache:
         from nbconvert import HTMLExporter
         from nbconvert.preprocessors import TagRemovePreprocessor
 
         exporter = HTMLExporter(template_name="cfreport", extra_template_basedirs=[str(TEMPLATES_DIR)],
                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
         # Parameter cells (ours and papermill's) are for analysts, not readers.
-        tags = {"parameters", "injected-parameters", "remove"} | ({"internal"} if drop_internal else set())
+        tags = ({"parameters", "injected-parameters", "remove"} | ({"internal"} if drop_internal else set())
+                | set(drop_tags))
         remover = TagRemovePreprocessor(remove_cell_tags=tags, enabled=True)
         exporter.register_preprocessor(remover, enabled=True)
-        cache[drop_internal] = exporter
-    return cache[drop_internal]
+        cache[key] = exporter
+    return cache[key]
 
 
 def report_notebooks(notebooks_dir: Path) -> list[Path]:
@@ -72,14 +97,18 @@ def _main_figures(year_dir: Path) -> list[tuple[str, str]]:
     """The year's main figures from the ``summary.json`` the same run wrote (none if absent)."""
     import json
 
-    from cfanalysis.publish.outputs import MAIN_FIGURES
-
     path = year_dir / "summary.json"
     if not path.exists():
         return []
     summary = json.loads(path.read_text(encoding="utf-8"))
     return [(label, f"{summary[key]:,}" if isinstance(summary[key], int) else str(summary[key]))
-            for key, label in MAIN_FIGURES.items() if summary.get(key) is not None]
+            for key, label in INDEX_FIGURES.items() if summary.get(key) is not None]
+
+
+def _page_title(stem: str, titles: dict[str, str]) -> str:
+    if stem.endswith("_appendix") and stem[:-9] in titles:
+        return f"{titles[stem[:-9]]}: appendix (every row accounted for, file checksums)"
+    return titles.get(stem, stem)
 
 
 def write_index(out_dir: Path, notebooks_dir: Path = DEFAULT_NOTEBOOKS_DIR) -> Path:
@@ -91,8 +120,10 @@ def write_index(out_dir: Path, notebooks_dir: Path = DEFAULT_NOTEBOOKS_DIR) -> P
     titles = {path.stem: notebook_title(path) for path in report_notebooks(notebooks_dir)}
     years = []
     for year_dir in sorted((p for p in out_dir.iterdir() if p.is_dir() and p.name[:4].isdigit()), reverse=True):
-        pages = [(f"{year_dir.name}/{page.name}", titles.get(page.stem, page.stem))
+        pages = [(f"{year_dir.name}/{page.name}", _page_title(page.stem, titles))
                  for page in sorted(year_dir.glob("*.html"))]
+        pages += [(f"{year_dir.name}/{pdf.name}", f"{_page_title(pdf.stem, titles)} (PDF for the agenda pack)")
+                  for pdf in sorted(year_dir.glob("*.pdf"))]
         if pages:
             tables = [(f"{year_dir.name}/tables/{path.name}", path.stem.replace("_", " "))
                       for path in sorted((year_dir / "tables").glob("*.csv"))]

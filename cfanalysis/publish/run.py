@@ -240,11 +240,10 @@ def take_records(notebook) -> Ledger:
 
 def _publish(result: JobResult, data: Dataset, publication: _Publication, financial_year: str,
              data_dir: Path, guard: PersonalDataGuard, tables: Callable[[str], list[Path]], out_dir: Path,
-             pending: dict[Path, str] | None = None, ledger: Ledger | None = None) -> None:
-    """Convert an executed notebook to HTML (write aside, then rename), or for a public run keep it
-    in ``pending`` with its published numbers in ``ledger``, for the audit before anything is written."""
-    from cfanalysis.publish.outputs import write_aside
-
+             pending: dict[Path, str], ledger: Ledger | None = None) -> None:
+    """Convert an executed notebook to HTML (and its appendix page), checked by the guard, into
+    ``pending``, which the run writes once every output has passed; for a public run its published
+    numbers go into ``ledger`` for the audit."""
     if not result.ok:
         return
     records = take_records(result.notebook)
@@ -265,14 +264,22 @@ def _publish(result: JobResult, data: Dataset, publication: _Publication, financ
     }
     html_path = _html_path(out_dir, result.job)
     from cfanalysis.publish.commentary import insert_commentary
+    from cfanalysis.publish.pages import APPENDIX_TAG, appendix_notebook
 
     executed = insert_commentary(result.notebook, data.commentary.get(financial_year), financial_year)
-    page = export_html(executed, resources_cf, drop_internal=publication.audience == "public")
-    guard.check(page, where=str(html_path))
-    if pending is not None:
-        pending[html_path] = page
-    else:
-        write_aside(html_path, page)
+    appendix = appendix_notebook(executed)
+    pages = {html_path: (executed, resources_cf)}
+    if appendix is not None:  # the data audit and checksums go to their own page, linked from the report
+        appendix_path = html_path.with_name(f"{stem}_appendix.html")
+        pages = {html_path: (executed, resources_cf | {"appendix": appendix_path.name}),
+                 appendix_path: (appendix, resources_cf | {"title": f"{resources_cf['title']}: appendix",
+                                                           "related": [(html_path.name, resources_cf["title"]),
+                                                                       *resources_cf["related"]]})}
+    for path, (notebook, resources) in pages.items():
+        page = export_html(notebook, resources, drop_internal=publication.audience == "public",
+                           drop_tags={APPENDIX_TAG} if path == html_path else set())
+        guard.check(page, where=str(path))
+        pending[path] = page
 
 
 def data_date(data: Dataset, as_of: str | None) -> str:
@@ -476,6 +483,10 @@ def _run_checked(years, data_dir: Path, out_dir: Path, notebooks_dir: Path, note
         check_events(typed, data)
         guard = PersonalDataGuard.from_dataset(data)  # the raw values the loader kept: no second read
         check_commentary(data, years, notebooks, guard)
+        from cfanalysis.publish.claims import claims_report
+
+        for line in claims_report(data, years):  # for the analyst: the reports keep the officer's words
+            progress(line)
         write_snapshot(data, snapshot, as_of=as_of)
     except BaseException:
         pool.close()
@@ -492,6 +503,10 @@ def _run_checked(years, data_dir: Path, out_dir: Path, notebooks_dir: Path, note
         if audience == "internal" and not isinstance(error, PersonalDataStop):
             write_index(out_dir, notebooks_dir)
         raise
+    from cfanalysis.publish.pdf import print_papers
+
+    # The PDFs for the agenda pack, printed from the pages just written (before the index, which lists them).
+    print_papers([_html_path(out_dir, r.job) for r in results if r.ok], progress=progress)
     write_index(out_dir, notebooks_dir)
     return [ReportRun(financial_year=r.job.parameters["financial_year"], notebook=r.job.notebook.stem, ok=r.ok,
                       seconds=r.seconds, html_path=_html_path(out_dir, r.job) if r.ok else None,

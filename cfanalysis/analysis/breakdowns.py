@@ -438,7 +438,8 @@ class ActionsLog(Result):
 def actions_log(actions: pd.DataFrame, complaints: pd.DataFrame, years: YearComparison) -> ActionsLog:
     """Every action up to the year, with the financial year and team of the complaint it came from."""
     first = new_complaints(complaints).set_index("reference")
-    log = actions.reindex(columns=["reference", "theme", "action", "owner", "status"]).astype(object)
+    columns = ["reference", "theme", "action", "owner", "status", *(["due_date"] if "due_date" in actions else [])]
+    log = actions.reindex(columns=columns).astype(object)
     log = log.where(log.notna(), "")
     log.insert(0, "team", log["reference"].map(first["team"]))
     log.insert(0, "financial_year", log["reference"].map(first["financial_year"]))

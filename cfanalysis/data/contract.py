@@ -71,6 +71,19 @@ def _header_lookup(table: str) -> dict[str, str]:
     return lookup
 
 
+# Optional complaint fields for the annual report's statutory sections (issue 19): equalities
+# monitoring of the complainant or child, how the complaint was received, and compensation paid
+# (pounds). Each absent column leaves its part of the report out.
+STATUTORY_FIELDS = ("received_via", "age_band", "sex", "ethnicity", "disability", "compensation")
+STATUTORY_ALIASES = {
+    "received_via": ("How Received", "Received Via", "Method Received", "Contact Method", "Channel"),
+    "age_band": ("Age Band", "Age Group", "Age of Child", "Child Age Band"),
+    "sex": ("Sex of Child", "Gender", "Sex of Complainant"),
+    "ethnicity": ("Ethnic Group", "Ethnic Origin", "Ethnicity of Child"),
+    "disability": ("Disabled", "Disability Status", "Has a Disability"),
+    "compensation": ("Compensation Paid", "Compensation (£)", "Amount Paid", "Financial Remedy"),
+}
+
 # Headers deliberately *not* aliased: "Complainant", "Name", "From", "Details", "Summary".
 # In real exports these hold people's names or free text, so they must never be mistaken
 # for a contract field.
@@ -78,8 +91,9 @@ COMPLAINTS = TableSpec(
     name="complaints",
     description="One row per complaint per stage; an escalated complaint has a row at each stage.",
     required=("reference", "received_date", "team", "stage", "procedure", "category", "outcome"),
-    optional=("response_date", "complainant_type"),
+    optional=("response_date", "complainant_type", *STATUTORY_FIELDS),
     aliases={
+        **STATUTORY_ALIASES,
         "reference": ("Ref", "Ref No", "Case Ref", "Case Reference", "Complaint Ref",
                       "Complaint Reference", "Complaint ID", "Complaint Number", "ID"),
         "received_date": ("Date Received", "Received", "Date of Complaint", "Complaint Date",
@@ -155,8 +169,9 @@ ACTIONS = TableSpec(
     name="actions",
     description="What changed because of complaints (learning and actions). Owner: a role, not a name.",
     required=("reference", "action"),
-    optional=("owner", "status", "theme"),
+    optional=("owner", "status", "theme", "due_date"),  # due_date: issue 19's "You said, we did"
     aliases={
+        "due_date": ("Due Date", "Target Date", "Due By", "Deadline", "Date Due"),
         "reference": ("Ref", "Complaint Ref", "Case Ref", "Complaint Reference"),
         "action": ("Action", "Action Taken", "Learning", "Action Agreed", "Improvement"),
         "owner": ("Action Owner", "Responsible", "Lead"),

@@ -231,6 +231,10 @@ def _field_parsers(spec: TableSpec, number: Callable[[object], Parsed]
         "theme": (parse_text, False),
         "date": (parse_date, True),
         "description": text,
+        # The statutory sections' optional complaint fields (contract.STATUTORY_FIELDS).
+        **{name: (parse_text, False) for name in ("received_via", "age_band", "sex", "ethnicity", "disability")},
+        "compensation": (number, False),
+        "due_date": (parse_date, False),
     }
     if spec.name == "compliments":  # a compliment's reference is optional
         parsers["reference"] = (parse_text, False)
@@ -560,7 +564,7 @@ def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
             frame[name] = defaults[name]
         if name.endswith("_date") or name == "date":
             frame[name] = pd.to_datetime(frame[name])
-        elif name in ("complaints", "upheld"):
+        elif name in ("complaints", "upheld", "compensation"):
             frame[name] = pd.to_numeric(frame[name])
         elif name not in ("month", "stage"):
             frame[name] = frame[name].astype("string")

@@ -574,17 +574,30 @@ class AnnualReport:
 
     def timeliness_section(self):
         """Replies on time by stage and by team, this year against last, with a sentence on each."""
+        from cfanalysis.publish.statutory import timescale_lines
+
         t, n = self.breakdowns.timeliness, self.suppress_below
-        parts = [Paragraph(s) for s in t.stage_sentences(n)]
+        parts = [Paragraph(s, kind="verdict") for s in t.stage_sentences(n)[:1]]
+        parts += [Paragraph(s) for s in timescale_lines(self)]  # every stage: extended timescale, median days
         parts.append(self._counts(t.by_stage, "Replies within the statutory timescale, by stage"))
         parts.append(self._counts(t.by_team, "Replies within the timescale for their stage, by team"))
         parts.append(Paragraph(
-            "Working days exclude weekends and England and Wales bank holidays; a reply on the next working day "
-            f"counts as 1. Timescales: Stage 1, {STAGE_TIMESCALES[1]} working days (extendable to 20); Stage 2, "
-            f"{STAGE_TIMESCALES[2]} (extendable to 65); Stage 3, {STAGE_TIMESCALES[3]} from the request to the "
-            "council's response (the panel within 30, its report within 5, the response within 15). Shares are "
-            "given only for groups of 5 replies or more."))
+            "Working days exclude weekends and bank holidays. Timescales: Stage 1, "
+            f"{STAGE_TIMESCALES[1]} working days (extendable to 20); Stage 2, {STAGE_TIMESCALES[2]} (to 65); "
+            f"Stage 3, {STAGE_TIMESCALES[3]} from request to response. Shares only for 5 replies or more.",
+            kind="note"))
         return Parts(tuple(parts))
+
+    def statutory_section(self):
+        """Timescales and average days, Stage 3 panels, remedies, advocacy, the procedure (publish/statutory.py)."""
+        from cfanalysis.publish.statutory import statutory_section
+
+        return statutory_section(self)
+
+    def statutory_appendix(self):
+        from cfanalysis.publish.statutory import statutory_appendix
+
+        return statutory_appendix(self)
 
     def compliments_section(self):
         c = self.breakdowns.compliments

@@ -321,3 +321,12 @@ def test_actions_show_their_due_date_when_the_log_has_one(reports):
     text = text_of(reports["other"].actions_section())
     assert "Due" in text and "30 Sep 2021" in text
     assert "Due" not in text_of(reports["example"].actions_section()).split("You said, we did")[1].splitlines()[1]
+
+
+def test_a_team_name_ending_in_s_takes_only_the_apostrophe(tmp_path):
+    folder = other_council(tmp_path)
+    text = (folder / "complaints.csv").read_text().replace("Early Help", "Children with Disabilities")
+    (folder / "complaints.csv").write_text(text)
+    report = cf.annual_report(cf.load_data(folder), "2022-23", team="Children with Disabilities")
+    section = text_of(report.team_section())
+    assert "Children with Disabilities'" in section and "Disabilities's" not in section

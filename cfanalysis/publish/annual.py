@@ -45,8 +45,8 @@ from cfanalysis.parameters import ParameterError, check_team
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.paper import CoverSheet
-from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words, size_words, team_lines,
-                                      team_verdict)
+from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words, possessive, size_words,
+                                      team_lines, team_verdict)
 from cfanalysis.publish.suppression import hide_where_small, suppress
 from cfanalysis.publish.team import TeamQuestion, team_question
 
@@ -282,7 +282,7 @@ def follow_up_remarks(effects: pd.DataFrame, baseline_year: str, suppress_below:
                            "complete, but complaints on that theme have not fallen since; worth reviewing.")
             continue
         remarks.append(f"The {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
-                       f"complete, but {row['team']}'s complaints about {row['category']} went from "
+                       f"complete, but {possessive(row['team'])} complaints about {row['category']} went from "
                        f"{words.count(row['before'], suppress_below)} to {words.count(row['since'], suppress_below)}: "
                        "the action may not have had the effect hoped for, or other things changed; worth "
                        "reviewing with the team.")
@@ -461,10 +461,9 @@ class AnnualReport:
         b, q, n = self.breakdowns.team, self.question, self.suppress_below
         fy, by = self.financial_year, self.baseline_year
         if b is None or q is None or q.change is None:
-            reason = q.unavailable if q is not None and q.unavailable else (
-                f"{self.team}'s complaints cannot be compared: there are no complaints for "
-                f"{by if not self.figures.years.has_baseline else self.team} in the data.")
-            return Paragraph(reason)
+            reason = (f"there are no complaints for {by if not self.figures.years.has_baseline else self.team} "
+                      "in the data.")
+            return Paragraph(f"{possessive(self.team)} complaints cannot be compared: {reason}")
         parts = [Paragraph(line, kind="verdict") for line in team_lines(q, b, suppress_below=n)]
         detail = b.summary(n).split(". ", 1)  # its first sentence repeats the size, given above
         if len(detail) == 2:
@@ -472,8 +471,9 @@ class AnnualReport:
         parts.extend(self._team_learning(fy, by))
         for aspect, words_ in TEAM_TABLES.items():
             if aspect != "last_stage":  # how far they went: in the appendix (team_appendix)
-                parts.append(self._counts(b.tables[aspect], f"{self.team}'s new complaints, {words_}: {by} and "
-                                                            f"{fy}, with the other teams together"))
+                caption = (f"{possessive(self.team)} new complaints, {words_}: {by} and {fy}, with the other "
+                           "teams together")
+                parts.append(self._counts(b.tables[aspect], caption))
         parts.append(Paragraph("The team-change report (02) has the month-by-month chart, every team's figures "
                                "and how the verdict was reached."))
         return Parts(tuple(parts))
@@ -483,9 +483,9 @@ class AnnualReport:
         b = self.breakdowns.team
         if b is None:
             return Paragraph(f"There are no complaints for {self.team} to show.")
-        return self._counts(b.tables["last_stage"], f"{self.team}'s new complaints, {TEAM_TABLES['last_stage']}: "
-                                                    f"{self.baseline_year} and {self.financial_year}, with the "
-                                                    "other teams together")
+        caption = (f"{possessive(self.team)} new complaints, {TEAM_TABLES['last_stage']}: {self.baseline_year} and "
+                   f"{self.financial_year}, with the other teams together")
+        return self._counts(b.tables["last_stage"], caption)
 
     def _team_learning(self, fy: str, by: str) -> list:
         """What was done after earlier complaints to the team, and whether complaints on its theme fell."""
@@ -497,8 +497,8 @@ class AnnualReport:
         mine = effects[(effects["team"] == self.team) & (effects["financial_year"] < fy)]
         parts.extend(Paragraph(r) for r in follow_up_remarks(mine, by, n))
         if len(mine):
-            table = self._actions_table(mine, f"{self.team}'s earlier actions, their status and complaints on "
-                                              "their theme since", effects=True)
+            caption = f"{possessive(self.team)} earlier actions, their status and complaints on their theme since"
+            table = self._actions_table(mine, caption, effects=True)
             parts.append(table)
         return parts
 
@@ -548,8 +548,8 @@ class AnnualReport:
         q = self.question
         if q is not None and q.change is not None:
             _, est, low, high = q.change.trusted
-            rows.append((f"{self.team}'s new complaints (the verdict)", q.change.verdict_basis, est, low, high,
-                         q.change.verdict_pvalue))
+            rows.append((f"{possessive(self.team)} new complaints (the verdict)", q.change.verdict_basis, est, low,
+                         high, q.change.verdict_pvalue))
         for what, p in (("Stage 1 to Stage 2 escalation", f.escalation_1_2), ("Stage 2 to Stage 3 escalation",
                                                                                f.escalation_2_3),
                         ("Share about staff attitude", f.attitude)):

@@ -25,10 +25,12 @@ def timescale_lines(report) -> list[str]:
             continue
         within, extended = int(row["Within timescale"]), int(row["Within extended timescale"])
         share = f" ({words.percent(share_of(extended, replies))})" if replies >= max(5, n) else ""
+        limit, longest = int(row["Timescale (working days)"]), int(row["Extended timescale"])
+        extension = (f", and {words.count(extended, n)}{share} within the extended {longest}" if longest > limit
+                     else "")
         lines.append(f"{row['Stage']}: {words.count(within, n)} of {words.count(replies, n)} replies within "
-                     f"{int(row['Timescale (working days)'])} working days, and {words.count(extended, n)}{share} "
-                     f"within the extended {int(row['Extended timescale'])}; half took "
-                     f"{row['Median working days']:.0f} working days or fewer.")
+                     f"{limit} working days{extension}; half took {row['Median working days']:.0f} working days "
+                     "or fewer.")
     return lines
 
 

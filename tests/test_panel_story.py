@@ -330,3 +330,22 @@ def test_a_team_name_ending_in_s_takes_only_the_apostrophe(tmp_path):
     report = cf.annual_report(cf.load_data(folder), "2022-23", team="Children with Disabilities")
     section = text_of(report.team_section())
     assert "Children with Disabilities'" in section and "Disabilities's" not in section
+
+
+# --- a comparison that can say something ----------------------------------------------------------------
+
+def test_comparison_ranks_the_council_warns_and_uses_the_ombudsman_measures(reports):
+    text = text_of(reports["example"].benchmarking_section())
+    assert "the 7th highest of 16 councils" in text  # complaints per 1,000 children in need
+    assert "councils count complaints very differently" in text
+    assert "The Ombudsman's published measures for Example Council (synthetic), 2019-20: complaints upheld 65%" in text
+    assert "recommendations complied with 100% (joint 1st highest of 16" in text
+    appendix = text_of(reports["example"].benchmarking_appendix())
+    assert "The Ombudsman's published measures, 2019-20" in appendix
+    assert not re.search(r"\b\d+\.00\b", text + appendix)  # counts print as counts, never 180.00
+    assert "not in the comparators file" not in text
+
+
+def test_comparison_without_comparators_is_absent_cleanly(reports):
+    text = text_of(reports["other"].benchmarking_section())
+    assert "No comparators table was supplied" in text and "Ombudsman's published measures" not in text

@@ -703,23 +703,44 @@ class AnnualReport:
         parts.append(Paragraph("Every council's figures are in the appendix."))
         return Parts(tuple(parts))
 
-    def _ombudsman_measures(self):
-        """The Ombudsman's published measures for the council and its comparators, when the file has them."""
+    def _measures_table(self) -> pd.DataFrame | None:
+        """The Ombudsman's published measures for the year, as percentages, or None when the file has none."""
         c = self.data.comparators
         if not len(c):
-            return
+            return None
         year = c[c["financial_year"] == self.financial_year]
-        columns = {k: v for k, v in OMBUDSMAN_MEASURES.items() if k in year.columns and year[k].notna().any()}
+        columns = [k for k in OMBUDSMAN_MEASURES if k in year.columns and year[k].notna().any()]
         if not columns:
+            return None
+        table = year[["authority", *columns]].copy()
+        for column in columns:  # fractions (0.8) or percentages (80): shown as percentages
+            table[column] = table[column].where(table[column] > 1, table[column] * 100)
+        return table.reset_index(drop=True)
+
+    def _ombudsman_measures(self):
+        """The Ombudsman's measures for this council, with its rank and the comparators' median."""
+        if not len(self.data.comparators):
+            return
+        table = self._measures_table()
+        if table is None:
             yield Paragraph("The Ombudsman's published measures (uphold rate, compliance with its recommendations, "
                             "satisfactory remedy by the council) are not in the comparators file; add them as the "
                             "columns listed in data/README.md to compare them.")
             return
-        table = year[["authority", *columns]].rename(columns={"authority": "Authority", **columns})
-        table = table.sort_values(next(iter(columns.values())), ascending=False, kind="stable")
-        percent = lambda v: "" if pd.isna(v) else words.percent(v / 100 if v > 1 else v)  # noqa: E731
-        yield Table(table.reset_index(drop=True), f"The Ombudsman's published measures, {self.financial_year}",
-                    index=False, formats={v: percent for v in columns.values()})
+        mine = table[table["authority"] == self.authority]
+        if not len(mine):
+            return
+        said = []
+        for column in table.columns[1:]:
+            value = mine[column].iloc[0]
+            if pd.isna(value):
+                continue
+            rank, joint = int((table[column] > value).sum()) + 1, int((table[column] == value).sum()) > 1
+            said.append(f"{OMBUDSMAN_MEASURES[column][len('Ombudsman: '):]} {value:.0f}% ("
+                        f"{'joint ' if joint else ''}{_ordinal(rank)} highest of "
+                        f"{table[column].notna().sum()}; median {table[column].median():.0f}%)")
+        yield Paragraph(f"The Ombudsman's published measures for {self.authority}, {self.financial_year}: "
+                        f"{'; '.join(said)}. Every council's measures are in the appendix.")
 
     def _funnel_parts(self):
         f = self.funnel
@@ -771,6 +792,13 @@ class AnnualReport:
                                index=False, formats={"Complaints": count, "Upheld": count,
                                                      **{c: words.percent for c in ("Share upheld", "95% lower",
                                                                                    "95% upper")}}))
+        measures = self._measures_table()
+        if measures is not None:
+            percent = lambda v: "" if pd.isna(v) else f"{v:.0f}%"  # noqa: E731
+            columns = {"authority": "Authority", **OMBUDSMAN_MEASURES}
+            parts.append(Table(measures.rename(columns=columns), f"The Ombudsman's published measures, "
+                                                                 f"{self.financial_year}", index=False,
+                               formats={v: percent for v in OMBUDSMAN_MEASURES.values()}))
         return Parts(tuple(parts)) if parts else Paragraph("No comparators table was supplied.")
 
     def definitions_section(self):

@@ -98,11 +98,18 @@ def small_counts(out: Path) -> list[str]:
     return problems
 
 
+def _pdf_text(path: Path) -> str:
+    """The text of a PDF (the agenda-pack copy of report 03), as a reader would see it."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
 def instructions_and_paths(out: Path) -> list[str]:
     """Analyst instructions in a page's text, and machine paths anywhere but the logs."""
     problems = []
     for path in sorted(p for p in out.rglob("*") if p.is_file() and "logs" not in p.parts):
-        text = path.read_text(encoding="utf-8")
+        text = _pdf_text(path) if path.suffix == ".pdf" else path.read_text(encoding="utf-8")
         problems += [f"{path.relative_to(out)}: machine path {m.group(0)!r}" for m in MACHINE_PATH.finditer(text)]
         if path.suffix == ".html":
             page = _Text()

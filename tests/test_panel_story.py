@@ -35,7 +35,13 @@ def other_council(folder, seed: int = 7):
     outcomes = ["Upheld", "Partially upheld", "Not upheld", "Not upheld", "Withdrawn"]
     who = ["Parent", "Child or young person", "Foster carer", "Other relative"]
     rows, n = [["Case Reference", "Received On", "Service", "Stage of Complaint", "Process", "Subject",
-                "Finding", "Relationship to Child", "Response Sent"]], 0
+                "Finding", "Relationship to Child", "Response Sent", "Age Band", "Gender", "Ethnic Group",
+                "How Received", "Compensation Paid"]], 0
+    ethnicities = ["White British", "Mixed", "Asian or Asian British", "Black or Black British", ""]
+    extra = lambda: [str(rng.choice(["0-4", "5-10", "11-15", "16-17"])), str(rng.choice(["Female", "Male"])),  # noqa: E731
+                     str(rng.choice(ethnicities)),
+                     str(rng.choice(["Email", "Telephone", "Letter", "Online form"])),
+                     str(rng.choice(["", "", "", "", "", "", "", "", "", "150"]))]
     for team, sizes in teams.items():
         for year, size in zip((2021, 2022), sizes):
             for _ in range(size):
@@ -45,13 +51,14 @@ def other_council(folder, seed: int = 7):
                 ref, fmt = f"FD{n:05d}", lambda d: str(d.astype(object).strftime("%d/%m/%Y"))
                 base = [ref, fmt(day), team]
                 tail = [str(rng.choice(categories)), str(rng.choice(outcomes)), str(rng.choice(who)), fmt(reply)]
-                rows.append([*base, "Stage 1", "Statutory", *tail])
+                more = extra()
+                rows.append([*base, "Stage 1", "Statutory", *tail, *more])
                 if rng.random() < 0.08:
-                    rows.append([*base, "Stage 2", "Statutory", *tail[:3], fmt(reply + 40)])
+                    rows.append([*base, "Stage 2", "Statutory", *tail[:3], fmt(reply + 40), *more[:4], ""])
     write_csv(folder / "complaints.csv", rows)
-    write_csv(folder / "actions.csv", [["Ref", "Theme", "Action", "Owner", "Status"],
+    write_csv(folder / "actions.csv", [["Ref", "Theme", "Action", "Owner", "Status", "Target Date"],
                                        ["FD00001", "Communication", "Call families back within a day.",
-                                        "Front Door manager", "Complete"]])
+                                        "Front Door manager", "Complete", "30/09/2021"]])
     return folder
 
 
@@ -139,7 +146,8 @@ def test_main_points_and_team_section_give_the_same_verdict(reports):
 
 # --- the story under the disclosure policy (issue 17) and the team choice (issue 16) ----------------
 
-APPENDIX_SECTIONS = ("cover_sheet", "team_appendix", "compliments_appendix", "benchmarking_appendix")
+APPENDIX_SECTIONS = ("cover_sheet", "team_appendix", "compliments_appendix", "benchmarking_appendix",
+                     "statutory_section", "statutory_appendix")
 
 
 @pytest.mark.parametrize("name", ["example-public", "other-auto"])
@@ -322,3 +330,69 @@ def test_pdf_of_03_exists_fits_ten_pages_and_cuts_no_table(built_reports):
         assert any(first in pages[i] and last in pages[i] for i in on), f"table cut across pages: {caption}"
     appendix = (year / "03_annual_report_appendix.html").read_text()
     assert "Every row accounted for" in appendix and "SHA-256" in appendix
+
+
+# --- the statutory and customary sections ---------------------------------------------------------
+
+def test_statutory_section_from_the_example_says_what_is_not_recorded(reports):
+    timeliness = text_of(reports["example"].timeliness_section())
+    assert "Stage 1: 61 of 85 replies within 10 working days, and 79 (93%) within the extended 20" in timeliness
+    text = text_of(reports["example"].statutory_section())
+    assert "Stage 3 review panels: 1 in 2019-20; outcomes: not upheld 1." in text
+    assert "Advocacy: 15 new complaints came from children and young people, 6 of them through an advocate." in text
+    assert "Not recorded in the data, so not reported: how received, age band, sex, ethnicity, disability" in text
+    assert "No equalities monitoring" in text_of(reports["example"].statutory_appendix())
+
+
+def test_statutory_section_from_optional_columns(reports):
+    text = text_of(reports["other"].statutory_section())
+    assert "Compensation: 10 complaints led to a payment, £1,500 in all." in text
+    assert "Not recorded in the data, so not reported: disability;" in text  # the one column it lacks
+    appendix = text_of(reports["other"].statutory_appendix())
+    for caption in ("New complaints by age band", "New complaints by sex", "New complaints by ethnicity",
+                    "New complaints by how received"):
+        assert caption in appendix
+    assert "Not recorded" in appendix  # a blank ethnicity is counted, not dropped
+
+
+def test_equalities_tables_go_through_suppression(tmp_path):
+    folder = other_council(tmp_path)
+    public = cf.annual_report(cf.load_data(folder), "2022-23", team="Front Door",
+                               policy=cf.disclosure_policy("public"))
+    appendix = text_of(public.statutory_appendix())
+    assert "fewer than 5" in appendix or "not shown" in appendix or all(
+        int(v) >= 5 for v in re.findall(r" (\d+)(?= |$)", appendix))
+
+
+def test_actions_show_their_due_date_when_the_log_has_one(reports):
+    text = text_of(reports["other"].actions_section())
+    assert "Due" in text and "30 Sep 2021" in text
+    assert "Due" not in text_of(reports["example"].actions_section()).split("You said, we did")[1].splitlines()[1]
+
+
+def test_a_team_name_ending_in_s_takes_only_the_apostrophe(tmp_path):
+    folder = other_council(tmp_path)
+    text = (folder / "complaints.csv").read_text().replace("Early Help", "Children with Disabilities")
+    (folder / "complaints.csv").write_text(text)
+    report = cf.annual_report(cf.load_data(folder), "2022-23", team="Children with Disabilities")
+    section = text_of(report.team_section())
+    assert "Children with Disabilities'" in section and "Disabilities's" not in section
+
+
+# --- a comparison that can say something ----------------------------------------------------------------
+
+def test_comparison_ranks_the_council_warns_and_uses_the_ombudsman_measures(reports):
+    text = text_of(reports["example"].benchmarking_section())
+    assert "the 7th highest of 16 councils" in text  # complaints per 1,000 children in need
+    assert "councils count complaints very differently" in text
+    assert "The Ombudsman's published measures for Example Council (synthetic), 2019-20: complaints upheld 65%" in text
+    assert "recommendations complied with 100% (joint 1st highest of 16" in text
+    appendix = text_of(reports["example"].benchmarking_appendix())
+    assert "The Ombudsman's published measures, 2019-20" in appendix
+    assert not re.search(r"\b\d+\.00\b", text + appendix)  # counts print as counts, never 180.00
+    assert "not in the comparators file" not in text
+
+
+def test_comparison_without_comparators_is_absent_cleanly(reports):
+    text = text_of(reports["other"].benchmarking_section())
+    assert "No comparators table was supplied" in text and "Ombudsman's published measures" not in text

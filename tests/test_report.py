@@ -39,7 +39,8 @@ def test_html_is_code_free_self_contained_and_says_synthetic(built):
     assert '<html lang="en-GB">' in page and "Synthetic data" in page and "2019-20" in page
     assert "<script" not in page and not re.search(r"""(src|href)=["']https?:""", page)
     assert "import cfanalysis" not in page and "load_data(" not in page  # no code
-    assert 'alt="Line chart of monthly complaints by team, April 2019 to March 2020.' in page
+    assert ('alt="Small multiples, one panel per team, each over the others in grey: monthly complaints by team, '
+            'April 2019 to March 2020.') in page
     assert "No description has been provided" not in page
     assert "<th scope=\"col\">" in page and "every row is accounted for" in page
 

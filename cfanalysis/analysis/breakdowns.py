@@ -437,7 +437,10 @@ class ActionsLog(Result):
 def actions_log(actions: pd.DataFrame, complaints: pd.DataFrame, years: YearComparison) -> ActionsLog:
     """Every action up to the year, with the financial year and team of the complaint it came from."""
     first = new_complaints(complaints).set_index("reference")
-    log = actions.reindex(columns=["reference", "theme", "action", "owner", "status"]).astype(object)
+    # The loader adds an absent date column as missing: a due date is shown only when the log records one.
+    due = "due_date" in actions and actions["due_date"].notna().any()
+    columns = ["reference", "theme", "action", "owner", "status", *(["due_date"] if due else [])]
+    log = actions.reindex(columns=columns).astype(object)
     log = log.where(log.notna(), "")
     log.insert(0, "team", log["reference"].map(first["team"]))
     log.insert(0, "financial_year", log["reference"].map(first["financial_year"]))

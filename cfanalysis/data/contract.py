@@ -30,6 +30,7 @@ __all__ = [
     "OUTCOMES",
     "PROCEDURES",
     "STAGES",
+    "STATUTORY_FIELDS",
     "TABLES",
     "THEMES",
     "TableSpec",
@@ -181,6 +182,9 @@ class TableSpec:
         return lookup
 
 
+# Optional complaint fields for the annual report's statutory sections (issue 19).
+STATUTORY_FIELDS = ("received_via", "age_band", "sex", "ethnicity", "disability", "compensation")
+
 # --------------------------------------------------------------------------------------------
 # Allowed values: code -> accepted spellings (matched with header_key).
 PROCEDURES: dict[str, tuple[str, ...]] = {
@@ -312,6 +316,17 @@ COMPLAINTS = TableSpec(
         Field("complainant_type", "code", codes=COMPLAINANT_TYPES, absent="not recorded", headers=(
             "Complainant Type", "Type of Complainant", "Complainant Category", "Complainant Relationship",
             "Relationship to Child")),
+        # The annual report's statutory sections (issue 19, STATUTORY_FIELDS): equalities monitoring of
+        # the complainant or child, how the complaint was received, and compensation paid (pounds).
+        # Each absent column leaves its part of the report out.
+        Field("received_via", "text", what="how received", headers=(
+            "How Received", "Received Via", "Method Received", "Contact Method", "Channel")),
+        Field("age_band", "text", what="age band", headers=("Age Band", "Age Group", "Age of Child", "Child Age Band")),
+        Field("sex", "text", headers=("Sex of Child", "Gender", "Sex of Complainant")),
+        Field("ethnicity", "text", headers=("Ethnic Group", "Ethnic Origin", "Ethnicity of Child")),
+        Field("disability", "text", headers=("Disabled", "Disability Status", "Has a Disability")),
+        Field("compensation", "number", what="compensation paid", headers=(
+            "Compensation Paid", "Compensation (£)", "Amount Paid", "Financial Remedy")),
     ),
 )
 
@@ -388,6 +403,8 @@ ACTIONS = TableSpec(
         Field("owner", "text", headers=("Action Owner", "Responsible", "Lead")),
         Field("status", "text", headers=("Action Status", "Progress")),
         Field("theme", "text", headers=("Learning Theme", "Category", "Area")),
+        Field("due_date", "date", what="due date", headers=(  # issue 19's "You said, we did"
+            "Due Date", "Target Date", "Due By", "Deadline", "Date Due")),
     ),
 )
 

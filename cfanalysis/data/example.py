@@ -273,7 +273,9 @@ def _activity(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _comparators(rng: np.random.Generator) -> pd.DataFrame:
+def _comparators(rng: np.random.Generator, measures: np.random.Generator) -> pd.DataFrame:
+    """Comparators' complaints, children in need and upheld (from ``rng``), and the Ombudsman's published
+    measures (from their own generator ``measures``, so adding them changed no other figure)."""
     rows = []
     names = [AUTHORITY] + [f"Comparator {chr(ord('A') + i)} (synthetic)" for i in range(15)]
     for year in ("2018-19", "2019-20"):
@@ -284,7 +286,10 @@ def _comparators(rng: np.random.Generator) -> pd.DataFrame:
                           else int(rng.poisson(children_in_need * rate)))
             rows.append({"Local Authority": name, "Financial Year": year, "Complaints": complaints,
                          "Children in Need": children_in_need,
-                         "Upheld": int(round(complaints * rng.uniform(0.15, 0.35)))})
+                         "Upheld": int(round(complaints * rng.uniform(0.15, 0.35))),
+                         "LGSCO Upheld Percent": int(measures.integers(50, 95)),
+                         "LGSCO Compliance Percent": int(measures.choice([90, 95, 100, 100, 100])),
+                         "LGSCO Satisfactory Remedy Percent": int(measures.integers(0, 35))})
     return pd.DataFrame(rows)
 
 
@@ -387,7 +392,7 @@ def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list
         "ombudsman.csv": _csv_bytes(_ombudsman(rng, calendar), encoding="cp1252",
                                     date_columns=("Date Received",)),
         "activity.csv": _csv_bytes(_activity(rng), encoding="utf-8"),
-        "comparators.csv": _csv_bytes(_comparators(rng), encoding="utf-8"),
+        "comparators.csv": _csv_bytes(_comparators(rng, np.random.default_rng(seed + 1)), encoding="utf-8"),
         "comparators.json": (json.dumps(COMPARATORS_INFO, indent=2) + "\n").encode("utf-8"),
         "actions.csv": _csv_bytes(_actions(complaints), encoding="utf-8"),
         "team_aliases.csv": b"alias,team\r\nDuty & Assessment,Duty Team\r\n",

@@ -54,8 +54,8 @@ from cfanalysis.publish.sentences import (
     team_breakdown_sentence,
     timeliness_sentences,
 )
-from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words, size_words, team_lines,
-                                      team_verdict)
+from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words, possessive, size_words,
+                                      team_lines, team_verdict)
 from cfanalysis.publish.team import TeamChoice, TeamQuestion, choose_team, team_question
 
 __all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "timeliness_shown"]
@@ -74,7 +74,8 @@ GLOSSARY = {
 TIMELINESS_COUNTS = ["Complaints", "With a response date", "Within timescale", "Within extended timescale"]
 TIMELINESS_DERIVED = ["Share within timescale", "Share within extended", "Median working days"]
 # What each of the year's tables counts (cfanalysis.publish.disclosure.KINDS): people's complaints unless said.
-TABLE_KINDS = {"ombudsman_decisions": "ombudsman", "complainant_types": "people"}
+TABLE_KINDS = {"ombudsman_decisions": "ombudsman", "complainant_types": "people",
+               "new_complaints_by_complainant": "people"}
 
 
 def count_change_sentence(what: str, now: int, before: int, change: CountComparison | None, years,
@@ -412,7 +413,7 @@ def follow_up_remarks(effects: pd.DataFrame, baseline_year: str, policy: Disclos
             continue
         before, since = _theme_counts(row, policy, financial_year)
         remarks.append(f"The {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
-                       f"complete, but {row['team']}'s complaints about {row['category']} went from "
+                       f"complete, but {possessive(row['team'])} complaints about {row['category']} went from "
                        f"{before} to {since}: the action may not have had the effect hoped for, or other things "
                        "changed; worth reviewing with the team.")
     return remarks
@@ -689,7 +690,7 @@ class AnnualReport:
         fy, by = self.financial_year, self.baseline_year
         if b is None or q is None or q.change is None:
             reason = q.unavailable if q is not None and q.unavailable else (
-                f"{self.team}'s complaints cannot be compared: there are no complaints for "
+                f"{possessive(self.team)} complaints cannot be compared: there are no complaints for "
                 f"{by if not self.figures.years.has_baseline else self.team} in the data.")
             why = self.choice.sentence(p) if self.choice is not None else ""
             return Paragraph(f"{reason} {why}".strip())
@@ -714,7 +715,7 @@ class AnnualReport:
 
     def _team_table(self, aspect: str) -> Table:
         b = self.breakdowns.team
-        return self._counts(b.tables[aspect], f"{self.team}'s new complaints, {TEAM_TABLES[aspect]}: "
+        return self._counts(b.tables[aspect], f"{possessive(self.team)} new complaints, {TEAM_TABLES[aspect]}: "
                                               f"{self.baseline_year} and {self.financial_year}, with the other "
                                               "teams together", name=f"team_{aspect}:{self.team}",
                             totals=self._team_totals(aspect),
@@ -740,8 +741,8 @@ class AnnualReport:
         mine = effects[(effects["team"] == self.team) & (effects["financial_year"] < fy)]
         parts.extend(Paragraph(r) for r in follow_up_remarks(mine, by, p, fy))
         if len(mine):
-            table = self._actions_table(mine, f"{self.team}'s earlier actions, their status and complaints on "
-                                              "their theme since", effects=True)
+            caption = f"{possessive(self.team)} earlier actions, their status and complaints on their theme since"
+            table = self._actions_table(mine, caption, effects=True)
             parts.append(table)
         return parts
 
@@ -839,8 +840,8 @@ class AnnualReport:
         if q is not None and q.change is not None and not p.is_small(min(q.change.headline.count,
                                                                          q.change.headline.baseline_count)):
             _, est, low, high = q.change.trusted
-            rows.append((f"{self.team}'s new complaints (the verdict)", q.change.verdict_basis, est, low, high,
-                         q.change.verdict_pvalue))
+            rows.append((f"{possessive(self.team)} new complaints (the verdict)", q.change.verdict_basis, est, low,
+                         high, q.change.verdict_pvalue))
         for what, c in (("Stage 1 to Stage 2 escalation", f.escalation_1_2), ("Stage 2 to Stage 3 escalation",
                                                                                f.escalation_2_3),
                         ("Share about staff attitude", f.attitude)):
@@ -874,20 +875,35 @@ class AnnualReport:
 
     @registers
     def timeliness_section(self):
-        """Replies on time by stage and by team, this year against last, with a sentence on each stage."""
+        """Replies on time by stage and by team: the first stage in a sentence, every stage's timescales and
+        median days, then the tables."""
+        from cfanalysis.publish.statutory import timescale_lines
+
         t = self.breakdowns.timeliness
-        parts = [Paragraph(s) for s in timeliness_sentences(t, self.policy, by="stage")]
+        parts = [Paragraph(s, kind="verdict") for s in timeliness_sentences(t, self.policy, by="stage")[:1]]
+        parts += [Paragraph(s) for s in timescale_lines(self)]  # every stage: extended timescale, median days
         parts.append(self._replies(t.by_stage, "Replies within the statutory timescale, by stage", "replies_by_stage"))
-        parts.extend(Paragraph(s) for s in timeliness_sentences(t, self.policy, by="team"))
         parts.append(self._replies(t.by_team, "Replies within the timescale for their stage, by team",
                                    "replies_by_team"))
         parts.append(Paragraph(
-            "Working days exclude weekends and England and Wales bank holidays; a reply on the next working day "
-            f"counts as 1. Timescales: Stage 1, {STAGE_TIMESCALES[1]} working days (extendable to 20); Stage 2, "
-            f"{STAGE_TIMESCALES[2]} (extendable to 65); Stage 3, {STAGE_TIMESCALES[3]} from the request to the "
-            "council's response (the panel within 30, its report within 5, the response within 15). Shares are "
-            "given only for groups of 5 replies or more."))
+            "Working days exclude weekends and bank holidays. Timescales: Stage 1, "
+            f"{STAGE_TIMESCALES[1]} working days (extendable to 20); Stage 2, {STAGE_TIMESCALES[2]} (to 65); "
+            f"Stage 3, {STAGE_TIMESCALES[3]} from request to response. Shares only for 5 replies or more.",
+            kind="note"))
         return Parts(tuple(parts))
+
+    @registers
+    def statutory_section(self):
+        """Timescales and average days, Stage 3 panels, remedies, advocacy, the procedure (publish/statutory.py)."""
+        from cfanalysis.publish.statutory import statutory_section
+
+        return statutory_section(self)
+
+    @registers
+    def statutory_appendix(self):
+        from cfanalysis.publish.statutory import statutory_appendix
+
+        return statutory_appendix(self)
 
     @registers
     def compliments_section(self):
@@ -1016,23 +1032,44 @@ class AnnualReport:
         parts.append(Paragraph("Every council's figures are in the appendix."))
         return Parts(tuple(parts))
 
-    def _ombudsman_measures(self):
-        """The Ombudsman's published measures for the council and its comparators, when the file has them."""
+    def _measures_table(self) -> pd.DataFrame | None:
+        """The Ombudsman's published measures for the year, as percentages, or None when the file has none."""
         c = self.data.comparators
         if not len(c):
-            return
+            return None
         year = c[c["financial_year"] == self.financial_year]
-        columns = {k: v for k, v in OMBUDSMAN_MEASURES.items() if k in year.columns and year[k].notna().any()}
+        columns = [k for k in OMBUDSMAN_MEASURES if k in year.columns and year[k].notna().any()]
         if not columns:
+            return None
+        table = year[["authority", *columns]].copy()
+        for column in columns:  # fractions (0.8) or percentages (80): shown as percentages
+            table[column] = table[column].where(table[column] > 1, table[column] * 100)
+        return table.reset_index(drop=True)
+
+    def _ombudsman_measures(self):
+        """The Ombudsman's measures for this council, with its rank and the comparators' median."""
+        if not len(self.data.comparators):
+            return
+        table = self._measures_table()
+        if table is None:
             yield Paragraph("The Ombudsman's published measures (uphold rate, compliance with its recommendations, "
                             "satisfactory remedy by the council) are not in the comparators file; add them as the "
                             "columns listed in data/README.md to compare them.")
             return
-        table = year[["authority", *columns]].rename(columns={"authority": "Authority", **columns})
-        table = table.sort_values(next(iter(columns.values())), ascending=False, kind="stable")
-        percent = lambda v: "" if pd.isna(v) else words.percent(v / 100 if v > 1 else v)  # noqa: E731
-        yield Table(table.reset_index(drop=True), f"The Ombudsman's published measures, {self.financial_year}",
-                    index=False, formats={v: percent for v in columns.values()})
+        mine = table[table["authority"] == self.authority]
+        if not len(mine):
+            return
+        said = []
+        for column in table.columns[1:]:
+            value = mine[column].iloc[0]
+            if pd.isna(value):
+                continue
+            rank, joint = int((table[column] > value).sum()) + 1, int((table[column] == value).sum()) > 1
+            said.append(f"{OMBUDSMAN_MEASURES[column][len('Ombudsman: '):]} {value:.0f}% ("
+                        f"{'joint ' if joint else ''}{_ordinal(rank)} highest of "
+                        f"{table[column].notna().sum()}; median {table[column].median():.0f}%)")
+        yield Paragraph(f"The Ombudsman's published measures for {self.authority}, {self.financial_year}: "
+                        f"{'; '.join(said)}. Every council's measures are in the appendix.")
 
     def _funnel_parts(self):
         f = self.funnel
@@ -1085,6 +1122,13 @@ class AnnualReport:
                                index=False, formats={"Complaints": count, "Upheld": count,
                                                      **{c: words.percent for c in ("Share upheld", "95% lower",
                                                                                    "95% upper")}}))
+        measures = self._measures_table()
+        if measures is not None:
+            percent = lambda v: "" if pd.isna(v) else f"{v:.0f}%"  # noqa: E731
+            columns = {"authority": "Authority", **OMBUDSMAN_MEASURES}
+            parts.append(Table(measures.rename(columns=columns), f"The Ombudsman's published measures, "
+                                                                 f"{self.financial_year}", index=False,
+                               formats={v: percent for v in OMBUDSMAN_MEASURES.values()}))
         return Parts(tuple(parts)) if parts else Paragraph("No comparators table was supplied.")
 
     def definitions_section(self):

@@ -19,6 +19,7 @@ from cfanalysis.analysis.figures import annual_figures
 from cfanalysis.analysis.teams import all_team_tests
 from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import Dataset
+from cfanalysis.publish.story import possessive
 
 __all__ = ["CommentaryFlag", "check_claims", "claims_report"]
 
@@ -69,7 +70,7 @@ def _subjects(data: Dataset, financial_year: str) -> dict[str, tuple[int, int, f
     teams = all_team_tests(new_complaints(data.complaints), years)
     for _, row in teams.iterrows():
         subjects[f"team:{row['team']}"] = (int(row["count"]), int(row["baseline_count"]), float(row["ratio"]),
-                                           float(row["adjusted_pvalue"]), f"{row['team']}'s new complaints")
+                                           float(row["adjusted_pvalue"]), f"{possessive(row['team'])} new complaints")
     return subjects
 
 

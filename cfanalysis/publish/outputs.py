@@ -134,9 +134,11 @@ def _timeliness_record(table: pd.DataFrame) -> dict[str, float | None]:
     record = {}
     for stage, (limit, extended) in TIMESCALES.items():
         row = by_stage.loc[f"Stage {stage}"] if f"Stage {stage}" in by_stage.index else None
-        for key, column in ((f"stage{stage}_within_{limit}_working_days_share", "Share within timescale"),
-                            (f"stage{stage}_within_{extended}_working_days_share", "Share within extended"),
-                            (f"stage{stage}_median_working_days", "Median working days")):
+        keys = ((f"stage{stage}_within_{limit}_working_days_share", "Share within timescale"),
+                *([(f"stage{stage}_within_{extended}_working_days_share", "Share within extended")]
+                  if extended > limit else []),
+                (f"stage{stage}_median_working_days", "Median working days"))
+        for key, column in keys:
             record[key] = None if row is None else float(row[column])
     return record
 

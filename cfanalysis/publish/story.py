@@ -20,7 +20,7 @@ from cfanalysis.periods import month_label
 from cfanalysis.publish.disclosure import DisclosurePolicy, Relation, cell_key
 from cfanalysis.publish.team import TeamQuestion
 
-__all__ = ["CHILD_COMPLAINANTS", "READING_NOTE", "children_share", "evidence_words", "size_words",
+__all__ = ["CHILD_COMPLAINANTS", "READING_NOTE", "children_share", "evidence_words", "possessive", "size_words",
            "team_lines", "team_verdict", "upheld_share"]
 
 CHILD_COMPLAINANTS = ("Child or young person", "Advocate for a child")
@@ -29,6 +29,15 @@ READING_NOTE = ("How to read the evidence words: 'strong evidence' means a chang
                 "by chance alone; 'little or no evidence' means chance alone could easily have produced it, "
                 "not that nothing changed. The ranges ('plausibly between ...') show how large a change the "
                 "figures still allow. The annex gives the tests behind each phrase.")
+
+
+def possessive(name: str) -> str:
+    """"Duty Team's", but "Children with Disabilities'" (a name ending in s takes only the apostrophe).
+
+    >>> possessive("Duty Team"), possessive("Children with Disabilities")
+    ("Duty Team's", "Children with Disabilities'")
+    """
+    return f"{name}'" if str(name).endswith("s") else f"{name}'s"
 
 
 def evidence_words(p: float, what: str = "a real change") -> str:

@@ -1,28 +1,77 @@
 """cfanalysis: analyse Children's Services complaints and compliments and publish the report.
 
 The library computes; the notebooks in ``notebooks/`` narrate (``import cfanalysis as cf``).
-Layers, from the files up (see ARCHITECTURE.md): ``data`` reads and checks the input,
-``analysis`` computes, ``plots`` draws, ``publish`` turns results into reports; ``periods``
-and ``words`` are shared by all of them.
+``cf.`` offers the names an analyst uses (:data:`__all__`, about thirty: load and check, count,
+test, draw, the report sections); everything else is under its layer, which ``cf.`` also
+lists: ``cf.data`` reads and checks the input, ``cf.analysis`` computes, ``cf.plots`` draws,
+``cf.publish`` turns results into reports, ``cf.periods`` and ``cf.words`` are shared by all
+(see ARCHITECTURE.md). Older flat names (``cf.holm``, ``cf.uphold_benchmark``, ...) still work.
 
 Nothing happens at import: the names below are loaded from their modules on first use, so the
 command line starts quickly and ``import cfanalysis`` never pulls in matplotlib or statsmodels
-until they are needed.
+until they are needed. (The imports under ``TYPE_CHECKING`` only tell editors and tab
+completion what each name is.)
 """
-
-from __future__ import annotations
 
 from importlib import import_module as _import_module
 from importlib import metadata as _metadata
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 try:
     __version__ = _metadata.version("cfanalysis")
 except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-# Public name -> the module (under cfanalysis) that defines it. Every public name is a function
-# or a class, and none is spelt like a module, so ``cf.name`` always means the same thing.
-_EXPORTS = {
+# The names ``cf.`` offers: what an analyst building on the library uses, each a function or class.
+_PUBLIC = {
+    # Load the data and check the parameters
+    "load_data": "data.loader", "Dataset": "data.loader", "check_parameters": "data.notebook",
+    "stop_on_error": "publish.jupyter", "NotLoaded": "parameters", "CfanalysisError": "parameters",
+    "ParameterError": "parameters", "DataLoadError": "data.problems",
+    # Count
+    "monthly_counts": "analysis.counts", "compare_years": "analysis.years",
+    # Test and compare
+    "compare_counts": "analysis.rates", "team_change": "analysis.teams", "all_team_tests": "analysis.teams",
+    "compare_before_after": "analysis.before_after", "find_changepoint": "analysis.changepoint",
+    "xmr": "analysis.spc", "funnel": "analysis.benchmarking",
+    # Draw and tabulate (each returns a Chart or Table: .png / .frame, to_excel())
+    "monthly_lines_chart": "publish.charts", "bar_chart": "publish.charts", "xmr_chart": "publish.charts",
+    "monthly_counts_table": "publish.monthly", "Chart": "publish.display", "Table": "publish.display",
+    "Parts": "publish.display",
+    # The report sections the notebooks show
+    "team_question": "publish.team", "annual_report": "publish.annual", "event_question": "publish.events",
+    "data_overview": "publish.sections", "reconciliation": "publish.sections",
+}
+
+if _TYPE_CHECKING:  # for editors and tab completion only; nothing is imported at run time
+    from cfanalysis.analysis.before_after import compare_before_after
+    from cfanalysis.analysis.benchmarking import funnel
+    from cfanalysis.analysis.changepoint import find_changepoint
+    from cfanalysis.analysis.counts import monthly_counts
+    from cfanalysis.analysis.rates import compare_counts
+    from cfanalysis.analysis.spc import xmr
+    from cfanalysis.analysis.teams import all_team_tests, team_change
+    from cfanalysis.analysis.years import compare_years
+    from cfanalysis.data.loader import Dataset, load_data
+    from cfanalysis.data.notebook import check_parameters
+    from cfanalysis.data.problems import DataLoadError
+    from cfanalysis.parameters import CfanalysisError, NotLoaded, ParameterError
+    from cfanalysis.publish.annual import annual_report
+    from cfanalysis.publish.charts import bar_chart, monthly_lines_chart, xmr_chart
+    from cfanalysis.publish.display import Chart, Parts, Table
+    from cfanalysis.publish.events import event_question
+    from cfanalysis.publish.jupyter import stop_on_error
+    from cfanalysis.publish.monthly import monthly_counts_table
+    from cfanalysis.publish.sections import data_overview, reconciliation
+    from cfanalysis.publish.team import team_question
+
+# The layers: ``dir(cf)`` lists the four an analyst looks in beside the public names.
+_LAYERS = ("analysis", "data", "plots", "publish")
+_SUBMODULES = (*_LAYERS, "parameters", "periods", "words", "cli")
+
+# Every earlier flat name still works (``cf.holm``), from the module that defines it, but is not
+# offered by tab completion: use it from its layer (``cf.analysis.checks.holm``) in new code.
+_MORE = {
     "DataLoadError": "data.problems",
     "Dataset": "data.loader",
     "load_data": "data.loader",
@@ -66,6 +115,8 @@ _EXPORTS = {
     "team_change": "analysis.teams",
     "team_monthly_series": "analysis.teams",
     "TeamChange": "analysis.teams",
+    "largest_rise": "analysis.teams",
+    "TeamRise": "analysis.teams",
     "demand_analysis": "analysis.demand",
     "DemandAnalysis": "analysis.demand",
     "lagged_correlations": "analysis.demand",
@@ -116,8 +167,12 @@ _EXPORTS = {
     "monthly_counts_table": "publish.monthly",
     "xmr_chart": "publish.charts",
     "tchart_chart": "publish.charts",
-    "suppress": "publish.suppression",
-    "Suppressed": "publish.suppression",
+    "suppress": "publish.disclosure",
+    "Suppressed": "publish.disclosure",
+    "DisclosurePolicy": "publish.disclosure",
+    "disclosure_policy": "publish.disclosure",
+    "audit_folder": "publish.audit",
+    "DisclosureError": "publish.audit",
     "PersonalDataGuard": "publish.guard",
     "safe_csv_text": "publish.guard",
     "reconciliation": "publish.sections",
@@ -129,6 +184,8 @@ _EXPORTS = {
     "check_team": "parameters",
     "team_question": "publish.team",
     "TeamQuestion": "publish.team",
+    "choose_team": "publish.team",
+    "TeamChoice": "publish.team",
     "annual_report": "publish.annual",
     "AnnualReport": "publish.annual",
     "ReportError": "publish.run",
@@ -148,18 +205,33 @@ _EXPORTS = {
     "events_table": "publish.events",
     "find_event": "data.events",
     "run_reports": "publish.run",
+    "stop_on_error": "publish.jupyter",
+    "NotLoaded": "parameters",
+    "check_parameters": "data.notebook",
+    "CheckedParameters": "data.notebook",
 }
 
-__all__ = sorted(_EXPORTS)
+_MORE = {name: module for name, module in _MORE.items() if name not in _PUBLIC}
+
+# Spelt out (sorted; the same names as _PUBLIC, tests/test_notebooks_library.py checks) so linters and
+# editors see what is exported.
+__all__ = ["CfanalysisError", "Chart", "DataLoadError", "Dataset", "NotLoaded", "ParameterError", "Parts",
+           "Table", "all_team_tests", "annual_report", "bar_chart", "check_parameters", "compare_before_after",
+           "compare_counts", "compare_years", "data_overview", "event_question", "find_changepoint", "funnel",
+           "load_data", "monthly_counts", "monthly_counts_table", "monthly_lines_chart", "reconciliation",
+           "stop_on_error", "team_change", "team_question", "xmr", "xmr_chart"]
 
 
 def __getattr__(name: str):
-    if name in _EXPORTS:
-        value = getattr(_import_module(f".{_EXPORTS[name]}", __name__), name)
+    module = _PUBLIC.get(name) or _MORE.get(name)
+    if module is not None:
+        value = getattr(_import_module(f".{module}", __name__), name)
         globals()[name] = value
         return value
+    if name in _SUBMODULES:
+        return _import_module(f".{name}", __name__)
     raise AttributeError(f"module 'cfanalysis' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+    return sorted([*__all__, *_LAYERS, "__version__"])

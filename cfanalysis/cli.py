@@ -17,6 +17,7 @@ Analyse Children's Services complaints and compliments and build the annual repo
 Put your exported logs (complaints, and optionally compliments, ombudsman, activity,
 comparators; .csv or .xlsx) in one folder, then:
 
+  cfanalysis init --data data/raw            draft mapping.yml and dataset.json for your exports
   cfanalysis validate --data data/raw        check the files and list every problem
   cfanalysis report --year 2019-20           build the HTML reports for one year
   cfanalysis report --all-years              build every year in the data
@@ -31,14 +32,57 @@ See data/README.md for the columns each file needs.
 def _validate(args: argparse.Namespace) -> int:
     from cfanalysis.data.loader import load_data
 
-    data = load_data(args.data, as_of=args.as_of)
+    data = load_data(args.data, as_of=args.as_of, accept_exclusions=True if args.accept_exclusions else None)
     print(data.report.text())
+    if args.excluded_csv:
+        frame = data.report.excluded_rows_frame()
+        frame.to_csv(args.excluded_csv, index=False, encoding="utf-8-sig")  # with a BOM: Excel reads it as UTF-8
+        print(f"\n{len(frame):,} excluded rows written to {args.excluded_csv} (open it in Excel).")
     return 0 if data.report.usable else 1
 
 
-def _parameters(pairs: list[str] | None) -> dict[str, str]:
+def _init(args: argparse.Namespace) -> int:
+    from cfanalysis.data.draft import write_draft
+
+    if not args.data.is_dir():
+        print(f"cfanalysis init: {args.data} is not a folder; pass the folder of exported files (--data DIR).",
+              file=sys.stderr)
+        return 2
+    draft, said = write_draft(args.data, force=args.force, authority=args.authority, contact=args.contact,
+                              synthetic=args.synthetic)
+    print(f"Data folder: {args.data}\n")
+    for table, files in draft.tables.items():
+        print(f"  {table:<12} {', '.join(files)}")
+        for name, (header, how) in draft.headers.get(table, {}).items():
+            print(f"  {'':<12}   {name:<17} <- '{header}'" + ("" if how == "contract spelling" else f"  ({how})"))
+    for line in draft.ignored:
+        print(f"  not a table: {line}")
+    guesses = sum(code is not None for fields in draft.codes.values() for values in fields.values()
+                  for code, _ in values.values())
+    print(f"\n{guesses} value(s) placed by rule (marked '# guess' in {args.data / 'mapping.yml'}: check them).")
+    if draft.undecided:
+        print(f"{len(draft.undecided)} value(s) not placed; decide each in mapping.yml:")
+        for line in draft.undecided:
+            print(f"  {line}")
+    print()
+    for line in said:
+        print(line)
+    print(f"\nNext: cfanalysis validate --data {args.data}")
+    return 0
+
+
+def _parameters(pairs: list[str] | None, together: str | None = None) -> dict[str, str]:
+    """``--param name=value`` (repeatable) and ``--params 'a=1 b="x y"'`` (several in one, as
+    ``make report PARAMS=...`` passes them; split as a shell would) as one dictionary."""
+    import shlex
+
     given = {}
-    for pair in pairs or []:
+    try:
+        pairs = [*(pairs or []), *shlex.split(together or "")]
+    except ValueError as error:
+        raise ValueError(f"--params {together!r} cannot be read ({error}); write it like "
+                         "team=\"Children in Care\" named_in_advance=true.") from None
+    for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise ValueError(f"--param {pair!r} should look like name=value, for example team=Fostering.")
@@ -54,7 +98,7 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     try:
         runs = run_reports(None if args.all_years else args.year, data_dir=args.data, out_dir=args.out,
-                           notebooks_dir=args.notebooks, parameters=_parameters(args.param),
+                           notebooks_dir=args.notebooks, parameters=_parameters(args.param, args.params),
                            jobs=args.jobs, as_of=args.as_of, audience=args.audience, progress=_Progress())
     except (ReportError, ValueError) as error:
         print(f"cfanalysis report: {error}", file=sys.stderr)
@@ -94,6 +138,25 @@ class _Progress:
                 print(line, flush=True)
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from cfanalysis.publish.audit import audit_folder
+    from cfanalysis.publish.disclosure import disclosure_policy
+
+    if not args.out.is_dir():
+        print(f"cfanalysis audit: {args.out} is not a folder of outputs.", file=sys.stderr)
+        return 2
+    policy = disclosure_policy("public", args.threshold)
+    exposures = audit_folder(args.out, policy)
+    if not exposures:
+        print(f"{args.out}: no withheld figure in the CSV tables and summary.json can be worked out "
+              f"(threshold {policy.threshold}).")
+        return 0
+    print(f"{args.out}: {len(exposures)} withheld figure(s) can be worked out:")
+    for exposure in exposures:
+        print(f"- {exposure.message(policy)}")
+    return 1
+
+
 def _example_data(args: argparse.Namespace) -> int:
     from cfanalysis.data.example import write_example_data
 
@@ -112,26 +175,50 @@ def _date_argument(text: str) -> str:
     return parsed.value.strftime("%Y-%m-%d")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cfanalysis", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"cfanalysis {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    # Options every command that reads data shares.
-    data_options = argparse.ArgumentParser(add_help=False)
-    data_options.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
-                              help="folder holding the data files (default: %(default)s)")
-    data_options.add_argument("--as-of", metavar="DATE", default=None, type=_date_argument,
-                              help="treat dates after this day (yyyy-mm-dd) as errors (default: today)")
+def _add_audit_command(commands) -> None:
+    audit = commands.add_parser("audit", help="check a folder of public outputs for figures that give "
+                                "a withheld count away",
+                                description="Read a public folder's CSV tables and summary.json files, "
+                                "relate them (totals, the same figure in two years' files) and work out, as "
+                                "an attacker would, the range each withheld figure could have. Exit status 0 "
+                                "when none can be narrowed, 1 when one can.")
+    audit.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                       help="the folder of outputs (default: %(default)s)")
+    audit.add_argument("--threshold", type=int, default=5, metavar="N",
+                       help="counts below N are withheld (default: %(default)s)")
+    audit.set_defaults(handler=_audit)
 
+
+def _add_validate(commands, data_options) -> None:
     validate = commands.add_parser("validate", parents=[data_options],
                                    help="check a data folder and list every problem",
                                    description="Load every file in the data folder, report rows "
                                    "read, accepted and excluded, and list every problem with its "
                                    "file, row (as Excel shows it), column and value. Exit status 0 "
                                    "when the data can be used, 1 when it cannot.")
+    validate.add_argument("--accept-exclusions", action="store_true",
+                          help="use the data even when a table has more than 10%% of its rows excluded "
+                          "(to make it last, put \"accept_exclusions\": true in dataset.json)")
+    validate.add_argument("--excluded-csv", type=Path, metavar="FILE", default=None,
+                          help="write every excluded row (file, Excel row, column, value, reason, fix) to FILE")
     validate.set_defaults(handler=_validate)
 
+
+def _add_init(commands) -> None:
+    init = commands.add_parser("init", help="draft mapping.yml and dataset.json for a folder of raw exports",
+                               description="Look at every file in the data folder (nothing is changed) and write "
+                               "a draft mapping.yml (which file is which table, which header is which field, "
+                               "which of your values means which code; guesses marked) and dataset.json. "
+                               "Existing files are kept unless --force.")
+    init.add_argument("--data", type=Path, required=True, metavar="DIR", help="the folder of exported files")
+    init.add_argument("--force", action="store_true", help="replace an existing mapping.yml and dataset.json")
+    init.add_argument("--authority", default=None, help="the council's name, as in the comparators table")
+    init.add_argument("--contact", default=None, help="who readers contact about the reports")
+    init.add_argument("--synthetic", action="store_true", help="mark the data as made up (a banner on every report)")
+    init.set_defaults(handler=_init)
+
+
+def _add_report(commands, data_options) -> None:
     report = commands.add_parser("report", parents=[data_options], help="build the HTML reports and summary.json",
                                  description="Run the report notebooks for each financial year and "
                                  "write outputs/<year>/*.html and summary.json.")
@@ -144,13 +231,39 @@ def build_parser() -> argparse.ArgumentParser:
                         help="notebooks run side by side (default: the number of cores)")
     report.add_argument("--param", action="append", metavar="NAME=VALUE",
                         help="set a notebook parameter, e.g. --param team=Fostering; repeatable")
+    report.add_argument("--params", metavar="'NAME=VALUE ...'", default=None,
+                        help='several parameters in one argument, split as a shell would, e.g. '
+                        '--params \'team="Children in Care" named_in_advance=true\' '
+                        '(what make report PARAMS=... passes)')
     report.add_argument("--audience", choices=("internal", "public"), default="internal",
                         help="internal (default): counts in full, marked not for publication; public: "
-                        "every count below 5 hidden in the HTML, CSV tables and summary.json, cells "
-                        "tagged 'internal' left out")
+                        "every count of people below 5 withheld in the HTML, charts, CSV tables and "
+                        "summary.json, cells tagged 'internal' left out, logs kept in <out>-logs, and "
+                        "nothing written unless the attacker's audit passes")
     report.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
                         help="folder of report notebooks (default: the project's notebooks/)")
     report.set_defaults(handler=_report)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cfanalysis", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"cfanalysis {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Options every command that reads data shares.
+    data_options = argparse.ArgumentParser(add_help=False)
+    data_options.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
+                              help="folder holding the data files (default: %(default)s)")
+    data_options.add_argument("--as-of", metavar="DATE", default=None, type=_date_argument,
+                              help="treat dates after this day (yyyy-mm-dd) as errors (default: today)")
+
+    _add_validate(commands, data_options)
+
+    _add_init(commands)
+
+    _add_report(commands, data_options)
+
+    _add_audit_command(commands)
 
     example = commands.add_parser("example-data", help="write the synthetic example data",
                                   description="Regenerate the synthetic example data, byte for byte.")

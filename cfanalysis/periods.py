@@ -10,11 +10,11 @@ import re
 from datetime import date
 from functools import lru_cache
 
-import holidays
 import numpy as np
 import pandas as pd
 
 __all__ = [
+    "FinancialYear",
     "add_working_days",
     "bank_holidays",
     "financial_year_bounds",
@@ -54,6 +54,45 @@ def parse_financial_year(label: str) -> int:
         f"'{label}' is not a financial year. Write it as the April year and the next, "
         "for example '2019-20' for April 2019 to March 2020."
     )
+
+
+class FinancialYear(str):
+    """A financial year, parsed once: the label ``"2019-20"`` (it is that string, so it compares,
+    sorts, prints and serialises as the label) with its April year and bounds as attributes.
+
+    Examples
+    --------
+    >>> year = FinancialYear.parse("2019/2020")
+    >>> year, year.start_year, year.first_day.date(), year.previous
+    ('2019-20', 2019, datetime.date(2019, 4, 1), '2018-19')
+    """
+
+    start_year: int
+
+    def __new__(cls, start_year: int) -> FinancialYear:
+        year = super().__new__(cls, f"{start_year}-{(start_year + 1) % 100:02d}")
+        year.start_year = int(start_year)
+        return year
+
+    @classmethod
+    def parse(cls, label: object) -> FinancialYear:
+        """Read a label (``2019-20``, ``2019/20``, ``2019-2020``); ValueError naming the fix if it is not one."""
+        return label if isinstance(label, FinancialYear) else cls(parse_financial_year(str(label)))
+
+    @property
+    def first_day(self) -> pd.Timestamp:
+        return pd.Timestamp(date(self.start_year, 4, 1))
+
+    @property
+    def last_day(self) -> pd.Timestamp:
+        return pd.Timestamp(date(self.start_year + 1, 3, 31))
+
+    @property
+    def previous(self) -> FinancialYear:
+        return FinancialYear(self.start_year - 1)
+
+    def __reduce__(self):  # pickles (and copies) as itself
+        return (FinancialYear, (self.start_year,))
 
 
 def financial_year_label(start_year: int) -> str:
@@ -107,8 +146,11 @@ def bank_holidays() -> tuple[np.datetime64, ...]:
 
     The package knows the moved and extra days (the 2020 May Day on Friday 8 May, the 2022
     jubilee and funeral, substitute days when Christmas falls at a weekend), which a hand-kept
-    list would miss.
+    list would miss. Worked out on first use (the package's tables are imported then, not
+    when cfanalysis is), then kept.
     """
+    import holidays
+
     days = holidays.country_holidays("GB", subdiv="ENG", years=range(FIRST_YEAR, LAST_YEAR + 1))
     return tuple(sorted(np.datetime64(day, "D") for day in days))
 

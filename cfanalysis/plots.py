@@ -140,12 +140,15 @@ def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str
     ``events`` (columns ``date`` and ``description``) are drawn as labelled vertical lines.
     """
     ax = _new_axes(ax, (9, 4.5))
+    counts = counts.sort_values("month", kind="stable")  # any number of years, in any order (pd.concat)
     groups = list(dict.fromkeys(counts[by]))
+    months = list(dict.fromkeys(counts["month"]))
     labels = list(dict.fromkeys(counts["month_label"]))
+    position = {month: index for index, month in enumerate(months)}
     for index, group in enumerate(groups):
         series = counts[counts[by] == group]
         width = 3 if group == highlight else (1.2 if highlight else 1.8)
-        ax.plot(range(len(series)), series["count"].to_numpy(), **{
+        ax.plot(series["month"].map(position).to_numpy(), series["count"].to_numpy(), **{
             "marker": "o", "markersize": 3.5, "linewidth": width, "color": PALETTE[index % len(PALETTE)],
             "label": str(group), **kwargs})
     ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
@@ -159,20 +162,21 @@ def plot_monthly_lines(counts: pd.DataFrame, *, by: str = "team", highlight: str
 
 
 def describe_monthly_lines(counts: pd.DataFrame, *, by: str = "team", what: str = "complaints",
-                           suppress_below: int = 0, events: pd.DataFrame | None = None) -> str:
-    """Alt text for :func:`plot_monthly_lines`, written from the numbers it shows.
-
-    With ``suppress_below``, a count below it reads "fewer than N", as in the report's tables;
+                           events: pd.DataFrame | None = None) -> str:
+    """Alt text for :func:`plot_monthly_lines`, written from the numbers it shows (every count in
+    full: a public chart's alt text is written in ``publish/`` from the protected figures);
     ``events`` shown on the chart are named.
     """
+    counts = counts.sort_values("month", kind="stable").reset_index(drop=True)  # rows from pd.concat too
     period = _period_words(counts["month"])
     totals = counts.groupby(by, sort=False)["count"].sum().sort_values(ascending=False, kind="stable")
     peak = counts.loc[counts["count"].idxmax()] if len(counts) else None
+    span = "the year" if len(counts) == 0 or counts["month"].nunique() <= 12 else "the period"
     parts = [f"Line chart of monthly {what} by {by.replace('_', ' ')}, {period}."]
     if peak is not None and peak["count"] > 0:
         parts.append(f"The highest month was {month_label(peak['month'], long=True)} for "
-                     f"{peak[by]}, with {count(peak['count'], suppress_below)}.")
-    parts.append("Totals for the year: " + "; ".join(f"{g} {count(n, suppress_below)}"
+                     f"{peak[by]}, with {count(peak['count'])}.")
+    parts.append(f"Totals for {span}: " + "; ".join(f"{g} {count(n)}"
                                                      for g, n in totals.items()) + ".")
     return " ".join(parts) + describe_events(events, list(dict.fromkeys(counts["month"])))
 

@@ -7,6 +7,7 @@ import pytest
 
 from cfanalysis import all_team_tests, compare_years, load_data, months_compared, team_change, team_question
 from cfanalysis.analysis.demand import demand_analysis
+from cfanalysis.parameters import ParameterError
 from cfanalysis.periods import financial_years_of
 from tests.conftest import EXAMPLE
 
@@ -65,7 +66,9 @@ def test_team_question_without_baseline_says_so(example):
     question = team_question(example, "2017-18")
     assert question.change is None
     assert "no complaints for 2016-17" in repr(question.verdict())
-    assert "no complaints for 2016-17" in repr(question.checks())
+    # Said once, in the verdict; the other sections point to it (issue 20), and nothing is flagged.
+    assert repr(question.checks()) == "Not shown: the verdict above says why."
+    assert repr(question.flagged_points()) == ""
 
 
 def test_unknown_team_is_explained(example):
@@ -101,9 +104,27 @@ def test_screened_by_default_uses_holm(example):
     change = question.change
     assert not change.named_in_advance and not change.overdispersed
     assert change.verdict_pvalue == pytest.approx(change.adjusted_pvalue)  # the scan, adjusted
-    named = team_question(example, "2019-20", named_in_advance=True).change
-    assert named.verdict_pvalue == pytest.approx(named.scan.own[named.scan.index("Duty Team")])
+    named = team_question(example, "2019-20", team=question.team, named_in_advance=True).change
+    assert named.verdict_pvalue == pytest.approx(named.scan.own[named.scan.index(question.team)])
     assert named.verdict_pvalue < change.verdict_pvalue
+
+
+def test_without_a_team_the_largest_rise_is_asked_about_after_looking(example):
+    from cfanalysis.analysis.counts import new_complaints
+
+    question = team_question(example, "2019-20")
+    new = new_complaints(example.complaints)
+    now = new[new["financial_year"] == "2019-20"].groupby("team").size()
+    before = new[new["financial_year"] == "2018-19"].groupby("team").size()
+    rise = now.sub(before, fill_value=0)
+    assert question.team == rise.idxmax() and rise.max() > rise.drop(rise.idxmax()).max()
+    assert not question.change.named_in_advance
+    assert "No team was named for this report" in question.introduction().text
+    assert "picked after looking" in question.introduction().text
+    with pytest.raises(ParameterError, match="named_in_advance=True needs the team parameter"):
+        team_question(example, "2019-20", named_in_advance=True)
+    named = team_question(example, "2019-20", team=question.team)
+    assert "No team was named" not in named.introduction().text
 
 
 def test_demand_rate_uses_contacts_as_exposure(example):

@@ -1,37 +1,15 @@
 """Every published HTML file in a real browser: offline, no errors, images decoded, accessible.
 
 Uses the system's Chromium (``apt-get install -y chromium``) through Playwright, with no browser
-download. Without Chromium these tests skip, except under CI=true, where they fail.
+download: one browser for the session (the ``browser`` fixture in conftest.py). Without Chromium
+these tests skip, except under CI=true, where they fail.
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = ("Chromium is not installed, so the browser tests cannot run. Install it with "
-                   "'sudo apt-get install -y chromium' (Debian/Ubuntu).")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 def html_files(out):
     return sorted(p for p in out.rglob("*.html") if "logs" not in p.parts)

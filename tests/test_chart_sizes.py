@@ -1,6 +1,7 @@
 """Charts read at the size shown: text at least 0.8 of the body text, distinct colours, legends
 outside the data; report 01's table has totals."""
 
+import cfanalysis as cf
 import re
 import struct
 from pathlib import Path
@@ -100,6 +101,9 @@ def test_monthly_table_has_a_total_row_and_column_and_hides_small_counts(example
     frame = monthly_counts_table(counts, caption="c").frame
     assert frame.index[-1] == "Total" and frame.columns[-1] == "Total"
     assert frame.loc["Total", "Total"] == counts["count"].sum() == frame["Total"].iloc[:-1].sum()
-    shown = monthly_counts_table(counts, caption="c", suppress_below=5).frame
+    shown = monthly_counts_table(counts, caption="c", policy=cf.disclosure_policy("internal", 5)).frame
     assert not shown.isin(["1", "2", "3", "4", 1, 2, 3, 4]).any().any()
     assert (shown == "fewer than 5").any().any()
+    public = monthly_counts_table(counts, caption="c", policy=cf.disclosure_policy("public")).frame
+    assert public.columns[-1] == "Total" and all("-" in c for c in public.columns[:-1])  # quarters or halves
+    assert (public == "[c]").any().any() and not public.isin(["1", "2", "3", "4"]).any().any()

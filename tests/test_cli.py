@@ -26,11 +26,32 @@ def test_validate_example_is_usable():
 
 def test_validate_broken_file_names_file_row_column_without_traceback(tmp_path):
     write_csv(tmp_path / "complaints.csv", [COMPLAINT_HEADER, complaint("C1"),
-                                            complaint("C2", received="32/13/2019")])
+                                            complaint("C2", received="32/13/2019"),
+                                            *[complaint(f"C{i}") for i in range(3, 12)]])
     result = run("validate", "--data", str(tmp_path), "--as-of", "2020-06-30")
-    assert result.returncode == 0  # one row excluded, the rest usable
+    assert result.returncode == 0  # one row of 11 excluded (9%), the rest usable
     assert "complaints.csv, row 3, column 'Date Received': value '32/13/2019'" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_validate_refuses_a_table_with_more_than_a_tenth_excluded_until_confirmed(tmp_path):
+    """Issue 16, point 3: 'Usable: yes' with most rows gone. Now refused, named, and confirmable."""
+    write_csv(tmp_path / "complaints.csv", [COMPLAINT_HEADER, *[complaint(f"C{i}") for i in range(8)],
+                                            *[complaint(f"X{i}", procedure="Something else") for i in range(2)]])
+    result = run("validate", "--data", str(tmp_path), "--as-of", "2020-06-30")
+    assert result.returncode == 1 and "2 of 10 complaints rows (20%) are excluded" in result.stdout
+    assert "--accept-exclusions" in result.stdout and "Usable: no" in result.stdout
+    csv_path = tmp_path / "excluded.csv"
+    result = run("validate", "--data", str(tmp_path), "--as-of", "2020-06-30", "--accept-exclusions",
+                 "--excluded-csv", str(csv_path))
+    assert result.returncode == 0 and "Usable: yes" in result.stdout
+    import pandas as pd
+
+    rows = pd.read_csv(csv_path, encoding="utf-8-sig")
+    assert rows.columns.tolist() == ["file", "row", "column", "value", "reason", "fix", "cause"]
+    assert rows["row"].tolist() == [10, 11] and set(rows["value"]) == {"Something else"}
+    (tmp_path / "dataset.json").write_text('{"accept_exclusions": true}')
+    assert run("validate", "--data", str(tmp_path), "--as-of", "2020-06-30").returncode == 0
 
 
 def test_validate_unusable_exits_1(tmp_path):

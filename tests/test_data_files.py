@@ -29,11 +29,21 @@ def test_encodings(complaints_dir, encoding):
     assert data.complaints["team"].tolist() == ["Équipe Duty – Nord"]
 
 
-def test_several_files_for_one_table(complaints_dir):
-    folder = complaints_dir()
-    write_csv(folder / "Complaints old.csv", [COMPLAINT_HEADER, complaint()])
-    problem = only(load_data(folder, as_of=AS_OF), "fatal")
-    assert "several files" in problem.message
+def test_several_files_for_one_table_are_combined_and_overlaps_excluded(complaints_dir):
+    """Issue 16, point 5: one export per year in one folder; a row in two files is counted once."""
+    folder = complaints_dir([complaint("C1"), complaint("C2"), complaint("C3")])
+    write_csv(folder / "Complaints 2020-21.csv", [
+        COMPLAINT_HEADER, complaint("C3"), complaint("C4", received="03/05/2020", responded=""),
+        complaint("C1", stage="Stage 2", received="03/06/2020", responded="")])
+    data = load_data(folder, as_of="2021-06-30", accept_exclusions=True)
+    assert sorted(data.complaints["reference"]) == ["C1", "C1", "C2", "C3", "C4"]
+    problem = only(data, "excluded")
+    assert problem.file == "complaints.csv" and problem.row == 4 and problem.value == "C3"
+    assert "already in Complaints 2020-21.csv (row 2)" in problem.message
+    assert not [p for p in data.report.problems if p.severity == "warning"]  # C1's Stage 1 is in the other file
+    load = data.report.tables["complaints"]
+    assert (load.rows_read, load.rows_accepted, load.rows_excluded, len(load.parts)) == (6, 5, 1, 2)
+    assert "2 files or sheets combined: 6 rows read, 5 accepted, 1 excluded" in data.report.text()
 
 
 @pytest.mark.parametrize("encoding, described", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"),

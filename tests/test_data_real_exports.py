@@ -234,20 +234,18 @@ def test_tied_spellings_give_the_same_name_whatever_the_row_order(complaints_dir
 
 # 7. Many rows, one cause: grouped messages ----------------------------------------------------
 
-def test_merged_team_cells_are_one_line_naming_merged_cells(tmp_path):
+def test_merged_team_cells_are_filled_down_and_named(tmp_path):
+    """Issue 16: a merged team block means every row in it has that team (it used to exclude 38 of 40)."""
     rows = [complaint(f"C{i}", team="Duty Team" if i < 20 else "Fostering") for i in range(40)]
     workbook(tmp_path / "complaints.xlsx", {"Log": [COMPLAINT_HEADER, *rows]},
              merges=[("Log", "C2:C21"), ("Log", "C22:C41")])
     data = load_data(tmp_path, as_of=AS_OF)
     report = adds_up(data)
-    assert len(data.complaints) == 2 and report.tables["complaints"].rows_excluded == 38
-    lines = [line for line in report.text().splitlines() if "EXCLUDED" in line]
-    assert lines == ["  EXCLUDED complaints.xlsx, column 'Service Area': 38 rows: is blank (rows 3, 4, 5, 6, 7 "
-                     "and 33 more; likely reason: merged cells in the workbook (a merged block keeps its value "
-                     "in its first row only)). Fix: " + problems(data)[0].fix]
-    assert "unmerge" in lines[0] and "Go To Special > Blanks" in lines[0]
-    full = report.problems_frame()
-    assert len(full) == 38 and full["row"].tolist()[:3] == [3, 4, 5] and full["cause"].str.contains("merged").all()
+    assert len(data.complaints) == 40 and report.tables["complaints"].rows_excluded == 0 and report.usable
+    assert data.complaints["team"].value_counts().to_dict() == {"Duty Team": 20, "Fostering": 20}
+    lines = [line for line in report.text().splitlines() if "merged cells" in line]
+    assert len(lines) == 2 and "row 2," in lines[0] and "'Duty Team'" in lines[0]
+    assert "row 22," in lines[1] and "'Fostering'" in lines[1]
 
 
 def test_all_blank_column_is_one_line(complaints_dir):

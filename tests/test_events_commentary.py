@@ -237,18 +237,16 @@ def test_a_year_without_commentary_gets_one_short_note():
     assert out.cells.index(notes[0]) == 2
 
 
-@pytest.mark.slow
-def test_report_03_and_02_show_commentary_events_and_the_answer(tmp_path):
-    runs = run_reports(["2019-20"], data_dir=EXAMPLE, out_dir=tmp_path / "out", progress=lambda _: None,
-                       as_of="2026-01-01")
+def test_report_03_and_02_show_commentary_events_and_the_answer(built_reports):
+    out, runs = built_reports  # the session's build of the example (conftest.py)
     assert all(r.ok for r in runs), [r.message for r in runs]
-    annual = (tmp_path / "out" / "2019-20" / "03_annual_report.html").read_text(encoding="utf-8")
+    annual = (out / "2019-20" / "03_annual_report.html").read_text(encoding="utf-8")
     assert annual.count('class="cf-commentary"') == 4 and 'aria-label="Commentary from the service"' in annual
     assert "possibly due to the Celebration Newsletter" in annual
     assert "Dashed vertical lines mark events: New complaints leaflet" in annual
     assert "Celebration Newsletter began (1 April 2019)" in annual
     assert "some evidence of a rise" in annual and "Timing alone does not show" in annual
     assert "changed before the event" in annual  # issue 18: the compliments rise predates the newsletter
-    team = (tmp_path / "out" / "2019-20" / "02_team_change.html").read_text(encoding="utf-8")
+    team = (out / "2019-20" / "02_team_change.html").read_text(encoding="utf-8")
     assert "New duty rota (2 September 2019)" in team and "Timing alone does not show" in team
     assert 'class="cf-commentary"' not in team  # the example commentary is on report 03's sections

@@ -1,23 +1,17 @@
 """Every report reads right for its own year and team: no later year, no other team in the narrative."""
 
-from pathlib import Path
-
 import pytest
 
-from cfanalysis.publish.run import run_reports
 from tests.report_text import report_text
 
 pytestmark = pytest.mark.slow
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example"
 YEARS = ["2017-18", "2018-19", "2019-20"]
 
 
 @pytest.fixture(scope="module")
-def fostering(tmp_path_factory):
-    out = tmp_path_factory.mktemp("fostering")
-    run_reports(YEARS, data_dir=EXAMPLE, out_dir=out, parameters={"team": "Fostering", "highlight": "Fostering"},
-                progress=lambda line: None)
+def fostering(fostering_reports):
+    out, _ = fostering_reports  # built once per session (conftest.py)
     return {(year, page.stem): report_text(page.read_text()) for year in YEARS
             for page in (out / year).glob("*.html")}
 

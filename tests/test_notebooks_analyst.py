@@ -172,7 +172,8 @@ def test_mistyped_team_is_refused_once_and_nothing_after_it_runs(tmp_path):
     assert error is not None and error.ename == "ParameterError"
     [shown] = errors(notebook)
     assert shown["traceback"] == [
-        "ParameterError: There are no complaints for the team 'Duty team'. Did you mean 'Duty Team'? Teams in "
+        "ParameterError: There are no complaints for the team 'Duty team' (parameter team). Did you mean "
+        "'Duty Team'? Teams in "
         "the data: Care Leavers, Child in Need and Child Protection, Children in Care, Disabled Children, "
         "Duty Team, Fostering."]
     text = "\n".join(outputs(notebook))
@@ -191,7 +192,7 @@ def test_outputs_carry_the_report_styling_banner_and_provenance(from_root):
     assert 'class="cf-number" style="text-align:right' in timeliness
 
 
-# 7. Guidance: instructions, years and teams found, explore further, highlight as a parameter ---
+# 7. Guidance: instructions, years and teams found, explore further, team as a parameter --------
 
 def test_notebooks_guide_the_analyst(from_root):
     for name, notebook in from_root.items():
@@ -206,8 +207,8 @@ def test_notebooks_guide_the_analyst(from_root):
         assert not any('"Duty Team"' in source for source in code), name
 
 
-def test_highlight_is_a_parameter_and_checked(tmp_path):
-    notebook, error = run("01_monthly_counts", tmp_path, highlight="Fostering")
+def test_team_is_a_parameter_and_checked(tmp_path):
+    notebook, error = run("01_monthly_counts", tmp_path, team="Fostering")
     assert error is None and "Fostering" in "\n".join(outputs(notebook))
-    notebook, error = run("01_monthly_counts", tmp_path, highlight="Nobody")
-    assert error is not None and "Teams in the data" in error.evalue
+    notebook, error = run("01_monthly_counts", tmp_path, team="Nobody")
+    assert error is not None and "Teams in the data" in error.evalue and "(parameter team)" in error.evalue

@@ -11,15 +11,6 @@ from tests.conftest import EXAMPLE
 from tests.published_checks import instructions_and_paths, small_counts
 
 
-@pytest.fixture(scope="session")
-def public_reports(tmp_path_factory):
-    from cfanalysis.publish.run import run_reports
-
-    out = tmp_path_factory.mktemp("public")
-    runs = run_reports(None, data_dir=EXAMPLE, out_dir=out, audience="public", progress=lambda line: None)
-    return out, runs
-
-
 def _notebook(tag):
     notebook = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_markdown_cell("Shown to every reader.")
@@ -88,3 +79,66 @@ def test_data_date_makes_reruns_identical():
     data = load_data(EXAMPLE, as_of="2026-01-01")
     assert data_date(data, "2020-05-14") == "14 May 2020"
     assert data_date(data, None) == data_date(load_data(EXAMPLE), None)
+
+
+# Issue 17: the attacker's audit on whole public builds ---------------------------------------
+
+def _main_points(page: str) -> list[str]:
+    import re
+
+    section = page.split('id="main-points"', 1)[-1].split("<h2", 1)[0] if 'id="main-points"' in page else \
+        page.split("Main points", 1)[-1].split("<h2", 1)[0]
+    return [re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<p[^>]*>(.*?)</p>", section, flags=re.S)]
+
+
+@pytest.mark.slow
+def test_public_build_passes_the_audit_and_holds_only_what_is_published(public_reports):
+    from cfanalysis.publish.audit import audit_folder
+
+    out, runs = public_reports
+    assert runs and all(run.ok for run in runs)
+    assert audit_folder(out) == []
+    published = {p.suffix for p in out.rglob("*") if p.is_file()}
+    assert published <= {".html", ".csv", ".json"}, published
+    assert not any("logs" in p.parts for p in out.rglob("*"))
+    assert list((out.parent / f"{out.name}-logs").rglob("*.ipynb")), "executed notebooks are kept outside"
+
+
+@pytest.mark.slow
+def test_public_main_points_keep_their_figures_and_charts_remain(public_reports, built_reports):
+    """Where no person is at risk a main point reads as in the internal version; no chart disappears."""
+    import re
+
+    public_out, _ = public_reports
+    internal_out, _ = built_reports
+    for year_dir in sorted(p for p in internal_out.iterdir() if (p / "03_annual_report.html").exists()):
+        internal = (year_dir / "03_annual_report.html").read_text()
+        public = (public_out / year_dir.name / "03_annual_report.html").read_text()
+        safe = [point for point in _main_points(internal)
+                if not re.search(r"(?<![\d.,])[0-4](?![\d.,%])", point) and re.search(r"\d", point)]
+        kept = [point for point in safe if point in _main_points(public)]
+        assert safe and len(kept) >= len(safe) - 1, (year_dir.name, safe, _main_points(public))
+        for name in ("01_monthly_counts.html", "02_team_change.html", "03_annual_report.html"):
+            inside = (year_dir / name).read_text().count("<img")
+            outside = (public_out / year_dir.name / name).read_text().count("<img")
+            assert outside == inside, (year_dir.name, name, inside, outside)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["largest", "smallest"])
+def test_public_build_of_a_differently_shaped_council_passes_the_audit(tmp_path, which):
+    """Asked about its largest team, and about a team with fewer than 5 complaints a year."""
+    from cfanalysis.publish.audit import audit_folder
+    from cfanalysis.publish.run import run_reports
+    from tests.shaped_council import TEAMS, write_shaped_council
+
+    data_dir = write_shaped_council(tmp_path / "data")
+    team = max(TEAMS, key=TEAMS.get) if which == "largest" else min(TEAMS, key=TEAMS.get)
+    out = tmp_path / "public"
+    runs = run_reports(None, data_dir=data_dir, out_dir=out, audience="public", progress=lambda line: None,
+                       parameters={"team": team, "highlight": team}, as_of="2026-01-01")
+    assert runs and all(run.ok for run in runs), [run.message for run in runs if not run.ok]
+    assert {run.financial_year for run in runs} == {"2021-22", "2022-23"}
+    assert audit_folder(out) == []
+    page = (out / "2022-23" / "03_annual_report.html").read_text()
+    assert "[c]" in page and "fewer than 5 complaint " not in page

@@ -1,5 +1,6 @@
 """Protecting people: formula injection neutralised, no personal data in any output, escaping."""
 
+import re
 import shutil
 
 import numpy as np
@@ -7,7 +8,7 @@ import pandas as pd
 import pytest
 
 from cfanalysis.publish.guard import PersonalDataError, PersonalDataGuard, safe_csv_text
-from cfanalysis.publish.run import run_reports
+from cfanalysis.publish.run import PersonalDataStop, run_reports
 from tests.conftest import EXAMPLE
 
 
@@ -36,11 +37,29 @@ def fake_people_folder(tmp_path):
     return folder, complaints
 
 
-@pytest.mark.slow
-def test_no_personal_data_in_any_output(tmp_path):
+def hostile_folder(tmp_path):
+    """The example data with fake personal columns, and team names that are script or a formula."""
     folder, complaints = fake_people_folder(tmp_path)
+    hostile = complaints.copy()
+    hostile.loc[hostile["Service Area"] == "Fostering", "Service Area"] = "<script>alert(1)</script>"
+    hostile.loc[hostile["Service Area"] == "Care Leavers", "Service Area"] = "=HYPERLINK(\"http://x\")"
+    hostile.to_csv(folder / "complaints.csv", index=False, encoding="utf-8-sig")
+    return folder, hostile
+
+
+@pytest.fixture(scope="module")
+def hostile_reports(tmp_path_factory):
+    """One year's reports built once from :func:`hostile_folder` (both tests below read them)."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    folder, complaints = hostile_folder(tmp_path)
     out = tmp_path / "out"
     runs = run_reports(["2019-20"], data_dir=folder, out_dir=out, progress=lambda line: None)
+    return out, runs, complaints
+
+
+@pytest.mark.slow
+def test_no_personal_data_in_any_output(hostile_reports):
+    out, runs, complaints = hostile_reports
     assert all(run.ok for run in runs), [run.message for run in runs]
     secrets = set(complaints["Email"]) | set(complaints["Child Name"]) | set(complaints["Notes"]) | \
         set(complaints["Complainant Name"]) | set(complaints["Address"]) | set(complaints["Details"])
@@ -67,11 +86,15 @@ def test_guard_stops_a_notebook_that_shows_raw_rows(tmp_path):
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, notebooks / "01_leaky.ipynb")
     out = tmp_path / "out"
-    runs = run_reports(["2019-20"], data_dir=folder, out_dir=out, notebooks_dir=notebooks,
-                       progress=lambda line: None)
-    assert not runs[0].ok and "outside the data contract" in runs[0].message
-    assert not (out / "2019-20" / "01_leaky.html").exists()
-    assert not (out / "2019-20" / "logs" / "01_leaky.ipynb").exists()
+    with pytest.raises(PersonalDataStop, match="outside the data contract") as stop:
+        run_reports(["2019-20"], data_dir=folder, out_dir=out, notebooks_dir=notebooks, progress=lambda line: None)
+    # The stop names the column and row to look at, never the value, and writes nothing at all:
+    # no page, no executed notebook, no summary.json, no CSV table, no index (only the logs).
+    assert re.search(r"the column '[^']+' of complaints.csv, row \d+", str(stop.value))
+    secrets = [*complaints["Email"], *complaints["Child Name"], *complaints["Complainant Name"]]
+    assert not [s for s in secrets if s in str(stop.value)]
+    written = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()]
+    assert not [p for p in written if not p.endswith(".log")], written
     for path in out.rglob("*"):
         if path.is_file():
             assert complaints["Email"].iloc[0] not in path.read_text(errors="replace")
@@ -87,15 +110,8 @@ def test_guard_ignores_values_that_are_also_contract_values(tmp_path):
 
 
 @pytest.mark.slow
-def test_html_escapes_data(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(EXAMPLE, folder)
-    complaints = pd.read_csv(folder / "complaints.csv", dtype=str, encoding="utf-8-sig")
-    complaints.loc[complaints["Service Area"] == "Fostering", "Service Area"] = "<script>alert(1)</script>"
-    complaints.loc[complaints["Service Area"] == "Care Leavers", "Service Area"] = "=HYPERLINK(\"http://x\")"
-    complaints.to_csv(folder / "complaints.csv", index=False, encoding="utf-8-sig")
-    out = tmp_path / "out"
-    runs = run_reports(["2019-20"], data_dir=folder, out_dir=out, progress=lambda line: None)
+def test_html_escapes_data(hostile_reports):
+    out, runs, _ = hostile_reports
     assert all(run.ok for run in runs), [run.message for run in runs]
     for page in (out / "2019-20").glob("*.html"):
         text = page.read_text()

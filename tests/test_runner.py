@@ -13,10 +13,15 @@ pytestmark = pytest.mark.slow
 
 
 def write_notebook(path, *, fail: bool):
+    """A small report notebook: the last cell fails when ``fail``."""
     cells = [nbformat.v4.new_markdown_cell("# A small report"),
              nbformat.v4.new_code_cell('financial_year = "2019-20"\ndata_dir = "."\nas_of = None\nlimit = 3'),
              nbformat.v4.new_markdown_cell("## Section B\n\nText."),
-             nbformat.v4.new_code_cell("total = 1 + 1"),
+             # The runner hands its loaded data on: no second read (the snapshot keeps no raw values).
+             nbformat.v4.new_code_cell("import cfanalysis as cf\n"
+                                       "handed = cf.load_data(data_dir, as_of=as_of).report.tables['complaints']\n"
+                                       "assert handed.guarded_values is None, 'the data were read again'\n"
+                                       "total = 1 + 1"),
              nbformat.v4.new_code_cell('raise ValueError("boom: the data ran out")' if fail else "total")]
     cells[1].metadata["tags"] = ["parameters"]
     notebook = nbformat.v4.new_notebook(cells=cells)
@@ -76,11 +81,10 @@ def test_parameters_checked_before_any_kernel(tmp_path, parameters, words):
     assert not (tmp_path / "2019-20").exists()
 
 
-def test_a_parameter_reaches_the_notebook(tmp_path):
-    runs = run_reports(["2019-20"], data_dir=EXAMPLE, out_dir=tmp_path, parameters={"team": "Fostering"},
-                       progress=lambda line: None)
+def test_a_parameter_reaches_the_notebook(fostering_reports):
+    out, runs = fostering_reports
     assert all(r.ok for r in runs)
-    page = (tmp_path / "2019-20" / "02_team_change.html").read_text()
+    page = (out / "2019-20" / "02_team_change.html").read_text()
     assert "New complaints to Fostering went from 13 in 2018-19 to 9 in 2019-20" in page
 
 
@@ -106,3 +110,24 @@ def test_kernel_that_cannot_start_is_retried_then_reported(tmp_path):
                        kernel_log=tmp_path / "kernel.log", kernel_name="no-such-kernel")
     assert [r.ok for r in results] == [False, False]
     assert all(f"did not start after {KERNEL_START_ATTEMPTS} attempts" in r.message for r in results)
+
+
+def test_each_kernel_group_starts_clean_and_its_jobs_share_the_kernel(tmp_path):
+    """The runner makes each year a group: a year's notebooks share a fresh kernel, and nothing
+    from one year reaches the next (no %reset: a new kernel)."""
+    from cfanalysis.publish.kernels import Job, run_jobs
+
+    def notebook(name, source):
+        path = tmp_path / f"{name}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), path)
+        return path
+
+    define, use = notebook("define", "left_behind = 41"), notebook("use", "left_behind + 1")
+    jobs = [Job(f"{group} > {path.stem}", path, tmp_path / "out" / f"{group}-{path.stem}.ipynb",
+                tmp_path / "out" / f"{group}-{path.stem}.log", {}, kernel_group=group)
+            for group, path in (("2018-19", define), ("2018-19", use), ("2019-20", use))]
+    results = run_jobs(jobs, workers=1, progress=lambda line: None, on_result=lambda result: None,
+                       kernel_log=tmp_path / "kernel.log", kernel_name="python3")
+    assert [r.ok for r in results] == [True, True, False]
+    assert results[1].notebook.cells[0].outputs[0]["data"]["text/plain"] == "42"
+    assert "NameError" in results[2].message and "left_behind" in results[2].message

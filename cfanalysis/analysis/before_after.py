@@ -96,7 +96,7 @@ def segmented_fit(counts: pd.Series, first_after: pd.Period, *, confidence_level
     with scale ``max(Pearson chi2 / df, 1)`` and t-based intervals (never more confident than
     Poisson).
     """
-    import statsmodels.api as sm
+    from cfanalysis.analysis import glm as sm  # not statsmodels.api: see analysis/glm.py
 
     months = pd.PeriodIndex(counts.index, freq="M")
     t = np.arange(len(months), dtype=float)
@@ -168,8 +168,7 @@ class BeforeAfter(Result):
     def evidence(self) -> str:
         """The strength of evidence of a change, in the same words as the team question."""
         return words.evidence(self.pvalue, wide=words.interval_is_wide(self.ci_low, self.ci_high),
-                              what=f"a {'rise' if self.ratio > 1 else 'fall'}", basis=self.method,
-                              includes_no_change=self.ci_low <= 1 <= self.ci_high)
+                              what=f"a {'rise' if self.ratio > 1 else 'fall'}", basis=self.method)
 
     def to_frame(self) -> pd.DataFrame:
         """The comparison, each check and the segmented model as rows of one table."""
@@ -261,7 +260,7 @@ def _windows(counts: pd.Series, first_after: pd.Period, months: int) -> tuple[pd
     return after[keep], before[keep]
 
 
-# long: the numpydoc docstring and its example are half of it
+# long: the docstring documents each of the four comparisons it makes
 def compare_before_after(counts: pd.Series, event_date: str | pd.Timestamp, *, event: str = "the event",
                  what: str = "complaints", months: int = 12, min_months: int = 6,
                  confidence_level: float = 0.95) -> BeforeAfter:

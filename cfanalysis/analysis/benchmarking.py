@@ -115,7 +115,7 @@ def _position(rate, low95, high95, low998, high998) -> str:
     return "within_95"
 
 
-# long: the numpydoc docstring is most of it
+# long: the docstring documents the limits, the over-dispersion allowance and every output column
 def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, per: int = 1000,
            overdispersion: bool = True, highlight: str | None = None, target: float | None = None,
            winsor: float | None = None) -> Funnel:

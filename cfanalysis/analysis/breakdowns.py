@@ -101,20 +101,20 @@ class TeamBreakdown(Result):
     def to_frame(self) -> pd.DataFrame:
         return pd.concat({aspect: t for aspect, t in self.tables.items()}, names=["aspect", "group"]).reset_index()
 
-    def summary(self, suppress_below: int = 0) -> str:
+    def summary(self) -> str:
         fy, by, team = self.financial_year, self.baseline_year, self.team
         change = self.count - self.baseline_count
-        text = (f"{team} received {words.count(self.count, suppress_below)} new complaints in {fy} against "
-                f"{words.count(self.baseline_count, suppress_below)} in {by}")
-        if change == 0 or (suppress_below and min(self.count, self.baseline_count) < suppress_below):
+        text = (f"{team} received {words.count(self.count)} new complaints in {fy} against "
+                f"{words.count(self.baseline_count)} in {by}")
+        if change == 0:
             return text + "."
         direction = "rise" if change > 0 else "fall"
         drivers = self.drivers(most=5)
         top = drivers[drivers["Change"] == drivers["Change"].iloc[0]] if len(drivers) else drivers
         concentrated = len(top) <= 3 and 2 * abs(int(self.drivers()["Change"].sum())) >= abs(change)
         shown = self.drivers() if concentrated else top
-        moved = words.joined([f"{str(c).lower()} (from {words.count(row[by], suppress_below)} to "
-                              f"{words.count(row[fy], suppress_below)})" for c, row in shown.iterrows()])
+        moved = words.joined([f"{str(c).lower()} (from {words.count(row[by])} to "
+                              f"{words.count(row[fy])})" for c, row in shown.iterrows()])
         text += f", {abs(change)} {'more' if change > 0 else 'fewer'}."
         if concentrated:
             together = int(shown["Change"].sum())
@@ -184,19 +184,19 @@ class AttitudeBreakdown(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.upheld.reset_index()
 
-    def _year(self, year: str, suppress_below: int) -> str:
+    def _year(self, year: str) -> str:
         row = self.upheld.loc[year]
         low, high = proportion_interval(int(row["attitude_upheld"]), int(row["attitude"]), self.confidence_level)
         a = share_of(row["attitude_upheld"], row["attitude"])
         o = share_of(row["other_upheld"], row["other"])
-        return (f"{words.count(row['attitude_upheld'], suppress_below)} of "
-                f"{words.count(row['attitude'], suppress_below)} complaints about staff attitude were upheld in "
+        return (f"{words.count(row['attitude_upheld'])} of "
+                f"{words.count(row['attitude'])} complaints about staff attitude were upheld in "
                 f"full or in part ({words.percent(a)}; {words.level(self.confidence_level)} interval "
                 f"{words.percent(low)} to {words.percent(high)}), against "
-                f"{words.count(row['other_upheld'], suppress_below)} of {words.count(row['other'], suppress_below)}"
+                f"{words.count(row['other_upheld'])} of {words.count(row['other'])}"
                 f" other complaints ({words.percent(o)})")
 
-    def summary(self, suppress_below: int = 0) -> str:
+    def summary(self) -> str:
         fy, by = self.financial_year, self.baseline_year
         if fy not in self.upheld.index or not self.upheld.loc[fy, "attitude"]:
             return f"No new complaints about staff attitude were received in {fy}."
@@ -206,9 +206,9 @@ class AttitudeBreakdown(Result):
         if math.isnan(p) or p >= 0.05:
             verdict += ("; chance cannot be ruled out, and with so few complaints the data cannot tell whether "
                         "attitude complaints are upheld more or less often than others")
-        text = f"In {fy}, {self._year(fy, suppress_below)}: {verdict}."
+        text = f"In {fy}, {self._year(fy)}: {verdict}."
         if by in self.upheld.index and self.upheld.loc[by, "attitude"]:
-            text += f" In {by}, {self._year(by, suppress_below)}."
+            text += f" In {by}, {self._year(by)}."
         return text
 
 
@@ -269,35 +269,33 @@ class TimelinessChange(Result):
     def to_frame(self) -> pd.DataFrame:
         return pd.concat({"stage": self.by_stage, "team": self.by_team}, names=["by", "group"]).reset_index()
 
-    def _part(self, row: pd.Series, year: str, small: int, suppress_below: int) -> str:
+    def _part(self, row: pd.Series, year: str, small: int) -> str:
         replies, on_time = int(row[f"Replies, {year}"]), int(row[f"On time, {year}"])
-        text = f"{words.count(on_time, suppress_below)} of {words.count(replies, suppress_below)}"
+        text = f"{words.count(on_time)} of {words.count(replies)}"
         if replies >= small:  # a percentage of a handful reads as more than it is
             text += f" ({words.percent(share_of(on_time, replies))})"
         return text
 
-    def sentence(self, label: str, row: pd.Series, *, suppress_below: int = 0, small: int = 5,
-                 timescale: str = "") -> str:
+    def sentence(self, label: str, row: pd.Series, *, small: int = 5, timescale: str = "") -> str:
         """One group's replies on time in the year and the baseline year, counts only below ``small``."""
         fy, by = self.financial_year, self.baseline_year
-        small = max(small, suppress_below)
         if not row[f"Replies, {fy}"] and not row.get(f"Replies, {by}", 0):
             return f"{label}: no replies in {fy} or {by}."
-        text = f"{label}: {self._part(row, fy, small, suppress_below)} replies on time{timescale} in {fy}"
+        text = f"{label}: {self._part(row, fy, small)} replies on time{timescale} in {fy}"
         if f"Replies, {by}" in row and row[f"Replies, {by}"]:
-            text += f", against {self._part(row, by, small, suppress_below)} in {by}"
+            text += f", against {self._part(row, by, small)} in {by}"
         return text + "."
 
-    def stage_sentences(self, suppress_below: int = 0) -> list[str]:
-        return [self.sentence(label, row, suppress_below=suppress_below,
+    def stage_sentences(self) -> list[str]:
+        return [self.sentence(label, row,
                               timescale=f" (within {STAGE_TIMESCALES[int(label[-1])]} working days)")
                 for label, row in self.by_stage.iterrows()]
 
-    def team_sentences(self, suppress_below: int = 0) -> list[str]:
-        return [self.sentence(str(label), row, suppress_below=suppress_below) for label, row in self.by_team.iterrows()]
+    def team_sentences(self) -> list[str]:
+        return [self.sentence(str(label), row) for label, row in self.by_team.iterrows()]
 
-    def summary(self, suppress_below: int = 0) -> str:
-        return " ".join(self.stage_sentences(suppress_below))
+    def summary(self) -> str:
+        return " ".join(self.stage_sentences())
 
 
 def timeliness_change(complaints: pd.DataFrame, years: YearComparison) -> TimelinessChange:
@@ -333,18 +331,18 @@ class ComplimentsBreakdown(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.by_team.reset_index()
 
-    def summary(self, suppress_below: int = 0) -> str:
+    def summary(self) -> str:
         fy, by = self.financial_year, self.baseline_year
         now = self.by_team[fy]
         if not now.sum():
             return f"No compliments were recorded in {fy}."
         top = now.sort_values(ascending=False, kind="stable")
         busiest = self.by_month[fy].idxmax()
-        text = (f"{words.count(now.sum(), suppress_below)} compliments in {fy}"
-                + (f" against {words.count(self.by_team[by].sum(), suppress_below)} in {by}" if by in self.by_team
+        text = (f"{words.count(now.sum())} compliments in {fy}"
+                + (f" against {words.count(self.by_team[by].sum())} in {by}" if by in self.by_team
                    else "")
-                + f". {top.index[0]} received the most ({words.count(top.iloc[0], suppress_below)})")
-        most = words.count(self.by_month.loc[busiest, fy], suppress_below)
+                + f". {top.index[0]} received the most ({words.count(top.iloc[0])})")
+        most = words.count(self.by_month.loc[busiest, fy])
         return text + f"; the month with most was {busiest} ({most})."
 
 
@@ -376,7 +374,7 @@ class OmbudsmanCases(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.cases
 
-    def summary(self, suppress_below: int = 0) -> str:
+    def summary(self) -> str:
         fy = self.financial_year
         upheld = self.cases[self.cases["decision"] == "upheld"]
         if not len(upheld):
@@ -387,7 +385,7 @@ class OmbudsmanCases(Result):
             team = f" ({case['team']})" if case["team"] else ""
             remedy = f"; remedy: {case['remedy']}" if case["remedy"] else "; no remedy is recorded"
             parts.append(f"one{about}{team}{remedy}")
-        count = words.count(len(upheld), suppress_below)
+        count = words.count(len(upheld))
         plural = "s" if len(upheld) != 1 else ""
         return f"The Ombudsman upheld {count} complaint{plural} in {fy}: " + "; ".join(parts) + "."
 
@@ -419,7 +417,7 @@ class ActionsLog(Result):
         rows = self.log[self.log["financial_year"] == year]
         return rows if team is None else rows[rows["team"] == team]
 
-    def follow_up(self, team: str | None = None, suppress_below: int = 0) -> str:
+    def follow_up(self, team: str | None = None) -> str:
         """The baseline year's actions (to ``team`` when given) and their status, in a sentence."""
         by = self.baseline_year
         rows = self.of(by, team)
@@ -427,8 +425,8 @@ class ActionsLog(Result):
         if not len(rows):
             return f"No actions{whose} are linked to complaints received in {by}."
         status = rows["status"].replace("", "no status recorded").str.lower().value_counts()
-        described = words.joined([f"{words.count(n, suppress_below)} {s}" for s, n in status.items()])
-        return (f"{words.count(len(rows), suppress_below)} action{'s' if len(rows) != 1 else ''}{whose} came "
+        described = words.joined([f"{words.count(n)} {s}" for s, n in status.items()])
+        return (f"{words.count(len(rows))} action{'s' if len(rows) != 1 else ''}{whose} came "
                 f"from complaints received in {by}: {described}.")
 
     def summary(self) -> str:

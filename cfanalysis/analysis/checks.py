@@ -57,7 +57,7 @@ def quasi_poisson_year_ratio(counts: np.ndarray, baseline_counts: np.ndarray, *,
     test is never more confident than Poisson); intervals and p-values use the t distribution
     on the residual degrees of freedom, which keeps the size near nominal with 24 months.
     """
-    import statsmodels.api as sm
+    from cfanalysis.analysis import glm as sm  # not statsmodels.api: see analysis/glm.py
 
     counts, baseline_counts = np.asarray(counts, float), np.asarray(baseline_counts, float)
     checks = "months that vary more than chance (over-dispersion)"

@@ -196,7 +196,7 @@ def _indicator_model(change: TeamChange, counts: pd.Series, frame: pd.DataFrame,
     The denominator enters as an exposure (offset log(denominator)): the rate question. The other
     indicators (at most two) are covariates. Needs 12 months with every figure.
     """
-    import statsmodels.api as sm
+    from cfanalysis.analysis import glm as sm  # not statsmodels.api: see analysis/glm.py
 
     usable = frame.dropna()
     if len(usable) < 12 or counts.loc[usable.index].sum() == 0 or (usable[denominator] <= 0).any():

@@ -56,23 +56,20 @@ class ProportionChange(Result):
     def baseline_share(self) -> float:
         return share_of(self.baseline_successes, self.baseline_trials)
 
-    def too_small(self, suppress_below: int) -> bool:
-        """True when a count behind this year's share is below the publication threshold."""
-        return bool(suppress_below) and min(self.successes, self.trials - self.successes) < suppress_below
+    def counts(self) -> tuple[int, int, int]:
+        """The counts behind this year's share: successes, the rest, and the trials."""
+        return self.successes, self.trials - self.successes, self.trials
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{**asdict(self), "share": self.share, "baseline_share": self.baseline_share}])
 
-    def summary(self, suppress_below: int = 0) -> str:
+    def summary(self) -> str:
         """The share with its interval against the baseline's, and Fisher's test, in one sentence."""
         what, fy = words.capitalised(self.what), self.financial_year
         if not self.trials:
             return f"{what}: there were none to measure in {fy}."
-        if self.too_small(suppress_below):
-            return (f"{what}: not shown for {fy}, because a share of so few complaints "
-                    f"(fewer than {suppress_below}) could identify people.")
-        now = (f"{words.percent(self.share)} in {fy} ({words.count(self.successes, suppress_below)} of "
-               f"{words.count(self.trials, suppress_below)}; {words.level(self.confidence_level)} interval "
+        now = (f"{words.percent(self.share)} in {fy} ({words.count(self.successes)} of "
+               f"{words.count(self.trials)}; {words.level(self.confidence_level)} interval "
                f"{words.percent(self.ci_low)} to {words.percent(self.ci_high)})")
         if not self.baseline_trials:
             return f"{what}: {now}."

@@ -7,6 +7,7 @@ users most want to know *which* rule flagged a point.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,7 +99,8 @@ def _runs(mask: np.ndarray, length: int) -> np.ndarray:
     return flags
 
 
-def xmr(values, *, dates=None, improvement_direction: str = "decrease", rebase_at=None,
+def xmr(values: Sequence[float] | np.ndarray | pd.Series, *, dates: Sequence[object] | pd.Index | None = None,
+        improvement_direction: str = "decrease", rebase_at: Sequence[object] | None = None,
         screen_outliers: bool = False, floor: float | None = 0.0,
         baseline_points: int | None = None) -> XmRResult:
     """XmR chart with the Making Data Count rules.

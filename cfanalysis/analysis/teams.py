@@ -32,7 +32,7 @@ from cfanalysis.analysis.selection import (
 )
 from cfanalysis.analysis.years import YearComparison
 
-__all__ = ["TeamChange", "all_team_tests", "team_change", "team_monthly_series"]
+__all__ = ["TeamChange", "TeamRise", "all_team_tests", "largest_rise", "team_change", "team_monthly_series"]
 
 OVERDISPERSION_SCALE = 1.2  # above this the verdict rests on the quasi-Poisson check (benchmarks/stat_validity.py)
 METHOD_LABELS = {"etest": "E-test, the interval that inverts it",
@@ -47,6 +47,53 @@ def team_monthly_series(complaints: pd.DataFrame, team: str | None, months: pd.P
     """Monthly complaint counts of a team (None for the whole service) over ``months``, zero-filled."""
     rows = complaints if team is None else complaints[complaints["team"] == team]
     return rows.groupby("month").size().reindex(months, fill_value=0).astype("int64").rename("count")
+
+
+@dataclass(frozen=True)
+class TeamRise:
+    """The team whose new complaints rose most: what a report asks about when no team is named.
+
+    ``count`` and ``baseline_count`` are its new complaints in the months compared; with no
+    baseline year (``has_baseline`` False) it is the team with the most new complaints instead.
+    A team found this way was picked after looking at the data, never named in advance.
+    """
+
+    team: str
+    count: int
+    baseline_count: int
+    has_baseline: bool
+
+
+def largest_rise(complaints: pd.DataFrame, years: YearComparison) -> TeamRise | None:
+    """The team whose new complaints rose most between the baseline months and the year's.
+
+    The rise is the difference of the counts (the order of :func:`all_team_tests`); ties go to
+    the larger count this year, then to the team first in alphabetical order. Without baseline
+    data the team with the most complaints this year is returned. None when the year has no
+    complaints with a team.
+
+    Examples
+    --------
+    >>> from cfanalysis.analysis.years import compare_years
+    >>> frame = pd.DataFrame({"month": pd.PeriodIndex(["2018-05", "2019-05", "2019-06", "2019-07", "2018-06"],
+    ...                                               freq="M"),
+    ...                       "financial_year": ["2018-19", "2019-20", "2019-20", "2019-20", "2018-19"],
+    ...                       "team": ["North", "South", "South", "North", "South"]})
+    >>> largest_rise(frame, compare_years(frame, "2019-20"))
+    TeamRise(team='South', count=2, baseline_count=1, has_baseline=True)
+    """
+    now = complaints.loc[complaints["month"].isin(years.months), "team"].dropna().value_counts()
+    before = complaints.loc[complaints["month"].isin(years.baseline_months), "team"].dropna().value_counts()
+    if not len(now) and not (years.has_baseline and len(before)):
+        return None
+    table = pd.DataFrame({"count": now, "baseline_count": before}).fillna(0).astype("int64")
+    if not years.has_baseline:
+        table["baseline_count"] = 0
+    table["rise"] = table["count"] - table["baseline_count"]
+    table = table.rename_axis("team").reset_index().sort_values(
+        ["rise", "count", "team"], ascending=[False, False, True], kind="stable")
+    best = table.iloc[0]
+    return TeamRise(str(best["team"]), int(best["count"]), int(best["baseline_count"]), years.has_baseline)
 
 
 def is_overdispersed(quasi_poisson: TestResult) -> bool:

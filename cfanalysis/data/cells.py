@@ -16,11 +16,17 @@ from typing import Any
 
 import pandas as pd
 
-from cfanalysis.periods import financial_year_label, parse_financial_year
-from cfanalysis.data.contract import header_key
+from cfanalysis.periods import FinancialYear
+from cfanalysis.data.contract import STAGES, header_key
 
 __all__ = [
+    "EXCEL_ERRORS",
     "Parsed",
+    "clean_cell",
+    "excel_error",
+    "hygienic",
+    "read_code",
+    "stage_parser",
     "is_blank",
     "parse_date",
     "parse_financial_year_cell",
@@ -39,8 +45,18 @@ _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?(?:Z|[+-]\d
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + "$")  # year first: never ambiguous
 _UK = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})" + _TIME.replace("[ T]", "\\s+") + "$")
 _SERIAL = re.compile(r"^\d{4,6}(?:\.\d+)?$")
-_TEXT_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d %B %y",
-                      "%d/%b/%Y", "%A %d %B %Y")
+# A timestamp with a zone (2019-03-31T23:30:00Z, ...+01:00, ... UTC): converted to UK local time first.
+_ZONED = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)$",
+                    re.IGNORECASE)
+UK_ZONE = "Europe/London"
+_MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+    ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_WEEKDAYS = {"monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "weds", "thursday", "thu", "thur",
+             "thurs", "friday", "fri", "saturday", "sat", "sunday", "sun"}
+_FILLER = {"st", "nd", "rd", "th", "of", "the", "at", "am", "pm", "t"}  # 3rd of April 2019 at 2:30 pm
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 _MONTH_FORMATS = ("%b-%y", "%b %y", "%B %Y", "%b %Y", "%B-%Y", "%b-%Y", "%Y-%m", "%m/%Y", "%Y%m",
                   "%B %y")
 
@@ -69,7 +85,68 @@ def is_blank(raw: object) -> bool:
         return True
     if raw is pd.NaT or raw is pd.NA:
         return True
-    return isinstance(raw, str) and raw.strip() == ""
+    return isinstance(raw, str) and raw.translate(HYGIENE).strip() == ""
+
+
+# --------------------------------------------------------------------------------------------
+# Cell hygiene: one rule for every key and label.
+
+# Unicode spaces (no-break, narrow, figure, thin, ideographic...) become a plain space; zero-width
+# characters, soft hyphens and stray BOMs go; curly quotes become plain ones (dashes are kept: a
+# team may be called 'Duty – North'; matching ignores punctuation anyway).
+_SPACES = {code: " " for code in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F,
+                                  0x3000, 0x0085)}
+_INVISIBLE = {code: None for code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E)}
+_PUNCTUATION = {0x2018: "'", 0x2019: "'", 0x201A: "'", 0x201B: "'", 0x2032: "'", 0x201C: '"', 0x201D: '"',
+                0x201E: '"', 0x201F: '"', 0x2033: '"'}
+HYGIENE = str.maketrans({**_SPACES, **_INVISIBLE, **_PUNCTUATION})
+
+# The error values Excel writes in a cell whose formula failed; read as blank, and said so.
+EXCEL_ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+_EXCEL_ERROR_KEYS = {e.casefold(): e for e in EXCEL_ERRORS} | {"#n/a n/a": "#N/A", "n/a#": "#N/A"}
+EXCEL_ERROR_FIX = ("The cell holds an Excel error (a formula that failed), so it is read as blank: correct the "
+                   "formula, or copy the column and Paste Special > Values, then type the missing value.")
+
+
+def clean_cell(raw: object) -> object:
+    """One cell with the hygiene rule applied: Unicode spaces to plain spaces, zero-width
+    characters removed, curly quotes made plain, spaces trimmed and collapsed.
+    Anything that is not text is returned unchanged.
+
+    >>> clean_cell("Duty\u00a0Team\u200b"), clean_cell("Children\u2019s services")
+    ('Duty Team', "Children's services")
+    """
+    if not isinstance(raw, str):
+        return raw
+    return " ".join(raw.translate(HYGIENE).split())
+
+
+def excel_error(raw: object) -> str | None:
+    """The Excel error value a cell holds (``#N/A``, ``#REF!``...), else None.
+
+    >>> excel_error(" #n/a "), excel_error("N/A")
+    ('#N/A', None)
+    """
+    if not isinstance(raw, str) or "#" not in raw:
+        return None
+    return _EXCEL_ERROR_KEYS.get(clean_cell(raw).casefold())
+
+
+def hygienic(parser):
+    """``parser`` with the hygiene rule first (:func:`clean_cell`); an Excel error value is read
+    as a blank cell and named: a problem when a blank is one, else a note."""
+    def parse(raw: object) -> Parsed:
+        error = excel_error(raw)
+        if error is None:
+            return parser(clean_cell(raw))
+        parsed = parser(None)
+        if parsed.problem is not None:
+            return Parsed(problem=f"is the Excel error value {error}, read as blank", fix=EXCEL_ERROR_FIX)
+        return Parsed(value=parsed.value, note=f"is the Excel error value {error}, read as blank. {EXCEL_ERROR_FIX}")
+
+    parse.base = getattr(parser, "base", parser)
+    return parse
 
 
 def _from_serial(number: float) -> Parsed:
@@ -106,6 +183,8 @@ def parse_date(raw: object) -> Parsed:
     text = str(raw).strip()
     if _SERIAL.match(text):
         return _from_serial(float(text))
+    if _ZONED.match(text):
+        return _uk_local(text)
     if match := _ISO.match(text):
         year, month, day = (int(g) for g in match.groups())
         return _build(year, month, day)
@@ -116,12 +195,35 @@ def parse_date(raw: object) -> Parsed:
             return Parsed(problem="looks like a US date (month first); dates here are read day first",
                           fix=UK_DATE_FIX, month_first=True)
         return _build(year, month, day)
-    for fmt in _TEXT_DATE_FORMATS:
-        try:
-            return _checked(pd.Timestamp(datetime.strptime(text, fmt)))
-        except ValueError:
-            continue
-    return Parsed(problem="is not a date", fix=UK_DATE_FIX)
+    return _named_month_date(text)
+
+
+def _uk_local(text: str) -> Parsed:
+    """A zoned timestamp as the date it was in the UK (Europe/London, so BST in summer):
+    ``2019-03-31T23:30:00Z`` is 1 April 2019 (00:30 BST), in the financial year 2019-20."""
+    try:
+        stamp = pd.Timestamp(re.sub(r"\s*(UTC|GMT)$", "+00:00", text, flags=re.IGNORECASE))
+    except ValueError:
+        return Parsed(problem="is not a date", fix=UK_DATE_FIX)
+    return _checked(stamp.tz_convert(UK_ZONE).tz_localize(None))
+
+
+def _named_month_date(text: str) -> Parsed:
+    """The general rule for dates with the month in words: a month name or abbreviation and two
+    numbers (the day, and the year in 2 or 4 digits); a weekday name, ordinals (3rd), commas,
+    'of' and a time of day are allowed and ignored. ``Wed 3 April 2019``, ``03-Apr-2019 14:32``,
+    ``Wednesday, 3rd of April 2019``, ``April 3, 2019`` and ``2019 Apr 3`` are all 3 April 2019."""
+    tokens = re.findall(r"[a-z]+|\d+", _CLOCK.sub(" ", text.casefold()))
+    months = [t for t in tokens if t in _MONTHS]
+    numbers = [t for t in tokens if t.isdigit()]
+    others = [t for t in tokens if not t.isdigit() and t not in _MONTHS and t not in _WEEKDAYS | _FILLER]
+    if len(months) != 1 or len(numbers) != 2 or others:
+        return Parsed(problem="is not a date", fix=UK_DATE_FIX)
+    year_first = len(numbers[0]) == 4
+    day, year = (numbers[1], numbers[0]) if year_first else (numbers[0], numbers[1])
+    if len(day) > 2 or len(year) not in (2, 4):
+        return Parsed(problem="is not a date", fix=UK_DATE_FIX)
+    return _build(int(year) + (2000 if len(year) == 2 else 0), _MONTHS[months[0]], int(day))
 
 
 def _build(year: int, month: int, day: int) -> Parsed:
@@ -157,28 +259,45 @@ def parse_month(raw: object) -> Parsed:
 
 _STAGE_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3,
                 "i": 1, "ii": 2, "iii": 3}
-_STAGE_NAMES = {"localresolution": 1, "investigation": 2, "reviewpanel": 3, "panel": 3}
 _STAGE = re.compile(r"^(?:stage|stg|st|s)?[\s.:_-]*(one|two|three|iii|ii|i|1|2|3)(?:\.0+)?(?:\b.*)?$")
+_STAGE_INSIDE = re.compile(r"\b(?:stage|stg)\s*[.:_-]?\s*(one|two|three|iii|ii|i|1|2|3)\b")
 
 
 def parse_stage(raw: object) -> Parsed:
-    """Read a complaint stage written ``1``, ``Stage 1``, ``S1``, ``Stage One`` or by its name.
+    """Read a complaint stage by one general rule: a leading number or word (``1``, ``S1``,
+    ``Stage One``), else the words "stage N" anywhere in the text (``Investigation (Stage 2)``),
+    else a stage's name anywhere (``Local resolution``, ``Stage 2 investigation``, ``Review panel``;
+    the names are the contract's ``STAGES`` spellings).
 
-    >>> parse_stage("Stage Two").value
-    2
+    >>> parse_stage("Stage Two").value, parse_stage("Investigation (Stage 2)").value
+    (2, 2)
     """
     fix = "Write the stage as 1, 2 or 3 (Stage 1 local resolution, 2 investigation, 3 review panel)."
     if is_blank(raw):
         return Parsed(problem="is blank", fix=fix)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return Parsed(value=int(raw)) if raw in (1, 2, 3) else Parsed(problem="is not a stage", fix=fix)
-    text = str(raw).strip().casefold()
-    if match := _STAGE.match(text):
+    text = clean_cell(str(raw)).casefold()
+    if match := _STAGE.match(text) or _STAGE_INSIDE.search(text):
         return Parsed(value=_STAGE_WORDS[match.group(1)])
-    for name, stage in _STAGE_NAMES.items():
-        if header_key(text).endswith(name):
-            return Parsed(value=stage)
+    words = f" {' '.join(re.findall(r'[a-z0-9]+', text))} "
+    found = {int(code) for code, names in STAGES.items() for name in names if f" {name} " in words}
+    if len(found) == 1:
+        return Parsed(value=found.pop())
     return Parsed(problem="is not a stage", fix=fix)
+
+
+def stage_parser(codes: dict[str, tuple[str, ...]]):
+    """:func:`parse_stage`, trying the spellings in ``codes`` (stage "1", "2", "3" -> spellings,
+    such as a council's own from ``mapping.yml``) first."""
+    lookup = {header_key(spelling): int(code) for code, spellings in codes.items() for spelling in spellings}
+
+    def parse(raw: object) -> Parsed:
+        if not is_blank(raw) and (stage := lookup.get(header_key(clean_cell(str(raw))))) is not None:
+            return Parsed(value=stage)
+        return parse_stage(raw)
+
+    return parse
 
 
 def parse_text(raw: object) -> Parsed:
@@ -187,30 +306,70 @@ def parse_text(raw: object) -> Parsed:
         return Parsed(problem="is blank", fix="Fill it in, or remove the row if it is not a record.")
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    return Parsed(value=re.sub(r"\s+", " ", str(raw).strip()))
+    return Parsed(value=clean_cell(str(raw)))
 
 
-def vocabulary_parser(vocabulary: dict[str, tuple[str, ...]], *, what: str, strict: bool):
-    """A parser mapping accepted spellings to canonical values.
+_HEAD = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s|\(|;|,)\s*")  # "Upheld: ...", "Closed - ...", "Statutory (...)"
 
-    With ``strict=False`` an unrecognised label is kept as written (tidied) with a note; with
-    ``strict=True`` it is a problem that excludes the row.
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[0-9a-z]+", text.casefold().replace("&", " and ")))
+
+
+def read_code(text: str, lookup: dict[str, str], phrases: dict[tuple[str, ...], str]) -> tuple[str | None, str]:
+    """The code a label stands for, by the general rule, and how it was found.
+
+    In order: the label is a known spelling (``"exact"``); the label's head, before a colon, a
+    spaced dash, a bracket, a comma or a semicolon, is one (``"head"``: ``Upheld: maladministration
+    and injustice``, ``Statutory (Children Act 1989)``); the longest known spelling found inside the
+    label, word for word, points to one code (``"words"``: ``Staff attitude or behaviour``).
+    ``(None, "")`` when none applies or the longest spellings found point to different codes.
+    """
+    code = lookup.get(header_key(text))
+    if code is not None:
+        return code, "exact"
+    head = _HEAD.split(text, maxsplit=1)[0]
+    if head != text and (code := lookup.get(header_key(head))) is not None:
+        return code, "head"
+    words = _words(text)
+    found: dict[int, set[str]] = {}
+    for phrase, code in phrases.items():
+        n = len(phrase)
+        if any(words[i:i + n] == phrase for i in range(len(words) - n + 1)):
+            found.setdefault(n, set()).add(code)
+    if found and len(best := found[max(found)]) == 1:
+        return next(iter(best)), "words"
+    return None, ""
+
+
+def vocabulary_parser(vocabulary: dict[str, tuple[str, ...]], *, what: str, strict: bool,
+                      extra: dict[str, str] | None = None):
+    """A parser mapping spellings to canonical codes (see :func:`read_code` for the rule).
+
+    ``extra`` maps further spellings (a council's own values, from ``mapping.yml``) to codes;
+    they are tried first. With ``strict=False`` an unrecognised label is kept as written (tidied)
+    with a note; with ``strict=True`` it is a problem that excludes the row.
     """
     lookup: dict[str, str] = {}
+    phrases: dict[tuple[str, ...], str] = {}
+    blank_value = next((c for c, s in vocabulary.items() if "" in s), None)
     for canonical, spellings in vocabulary.items():
         for spelling in (canonical, *spellings):
             lookup[header_key(spelling)] = canonical
+            if canonical != blank_value and _words(spelling):
+                phrases.setdefault(_words(spelling), canonical)
+    for spelling, canonical in (extra or {}).items():
+        lookup[header_key(spelling)] = canonical
     allowed = ", ".join(f"'{v}'" for v in vocabulary if v not in ("not recorded", "not yet decided"))
-    fix = f"Use one of {allowed}."
-    blank_value = next((c for c, s in vocabulary.items() if "" in s), None)
+    fix = f"Use one of {allowed}, or map the value in mapping.yml."
 
     def parse(raw: object) -> Parsed:
         if is_blank(raw):
             if blank_value is not None:
                 return Parsed(value=blank_value)
             return Parsed(problem="is blank", fix=fix)
-        tidy = re.sub(r"\s+", " ", str(raw).strip())
-        canonical = lookup.get(header_key(tidy))
+        tidy = clean_cell(str(raw))
+        canonical, _ = read_code(tidy, lookup, phrases)
         if canonical is not None:
             return Parsed(value=canonical)
         if strict:
@@ -289,6 +448,6 @@ def parse_financial_year_cell(raw: object) -> Parsed:
     if is_blank(raw):
         return Parsed(problem="is blank", fix="Write the financial year as '2019-20'.")
     try:
-        return Parsed(value=financial_year_label(parse_financial_year(str(raw))))
+        return Parsed(value=FinancialYear.parse(raw))
     except ValueError:
         return Parsed(problem="is not a financial year", fix="Write the financial year as '2019-20'.")

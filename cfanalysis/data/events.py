@@ -11,6 +11,7 @@ import pandas as pd
 
 from cfanalysis.data.contract import ALL_TEAMS, header_key
 from cfanalysis.data.problems import Problem, TableLoad
+from cfanalysis.parameters import ParameterError
 
 __all__ = ["check_event_teams", "event_label", "find_event"]
 
@@ -47,8 +48,9 @@ def find_event(events: pd.DataFrame, event: str | None) -> pd.Series | None:
 
     Raises
     ------
-    ValueError
-        When no event matches, listing the events in the data.
+    ParameterError
+        (a ValueError) When no event matches, listing the events in the data: one short message,
+        shown in a notebook without a traceback.
     """
     if event is None or (isinstance(event, str) and not event.strip()):
         return None
@@ -64,6 +66,6 @@ def find_event(events: pd.DataFrame, event: str | None) -> pd.Series | None:
     if not len(matches):
         listed = "; ".join(f"{d:%Y-%m-%d} {t}: {s}" for d, t, s in
                            zip(events["date"], events["team"], events["description"])) or "none"
-        raise ValueError(f"Unknown event {text!r}. Give the description or date of one of the events "
-                         f"in events.csv: {listed}.")
+        raise ParameterError(f"Unknown event {text!r}. Give the description or date of one of the events "
+                             f"in events.csv: {listed}.")
     return matches.iloc[0]

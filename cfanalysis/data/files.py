@@ -25,8 +25,9 @@ from cfanalysis.data.problems import Problem
 
 __all__ = [
     "COMPARATORS_INFO_FILE", "DATASET_FILE", "HEADER_SEARCH_ROWS", "READ_ERRORS", "TABLE_EXTENSIONS",
-    "GridRead", "TableGrid", "UnreadableFile", "find_header", "header_row", "read_comparators_info",
-    "read_dataset_info", "read_grid", "read_table_grid", "sha256_of", "table_file", "table_files", "table_grids",
+    "FileUse", "GridRead", "TableGrid", "UnreadableFile", "discover", "find_header", "header_row",
+    "read_comparators_info", "read_dataset_info", "read_grid", "read_table_grid", "sha256_of", "sheet_heads",
+    "table_file", "table_files", "table_grids", "table_sheets",
 ]
 
 HEADER_SEARCH_ROWS = 20
@@ -136,7 +137,7 @@ def read_grid(path: Path, spec: TableSpec | None = None) -> tuple[pd.DataFrame, 
     return read.grid, read.encoding
 
 
-def read_table_grid(path: Path, spec: TableSpec | None = None) -> GridRead:
+def read_table_grid(path: Path, spec: TableSpec | None = None, *, sheet: str | None = None) -> GridRead:
     """:func:`read_grid` with everything the loader needs: delimiter, sheet and merged cells.
 
     With ``spec``, a CSV whose first :data:`HEADER_SEARCH_ROWS` rows name none of the table's
@@ -153,7 +154,7 @@ def read_table_grid(path: Path, spec: TableSpec | None = None) -> GridRead:
                              "or 'CSV UTF-8 (Comma delimited)'.")
     if path.suffix.lower() == ".csv":
         return _read_csv_grid(path, spec)
-    return _read_workbook_grid(path, spec)
+    return _read_workbook_grid(path, spec, sheet)
 
 
 def _office_container_problem(path: Path) -> UnreadableFile:
@@ -186,6 +187,12 @@ def _read_csv_grid(path: Path, spec: TableSpec | None) -> GridRead:
     if "\x00" in head_text or "\ufffd" in head_text:  # not this encoding: check the file as a whole first
         codec, skip, name = _text_encoding(data)
         head_text = data[skip:skip + _HEAD_BYTES].decode(codec, errors="ignore")
+    if "\r" in head_text and "\n" not in head_text:  # CR line endings (a CSV from Excel on a Mac)
+        data = data.replace("\r".encode(codec), "\n".encode(codec))
+        head_text = head_text.replace("\r", "\n")
+        line_endings = ", CR line endings"
+    else:
+        line_endings = ""
     dialect = _sniff(head_text)
     head = list(csv.reader(io.StringIO(head_text), dialect))
     if spec is not None and head and find_header(_padded(head[:HEADER_SEARCH_ROWS]), spec) is None:
@@ -202,17 +209,18 @@ def _read_csv_grid(path: Path, spec: TableSpec | None) -> GridRead:
         rows = list(csv.reader(io.StringIO(data[skip:].decode(codec)), dialect))
         width = max((len(row) for row in rows), default=1)
         grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
-    return GridRead(grid, name, delimiter=dialect.delimiter)
+    return GridRead(grid, name + line_endings, delimiter=dialect.delimiter)
 
 
-def _read_workbook_grid(path: Path, spec: TableSpec | None) -> GridRead:
-    """The sheet whose header names most of ``spec``'s fields (the first sheet without ``spec``)."""
+def _read_workbook_grid(path: Path, spec: TableSpec | None, sheet_name: str | None = None) -> GridRead:
+    """The sheet ``sheet_name``, else the one whose header names most of ``spec``'s fields (the
+    first sheet without ``spec``)."""
     import openpyxl  # only needed for Excel files
 
     with open(path, "rb") as handle:  # a file object: openpyxl refuses names it does not expect
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
         try:
-            sheet = _data_sheet(book, spec)
+            sheet = book[sheet_name] if sheet_name is not None else _data_sheet(book, spec)
             rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
             merged = _merged_ranges(handle, getattr(sheet, "_worksheet_path", None))
         finally:
@@ -314,12 +322,12 @@ def header_row(grid: pd.DataFrame, spec: TableSpec) -> int | None:
 
 
 def table_files(data_dir: Path, spec: TableSpec) -> list[Path]:
-    """Every file in ``data_dir`` that holds the ``spec`` table, sorted by name.
+    """Every file in ``data_dir`` whose name says it holds the ``spec`` table, sorted by name.
 
     A table's file name starts with the table's name (case, spaces and punctuation ignored)
     and ends ``.csv``, ``.xlsx`` or ``.xlsm``; old ``.xls`` workbooks are found too, so that the
     loader can ask for them to be saved again. Excel's lock files (``~$...``) and hidden files
-    are skipped.
+    are skipped. :func:`discover` also finds files by ``mapping.yml`` and by their headers.
     """
     return sorted(
         p for p in data_dir.iterdir()
@@ -327,8 +335,179 @@ def table_files(data_dir: Path, spec: TableSpec) -> list[Path]:
         and p.suffix.lower() in (*TABLE_EXTENSIONS, ".xls") and header_key(p.stem).startswith(spec.name))
 
 
+class FileUse(NamedTuple):
+    """What one file in the data folder was taken for (``table``), or why it was ignored."""
+
+    name: str
+    table: str | None  # the table it was read as; None: not a table
+    how: str  # how that was decided ("its name", "mapping.yml", "its headers"), or what it is used for
+    fix: str = ""  # for an ignored file: how to make it readable, when it could be a table
+
+    def __str__(self) -> str:
+        if self.table:
+            return f"{self.name}: {self.table} (found by {self.how})"
+        return f"{self.name}: {self.how}" + (f". {self.fix}" if self.fix else "")
+
+
+# Files the folder may hold besides the tables, and what each is for.
+SUPPORT_FILES = {DATASET_FILE: "the dataset description", COMPARATORS_INFO_FILE: "where the comparators come from",
+                 "mapping.yml": "the mapping for this council's system", "team_aliases.csv": "team aliases"}
+_UNSUPPORTED = {
+    ".ods": ("an OpenDocument spreadsheet, which cannot be read",
+             "Open it in LibreOffice Calc or Excel and save it as .xlsx (Excel 2007-365) or CSV (UTF-8)."),
+    ".xls": ("an old-style Excel 97-2003 workbook, which cannot be read",
+             "Open it in Excel and use File > Save As > 'Excel Workbook (*.xlsx)'."),
+    ".numbers": ("an Apple Numbers file, which cannot be read", "In Numbers use File > Export To > Excel or CSV."),
+    ".pdf": ("a PDF, which cannot be read as data",
+             "Export the log from your system (or the spreadsheet it came from) as .xlsx or .csv."),
+    ".doc": ("a Word document, not a table", "Copy the table into Excel and save it as .xlsx."),
+    ".docx": ("a Word document, not a table", "Copy the table into Excel and save it as .xlsx."),
+    ".txt": ("a text file, not read", "If it is a table, rename it to .csv (comma, semicolon or tab separated)."),
+    ".tsv": ("a tab-separated file, not read under that name", "Rename it to .csv; tabs are recognised."),
+    ".json": ("a JSON file that is not part of the contract", ""),
+    ".xml": ("an XML file, which cannot be read", "Export the log as .xlsx or .csv instead."),
+    ".zip": ("a zip archive", "Unzip it into the folder."),
+    ".md": ("a Markdown file that is not commentary", "Commentary files are named commentary-2019-20.md."),
+}
+
+
+def discover(data_dir: Path, mapping=None) -> tuple[dict[str, list[Path]], list[FileUse]]:
+    """Which file holds which table, and what happened to every file in the folder.
+
+    A file is a table's when ``mapping.yml`` names it (``files`` patterns), else when its name
+    starts with the table's name, else when its header (within the first
+    :data:`HEADER_SEARCH_ROWS` rows of any sheet) holds every required field of a table (the
+    table whose fields it names most). Other files are listed with why they were ignored and,
+    for spreadsheets in a format that cannot be read, how to save them again.
+
+    Returns
+    -------
+    tables, uses
+        Table -> its files (sorted by name); one :class:`FileUse` per file (hidden files aside).
+    """
+    from cfanalysis.data.mapping import Mapping, mapped_spec
+
+    mapping = mapping or Mapping()
+    specs = {name: mapped_spec(spec, mapping) for name, spec in schema.TABLES.items()}
+    tables: dict[str, list[Path]] = {name: [] for name in specs}
+    uses: list[FileUse] = []
+    for path in sorted(data_dir.iterdir()):
+        if path.name.startswith("."):
+            continue
+        use = _use_of(path, specs, mapping)
+        uses.append(use)
+        if use.table:
+            tables[use.table].append(path)
+    return tables, uses
+
+
+def _use_of(path: Path, specs: dict[str, TableSpec], mapping) -> FileUse:
+    name, suffix = path.name, path.suffix.lower()
+    if path.is_dir():
+        return FileUse(name, None, "the commentary folder" if name == "commentary" else "a folder, not read")
+    if name.startswith("~$"):
+        return FileUse(name, None, "an Excel lock file (the workbook is open in Excel), ignored")
+    if name in SUPPORT_FILES:
+        return FileUse(name, None, SUPPORT_FILES[name])
+    if suffix == ".md" and header_key(path.stem).startswith(("commentary", "readme")):
+        return FileUse(name, None, "commentary" if header_key(path.stem).startswith("commentary") else "notes")
+    if suffix in (*TABLE_EXTENSIONS, ".xls") and (table := mapping.table_for_file(name)):
+        return FileUse(name, table, "mapping.yml")
+    for table, spec in specs.items():
+        if suffix in (*TABLE_EXTENSIONS, ".xls") and header_key(path.stem).startswith(spec.name):
+            return FileUse(name, table, "its name")
+    if suffix in _UNSUPPORTED:
+        what, fix = _UNSUPPORTED[suffix]
+        return FileUse(name, None, f"ignored: {what}", fix)
+    if suffix not in TABLE_EXTENSIONS:
+        return FileUse(name, None, "ignored: not a .csv or .xlsx file", "Save tables as .xlsx or CSV UTF-8.")
+    return _use_by_headers(path, specs)
+
+
+def _use_by_headers(path: Path, specs: dict[str, TableSpec]) -> FileUse:
+    """The table whose required fields the file's header holds (most fields named wins)."""
+    try:
+        heads = _heads(path)
+    except (UnreadableFile, *READ_ERRORS) as error:
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        return FileUse(path.name, None, f"ignored: cannot be read ({message})",
+                       getattr(error, "fix", "") or "Check the file opens in Excel; save it again as .xlsx or .csv.")
+    best, best_score = None, 0
+    for head in heads:
+        for table, spec in specs.items():
+            for row in head.head(HEADER_SEARCH_ROWS).itertuples(index=False):
+                found = {spec.field_for_header(cell) for cell in row if not is_blank(cell)} - {None}
+                if set(spec.required) <= found and len(found) > best_score:
+                    best, best_score = table, len(found)
+    if best is not None:
+        return FileUse(path.name, best, "its headers")
+    return FileUse(path.name, None, f"ignored: no table's header in its first {HEADER_SEARCH_ROWS} rows",
+                   "If it is a table, rename it to start with the table's name (complaints, compliments, ombudsman, "
+                   "...), or name it under files: in mapping.yml and map its headers.")
+
+
+def _heads(path: Path) -> list[pd.DataFrame]:
+    """The first rows of the CSV, or of each sheet of the workbook, as raw cells."""
+    with open(path, "rb") as handle:
+        start = handle.read(8)
+    if start == OLE2_SIGNATURE:
+        raise _office_container_problem(path)
+    if path.suffix.lower() == ".csv":
+        with open(path, "rb") as handle:
+            data = handle.read(_HEAD_BYTES)
+        codec, skip, _ = _encoding_of(data)
+        text = data[skip:].decode(codec, errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        rows = list(csv.reader(io.StringIO(text), _sniff(text)))[:HEADER_SEARCH_ROWS]
+        return [_padded(rows)]
+    return [head for _, head in sheet_heads(path)]
+
+
+def sheet_heads(path: Path) -> list[tuple[str, pd.DataFrame]]:
+    """Each sheet of a workbook and its first :data:`HEADER_SEARCH_ROWS` rows."""
+    import openpyxl
+
+    with open(path, "rb") as handle:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        try:
+            return [(sheet.title, _padded([list(r) for r in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS,
+                                                                              values_only=True)]))
+                    for sheet in book.worksheets]
+        finally:
+            book.close()
+
+
+def table_sheets(path: Path, spec: TableSpec) -> tuple[list[str | None], list[str]]:
+    """The sheets of ``path`` to read for ``spec``: every sheet whose header holds all the table's
+    required fields (one sheet per year is common). ``[None]`` for a CSV, or when no sheet has a
+    whole header (then the reader picks the best one, or says what each sheet starts with).
+
+    Returns the sheets and, for sheets with part of a header, a note naming what they lack.
+    """
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return [None], []
+    try:
+        heads = sheet_heads(path)
+    except (UnreadableFile, *READ_ERRORS):
+        return [None], []
+    whole, notes = [], []
+    for title, head in heads:
+        found = find_header(head, spec)
+        if found is None:
+            continue
+        fields = {spec.field_for_header(c) for c in head.iloc[found] if not is_blank(c)} - {None}
+        missing = [f for f in spec.required if f not in fields]
+        if missing:
+            notes.append(f"sheet '{title}' is not read: its header lacks {', '.join(missing)}")
+        else:
+            whole.append(title)
+    if len(heads) == 1 or not whole:
+        return [None], []
+    return whole, notes
+
+
 def table_file(data_dir: Path, spec: TableSpec) -> tuple[Path | None, list[Problem]]:
-    """The one file for the ``spec`` table, or ``None`` with a fatal problem when there are several."""
+    """The one file named for the ``spec`` table, or ``None`` with a fatal problem when there are
+    several. (The loader itself combines several files: see :func:`discover`.)"""
     candidates = table_files(data_dir, spec)
     if len(candidates) > 1:
         names = ", ".join(p.name for p in candidates)
@@ -358,10 +537,10 @@ def table_grids(data_dir: str | Path) -> Iterator[TableGrid]:
     Yields
     ------
     TableGrid
-        ``(path, spec, grid, header_row)`` for each file :func:`table_files` finds, in the
-        order of the contract's tables. Every file is read, even when a table has several (the
-        loader refuses those). Files that cannot be read (old ``.xls`` workbooks, damaged
-        files) and files with no cells are skipped: the loader reports them.
+        ``(path, spec, grid, header_row)`` for each file (and each sheet holding the table)
+        :func:`discover` finds, in the order of the contract's tables, with ``mapping.yml``
+        applied. Files that cannot be read (old ``.xls`` workbooks, damaged files) and files
+        with no cells are skipped: the loader reports them.
 
     Examples
     --------
@@ -369,20 +548,26 @@ def table_grids(data_dir: str | Path) -> Iterator[TableGrid]:
     ...     print(path.name, spec.name, header)
     complaints.csv complaints 0
     """
+    from cfanalysis.data.mapping import mapped_spec, read_mapping
+
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         return
-    for spec in schema.TABLES.values():
-        for path in table_files(data_dir, spec):
+    mapping, _ = read_mapping(data_dir)
+    tables, _ = discover(data_dir, mapping)
+    for name, paths in tables.items():
+        spec = mapped_spec(schema.TABLES[name], mapping)
+        for path in paths:
             if path.suffix.lower() not in TABLE_EXTENSIONS:
                 continue
-            try:
-                grid, _ = read_grid(path, spec)
-            except READ_ERRORS:
-                continue
-            header = header_row(grid, spec)
-            if header is not None:
-                yield TableGrid(path, spec, grid, header)
+            for sheet in table_sheets(path, spec)[0]:
+                try:
+                    grid = read_table_grid(path, spec, sheet=sheet).grid
+                except READ_ERRORS:
+                    continue
+                header = header_row(grid, spec)
+                if header is not None:
+                    yield TableGrid(path, spec, grid, header)
 
 
 def sha256_of(path: Path) -> str:

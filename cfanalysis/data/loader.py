@@ -9,6 +9,7 @@ column and the value.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -19,21 +20,29 @@ import pandas as pd
 
 from cfanalysis.data import contract as schema
 from cfanalysis.data.cells import (
+    EXCEL_ERRORS,
+    HYGIENE,
     Parsed,
+    clean_cell,
+    hygienic,
     is_blank,
     parse_date,
     parse_financial_year_cell,
     parse_month,
     number_parser,
-    parse_stage,
     parse_text,
+    stage_parser,
     vocabulary_parser,
 )
 from cfanalysis.data.commentary import read_commentary
-from cfanalysis.data.contract import TableSpec
+from cfanalysis.data.contract import TableSpec, header_key
 from cfanalysis.data.events import check_event_teams
+from cfanalysis.data.personal import identity_kind, labels_from_people, normalised
 from cfanalysis.data.files import (
     READ_ERRORS,
+    FileUse,
+    discover,
+    table_sheets,
     GridRead,
     UnreadableFile,
     header_row,
@@ -41,12 +50,13 @@ from cfanalysis.data.files import (
     read_dataset_info,
     read_table_grid,
     sha256_of,
-    table_file,
 )
-from cfanalysis.data.problems import DataLoadError, LoadReport, Problem, Severity, TableLoad
+from cfanalysis.data.mapping import Mapping, mapped_spec, read_mapping
+from cfanalysis.data.problems import ACCEPT_EXCLUSIONS, DataLoadError, LoadReport, Problem, Severity, TableLoad
+from cfanalysis.data.snapshot import handed_on
 from cfanalysis.data.teams import TEAM_ALIASES_FILE, canonical_teams, normalise_teams, read_team_aliases, team_key
 from cfanalysis.parameters import resolve_data_dir
-from cfanalysis.periods import financial_years_of
+from cfanalysis.periods import FinancialYear, financial_years_of
 
 __all__ = ["Dataset", "load_data"]
 
@@ -72,6 +82,8 @@ class Dataset:
     # Each year's commentary file and its SHA-256, for that year's provenance only.
     commentary_files: dict[str, dict[str, str]] = field(default_factory=dict)
     comparators_info: dict = field(default_factory=dict)  # source, year, definition (comparators.json)
+    # Team names merged into another spelling (or renamed by team_aliases.csv): spelling -> team.
+    merged_teams: dict[str, str] = field(default_factory=dict)
 
     @property
     def authority(self) -> str | None:
@@ -79,15 +91,29 @@ class Dataset:
         return self.info.get("authority")
 
     @property
+    def not_recorded_themes(self) -> tuple[str, ...]:
+        """Themes the reports rely on (``contract.THEMES``, e.g. ``"staff attitude"``) that no value
+        in the data was read as: say "not recorded" for their figures, never 0."""
+        return self.report.unmapped_themes
+
+    @property
     def financial_years(self) -> list[str]:
-        """Financial years with at least one accepted complaint, oldest first."""
-        return sorted(self.complaints["financial_year"].dropna().unique().tolist())
+        """Financial years with at least one accepted complaint, oldest first (each a
+        :class:`~cfanalysis.periods.FinancialYear`: the label, with its start year and bounds)."""
+        return [FinancialYear.parse(y) for y in sorted(self.complaints["financial_year"].dropna().unique().tolist())]
 
     def require_usable(self) -> Dataset:
-        """This dataset, or :class:`DataLoadError` (with the load report) if it cannot be used."""
+        """This dataset, or :class:`DataLoadError` (with the load report) if it cannot be used.
+
+        For notebooks: the message ends by saying which parameter to change (the command line
+        prints ``report.text()`` and speaks of its options instead)."""
         if not self.report.usable:
-            raise DataLoadError(self.report)
+            raise DataLoadError(self.report, how_to_fix=NOTEBOOK_HOW_TO_FIX)
         return self
+
+
+NOTEBOOK_HOW_TO_FIX = ("fix the errors above, or set data_dir in the Parameters cell to the folder that holds "
+                       "your files, None for the example data; then run the notebook again")
 
 
 # --------------------------------------------------------------------------------------------
@@ -121,7 +147,7 @@ class _Column:
         text = series.map(type).eq(str).to_numpy()
         blank = np.array([is_blank(u) if not t else False for u, t in zip(self.uniques, text)])
         if text.any():
-            blank[text] = series[text].str.strip().eq("").to_numpy()
+            blank[text] = series[text].str.translate(HYGIENE).str.strip().eq("").to_numpy()
         return blank
 
     def blank(self) -> np.ndarray:
@@ -153,7 +179,7 @@ class _Results:
 
 
 def _parse_unique(column: _Column, parser: Callable[[object], Parsed]) -> _Results:
-    if parser is parse_text and len(column.uniques) > 1000:
+    if getattr(parser, "base", parser) is parse_text and len(column.uniques) > 1000:
         return _parse_text_fast(column)
     return _Results.of([parser(value) for value in column.uniques])
 
@@ -164,15 +190,21 @@ def _parse_text_fast(column: _Column) -> _Results:
     series = pd.Series(column.uniques, dtype=object)
     is_text = series.map(type).eq(str).to_numpy()
     value, problem, fix = (np.full(n, None, dtype=object) for _ in range(3))
-    text = series[is_text].str.strip()
+    text = series[is_text].str.translate(HYGIENE).str.strip()
     spaced = (text.str.contains("  ", regex=False) | text.str.contains("\t", regex=False)
-              | text.str.contains("\n", regex=False))
+              | text.str.contains("\n", regex=False) | text.str.contains("\r", regex=False))
     if spaced.any():
         text[spaced] = text[spaced].str.replace(r"\s+", " ", regex=True)
+    errors = text.str.upper().isin(EXCEL_ERRORS)
+    if errors.any():  # rare: the careful parser says which error value each is
+        for index in text.index[errors]:
+            parsed = hygienic(parse_text)(column.uniques[index])
+            text[index] = None
+            problem[index], fix[index] = parsed.problem, parsed.fix
     value[is_text] = text.to_numpy(dtype=object)
     blank = parse_text("")
     empty = np.zeros(n, dtype=bool)
-    empty[is_text] = (text == "").to_numpy()
+    empty[is_text] = (text == "").fillna(False).to_numpy(dtype=bool)
     value[empty], problem[empty], fix[empty] = None, blank.problem, blank.fix
     for index in np.flatnonzero(~is_text):  # numbers from Excel, the missing-cell sentinel
         parsed = parse_text(column.uniques[index])
@@ -180,14 +212,15 @@ def _parse_text_fast(column: _Column) -> _Results:
     return _Results(value, problem, fix, np.full(n, None, dtype=object), np.zeros(n, dtype=bool))
 
 
-def _take_values(results: _Results, codes: np.ndarray, name: str) -> pd.Series | np.ndarray:
-    """The parsed value of every row (missing where the cell had a problem)."""
+def _take_values(results: _Results, codes: np.ndarray, kind: str) -> pd.Series | np.ndarray:
+    """The parsed value of every row (missing where the cell had a problem), typed by the
+    field's kind (see :data:`cfanalysis.data.contract.FIELD_KINDS`)."""
     values = np.where(pd.isna(results.problem), results.value, None)
-    if name.endswith("_date") or name == "date":
+    if kind == "date":
         return pd.to_datetime(pd.Series(values, dtype=object)).to_numpy()[codes]
-    if name == "stage":
+    if kind == "stage":
         return pd.array(list(values), dtype="Int64")[codes]
-    if name in ("complaints", "upheld"):
+    if kind == "number":
         return pd.to_numeric(pd.Series(values, dtype=object)).to_numpy(dtype=float)[codes]
     return values[codes]
 
@@ -202,42 +235,20 @@ def _display(value: object) -> str:
 
 def _field_parsers(spec: TableSpec, number: Callable[[object], Parsed]
                    ) -> dict[str, tuple[Callable[[object], Parsed], bool]]:
-    """Parser per field and whether a blank or unreadable value excludes the row; ``number``
-    reads numbers with the file's decimal mark."""
-    text = (parse_text, True)
-    parsers: dict[str, tuple[Callable[[object], Parsed], bool]] = {
-        "reference": text,
-        "team": text,
-        "authority": text,
-        "received_date": (parse_date, True),
-        "response_date": (parse_date, False),
-        "stage": (parse_stage, True),
-        "month": (parse_month, True),
-        "financial_year": (parse_financial_year_cell, True),
-        "complaints": (number, True),
-        "upheld": (number, False),
-        "procedure": (vocabulary_parser(schema.PROCEDURES, what="procedure", strict=True), True),
-        "category": (vocabulary_parser(schema.CATEGORIES, what="category", strict=False), True),
-        "outcome": (vocabulary_parser(schema.OUTCOMES, what="outcome", strict=False), True),
-        "complainant_type": (vocabulary_parser(schema.COMPLAINANT_TYPES, what="complainant type",
-                                               strict=False), False),
-        "source": (vocabulary_parser(schema.COMPLIMENT_SOURCES, what="compliment source",
-                                     strict=False), False),
-        "decision": (vocabulary_parser(schema.OMBUDSMAN_DECISIONS, what="Ombudsman decision",
-                                       strict=False), True),
-        "action": text,
-        "owner": (parse_text, False),
-        "status": (parse_text, False),
-        "theme": (parse_text, False),
-        "date": (parse_date, True),
-        "description": text,
-    }
-    if spec.name == "compliments":  # a compliment's reference is optional
-        parsers["reference"] = (parse_text, False)
-    if spec.name == "ombudsman":  # optional: held for upheld cases, blank for most
-        parsers["category"] = (parsers["category"][0], False)
-        parsers["remedy"] = (parse_text, False)
-    return {name: parsers[name] for name in spec.fields}
+    """Parser per field (from its kind) and whether a blank or unreadable value excludes the row;
+    ``number`` reads numbers with the file's decimal mark."""
+    parsers = {"text": parse_text, "name": parse_text, "date": parse_date,
+               "month": parse_month, "financial_year": parse_financial_year_cell, "number": number}
+    out = {}
+    for column in spec.columns:
+        if column.kind == "code":
+            parser = vocabulary_parser(column.codes or {}, what=column.label, strict=column.strict)
+        elif column.kind == "stage":
+            parser = stage_parser(column.codes or {})
+        else:
+            parser = parsers[column.kind]
+        out[column.name] = (hygienic(parser), column.required)
+    return {name: out[name] for name in spec.fields}
 
 
 class _Collector:
@@ -292,9 +303,10 @@ def _fatal(load: TableLoad, message: str, fix: str, **where) -> TableLoad:
     return load
 
 
-def _load_table(path: Path, spec: TableSpec) -> TableLoad:
-    """Read one table file: every data row is accepted into ``frame`` or excluded with a problem."""
-    load = TableLoad(spec=spec, path=path, frame=None)
+def _load_table(path: Path, spec: TableSpec, sheet_name: str | None = None) -> TableLoad:
+    """Read one table file (or one sheet of it): every data row is accepted into ``frame`` or
+    excluded with a problem."""
+    load = TableLoad(spec=spec, path=path, frame=None, sheet=sheet_name)
     sheet = _read_sheet(load)
     if sheet is None:
         return load
@@ -313,9 +325,29 @@ def _load_table(path: Path, spec: TableSpec) -> TableLoad:
     table = _typed(pd.DataFrame(frame), spec)
     table["source_row"] = sheet.row_numbers.astype("int64")
     _check_rows(table, spec, sheet.headers, column_of, collector)
+    _people_in_labels(table, sheet, column_of, collector, spec)
     load.problems.extend(_with_causes(collector.problems, sheet))
     load.frame = table[~collector.excluded].reset_index(drop=True)
     return load
+
+
+def _people_in_labels(table: pd.DataFrame, sheet: _Sheet, column_of: dict[str, int], collector: _Collector,
+                      spec: TableSpec) -> None:
+    """A label (team, category, ...) equal to a value of a column that identifies people (a
+    complainant's name typed into the team column) excludes its row; the message names both
+    columns, never the value (:mod:`cfanalysis.data.personal`)."""
+    contract = set(column_of.values())
+    people = {sheet.headers[p]: {normalised(u) for u in sheet.columns[p].uniques if isinstance(u, str) and u.strip()}
+              for p in sheet.columns if p not in contract and identity_kind(sheet.headers[p])}
+    rows = ~collector.excluded
+    codes = {f.name: tuple(f.codes) for f in spec.columns if f.codes}
+    for name, header, mask in labels_from_people(table, people, codes):
+        message = (f"holds a value of the column '{header}', which identifies people (the value is not shown); "
+                   "the row is left out so that it is never published")
+        fix = (f"Put the {name.replace('_', ' ')} in this cell; if a name was typed here by mistake, it belongs "
+               f"in '{header}'.")
+        collector.add(mask & rows, column=sheet.headers[column_of[name]], severity="excluded",
+                      describe=lambda row, m=message, f=fix: (None, m, f))
 
 
 MERGED_CELLS = "merged cells in the workbook (a merged block keeps its value in its first row only)"
@@ -345,7 +377,7 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
     """The file's cells, header and data rows; ``None`` (with a fatal problem) if it has none."""
     path, spec = load.path, load.spec
     try:
-        read = read_table_grid(path, spec)
+        read = read_table_grid(path, spec, sheet=load.sheet)
     except UnreadableFile as error:
         _fatal(load, error.message, error.fix, row=error.row)
         return None
@@ -358,11 +390,13 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
     if header_index is None:
         _fatal(load, "is empty", f"Export the {spec.name} log again, with its header row.")
         return None
-    headers = [("" if is_blank(h) else str(h).strip()) for h in grid.iloc[header_index]]
+    headers = [("" if is_blank(h) else clean_cell(str(h))) for h in grid.iloc[header_index]]
+    _fill_merged(grid, read.merged, header_index, headers, load)
     # Column by column, each reduced to its distinct values and the grid's copy let go: a big
     # file is never held twice.
     columns = {position: _Column.of(grid.pop(position)) for position in list(grid.columns)}
     read = read._replace(grid=None)
+    load.guarded_values = _distinct_text(columns, headers, header_index)
     blank_cells = {position: column.blank() for position, column in columns.items()}
     blank_row = np.logical_and.reduce(list(blank_cells.values()))
     body = np.arange(header_index + 1, len(blank_row))
@@ -376,8 +410,42 @@ def _read_sheet(load: TableLoad) -> _Sheet | None:
         return None
     sheet = _Sheet(columns, blank_cells, headers, header_index, keep, read)
     sheet.keep = keep[~_repeated_headers(sheet, load)]
-    sheet.number = number_parser(_decimal_mark(sheet))
+    sheet.number = hygienic(number_parser(_decimal_mark(sheet)))
     return sheet
+
+
+def _fill_merged(grid: pd.DataFrame, merged: tuple[tuple[int, int, int, int], ...], header_index: int,
+                 headers: list[str], load: TableLoad) -> None:
+    """A merged block below the header means each of its rows has the block's value (Excel keeps it
+    in the first cell only): fill it in, and say so once per block (a warning naming the rows)."""
+    for first, last, left, right in sorted(merged):
+        if first <= header_index or last == first and left == right:
+            continue
+        value = grid.iat[first, left] if first < len(grid) and left < grid.shape[1] else None
+        if is_blank(value):
+            continue
+        last = min(last, len(grid) - 1)
+        grid.iloc[first:last + 1, left:right + 1] = value
+        column = headers[left] if left < len(headers) and headers[left] else f"(column {left + 1})"
+        load.problems.append(Problem(
+            file=load.path.name, row=first + 1, column=column, value=clean_cell(_display(value)), severity="warning",
+            cause=MERGED_CELLS,
+            message="starts a block of merged cells; every row of the block is read as this value",
+            fix="Nothing to do if that is right; otherwise unmerge the cells (Home > Merge & Center) and fill "
+                "in each row."))
+
+
+def _distinct_text(columns: dict[int, _Column], headers: list[str], header_index: int
+                   ) -> tuple[tuple[str, dict[str, int]], ...]:
+    """Each column's header and its distinct cell texts below the header (blanks left out), each
+    with the Excel row it is first seen in (for the personal-data guard, which names the cell)."""
+    out = []
+    for position, column in columns.items():
+        blank = column.blank_uniques()
+        codes, first = np.unique(column.codes[header_index + 1:], return_index=True)
+        out.append((headers[position], {str(column.uniques[c]).strip(): int(i) + header_index + 2
+                                        for c, i in zip(codes, first) if not blank[c]}))
+    return tuple(out)
 
 
 def _repeated_headers(sheet: _Sheet, load: TableLoad) -> np.ndarray:
@@ -426,8 +494,16 @@ def _contract_columns(sheet: _Sheet, load: TableLoad) -> tuple[dict[str, int], l
             if header or not sheet.blank_cells[position][sheet.keep].all():
                 dropped.append(header or f"(untitled column {position + 1})")
         elif name in column_of:
-            _fatal(load, f"has two columns for '{name}': '{headers[column_of[name]]}' and '{header}'",
-                   "Delete or rename one of them.", row=sheet.header_index + 1, column=header)
+            earlier = headers[column_of[name]]
+            if spec.prefers(name, header) and not spec.prefers(name, earlier):  # mapping.yml names this one
+                dropped.append(earlier)
+                column_of[name] = position
+            elif spec.prefers(name, earlier) and not spec.prefers(name, header):
+                dropped.append(header)
+            else:
+                _fatal(load, f"has two columns for '{name}': '{earlier}' and '{header}'",
+                       "Delete or rename one of them, or say which one in mapping.yml (headers:).",
+                       row=sheet.header_index + 1, column=header)
         else:
             column_of[name] = position
     missing = [name for name in spec.required if name not in column_of]
@@ -436,9 +512,23 @@ def _contract_columns(sheet: _Sheet, load: TableLoad) -> tuple[dict[str, int], l
         accepted = "; ".join(
             f"{name}: " + " / ".join([name, *spec.aliases.get(name, ())][:4]) for name in missing)
         _fatal(load, f"is missing required column(s) {', '.join(missing)} (headers found: {found})",
-               f"Add or rename the columns. Accepted headers include {accepted}.",
-               row=sheet.header_index + 1)
+               f"Add or rename the columns.{_did_you_mean(missing, dropped, spec)} Accepted headers include "
+               f"{accepted}.", row=sheet.header_index + 1)
     return column_of, dropped
+
+
+def _did_you_mean(missing: list[str], dropped: list[str], spec: TableSpec) -> str:
+    """" Did you mean 'Date Recieved' for received_date?" for headers a typo away from a field."""
+    guesses = []
+    for name in missing:
+        spellings = {header_key(h): h for h in (name, *spec.aliases.get(name, ()))}
+        close = [(header, difflib.get_close_matches(header_key(header), list(spellings), n=1, cutoff=0.8))
+                 for header in dropped]
+        close = [(header, match[0]) for header, match in close if match]
+        if close:
+            header, key = close[0]
+            guesses.append(f"'{header}' for {name} (spelt '{spellings[key]}')")
+    return f" Did you mean {'; '.join(guesses)}?" if guesses else ""
 
 
 def _numeric_indicators(sheet: _Sheet, spec: TableSpec, column_of: dict[str, int],
@@ -491,7 +581,7 @@ def _read_fields(sheet: _Sheet, column_of: dict[str, int], collector: _Collector
                       severity="excluded" if required else "warning")
         collector.add((~pd.isna(results.note))[codes], column=header,
                       describe=_describe_note(column, results, codes), severity="warning")
-        frame[name] = _take_values(results, codes, name)
+        frame[name] = _take_values(results, codes, load.spec.field(name).kind)
     return frame
 
 
@@ -533,7 +623,7 @@ def _read_indicators(sheet: _Sheet, indicators: dict[str, int], collector: _Coll
         bad = ~pd.isna(results.problem)
         collector.add(bad[codes], column=sheet.headers[position],
                       describe=_describe_problem(column, results, codes), severity="warning")
-        values[name] = _take_values(results, codes, "complaints")
+        values[name] = _take_values(results, codes, "number")
     return values
 
 
@@ -550,19 +640,22 @@ def _snake(header: str) -> str:
 
 
 def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    """Give every contract field its type; absent optional fields get their 'not recorded' value."""
-    for name in spec.fields:
+    """Give every contract field its type; an absent optional field gets its ``absent`` value
+    (dates and numbers: missing)."""
+    for column in spec.columns:
+        name = column.name
         if name not in frame:
-            defaults = {"response_date": pd.NaT, "complainant_type": "not recorded",
-                        "source": "not recorded", "upheld": float("nan"), "team": "Not recorded"}
-            if name not in defaults:
+            if column.kind in ("date", "number"):
+                frame[name] = pd.NaT if column.kind == "date" else float("nan")
+            elif column.absent is not None:
+                frame[name] = column.absent
+            else:
                 continue
-            frame[name] = defaults[name]
-        if name.endswith("_date") or name == "date":
+        if column.kind == "date":
             frame[name] = pd.to_datetime(frame[name])
-        elif name in ("complaints", "upheld"):
+        elif column.kind == "number":
             frame[name] = pd.to_numeric(frame[name])
-        elif name not in ("month", "stage"):
+        elif column.kind not in ("month", "stage"):
             frame[name] = frame[name].astype("string")
     return frame
 
@@ -596,24 +689,18 @@ def _check_rows(frame: pd.DataFrame, spec: TableSpec, headers: list[str], column
                 f"Add the Stage {s - 1} row (same reference), or correct the stage."))
 
 
-# The fields that identify a row in each table; a later row with the same key is excluded.
-_KEYS = {"complaints": ("reference", "stage"), "ombudsman": ("reference",), "compliments": ("reference",),
-         "actions": ("reference", "action"), "comparators": ("authority", "financial_year"),
-         "activity": ("month", "team"), "events": ("date", "team", "description")}
-
-
 def _duplicates(frame: pd.DataFrame, spec: TableSpec, header: Callable[[str], str], collector: _Collector) -> None:
     """Exclude each later row whose key repeats an earlier row's, naming both rows.
 
     Names (authority, team) match ignoring case, spacing and punctuation; a compliment without
     a reference has no key.
     """
-    keys = [name for name in _KEYS[spec.name] if name in frame]
-    if len(keys) < len(_KEYS[spec.name]):
+    keys = [name for name in spec.key if name in frame]
+    if not keys or len(keys) < len(spec.key):
         return
     usable = frame[~collector.excluded & frame[keys].notna().all(axis=1).to_numpy()]
-    matched = pd.DataFrame({name: usable[name].map(team_key) if name in ("team", "authority", "action", "description")
-                            else usable[name] for name in keys})
+    loose = {name for name in keys if spec.field(name).kind in ("name", "text") and name != "reference"}
+    matched = pd.DataFrame({name: usable[name].map(team_key) if name in loose else usable[name] for name in keys})
     first_row = usable["source_row"].groupby([matched[k] for k in keys], sort=False).transform("first")
     duplicated = (usable["source_row"] != first_row).reindex(frame.index, fill_value=False).to_numpy()
     first_row = first_row.reindex(frame.index)
@@ -672,22 +759,28 @@ def _future_dates(load: TableLoad, as_of: pd.Timestamp) -> None:
 # The data folder
 
 
+# long: most of it is the docstring, which documents every option and the hand-on from a report run
 def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp | None = None,
-              team_aliases: str | Path | None = None) -> Dataset:
+              team_aliases: str | Path | None = None, accept_exclusions: bool | None = None) -> Dataset:
     """Load and validate every table in a data folder.
 
     Parameters
     ----------
     data_dir
         Folder holding ``complaints``, and optionally ``compliments``, ``ombudsman``,
-        ``activity`` and ``comparators``, each as ``.csv`` or ``.xlsx`` (file names start with
-        the table name, for example ``complaints 2019-20.xlsx``). None: the project's
-        synthetic example data (``data/example``), wherever the caller runs from.
+        ``activity`` and ``comparators``, each as ``.csv`` or ``.xlsx`` files (found by
+        ``mapping.yml``, by a name starting with the table name, or by their headers; several
+        files or sheets for a table are combined). None: the project's synthetic example data
+        (``data/example``), wherever the caller runs from.
     as_of
         Dates after this day are rejected as typing errors. Default: today.
     team_aliases
         CSV with columns ``alias`` and ``team`` mapping local team names to the names to
         report. Default: ``team_aliases.csv`` in ``data_dir`` when present.
+    accept_exclusions
+        True: a table with more than 10% of its rows excluded is still usable (the user has
+        looked at them). Default: what ``dataset.json`` says (``"accept_exclusions": true``), else
+        False.
 
     Returns
     -------
@@ -696,30 +789,61 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
         ``source_row``), the :class:`LoadReport`, whether the data are synthetic, what
         ``dataset.json`` says (``info``), and each input file's SHA-256. Bad input never
         raises: it is described in ``report.problems``.
+
+    Notes
+    -----
+    Inside a report run (``cfanalysis report``) the runner has loaded and checked the files
+    already: the same call then returns the runner's Dataset, unchanged files and all, instead of
+    reading them again (:mod:`cfanalysis.data.snapshot`).
     """
     data_dir = resolve_data_dir(data_dir)
+    handed = handed_on(data_dir, as_of, team_aliases)  # a report run loaded these files already
+    if handed is not None:
+        return handed
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
     if not data_dir.is_dir():
         problem = Problem(file=str(data_dir), severity="fatal", message="is not a folder",
-                          fix="Pass the folder that holds complaints.csv or complaints.xlsx (--data DIR).")
+                          fix="Give the folder that holds complaints.csv or complaints.xlsx.")
         return _empty_dataset(LoadReport(data_dir, {}, [problem]))
 
     aliases, problems, files = _read_aliases(data_dir, team_aliases)
-    tables, table_problems, checksums = _load_tables(data_dir, as_of)
+    mapping, mapping_problems = read_mapping(data_dir)
+    if mapping.path is not None:
+        files[mapping.path.name] = sha256_of(mapping.path)
+    problems += mapping_problems
+    tables, table_problems, checksums, uses = _load_tables(data_dir, as_of, mapping)
     # Event teams name teams (or "all"); they do not vote on how a team is spelt.
     teams = canonical_teams([load.frame["team"].fillna("Not recorded") for name, load in tables.items()
                              if load.frame is not None and "team" in load.frame and name != "events"], aliases)
     frames = {name: _finish(name, load.frame, aliases, teams) for name, load in tables.items()}
-    if tables["events"].frame is not None:
+    # Events name the complaints' teams: without complaints they cannot be checked (nor used).
+    if tables["events"].frame is not None and tables["complaints"].frame is not None:
         frames["events"] = check_event_teams(tables["events"], frames["events"], set(frames["complaints"]["team"]))
         tables["events"].frame = frames["events"]
         table_problems += [p for p in tables["events"].problems if p not in table_problems]
     commentary, commentary_problems, commentary_files = read_commentary(data_dir)
-    report = LoadReport(data_dir, tables, problems + table_problems + commentary_problems)
     info = read_dataset_info(data_dir)
+    accept = bool(info.get(ACCEPT_EXCLUSIONS)) if accept_exclusions is None else accept_exclusions
+    report = LoadReport(data_dir, tables, problems + table_problems + commentary_problems,
+                        accept_exclusions=accept, unmapped_themes=_unmapped_themes(tables), files_found=uses)
     return Dataset(report=report, synthetic=bool(info.get("synthetic")), commentary=commentary,
                    commentary_files=commentary_files, files=dict(sorted({**files, **checksums}.items())), info=info,
-                   comparators_info=read_comparators_info(data_dir), **frames)
+                   comparators_info=read_comparators_info(data_dir),
+                   merged_teams={spelling: team for spelling, team in sorted(teams.items()) if spelling != team},
+                   **frames)
+
+
+def _unmapped_themes(tables: dict[str, TableLoad]) -> tuple[str, ...]:
+    """The themes (:data:`~cfanalysis.data.contract.THEMES`) of loaded tables that no accepted
+    row was read as: their figures are "not recorded", not 0."""
+    out = []
+    for theme, (table, column, code) in schema.THEMES.items():
+        load = tables.get(table)
+        if load is None or load.frame is None or column not in load.frame:
+            continue
+        if not load.frame[column].eq(code).any():
+            out.append(theme)
+    return tuple(out)
 
 
 def _read_aliases(data_dir: Path, team_aliases: str | Path | None
@@ -735,28 +859,100 @@ def _read_aliases(data_dir: Path, team_aliases: str | Path | None
     return aliases, problems, {alias_path.name: sha256_of(alias_path)}
 
 
-def _load_tables(data_dir: Path, as_of: pd.Timestamp
-                 ) -> tuple[dict[str, TableLoad], list[Problem], dict[str, str]]:
-    """Every contract table's load (in the contract's order), their problems, and checksums."""
+def _load_tables(data_dir: Path, as_of: pd.Timestamp, mapping: Mapping
+                 ) -> tuple[dict[str, TableLoad], list[Problem], dict[str, str], list[FileUse]]:
+    """Every contract table's load (in the contract's order), their problems, checksums, and what
+    each file in the folder was taken for. A table's files (and each sheet holding it) are read
+    one by one and combined (:func:`_combine`)."""
     problems: list[Problem] = []
     tables: dict[str, TableLoad] = {}
     files: dict[str, str] = {}
-    for spec in schema.TABLES.values():
-        path, found_problems = table_file(data_dir, spec)
-        problems += found_problems
-        if path is None:
-            tables[spec.name] = TableLoad(spec=spec, path=None, frame=None)
-            if spec.name == "complaints" and not found_problems:
-                problems.append(Problem(file=str(data_dir), severity="fatal",
-                                        message="has no complaints file",
-                                        fix="Add complaints.csv or complaints.xlsx (see data/README.md)."))
+    found, uses = discover(data_dir, mapping)
+    for name, base in schema.TABLES.items():
+        spec = mapped_spec(base, mapping)
+        parts = []
+        for path in found[name]:
+            files[path.name] = sha256_of(path)
+            sheets, notes = table_sheets(path, spec)
+            problems += [Problem(file=path.name, message=note, severity="warning",
+                                 fix="Nothing to do if that sheet is not a log; otherwise give it the full header.")
+                         for note in notes]
+            for sheet in sheets:
+                part = _load_table(path, spec, sheet)
+                _future_dates(part, as_of)
+                if len(sheets) > 1:  # rows are numbered per sheet: say which sheet
+                    part.problems = [replace(p, file=f"{path.name} (sheet '{sheet}')") for p in part.problems]
+                parts.append(part)
+        if not parts:
+            tables[name] = TableLoad(spec=spec, path=None, frame=None)
+            if name == "complaints":
+                problems.append(Problem(
+                    file=str(data_dir), severity="fatal", message="has no complaints file",
+                    fix="Add the complaints export (a file whose name starts with 'complaints', or any .csv/.xlsx "
+                        "with a complaints header), or name it under files: in mapping.yml; the file list above "
+                        "says what each file was taken for. See data/README.md."))
             continue
-        files[path.name] = sha256_of(path)
-        load = _load_table(path, spec)
-        _future_dates(load, as_of)
-        tables[spec.name] = load
+        load = parts[0] if len(parts) == 1 else _combine(spec, parts)
+        tables[name] = load
         problems += load.problems
-    return tables, problems, files
+    return tables, problems, files, uses
+
+
+def _combine(spec: TableSpec, parts: list[TableLoad]) -> TableLoad:
+    """One table from several files or sheets (one per year, say): rows are added together; a row
+    whose key repeats a row of an earlier file or sheet is excluded, naming both."""
+    where = [f"{p.path.name}" + (f" sheet '{p.sheet}'" if p.sheet else "") for p in parts]
+    seen: dict[tuple, tuple[int, int]] = {}
+    keys = list(spec.key)
+    loose = {k for k in keys if spec.field(k).kind in ("name", "text") and k != "reference"}
+    for index, part in enumerate(parts):
+        if part.frame is None or not keys or not set(keys) <= set(part.frame):
+            continue
+        frame = part.frame
+        matched = [tuple(team_key(v) if k in loose else v for k, v in zip(keys, row))
+                   for row in frame[keys].itertuples(index=False)]
+        repeat = np.zeros(len(frame), dtype=bool)
+        for position, (key, row) in enumerate(zip(matched, frame["source_row"])):
+            if any(pd.isna(v) for v in key):
+                continue
+            if key in seen and seen[key][0] != index:
+                first_part, first_row = seen[key]
+                repeat[position] = True
+                part.problems.append(Problem(
+                    file=part.path.name, row=int(row), column=part.headers.get(keys[0], keys[0]),
+                    value=str(frame[keys[0]].iloc[position]), severity="excluded",
+                    message=f"repeats a row already in {where[first_part]} (row {first_row}): the same "
+                            + " and ".join(k.replace("_", " ") for k in keys),
+                    fix=f"The files overlap: delete the repeated row from one of them (the row in "
+                        f"{where[first_part]} is kept)."))
+            else:
+                seen.setdefault(key, (index, int(row)))
+        part.frame = frame[~repeat].reset_index(drop=True)
+    frames = [p.frame for p in parts if p.frame is not None]
+    combined = pd.concat(frames, ignore_index=True) if frames else None
+    if spec.name == "complaints" and combined is not None:
+        _drop_linked_orphans(parts, combined)
+    return TableLoad(
+        spec=spec, path=parts[0].path, frame=combined if len(frames) == len(parts) else None,
+        rows_read=sum(p.rows_read for p in parts), blank_rows=sum(p.blank_rows for p in parts),
+        columns_dropped=tuple(dict.fromkeys(c for p in parts for c in p.columns_dropped)),
+        encoding=parts[0].encoding, headers=parts[0].headers,
+        problems=[problem for p in parts for problem in p.problems], parts=parts)
+
+
+def _drop_linked_orphans(parts: list[TableLoad], combined: pd.DataFrame) -> None:
+    """A Stage 2 row whose Stage 1 row is in another file (last year's) is not an orphan."""
+    for part in parts:
+        kept = []
+        for problem in part.problems:
+            match = re.match(r"is a Stage (\d) complaint with no Stage", problem.message)
+            if match and problem.severity == "warning":
+                stage = int(match.group(1))
+                earlier = combined.loc[combined["stage"] == stage - 1, "reference"]
+                if (earlier == problem.value).any():
+                    continue
+            kept.append(problem)
+        part.problems = kept
 
 
 _EMPTY_COLUMNS = {

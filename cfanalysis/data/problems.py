@@ -13,13 +13,15 @@ from typing import Literal
 
 import pandas as pd
 
-from cfanalysis.data.contract import TableSpec
+from cfanalysis.data.contract import THEMES, TableSpec
 from cfanalysis.parameters import CfanalysisError
 
-__all__ = ["GROUP_AFTER", "DataLoadError", "LoadReport", "Problem", "Severity", "TableLoad",
-           "grouped_problem_lines"]
+__all__ = ["ACCEPT_EXCLUSIONS", "GROUP_AFTER", "MAX_EXCLUDED_SHARE", "DataLoadError", "LoadReport", "Problem",
+           "Severity", "TableLoad", "grouped_problem_lines"]
 
 Severity = Literal["fatal", "excluded", "warning"]
+MAX_EXCLUDED_SHARE = 0.10  # a table losing more than this share of its rows needs the user's say-so
+ACCEPT_EXCLUSIONS = "accept_exclusions"  # the dataset.json key (and validate option) that confirms it
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,11 @@ class TableLoad:
     sheet: str | None = None  # the workbook sheet read
     headers: dict[str, str] = field(default_factory=dict)  # field -> header in the file
     problems: list[Problem] = field(default_factory=list)
+    # The distinct text of every column, by header, as read from the file (the rows below the
+    # header, blanks left out): what the personal-data guard needs, so it never reads the file
+    # again. Never handed to notebooks (see cfanalysis.data.snapshot).
+    guarded_values: tuple[tuple[str, dict[str, int]], ...] | None = field(default=None, repr=False)
+    parts: list[TableLoad] = field(default_factory=list)  # one per file or sheet, when several were combined
 
     @property
     def rows_excluded(self) -> int:
@@ -87,13 +94,38 @@ class LoadReport:
     data_dir: Path
     tables: dict[str, TableLoad]
     problems: list[Problem]
+    # More than this share of a table's rows excluded makes the data unusable until confirmed.
+    max_excluded_share: float = MAX_EXCLUDED_SHARE
+    accept_exclusions: bool = False  # the user confirmed (validate --accept-exclusions, dataset.json)
+    # Themes the reports rely on (contract.THEMES) that no value of the data was read as: a figure
+    # built on one says "not recorded", never 0.
+    unmapped_themes: tuple[str, ...] = ()
+    files_found: list = field(default_factory=list)  # every file in the folder: FileUse (see files.py)
 
     @property
     def usable(self) -> bool:
-        """True when there is no fatal problem and the complaints table has accepted rows."""
+        """True when there is no fatal problem, the complaints table has accepted rows, and no
+        table lost more than :attr:`max_excluded_share` of its rows (unless the user accepted it)."""
         complaints = self.tables.get("complaints")
         return (not any(p.severity == "fatal" for p in self.problems)
-                and complaints is not None and complaints.rows_accepted > 0)
+                and complaints is not None and complaints.rows_accepted > 0
+                and (self.accept_exclusions or not self.too_many_excluded))
+
+    @property
+    def too_many_excluded(self) -> dict[str, float]:
+        """Table -> share of its rows excluded, for each table over :attr:`max_excluded_share`
+        (tables refused as a whole are errors already, and left out here)."""
+        return {name: load.rows_excluded / load.rows_read for name, load in self.tables.items()
+                if load.frame is not None and load.rows_read and load.spec.counted
+                and load.rows_excluded / load.rows_read > self.max_excluded_share}
+
+    def excluded_rows_frame(self) -> pd.DataFrame:
+        """Every excluded row, one line each, for a person to work through in Excel: file, row
+        (as Excel shows it), column, value, reason, fix and likely cause."""
+        columns = ["file", "row", "column", "value", "reason", "fix", "cause"]
+        rows = [{"file": p.file, "row": p.row, "column": p.column, "value": p.value, "reason": p.message,
+                 "fix": p.fix, "cause": p.cause} for p in self.problems if p.severity == "excluded"]
+        return pd.DataFrame(rows, columns=columns)
 
     @property
     def rows_read(self) -> int:
@@ -111,7 +143,8 @@ class LoadReport:
         """One row per table: file, rows read, accepted, excluded, blank rows, columns dropped."""
         rows = [{
             "table": name,
-            "file": load.path.name if load.path else "(none)",
+            "file": ", ".join(dict.fromkeys(p.path.name for p in load.parts)) if load.parts
+                    else load.path.name if load.path else "(none)",
             "rows_read": load.rows_read,
             "rows_accepted": load.rows_accepted,
             "rows_excluded": load.rows_excluded,
@@ -129,7 +162,8 @@ class LoadReport:
         >>> load_data("data/example").report.summary()  # doctest: +SKIP
         '692 data rows read from 6 files: 692 accepted, 0 excluded (every row accounted for).'
         """
-        files = sum(load.path is not None for load in self.tables.values())
+        files = len({part.path for load in self.tables.values() for part in (load.parts or [load])
+                     if part.path is not None})
         return (f"{_plural(self.rows_read, 'data row')} read from {_plural(files, 'file')}: "
                 f"{self.rows_accepted:,} accepted, {self.rows_excluded:,} excluded (every row accounted for).")
 
@@ -157,24 +191,25 @@ class LoadReport:
         return (frame.value_counts().rename("rows").reset_index()
                 .sort_values(["file", "rows"], ascending=[True, False], ignore_index=True))
 
-    def text(self) -> str:
-        """The report as plain text, for the command line.
+    def text(self, *, how_to_fix: str = "fix the errors above") -> str:
+        """The report as plain text, for the command line (``how_to_fix`` ends an unusable one).
 
         Problems shared by more than :data:`GROUP_AFTER` rows (same file, column, message and
         cause) are one line each (see :func:`grouped_problem_lines`); :meth:`problems_frame`
         lists every row.
         """
         lines = [f"Data folder: {self.data_dir}", ""]
+        if self.files_found:
+            lines += ["Files:"] + [f"  {use}" for use in self.files_found] + [""]
         for name, load in self.tables.items():
             if load.path is None:
                 lines.append(f"  {name:<12} no file")
                 continue
-            sheet = f" (sheet '{load.sheet}')" if load.sheet else (
-                f" ({load.encoding})" if load.encoding and load.encoding != "UTF-8" else "")
-            lines.append(
-                f"  {name:<12} {load.path.name}{sheet}: {load.rows_read} rows read, "
-                f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"
-                + (f", {load.blank_rows} blank rows ignored" if load.blank_rows else ""))
+            if load.parts:
+                lines.append(f"  {name:<12} {len(load.parts)} files or sheets combined: {load.rows_read} rows read, "
+                             f"{load.rows_accepted} accepted, {load.rows_excluded} excluded")
+            for part in load.parts or [load]:
+                lines.append(_load_line("" if load.parts else name, part))
             if load.columns_dropped:
                 lines.append(f"  {'':<12} columns not in the contract, dropped unread: "
                              + ", ".join(load.columns_dropped))
@@ -184,8 +219,43 @@ class LoadReport:
                       + (f" ({refused:,} of them in files that could not be used)" if refused else "")
                       + f", {_plural(counts['warning'], 'warning')}"]
         lines += [f"  {line}" for line in grouped_problem_lines(self.problems)]
-        lines += ["", "Usable: yes" if self.usable else "Usable: no (fix the errors above)"]
+        lines += self._attention_lines()
+        lines += ["", "Usable: yes" if self.usable else "Usable: no (" + self._why_not(how_to_fix) + ")"]
         return "\n".join(lines)
+
+    def _attention_lines(self) -> list[str]:
+        lines = []
+        for name, share in self.too_many_excluded.items():
+            load = self.tables[name]
+            said = ("; accepted (accept_exclusions is set)" if self.accept_exclusions else
+                    ", so the data are not usable until you fix the rows or confirm: run validate with "
+                    f"--accept-exclusions, or put \"{ACCEPT_EXCLUSIONS}\": true in dataset.json")
+            files = ", ".join(dict.fromkeys(p.path.name for p in load.parts)) if load.parts else load.path.name
+            lines.append(f"  CONFIRM {files}: {load.rows_excluded:,} of {load.rows_read:,} "
+                         f"{name} rows ({share:.0%}) are excluded, more than {self.max_excluded_share:.0%}{said}. "
+                         "validate --excluded-csv FILE lists every one.")
+        for theme in self.unmapped_themes:
+            table, column, code = THEMES[theme]
+            lines.append(f"  NOT RECORDED theme '{theme}': no {table} {column.replace('_', ' ')} in the data was "
+                         f"read as '{code}', so figures about it say 'not recorded', not 0. If one of your values "
+                         f"means it, map it under codes: {column}: in mapping.yml.")
+        return ([""] + lines) if lines else []
+
+    def _why_not(self, how_to_fix: str = "fix the errors above") -> str:
+        if any(p.severity == "fatal" for p in self.problems):
+            return how_to_fix
+        if self.too_many_excluded and not self.accept_exclusions:
+            return (f"more than {self.max_excluded_share:.0%} of a table's rows are excluded; fix them, or confirm "
+                    f"with --accept-exclusions or \"{ACCEPT_EXCLUSIONS}\": true in dataset.json")
+        return "no complaints were accepted"
+
+
+def _load_line(name: str, load: TableLoad) -> str:
+    sheet = f" (sheet '{load.sheet}')" if load.sheet else (
+        f" ({load.encoding})" if load.encoding and load.encoding != "UTF-8" else "")
+    return (f"  {name:<12} {load.path.name}{sheet}: {load.rows_read} rows read, "
+            f"{load.rows_accepted} accepted, {load.rows_excluded} excluded"
+            + (f", {load.blank_rows} blank rows ignored" if load.blank_rows else ""))
 
 
 GROUP_AFTER = 3  # more rows than this with one problem are shown as one line
@@ -235,6 +305,6 @@ def _group_line(members: list[Problem]) -> str:
 class DataLoadError(CfanalysisError):
     """Raised by :meth:`Dataset.require_usable`; carries the whole load report."""
 
-    def __init__(self, report: LoadReport):
-        super().__init__(report.text())
+    def __init__(self, report: LoadReport, how_to_fix: str = "fix the errors above"):
+        super().__init__(report.text(how_to_fix=how_to_fix))
         self.report = report

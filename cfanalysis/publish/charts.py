@@ -11,30 +11,80 @@ import pandas as pd
 from cfanalysis import plots
 from cfanalysis.analysis.benchmarking import Funnel
 from cfanalysis.analysis.spc import XmRResult
-from cfanalysis.parameters import check_team
+from cfanalysis.parameters import ParameterError, check_group
+from cfanalysis.publish.disclosure import DisclosurePolicy, Suppressed, disclosure_policy, with_record
 from cfanalysis.publish.display import Chart
-from cfanalysis.publish.suppression import Suppressed
+from cfanalysis.publish.monthly import _year_of, masked_periods
 
 __all__ = ["bar_chart", "funnel_chart", "monthly_heatmap_chart", "monthly_lines_chart", "tchart_chart", "xmr_chart"]
 
 
 def monthly_lines_chart(counts: pd.DataFrame, *, by: str = "team", highlight: str | None = None,
-                        caption: str = "", suppress_below: int = 0, events: pd.DataFrame | None = None,
-                        what: str = "complaints") -> Chart:
+                        caption: str = "", policy: DisclosurePolicy | None = None,
+                        events: pd.DataFrame | None = None, what: str = "complaints", name: str = "",
+                        kind: str = "complaints", year: str = "", totals: bool = True) -> Chart:
     """:func:`cfanalysis.plots.plot_monthly_lines` rendered with its alt text.
 
-    A ``highlight`` that is not one of the ``by`` groups is refused (:class:`ParameterError`,
-    listing the groups) rather than drawn as nothing. With ``suppress_below``, the alt text
-    says "fewer than N" for counts below it (the chart has no number labels). ``events`` are
-    marked as labelled lines.
+    ``counts`` is a tidy frame (month, month_label, the ``by`` column, count) for any number of
+    years: ``pd.concat`` of two years' :func:`cfanalysis.monthly_counts` draws 24 months. A
+    ``highlight`` that is not one of the ``by`` groups is refused (:class:`ParameterError`,
+    listing the groups in the frame) rather than drawn as nothing. ``events`` are marked as
+    labelled lines.
+
+    With a ``policy`` that hides small counts, the chart is drawn from the protected figures: the
+    months grouped into quarters when any month is small, and each point still hidden left out
+    (a gap in the line, said in the alt text), so the chart shows nothing the tables do not.
+    Its points are registered under ``name`` and ``year`` (the same keys as the table of the same
+    figures) and masked with the table's Total row and column when ``totals`` (one year's counts,
+    whose totals are published), so the chart hides the same cells as the table.
     """
+    policy = policy or disclosure_policy()
+    missing = [column for column in ("month", "month_label", by, "count") if column not in counts]
+    if missing:
+        raise ParameterError(f"counts needs the columns month, month_label, {by} and count (as "
+                             f"cf.monthly_counts gives them); it has no {', '.join(missing)}.")
     if highlight is not None:
-        check_team(highlight, counts[by])
-    return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight, events=events,
-                                                    ylabel=f"{what.capitalize()} received"),
-                           alt=plots.describe_monthly_lines(counts, by=by, what=what, suppress_below=suppress_below,
-                                                            events=events),
-                           caption=caption)
+        check_group(highlight, counts[by], by=by)
+    if not policy.hides(kind):
+        # The words first: nothing is drawn (and no figure left open) if they cannot be written.
+        alt = plots.describe_monthly_lines(counts, by=by, what=what, events=events)
+        return Chart.from_axes(plots.plot_monthly_lines(counts, by=by, highlight=highlight, events=events,
+                                                        ylabel=f"{what.capitalize()} received"),
+                               alt=alt, caption=caption)
+    start = policy.ledger.mark()
+    name = name or f"monthly_by_{by}"
+    year = year or (_year_of(counts) if totals else "")
+    shown, masked = masked_periods(counts, policy, by=by, kind=kind, name=name, year=year, totals=totals,
+                                   where=f"chart: {caption}" if caption else "a chart")
+    values = masked.masked()
+    points = shown.copy()
+    points["count"] = [values.at[group, label] for group, label in zip(shown[by], shown["month_label"])]
+    empty = {g for g, n in points.groupby(by, sort=False)["count"].count().items() if n == 0}
+    drawn = points.assign(**{by: [f"{g} (too few to show)" if g in empty else g for g in points[by]]})
+    ax = plots.plot_monthly_lines(drawn, by=by, highlight=highlight, events=events,
+                                  ylabel=f"{what.capitalize()} received")
+    chart = Chart.from_axes(ax, alt=_describe_masked_lines(points, shown, by, what, policy), caption=caption)
+    return with_record(chart, policy.ledger.since(start))
+
+
+def _describe_masked_lines(points: pd.DataFrame, shown: pd.DataFrame, by: str, what: str,
+                           policy: DisclosurePolicy) -> str:
+    """Alt text of a protected line chart: what is drawn, which points are left out, the largest."""
+    first = str(shown["month_label"].iloc[0])
+    period = ("month" if "-" not in first else "year" if first.startswith("Apr") and "Mar" in first else
+              "half-year" if first.startswith(("Apr-Sep", "Oct")) else "quarter")
+    hidden = points[points["count"].isna()]
+    split = f" by {by.replace('_', ' ')}" if points[by].nunique() > 1 else ""
+    parts = [f"Line chart of {what}{split}, each {period}, "
+             f"{shown['month_label'].iloc[0]} to {shown['month_label'].iloc[-1]}."]
+    if len(points.dropna(subset=["count"])):
+        peak = points.loc[points["count"].idxmax()]
+        parts.append(f"The highest point is {peak['month_label']} for {peak[by]}, with {int(peak['count']):,}.")
+    if len(hidden):
+        verb = "is" if len(hidden) == 1 else "are"
+        parts.append(f"{len(hidden)} of the {len(points)} points {verb} left out to protect the people involved "
+                     f"(fewer than {policy.threshold} {what}, or a figure that would let one be worked out).")
+    return " ".join(parts)
 
 
 def monthly_heatmap_chart(counts: pd.DataFrame, *, by: str = "team", caption: str = "") -> Chart:

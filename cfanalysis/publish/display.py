@@ -15,11 +15,43 @@ import html
 import io
 import numbers
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-__all__ = ["Chart", "Paragraph", "Parts", "Table"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["RECORD_MIME", "Chart", "Paragraph", "Parts", "Table", "records_of"]
+
+# The media type under which a displayed object carries the numbers it publishes (its ledger
+# entries, cfanalysis.publish.disclosure.Ledger.to_json) for the runner's audit; HTML export ignores it.
+RECORD_MIME = "application/vnd.cfanalysis.disclosure+json"
+
+
+def records_of(shown) -> list:
+    """The ledger entries a display object (and, for :class:`Parts`, each of its parts) carries."""
+    found = [shown.record] if getattr(shown, "record", None) is not None else []
+    for part in getattr(shown, "parts", ()) or ():
+        found += records_of(part)
+    return found
+
+
+class _Recorded:
+    """Shows as HTML, with the published numbers beside it under :data:`RECORD_MIME`."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        records = records_of(self)
+        if records:
+            from cfanalysis.publish.disclosure import Ledger
+
+            merged = Ledger()
+            for record in records:
+                merged.extend(record)
+            bundle[RECORD_MIME] = merged.to_json()
+        return bundle
 
 CHART_DPI = 144  # an 8-inch chart is 1152 px wide, shown at the report's text width (about 900 px)
 
@@ -39,11 +71,12 @@ STYLES = {
 
 
 @dataclass(frozen=True)
-class Paragraph:
+class Paragraph(_Recorded):
     """A paragraph of plain text (escaped); ``kind="verdict"`` draws it as a highlighted box."""
 
     text: str
     kind: str = ""
+    record: object = field(default=None, compare=False, repr=False)
 
     def _repr_html_(self) -> str:
         style = f' style="{STYLES[self.kind]}"' if self.kind in STYLES else ""
@@ -88,17 +121,41 @@ def _numeric_columns(frame: pd.DataFrame, texts: list[list[tuple[str, bool]]]) -
     return numeric
 
 
+def _sheet_names(captions: list[str]) -> list[str]:
+    """Excel sheet names from captions: at most 31 characters, none of []:*?/\\, each unique."""
+    names: list[str] = []
+    for number, caption in enumerate(captions, start=1):
+        name = re.sub(r"[\[\]:*?/\\]", " ", caption).strip()[:31] or f"Table {number}"
+        while name in names:
+            name = f"{name[:27]} ({number})"
+        names.append(name)
+    return names
+
+
+def _write_excel(frames: list[tuple[pd.DataFrame, bool]], captions: list[str], path) -> Path:
+    from pathlib import Path
+
+    path = Path(path)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for (frame, index), name in zip(frames, _sheet_names(captions)):
+            frame.to_excel(writer, sheet_name=name, index=index)
+    return path
+
+
 @dataclass(frozen=True)
-class Table:
+class Table(_Recorded):
     """A frame shown as an accessible HTML table with a caption.
 
-    ``index=True`` shows the index as the first column, with row headers.
+    ``index=True`` shows the index as the first column, with row headers. ``.frame`` is the
+    pandas DataFrame shown (counts already suppressed when the section was asked to), and
+    :meth:`to_excel` writes it to a workbook for Excel.
     """
 
     frame: pd.DataFrame
     caption: str
     index: bool = True
     formats: dict | None = None  # column -> format string such as "{:.3f}", or a callable
+    record: object = field(default=None, compare=False, repr=False)
 
     def _texts(self) -> list[list[tuple[str, bool]]]:
         """Each cell's text and whether it is a number (formats applied)."""
@@ -108,7 +165,7 @@ class Table:
             for column, value in zip(self.frame.columns, record):
                 text, numeric = _cell(value)
                 style = (self.formats or {}).get(column)
-                if style is not None and text != "":
+                if style is not None and text != "" and not isinstance(value, str):  # a hidden cell's mark stays
                     text = style(value) if callable(style) else style.format(value)
                 cells.append((text, numeric))
             rows.append(cells)
@@ -142,12 +199,25 @@ class Table:
     def __repr__(self) -> str:
         return f"{self.caption}\n{self.frame.to_string()}"
 
+    def to_excel(self, path) -> Path:
+        """Write the table to ``path`` (``.xlsx``), one sheet named from the caption; returns the path.
+
+        Files made by hand are ignored by git outside ``data/example`` (see ``.gitignore``).
+        """
+        return _write_excel([(self.frame, self.index)], [self.caption], path)
+
 
 @dataclass(frozen=True)
-class Parts:
-    """Several displayable pieces shown one after another (a section of a report)."""
+class Parts(_Recorded):
+    """Several displayable pieces shown one after another (a section of a report).
+
+    ``.parts`` holds them in order; ``.tables`` and ``.charts`` pick out the :class:`Table` and
+    :class:`Chart` pieces, ``.frame`` is the first table's DataFrame, ``.png`` the first chart's
+    image, and :meth:`to_excel` writes every table to a workbook, one sheet each.
+    """
 
     parts: tuple
+    record: object = field(default=None, compare=False, repr=False)
 
     def _repr_html_(self) -> str:
         return "".join(p._repr_html_() for p in self.parts)
@@ -155,14 +225,57 @@ class Parts:
     def __repr__(self) -> str:
         return "\n\n".join(repr(p) for p in self.parts)
 
+    def _flat(self) -> list:
+        pieces: list = []
+        for part in self.parts:
+            pieces += part._flat() if isinstance(part, Parts) else [part]
+        return pieces
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        """The section's tables, in order (nested sections included)."""
+        return tuple(p for p in self._flat() if isinstance(p, Table))
+
+    @property
+    def charts(self) -> tuple[Chart, ...]:
+        """The section's charts, in order (nested sections included)."""
+        return tuple(p for p in self._flat() if isinstance(p, Chart))
+
+    @property
+    def frame(self) -> pd.DataFrame | None:
+        """The first table's DataFrame (None when the section has no table)."""
+        return self.tables[0].frame if self.tables else None
+
+    @property
+    def png(self) -> bytes | None:
+        """The first chart's PNG bytes (None when the section has no chart)."""
+        return self.charts[0].png if self.charts else None
+
+    def to_excel(self, path) -> Path:
+        """Write every table to ``path`` (``.xlsx``), one sheet each named from its caption.
+
+        Raises
+        ------
+        ValueError
+            When the section has no table.
+        """
+        if not self.tables:
+            raise ValueError("This section has no table to write; its text is in .parts.")
+        return _write_excel([(t.frame, t.index) for t in self.tables], [t.caption for t in self.tables], path)
+
 
 @dataclass(frozen=True)
-class Chart:
-    """A rendered chart with its alt text; shows as an accessible ``<figure>`` in notebooks."""
+class Chart(_Recorded):
+    """A rendered chart with its alt text; shows as an accessible ``<figure>`` in notebooks.
+
+    ``.png`` is the image (PNG bytes, 144 dpi), ``.alt`` the words a screen reader reads, and
+    :meth:`save` writes the image to a file.
+    """
 
     png: bytes
     alt: str
     caption: str = ""
+    record: object = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_axes(cls, ax, *, alt: str, caption: str = "", dpi: int = CHART_DPI) -> Chart:
@@ -191,3 +304,11 @@ class Chart:
 
     def __repr__(self) -> str:
         return f"Chart: {self.alt}"
+
+    def save(self, path) -> Path:
+        """Write the chart's PNG to ``path``; returns the path. Give the alt text with it."""
+        from pathlib import Path
+
+        path = Path(path)
+        path.write_bytes(self.png)
+        return path

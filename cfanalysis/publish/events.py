@@ -1,5 +1,5 @@
 """Dated events in the reports: listed, marked on charts, offered beside the change point, and
-the before-and-after question ("did compliments rise after the newsletter began?").
+the before-and-after question ("did compliments rise after the change began?").
 
 :func:`event_question` works one series out once (compliments for the service, or one team's
 complaints); its methods return what a report section shows.
@@ -7,7 +7,8 @@ complaints); its methods return what a report section shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ from cfanalysis.data.events import event_label, find_event
 from cfanalysis.data.loader import Dataset
 from cfanalysis.periods import financial_year_months, month_label, parse_financial_year, previous_financial_year
 from cfanalysis.publish.charts import monthly_lines_chart
+from cfanalysis.publish.disclosure import DisclosurePolicy, disclosure_policy, registers
 from cfanalysis.publish.display import Paragraph, Parts, Table
 
 __all__ = ["EventQuestion", "candidate_explanations", "event_question", "events_for", "events_table"]
@@ -57,10 +59,10 @@ def candidate_explanations(changepoint: Changepoint | None, events: pd.DataFrame
     >>> import pandas as pd
     >>> from cfanalysis.analysis.changepoint import Changepoint
     >>> cp = Changepoint(pd.Period("2019-11", "M"), 1, 3, 10, 0.01, None, None, 3, 0, True)
-    >>> events = pd.DataFrame({"date": [pd.Timestamp("2019-09-02")], "team": ["Duty Team"],
-    ...                        "description": ["New duty rota"]})
-    >>> candidate_explanations(cp, events)[:79]
-    'The change point in November 2019 follows New duty rota (2 September 2019) by 2'
+    >>> events = pd.DataFrame({"date": [pd.Timestamp("2019-09-02")], "team": ["Front Door"],
+    ...                        "description": ["New rota"]})
+    >>> candidate_explanations(cp, events)[:74]
+    'The change point in November 2019 follows New rota (2 September 2019) by 2'
     """
     if changepoint is None or changepoint.first_month is None or not len(events):
         return ""
@@ -87,13 +89,17 @@ class EventQuestion:
     event: pd.Series | None  # the event compared
     result: BeforeAfter | None
     unavailable: str = ""
+    policy: DisclosurePolicy = field(default_factory=disclosure_policy)
 
+    @registers
     def chart(self):
         """Monthly counts over two years with the events marked (dashed lines, labelled)."""
         counts = pd.DataFrame({"month": self.monthly.index, "month_label": [month_label(m) for m in self.monthly.index],
                                "series": words.capitalised(self.what), "count": self.monthly.to_numpy()})
         first, last = (month_label(m, long=True) for m in (self.monthly.index[0], self.monthly.index[-1]))
+        kind = "compliments" if self.what == COMPLIMENTS else "complaints"
         return monthly_lines_chart(counts, by="series", events=self.events, what=self.what.split(" to ")[0],
+                                   policy=self.policy, kind=kind, name=f"{self.what} by period", totals=False,
                                    caption=f"{words.capitalised(self.what)} each month, {first} to {last}, with "
                                            "the service's recorded events marked.")
 
@@ -103,12 +109,25 @@ class EventQuestion:
         return events_table(shown, f"Events recorded for {self.what}, {self.monthly.index[0].strftime('%B %Y')} "
                                    f"to {self.monthly.index[-1].strftime('%B %Y')}")
 
+    @registers
     def answer(self):
         """Did the series change after the event? Size, interval, strength, and the caution."""
         if self.result is None:
             return Paragraph(self.unavailable)
         r = self.result
-        parts = [Paragraph(r.summary(), kind="verdict")]
+        kind = "compliments" if self.what == COMPLIMENTS else "complaints"
+        if self.policy.hides(kind):
+            # Counts for part of a year, beside the year's published totals, give away the rest of
+            # the year (17 of 20 leaves 3): the public version gives the size and the evidence only.
+            size = (words.times_with_interval(r.ratio, r.ci_low, r.ci_high, r.confidence_level)
+                    if math.isfinite(r.ratio) and r.count + r.baseline_count else "not measurable as a ratio")
+            parts = [Paragraph(f"{words.capitalised(self.what)} after '{r.event}' ({r.event_date:%-d %B %Y}), "
+                               f"against the same months a year earlier: {size}"
+                               + (f": {r.evidence}." if math.isfinite(r.ratio) else ".")
+                               + " The counts for part of a year are not published, so that no small number can be "
+                                 f"worked out from the year's totals. {r.caution()}", kind="verdict")]
+        else:
+            parts = [Paragraph(r.summary(), kind="verdict")]
         if r.segmented is not None:
             parts.append(Paragraph(r.segmented.summary()))
         elif r.note:
@@ -130,7 +149,7 @@ def _default_event(events: pd.DataFrame, financial_year: str, team: str | None) 
 
 
 def event_question(data: Dataset, financial_year: str, *, team: str | None = None, event: str | None = None,
-                   confidence_level: float = 0.95) -> EventQuestion:
+                   confidence_level: float = 0.95, policy: DisclosurePolicy | None = None) -> EventQuestion:
     """Compliments (``team=None``) or a team's complaints around an event.
 
     Parameters
@@ -140,6 +159,7 @@ def event_question(data: Dataset, financial_year: str, *, team: str | None = Non
         team's own first). An unknown event raises ValueError listing the events.
     """
     parse_financial_year(financial_year)
+    policy = policy or disclosure_policy()
     months = pd.period_range(financial_year_months(previous_financial_year(financial_year))[0],
                              financial_year_months(financial_year)[-1], freq="M")
     if team is None:
@@ -154,7 +174,7 @@ def event_question(data: Dataset, financial_year: str, *, team: str | None = Non
     if chosen is None:
         return EventQuestion(what, financial_year, monthly, relevant, None, None,
                              f"No event is recorded for {what} in {financial_year}, so there is no before-and-after "
-                             "comparison (name one with the event parameter, or add it to events.csv).")
+                             "comparison (name one with the event parameter, or add it to events.csv).", policy=policy)
     history = data.compliments if team is None else new_complaints(data.complaints).query("team == @team")
     full = pd.period_range(min(history["month"].min(), months[0]), months[-1], freq="M") if len(history) else months
     series = history.groupby("month").size().reindex(full, fill_value=0).astype("int64")
@@ -162,5 +182,5 @@ def event_question(data: Dataset, financial_year: str, *, team: str | None = Non
         result = compare_before_after(series, chosen["date"], event=str(chosen["description"]), what=what,
                               confidence_level=confidence_level)
     except ValueError as error:
-        return EventQuestion(what, financial_year, monthly, relevant, chosen, None, str(error))
-    return EventQuestion(what, financial_year, monthly, relevant, chosen, result)
+        return EventQuestion(what, financial_year, monthly, relevant, chosen, None, str(error), policy=policy)
+    return EventQuestion(what, financial_year, monthly, relevant, chosen, result, policy=policy)

@@ -19,12 +19,13 @@ import pandas as pd
 from cfanalysis import words
 from cfanalysis.analysis.figures import AnnualFigures
 from cfanalysis.analysis.timeliness import TIMESCALES
-from cfanalysis.publish.annual import timeliness_shown
+from cfanalysis.publish.annual import TABLE_KINDS, timeliness_shown
+from cfanalysis.publish.disclosure import DisclosurePolicy, PublishedCell, Relation, cell_key, disclosure_policy
 from cfanalysis.publish.guard import PersonalDataGuard, safe_csv_text
 from cfanalysis.publish.provenance import git_commit, package_version
-from cfanalysis.publish.suppression import suppress
 
-__all__ = ["summary_record", "write_aside", "write_summary", "write_tables"]
+__all__ = ["register_identities", "summary_record", "summary_text", "table_texts", "write_aside", "write_summary",
+           "write_tables"]
 
 
 def write_aside(path: Path, text: str) -> None:
@@ -42,25 +43,60 @@ def _checked_write(path: Path, text: str, guard: PersonalDataGuard | None) -> Pa
     return path
 
 
-def write_tables(figures: AnnualFigures, out_dir: Path, *, suppress_below: int = 0,
-                 guard: PersonalDataGuard | None = None) -> list[Path]:
-    """The annual report's tables as CSV for Excel users, suppressed and safe to open.
+def table_texts(figures: AnnualFigures, policy: DisclosurePolicy) -> dict[str, str]:
+    """The annual report's tables as CSV text (``<year>/tables/<name>.csv`` -> text), masked by
+    ``policy`` exactly as the report's HTML tables are, each cell registered under the same key.
 
-    Written only when the baseline year has data (the tables compare two years).
+    Empty when the baseline year has no data (the tables compare two years).
     """
     if not figures.years.has_baseline:
-        return []
-    written = []
+        return {}
+    fy = figures.years.financial_year
+    texts = {}
     for name, table in figures.tables.items():
+        where = f"{fy}/tables/{name}.csv"
         if name.startswith("timeliness"):
-            text = safe_csv_text(timeliness_shown(table, suppress_below), index=False)
+            text = safe_csv_text(timeliness_shown(table, policy, name=name, year=fy,
+                                                  stage_counts=figures.now.by_stage), index=False)
         else:
-            shown = suppress(table, suppress_below, total_row="Total" if "Total" in table.index else None,
-                             total_column="Total" if "Total" in table.columns else None)
+            shown = policy.mask(table, kind=TABLE_KINDS.get(name, "complaints"),
+                                total_column="Total" if "Total" in table.columns else None, name=name, year=fy,
+                                where=where)
             text = safe_csv_text(shown.text())
-        path = out_dir / figures.years.financial_year / "tables" / f"{name}.csv"
-        written.append(_checked_write(path, text, guard))
-    return written
+        texts[where] = text
+    return texts
+
+
+def write_tables(figures: AnnualFigures, out_dir: Path, *, policy: DisclosurePolicy | None = None,
+                 guard: PersonalDataGuard | None = None) -> list[Path]:
+    """The annual report's tables as CSV for Excel users, masked and safe to open (:func:`table_texts`)."""
+    texts = table_texts(figures, policy or disclosure_policy())
+    if guard is not None:  # every table is checked before the first is written
+        for where, text in texts.items():
+            guard.check(text, where=where)
+    return [_checked_write(out_dir / where, text, None) for where, text in texts.items()]
+
+
+def register_identities(policy: DisclosurePolicy, figures: AnnualFigures) -> None:
+    """The relations between the year's tables a reader knows: every table of complaints adds up
+    to the same stage cases, a stage's row in the outcomes table to that stage's count, a team's
+    outcomes to its complaints (so a figure hidden in one table cannot be read off another)."""
+    fy, by = figures.years.financial_year, figures.years.baseline_year
+    where = f"{fy}: the tables add up to the same totals"
+    add = lambda a, b: policy.ledger.relations.append(Relation(a, (b,), where))  # noqa: E731
+    for year in (fy, by) if figures.years.has_baseline else (fy,):
+        for name in ("complaints_by_team", "complaints_by_stage", "complaints_by_category", "complainant_types"):
+            add(f"complaints@{year}", cell_key(name, "Total", year, year))
+        for stage in (1, 2, 3):
+            add(f"stage{stage}@{year}", cell_key("complaints_by_stage", f"Stage {stage}", year, year))
+    for name in ("outcomes_by_stage", "outcomes_by_team"):
+        add(f"complaints@{fy}", cell_key(name, "Total", "Total", fy))
+    for stage in (1, 2, 3):
+        add(f"stage{stage}@{fy}", cell_key("outcomes_by_stage", f"Stage {stage}", "Total", fy))
+    for team in figures.now.by_team:
+        add(cell_key("complaints_by_team", team, fy, fy), cell_key("outcomes_by_team", team, "Total", fy))
+    for outcome in figures.tables["outcomes_by_stage"].columns:  # both outcome tables' Total rows
+        add(cell_key("outcomes_by_stage", "Total", outcome, fy), cell_key("outcomes_by_team", "Total", outcome, fy))
 
 
 def summary_record(figures: AnnualFigures, team_tests: pd.DataFrame | None) -> dict[str, Any]:
@@ -125,26 +161,46 @@ MAIN_FIGURES = {"complaints_total": "Complaints", "new_complaints_total": "New c
                 "compliments_total": "Compliments", "ombudsman_enquiries": "Ombudsman enquiries"}
 
 
-def write_summary(figures: AnnualFigures, out_dir: Path, *, team_tests: pd.DataFrame | None,
-                  files: dict[str, str], guard: PersonalDataGuard | None = None,
-                  suppress_below: int = 0) -> Path:
-    """Write ``outputs/<year>/summary.json``: the year's headline figures and their provenance.
+# What each main figure counts (cfanalysis.publish.disclosure.KINDS), and its ledger key's name.
+_MAIN_KINDS = {"complaints_total": ("complaints", "complaints"),
+               "new_complaints_total": ("complaints", "new_complaints"),
+               "compliments_total": ("compliments", "compliments"),
+               "ombudsman_enquiries": ("ombudsman", "ombudsman_enquiries")}
 
-    With ``suppress_below`` (a public run) it holds only the main figures (:data:`MAIN_FIGURES`),
-    each count below the threshold written as "fewer than N"; the full record, which next year's
-    comparison reads, is written by internal runs only.
+
+def summary_text(figures: AnnualFigures, *, team_tests: pd.DataFrame | None, files: dict[str, str],
+                 policy: DisclosurePolicy) -> str:
+    """The text of ``<year>/summary.json``: the year's headline figures and their provenance.
+
+    Its ``audience`` is the policy's. A public summary holds only the main figures
+    (:data:`MAIN_FIGURES`), each hidden count written as "fewer than N" and registered with the
+    policy; the full record, which next year's comparison reads, is written by internal runs only
+    (whatever their threshold).
     """
     summary = summary_record(figures, team_tests)
-    if suppress_below:
-        summary = {"financial_year": summary["financial_year"], "audience": "public",
-                   "synthetic_data": summary["synthetic_data"],
-                   **{key: (words.count(summary[key], suppress_below) if summary[key] < suppress_below
-                            else summary[key]) for key in MAIN_FIGURES}}
+    fy = summary["financial_year"]
+    if policy.public:
+        main = {}
+        for key in MAIN_FIGURES:
+            kind, name = _MAIN_KINDS[key]
+            value = summary[key]
+            small = policy.is_small(value, kind)
+            main[key] = f"fewer than {policy.threshold}" if small else value
+            policy.ledger.cells.append(PublishedCell(f"{name}@{fy}", f"{fy}/summary.json", 0 if small else value,
+                                                     policy.threshold - 1 if small else value, protect=small))
+        summary = {"financial_year": fy, "audience": "public", "synthetic_data": summary["synthetic_data"], **main}
     else:
         summary = {**summary, "audience": "internal"}
     summary["provenance"] = {"cfanalysis_version": package_version(), "git_commit": git_commit(),
                              "input_files_sha256": files}
-    text = json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_summary(figures: AnnualFigures, out_dir: Path, *, team_tests: pd.DataFrame | None,
+                  files: dict[str, str], guard: PersonalDataGuard | None = None,
+                  policy: DisclosurePolicy | None = None) -> Path:
+    """Write ``outputs/<year>/summary.json`` (:func:`summary_text`)."""
+    text = summary_text(figures, team_tests=team_tests, files=files, policy=policy or disclosure_policy())
     return _checked_write(out_dir / figures.years.financial_year / "summary.json", text, guard)
 
 

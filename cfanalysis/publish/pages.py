@@ -6,6 +6,7 @@ inlined), so the pages work offline and print cleanly.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,17 +28,29 @@ def export_html(executed, resources_cf: dict[str, Any], *, drop_internal: bool =
     Cells tagged ``parameters``, ``injected-parameters`` or ``remove`` never reach a reader;
     with ``drop_internal`` (a public run) neither do cells tagged ``internal``.
     """
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    exporter = HTMLExporter(template_name="cfreport", extra_template_basedirs=[str(TEMPLATES_DIR)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    # Parameter cells (ours and papermill's) are for analysts, not readers.
-    tags = {"parameters", "injected-parameters", "remove"} | ({"internal"} if drop_internal else set())
-    remover = TagRemovePreprocessor(remove_cell_tags=tags, enabled=True)
-    exporter.register_preprocessor(remover, enabled=True)
-    body, _ = exporter.from_notebook_node(executed, resources={"cf": resources_cf})
+    body, _ = _exporter(drop_internal).from_notebook_node(executed, resources={"cf": resources_cf})
     return body
+
+
+_EXPORTERS = threading.local()  # one exporter per thread and audience: templates compile once
+
+
+def _exporter(drop_internal: bool):
+    """The HTML exporter, made once per thread (a run exports pages from several threads at once)
+    and kept, so its templates are compiled once per run, not once per page."""
+    cache = _EXPORTERS.__dict__.setdefault("by_audience", {})
+    if drop_internal not in cache:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        exporter = HTMLExporter(template_name="cfreport", extra_template_basedirs=[str(TEMPLATES_DIR)],
+                                exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+        # Parameter cells (ours and papermill's) are for analysts, not readers.
+        tags = {"parameters", "injected-parameters", "remove"} | ({"internal"} if drop_internal else set())
+        remover = TagRemovePreprocessor(remove_cell_tags=tags, enabled=True)
+        exporter.register_preprocessor(remover, enabled=True)
+        cache[drop_internal] = exporter
+    return cache[drop_internal]
 
 
 def report_notebooks(notebooks_dir: Path) -> list[Path]:

@@ -11,6 +11,8 @@ from typing import Any
 import pandas as pd
 
 from cfanalysis.data.loader import Dataset
+from cfanalysis.data.problems import grouped_problem_lines
+from cfanalysis.parameters import normal_financial_year
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.provenance import git_commit, package_version
 
@@ -28,13 +30,37 @@ def data_overview(data: Dataset) -> Parts:
     parts.append(Paragraph(f"Made by cfanalysis {package_version()} (code version {git_commit()}) from "
                            f"{data.report.data_dir}: {files or 'no files'}. The first 12 characters of "
                            "each file's SHA-256 checksum are shown.", kind="note"))
+    parts += _load_in_view(data)
     years = data.financial_years
     teams = sorted(data.complaints["team"].dropna().unique().tolist())
     parts.append(Paragraph(f"Financial years with complaints: {', '.join(years) or 'none'}. Set "
                            "financial_year (and baseline_year) to one of these."))
-    parts.append(Paragraph(f"Teams with complaints: {', '.join(teams) or 'none'}. Set team (or highlight) "
+    parts.append(Paragraph(f"Teams with complaints: {', '.join(teams) or 'none'}. Set team "
                            "to one of these, spelt the same way."))
     return Parts(tuple(parts))
+
+
+SHOW_PROBLEMS = 20  # lines of the load report shown in the notebook; problems_frame() has every row
+
+
+def _load_in_view(data: Dataset) -> list:
+    """What was read and left out, in the words of ``cfanalysis validate``, and the teams merged."""
+    report = data.report
+    parts: list = [Paragraph(report.summary())]
+    lines = grouped_problem_lines(report.problems)
+    if lines:
+        parts.append(Paragraph("What was left out or assumed, as 'cfanalysis validate' lists it (file, row as "
+                               "Excel numbers it, column, value and how to fix it):"))
+        parts += [Paragraph(line) for line in lines[:SHOW_PROBLEMS]]
+        more = f" ({len(lines) - SHOW_PROBLEMS:,} more lines not shown here)" if len(lines) > SHOW_PROBLEMS else ""
+        parts.append(Paragraph(f"Every problem, one row each, as a table: data.report.problems_frame(){more}.",
+                               kind="note"))
+    if data.merged_teams:
+        merged = "; ".join(f"'{spelling}' as '{team}'" for spelling, team in data.merged_teams.items())
+        parts.append(Paragraph(f"Counted as the same team: {merged}. Spellings that differ only in capitals, "
+                               "spaces or punctuation are one team; team_aliases.csv in the data folder merges "
+                               "others (columns alias, team)."))
+    return parts
 
 
 def _describe(value: Any) -> tuple[str, str]:
@@ -76,6 +102,7 @@ def reconciliation(data: Dataset, financial_year: str | None = None) -> Parts:
                 "free-text details) were dropped unread.")
     parts: list = [Paragraph(sentence), Table(table, "Rows read, accepted and excluded, by file")]
     if financial_year is not None and len(data.complaints):
+        financial_year = normal_financial_year(financial_year)  # "2019/20" is counted and written as 2019-20
         in_year = int((data.complaints["financial_year"] == financial_year).sum())
         parts.insert(1, Paragraph(
             f"Of the {len(data.complaints):,} accepted complaint rows, {in_year:,} were received in "

@@ -8,7 +8,7 @@ team) every method says so in words instead of failing, so a batch run never bre
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -17,19 +17,82 @@ from cfanalysis.analysis.counts import NEW_COMPLAINTS, new_complaints
 from cfanalysis.analysis.changepoint import Changepoint, find_changepoint
 from cfanalysis.analysis.demand import DemandAnalysis, demand_analysis
 from cfanalysis.analysis.spc import XmRResult, is_rare, tchart, xmr
-from cfanalysis.analysis.teams import TeamChange, all_team_tests, team_change, team_monthly_series
+from cfanalysis.analysis.teams import (
+    TeamChange,
+    TeamRise,
+    all_team_tests,
+    largest_rise,
+    team_change,
+    team_monthly_series,
+)
 from cfanalysis.analysis.years import YearComparison, compare_years
 from cfanalysis.data.loader import Dataset
-from cfanalysis.parameters import check_financial_year, check_team
+from cfanalysis.parameters import ParameterError, check_financial_year, check_team
 from cfanalysis.periods import financial_year_months, month_label
-from cfanalysis.publish.charts import tchart_chart, xmr_chart
+from cfanalysis.publish.charts import monthly_lines_chart, tchart_chart, xmr_chart
+from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, registers
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.events import candidate_explanations, events_for
 
-__all__ = ["TeamQuestion", "team_question"]
+__all__ = ["TeamChoice", "TeamQuestion", "choose_team", "team_question"]
 
 _RATE_FORMATS = {"Rate ratio": words.ratio, "CI low": words.ratio, "CI high": words.ratio, "p-value": words.p_value}
 
+
+
+@dataclass(frozen=True)
+class TeamChoice:
+    """The team a report asks about: the one its ``team`` parameter names, or else the one the
+    data single out (the largest rise in new complaints), which is then judged as picked after
+    looking at the data."""
+
+    team: str
+    named: bool  # True when the team parameter named it
+    rise: TeamRise | None = None  # how the data singled it out, when not named
+    financial_year: str = ""
+    baseline_year: str = ""
+
+    def sentence(self, policy: DisclosurePolicy | None = None) -> str:
+        """Why this team, in one sentence ("" when the parameters named it); counts as ``policy``
+        publishes them (under the keys the team's counts have everywhere in a report)."""
+        if self.named or self.rise is None:
+            return ""
+        policy, r = policy or disclosure_policy(), self.rise
+        now = policy.count(r.count, key=f"new_complaints:{self.team}@{self.financial_year}")
+        if r.has_baseline:
+            before = policy.count(r.baseline_count, key=f"new_complaints:{self.team}@{self.baseline_year}")
+            how = f"the team whose new complaints rose most ({before} to {now})"
+            judged = (" A team picked by looking at the figures is judged as picked after looking: its p-value is "
+                      "adjusted for having had every team to choose from.")
+        else:
+            how, judged = f"the team with the most new complaints ({now}; there is no earlier year to compare with)", ""
+        return (f"No team was named for this report, so it looks at {self.team}, {how}.{judged} "
+                "To ask about another team, set the team parameter.")
+
+
+def choose_team(data: Dataset, financial_year: str, *, team: str | None = None,
+                baseline_year: str | None = None) -> TeamChoice:
+    """The team to report on: ``team`` if given (checked against the data), else the data's choice.
+
+    With ``team=None`` the team whose new complaints rose most from ``baseline_year`` (default:
+    the year before) to ``financial_year`` is chosen (:func:`cfanalysis.analysis.teams.largest_rise`).
+
+    Raises
+    ------
+    ParameterError
+        When ``team`` or ``financial_year`` has no complaints, or the year has no team at all.
+    """
+    financial_year = check_financial_year(financial_year, data.financial_years)
+    if team is not None:
+        return TeamChoice(check_team(team, data.complaints["team"].dropna()), named=True)
+    complaints = new_complaints(data.complaints)
+    years = compare_years(complaints, financial_year, baseline_year)
+    rise = largest_rise(complaints, years)
+    if rise is None:
+        raise ParameterError(f"No complaint in {financial_year} has a team, so no team can be chosen; "
+                             "set the team parameter to a team in the data.")
+    return TeamChoice(rise.team, named=False, rise=rise, financial_year=years.financial_year,
+                      baseline_year=years.baseline_year)
 
 
 @dataclass(frozen=True)
@@ -48,33 +111,61 @@ class TeamQuestion:
     control_kind: str = "xmr"  # "tchart" when the team's complaints are rare (see control_chart)
     control_why: str = ""  # one sentence: which chart, and why
     control_baseline_points: int | None = 12  # points of the chart whose limits are the baseline's
-    suppress_below: int = 0  # counts below it read "fewer than N" in the tables (public reports)
+    policy: DisclosurePolicy = field(default_factory=disclosure_policy)  # what the report may publish
     events: pd.DataFrame | None = None  # the team's and the whole service's dated events
+    monthly: pd.Series | None = None  # the team's new complaints by month, baseline year and year
+    choice: TeamChoice | None = None  # how the team was chosen (by the data when no team was named)
 
+    def _key(self, year: str) -> str:
+        return f"new_complaints:{self.team}@{year}"
+
+    def _too_small(self) -> bool:
+        """True when the policy hides one of the two years' counts: no test or ratio is published then."""
+        return self.change is not None and self.policy.is_small(
+            min(self.change.headline.count, self.change.headline.baseline_count))
+
+    def _small_paragraph(self) -> Paragraph:
+        return Paragraph(f"{self.team}'s new complaints are too few in one of the years (fewer than "
+                         f"{self.policy.threshold}) for this public version to give the counts, their ratio or a test "
+                         "of the change: with numbers this small they could identify people.", kind="verdict")
+
+    @registers
     def introduction(self) -> Paragraph:
-        """What the report asks, for the team and years of its parameters."""
+        """What the report asks, for the team and years of its parameters (or the data's choice)."""
         text = (f"This report asks whether {self.team}'s complaints really changed in {self.financial_year} "
                 f"compared with {self.baseline_year}")
         if self.change is not None:
-            text += (f" ({self.change.headline.count:,} new complaints against "
-                     f"{self.change.headline.baseline_count:,})")
+            p = self.policy
+            text += (f" ({p.count(self.change.headline.count, 'new complaint', key=self._key(self.financial_year))} "
+                     f"against {p.count(self.change.headline.baseline_count, key=self._key(self.baseline_year))})")
         text += (": whether the change is more than chance, how big it is, when it began, and whether demand or "
                  "staffing account for it.")
         if self.change is not None and self.change.years.partial:
             years = self.change.years
             text += (f" The data run to {month_label(years.months[-1], long=True)}, so {years.financial_year} is not "
                      f"complete and only the same months are compared: {years.period_words}.")
-        return Paragraph(text)
+        why = self.choice.sentence(self.policy) if self.choice is not None else ""
+        return Paragraph(f"{text} {why}".strip())
 
     def _missing(self) -> Paragraph | None:
-        return Paragraph(self.unavailable) if self.change is None else None
+        """When there is nothing to compare, one short pointer: the verdict says why, once."""
+        if self.change is not None:
+            return None
+        return Paragraph("Not shown: the verdict above says why.", kind="note")
 
+    @registers
     def verdict(self) -> Parts:
-        """The plain-English verdict a manager can act on."""
+        """The plain-English verdict a manager can act on (its two counts registered as published)."""
         if self.change is None:
             return Parts((Paragraph(self.unavailable, kind="verdict"),))
+        if self._too_small():
+            return Parts((self._small_paragraph(), Paragraph(NEW_COMPLAINTS)))
         change = self.change
-        parts = [change.summary()]
+        where = f"{self.financial_year} team-change report, the verdict"
+        for year, n in ((self.financial_year, change.headline.count),
+                        (self.baseline_year, change.headline.baseline_count)):
+            self.policy.count(n, key=self._key(year), where=where)
+        parts = [self._verdict_words()]
         if self.demand is not None and self.demand.rate_comparison is not None:
             parts.append(self.demand.summary())
             if not change.named_in_advance:
@@ -101,10 +192,20 @@ class TeamQuestion:
         return Parts((Paragraph(" ".join(parts), kind="verdict"), Paragraph(action), Paragraph(cannot),
                       Paragraph(NEW_COMPLAINTS)))
 
+    @registers
     def control_chart(self):
-        """The team's control chart: a t-chart when its complaints are rare, else XmR, and why."""
+        """The team's control chart: a t-chart when its complaints are rare, else XmR, and why.
+
+        A public report whose policy would hide some of the chart's points (monthly counts below
+        the threshold, or a t-chart, whose points are the dates of individual complaints) shows the
+        team's complaints by quarter instead, drawn from the protected figures; the control chart
+        stays in the internal version.
+        """
         if self.control is None:
-            return Paragraph(self.unavailable or "Not enough months for a control chart.")
+            return self._missing() or Paragraph("Not enough months for a control chart.")
+        if self.policy.hides() and self.monthly is not None and (
+                self.control_kind == "tchart" or self.monthly.lt(self.policy.threshold).any()):
+            return self._public_chart()
         dates = self.control.points["date"]
         baseline = (self.control_baseline_points, self.baseline_year, self.financial_year)
         if self.control_kind == "tchart":
@@ -124,11 +225,43 @@ class TeamQuestion:
                                 "as part of the answer above (where and when the change shows), not as a second "
                                 "verdict.")))
 
+    def _public_chart(self):
+        months = self.monthly.index
+        counts = pd.DataFrame({"month": months, "month_label": [month_label(m) for m in months],
+                               "team": self.team, "count": self.monthly.to_numpy()})
+        chart = monthly_lines_chart(counts, by="team", policy=self.policy, what="new complaints",
+                                    name=f"new_by_period:{self.team}", totals=False,
+                                    caption=f"New complaints to {self.team}, {self.baseline_year} and "
+                                            f"{self.financial_year}, by quarter or half-year as published (a "
+                                            "point too small to publish is left out).")
+        return Parts((Paragraph(f"The control chart of {self.team}'s complaints is in the internal version of this "
+                                "report: its points are single months, or the dates of individual complaints, "
+                                "which a public report does not show. Its signals are summarised below the chart "
+                                "without dates or counts."), chart))
+
+    @registers
     def flagged_points(self):
-        if self.control is None or not len(self.control.flagged):
+        if self.control is None:  # no chart drawn: nothing was flagged, nor could be
+            return Parts(())
+        if not len(self.control.flagged):
             what = "gap between complaints" if self.control_kind == "tchart" else "month"
             return Paragraph(f"No {what} shows special-cause variation.")
+        if self.control_kind == "tchart" and self.policy.public:
+            flagged = len(self.control.flagged)
+            gaps = self.policy.count(flagged, "gap between complaints", noun_plural="gaps between complaints")
+            return Paragraph(f"{words.capitalised(gaps)} on the t-chart showed special-cause variation. Their "
+                             "dates are dates of individual complaints, so they are listed in the internal "
+                             "version only.")
+        if self.policy.hides() and self.monthly is not None and self.monthly.lt(self.policy.threshold).any():
+            # A flagged month beside its limit ("above the upper limit of 0.9", "below the mean")
+            # tells a small month's count: the public version says only that there were signals.
+            kinds = words.joined(sorted(set(self.control.flagged["variation"].astype(str))))
+            return Paragraph(f"The control chart shows special-cause variation ({kinds}). Which months, and "
+                             "why, are in the internal version: single months of this team are too small to "
+                             "publish.")
         if self.control_kind == "tchart":
+            self.policy.record_level("the date each flagged complaint was received",
+                                     "report 02, gaps flagged on the t-chart")
             table = self.control.reasons().rename(columns={"date": "Complaint received", "value": "Days since the last",
                                                             "variation": "Signal", "reason": "Why"})
             table["Complaint received"] = table["Complaint received"].map(lambda d: f"{d:%-d %b %Y}")
@@ -137,14 +270,17 @@ class TeamQuestion:
         table = self.control.reasons().rename(columns={"date": "Month", "value": "Complaints",
                                                         "variation": "Signal", "reason": "Why"})
         table["Month"] = table["Month"].map(lambda m: month_label(m))
-        table["Complaints"] = [words.count(n, self.suppress_below) if self.suppress_below else int(n)
-                               for n in table["Complaints"]]
+        p, name = self.policy, f"new_monthly:{self.team}"
+        table["Complaints"] = [p.count(n, key=cell_key(name, "count", month, "")) if p.hides() else int(n)
+                               for n, month in zip(table["Complaints"], table["Month"])]
         return Table(table, "Months flagged on the control chart, and the rule that flagged each", index=False)
 
     def checks(self):
         """The headline test and the robustness checks in one table, then which to trust."""
         if (missing := self._missing()) is not None:
             return missing
+        if self._too_small():
+            return self._small_paragraph()
         frame = self.change.to_frame()
         level = words.level(self.change.headline.confidence_level)
         formats = {"Estimate": words.ratio, f"{level} CI low": words.ratio, f"{level} CI high": words.ratio,
@@ -157,6 +293,7 @@ class TeamQuestion:
             Paragraph(self.change.which_to_trust()),
             Paragraph(self.change.power_statement())))
 
+    @registers
     def teams_table(self):
         if (missing := self._missing()) is not None:
             return missing
@@ -168,9 +305,21 @@ class TeamQuestion:
             "rise_from": "Rise from", "year_on_year_adjusted_pvalue": "Year on year p (adjusted)"}).drop(
             columns=["method", "months_compared", "verdict_method"])
         table["Rise from"] = [f"{m:%b %Y}" if not pd.isna(m) else "" for m in table["Rise from"]]
-        if self.suppress_below:
+        p = self.policy
+        if p.hides():
+            counts = table.set_index("Team")[[self.baseline_year, self.financial_year]]
+            masked = p.mask(counts, name="new_complaints_by_team", year=self.financial_year,
+                            where=f"{self.financial_year} team-change report, every team's new complaints")
+            hidden = masked.hidden.any(axis=1).to_numpy()
+            text = masked.text()
             for column in (self.financial_year, self.baseline_year):
-                table[column] = [words.count(n, self.suppress_below) for n in table[column]]
+                table[column] = text[column].to_numpy()
+            derived = [c for c in ("Rate ratio", "CI low", "CI high", "p-value", "Quasi-Poisson p",
+                                   "Rise scan p (team alone)", "Rise scan p (adjusted)", "Year on year p (adjusted)",
+                                   "Rise from", "Dispersion") if c in table.columns]
+            for column in derived:  # a ratio of a hidden count to a shown one is the hidden count
+                table[column] = table[column].astype(object)
+                table.loc[hidden, column] = p.mark
         formats = {**_RATE_FORMATS, "Quasi-Poisson p": words.p_value, "Rise scan p (team alone)": words.p_value,
                    "Dispersion": "{:.2f}", "Rise scan p (adjusted)": words.p_value,
                    "Year on year p (adjusted)": words.p_value}
@@ -191,6 +340,8 @@ class TeamQuestion:
     def demand_section(self):
         if (missing := self._missing()) is not None:
             return missing
+        if self._too_small():
+            return self._small_paragraph()
         demand = self.demand
         parts: list = [Paragraph(demand.summary() if demand.rate_comparison is not None else demand.note)]
         if demand.rate_comparison is not None and demand.note:
@@ -219,8 +370,20 @@ class TeamQuestion:
     def timing(self):
         if (missing := self._missing()) is not None:
             return missing
+        if self._too_small():
+            return self._small_paragraph()
         candidates = candidate_explanations(self.changepoint, self.events) if self.events is not None else ""
-        return Parts(tuple(Paragraph(t) for t in (self._timing_answer(), self.changepoint.summary(), candidates) if t))
+        return Parts(tuple(Paragraph(t) for t in (self._timing_answer(), self._changepoint_words(), candidates) if t))
+
+    def _verdict_words(self) -> str:
+        """The change's summary; when counts are hidden, without the monthly means either side of the
+        fitted start (a mean times its months is a count, possibly a small one)."""
+        change, text = self.change, self.change.summary()
+        if not self.policy.hides() or change.scan is None or change.rise_from is None:
+            return text
+        i = change.scan.index(change.team)
+        return text.replace(f" (about {change.scan.rate_before[i]:.1f} a month before, "
+                            f"{change.scan.rate_after[i]:.1f} after)", "")
 
     def _timing_answer(self) -> str:
         """When it began, as the verdict's scan says, and how the separate change-point scan relates to it."""
@@ -235,29 +398,49 @@ class TeamQuestion:
         return (f"{lead} The scan below looks at every split of the team's months in both directions, on its own, "
                 f"and is descriptive.{picked}")
 
+    def _changepoint_words(self) -> str:
+        """The change point's summary; in public without the monthly means when the months either side
+        hold a small number of complaints (a mean times its months is that count)."""
+        cp, text = self.changepoint, self.changepoint.summary()
+        if not self.policy.hides() or cp.first_month is None or self.monthly is None:
+            return text
+        before = int(self.monthly[self.monthly.index < cp.first_month].sum())
+        after = int(self.monthly[self.monthly.index >= cp.first_month].sum())
+        if self.policy.is_small(min(before, after)):
+            text = text.replace(f" (about {cp.mean_before:.1f} a month before, {cp.mean_after:.1f} after)", "")
+        return text
 
-def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team",
+
+def team_question(data: Dataset, financial_year: str, *, team: str | None = None,
                   baseline_year: str | None = None, named_in_advance: bool = False,
                   confidence_level: float = 0.95, min_segment: int = 3,
-                  improvement_direction: str = "decrease", suppress_below: int = 0) -> TeamQuestion:
+                  improvement_direction: str = "decrease", policy: DisclosurePolicy | None = None) -> TeamQuestion:
     """Answer "did this team's complaints really change?" for one year against a baseline.
 
     Parameters are those of notebook 02. See :func:`cfanalysis.team_change` for the tests.
-    ``suppress_below`` hides smaller counts in the tables (a public report uses 5).
+    ``team=None`` asks about the team whose new complaints rose most (:func:`choose_team`); a
+    team found that way is judged as picked after looking, so ``named_in_advance`` must then be
+    False. ``policy`` (:func:`cfanalysis.disclosure_policy`) says what the report may publish; by
+    default everything (internal).
 
     Raises
     ------
     ParameterError
         When the year or the team has no complaints (the message lists those that have), so
-        no statistic is ever shown for them.
+        no statistic is ever shown for them, or ``named_in_advance`` is True without a team.
     """
     financial_year = check_financial_year(financial_year, data.financial_years)
-    team = check_team(team, data.complaints["team"].dropna())
+    if named_in_advance and team is None:
+        raise ParameterError("named_in_advance=True needs the team parameter: name the team that was named "
+                             "before the data were seen. Without a team the report picks the team whose "
+                             "complaints rose most, which is never named in advance.")
+    choice = choose_team(data, financial_year, team=team, baseline_year=baseline_year)
+    team = choice.team
     complaints = new_complaints(data.complaints)  # the unit for tests: each complaint once
     reason, years = _why_not(complaints, financial_year, baseline_year, team)
     if reason:
         return TeamQuestion(team, financial_year, years.baseline_year if years else str(baseline_year), None, None,
-                            None, None, pd.DataFrame(), reason, suppress_below=suppress_below)
+                            None, None, pd.DataFrame(), reason, policy=policy or disclosure_policy(), choice=choice)
     table = all_team_tests(complaints, years, confidence_level=confidence_level)
     change = team_change(complaints, team, years, confidence_level=confidence_level,
                          named_in_advance=named_in_advance, all_teams=table)
@@ -268,8 +451,8 @@ def team_question(data: Dataset, financial_year: str, *, team: str = "Duty Team"
     control = control_chart_for(complaints, team, series, improvement_direction=improvement_direction)
     return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control["result"],
                         table, control_kind=control["kind"], control_why=control["why"],
-                        control_baseline_points=control["baseline_points"], suppress_below=suppress_below,
-                        events=events_for(data.events, team))
+                        control_baseline_points=control["baseline_points"], policy=policy or disclosure_policy(),
+                        events=events_for(data.events, team), monthly=series, choice=choice)
 
 
 def control_chart_for(complaints: pd.DataFrame, team: str, series: pd.Series, *,

@@ -1,0 +1,224 @@
+"""Sentences with counts, composed with the disclosure policy in hand.
+
+``analysis/`` returns numbers and typed results; every sentence a report prints with a count in
+it is written here, through :meth:`DisclosurePolicy.count` and :meth:`DisclosurePolicy.share`, so
+no sentence prints a number the policy has not passed, nouns agree without revealing ("fewer
+than 5 complaints"), no percentage or "N of M" rests on a hidden count, and hidden items are not
+enumerated. Each count is registered in the policy's ledger under the key of the quantity it
+stands for (:func:`quantity`), so the audit sees the same number wherever it appears.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from cfanalysis import words
+from cfanalysis.analysis.breakdowns import (
+    STAGE_TIMESCALES,
+    ActionsLog,
+    AttitudeBreakdown,
+    ComplimentsBreakdown,
+    OmbudsmanCases,
+    TeamBreakdown,
+    TimelinessChange,
+)
+from cfanalysis.analysis.proportions import ProportionChange
+from cfanalysis.analysis.proportions import proportion_interval
+from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key
+
+__all__ = ["actions_follow_up", "attitude_upheld_sentence", "compliments_sentence", "ombudsman_sentence",
+           "proportion_sentence", "quantity", "team_breakdown_sentence", "timeliness_sentences"]
+
+
+def quantity(name: str, year: str) -> str:
+    """The ledger key of a named figure of a year ("complaints", "stage2_escalations", ...)."""
+    return f"{name}@{year}"
+
+
+def proportion_sentence(change: ProportionChange, policy: DisclosurePolicy, *, numerator: str, denominator: str,
+                        baseline_numerator: str | None = None, baseline_denominator: str | None = None) -> str:
+    """The share with its interval against the baseline's, and Fisher's test; nothing of a hidden count."""
+    what, fy, by = words.capitalised(change.what), change.financial_year, change.baseline_year
+    if not change.trials:
+        return f"{what}: there were none to measure in {fy}."
+    share = policy.share(change.successes, change.trials, numerator_key=numerator, denominator_key=denominator,
+                         where=f"{fy}: {change.what}")
+    if share is None:
+        return (f"{what}: not shown for {fy}, because a share of so few complaints (fewer than "
+                f"{policy.threshold}) could identify people.")
+    now = (f"{share} in {fy} ({policy.count(change.successes, key=numerator)} of "
+           f"{policy.count(change.trials, key=denominator)}; {words.level(change.confidence_level)} interval "
+           f"{words.percent(change.ci_low)} to {words.percent(change.ci_high)})")
+    if not change.baseline_trials:
+        return f"{what}: {now}."
+    before = policy.share(change.baseline_successes, change.baseline_trials, numerator_key=baseline_numerator,
+                          denominator_key=baseline_denominator, where=f"{by}: {change.what}")
+    if before is None:
+        return f"{what}: {now}; the share for {by} is not shown because it rests on fewer than {policy.threshold}."
+    wide = (change.ci_high - change.ci_low) > 0.15
+    verdict = words.evidence(change.pvalue, wide=wide, basis="Fisher's exact test")
+    return f"{what}: {now}, against {before} in {by}: {verdict}."
+
+
+def team_breakdown_sentence(b: TeamBreakdown, policy: DisclosurePolicy) -> str:
+    """The team's new complaints this year and last, and the categories that moved most."""
+    fy, by, team = b.financial_year, b.baseline_year, b.team
+    change = b.count - b.baseline_count
+    text = (f"{team} received {policy.count(b.count, 'new complaint', key=quantity(f'new_complaints:{team}', fy))} "
+            f"in {fy} against {policy.count(b.baseline_count, key=quantity(f'new_complaints:{team}', by))} in {by}")
+    if change == 0 or policy.is_small(min(b.count, b.baseline_count)):
+        return text + "."
+    text += f", {abs(change)} {'more' if change > 0 else 'fewer'}."
+    direction = "rise" if change > 0 else "fall"
+    drivers = b.drivers(most=5)
+    top = drivers[drivers["Change"] == drivers["Change"].iloc[0]] if len(drivers) else drivers
+    concentrated = len(top) <= 3 and 2 * abs(int(b.drivers()["Change"].sum())) >= abs(change)
+    shown = b.drivers() if concentrated else top
+    if any(policy.is_small(row[by]) or policy.is_small(row[fy]) for _, row in shown.iterrows()):
+        return text + f" The categories behind the {direction} are not given: their counts are too small to publish."
+    moved = words.joined([f"{str(c).lower()} (from "
+                          f"{policy.count(row[by], key=cell_key('team_category:' + team, c, by, fy))} to "
+                          f"{policy.count(row[fy], key=cell_key('team_category:' + team, c, fy, fy))})"
+                          for c, row in shown.iterrows()])
+    if concentrated:
+        together = int(shown["Change"].sum())
+        return (text + f" The categories that account for most of the {direction}: {moved}"
+                + (f"; together {abs(together)} of the {abs(change)}." if abs(together) <= abs(change)
+                   else ", offset in part by changes the other way in other categories."))
+    return (text + f" The {direction} is spread across categories rather than concentrated in one; the "
+            f"largest changes were in {moved}.")
+
+
+def _upheld_year(a: AttitudeBreakdown, year: str, policy: DisclosurePolicy) -> str | None:
+    row = a.upheld.loc[year]
+    au, an, ou, on = (int(row[k]) for k in ("attitude_upheld", "attitude", "other_upheld", "other"))
+    mine = policy.share(au, an, numerator_key=quantity("attitude_upheld", year),
+                        denominator_key=quantity("new_attitude", year))
+    other = policy.share(ou, on, numerator_key=quantity("other_upheld", year),
+                         denominator_key=quantity("new_other", year))
+    if mine is None or other is None:
+        return None
+    low, high = proportion_interval(au, an, a.confidence_level)
+    return (f"{policy.count(au, key=quantity('attitude_upheld', year))} of "
+            f"{policy.count(an, 'complaint about staff attitude', key=quantity('new_attitude', year))} were upheld "
+            f"in full or in part ({mine}; {words.level(a.confidence_level)} interval {words.percent(low)} to "
+            f"{words.percent(high)}), against {policy.count(ou, key=quantity('other_upheld', year))} of "
+            f"{policy.count(on, 'other complaint', key=quantity('new_other', year))} ({other})")
+
+
+def attitude_upheld_sentence(a: AttitudeBreakdown, policy: DisclosurePolicy) -> str:
+    """How often complaints about staff attitude were upheld against the others, with Fisher's test."""
+    fy, by = a.financial_year, a.baseline_year
+    if fy not in a.upheld.index or not a.upheld.loc[fy, "attitude"]:
+        return f"No new complaints about staff attitude were received in {fy}."
+    now = _upheld_year(a, fy, policy)
+    if now is None:
+        return (f"How often complaints about staff attitude were upheld in {fy} is not shown: the counts are too "
+                "small to publish.")
+    p = a.upheld.loc[fy, "pvalue"]
+    verdict = (f"{words.strength(p)} of a real difference in how often they are upheld "
+               f"(p = {words.p_value(p)}, Fisher's exact test)")
+    if math.isnan(p) or p >= 0.05:
+        verdict += ("; chance cannot be ruled out, and with so few complaints the data cannot tell whether "
+                    "attitude complaints are upheld more or less often than others")
+    text = f"In {fy}, {now}: {verdict}."
+    if by in a.upheld.index and a.upheld.loc[by, "attitude"]:
+        before = _upheld_year(a, by, policy)
+        text += f" In {by}, {before}." if before else f" The figures for {by} are too small to publish."
+    return text
+
+
+def _replies_part(row: pd.Series, year: str, policy: DisclosurePolicy, group: str, small: int) -> str | None:
+    """'7 of 10 (70%)', or None when the count on time, the replies or those late would be hidden."""
+    replies, on_time = int(row[f"Replies, {year}"]), int(row[f"On time, {year}"])
+    if any(policy.is_small(v, "replies") for v in (replies, on_time)) or 0 < replies - on_time < policy.threshold:
+        return None
+    text = f"{on_time:,} of {replies:,}"
+    share = policy.share(on_time, replies, kind="replies") if replies >= small else None
+    return text + (f" ({share})" if share else "")
+
+
+def _replies_sentence(t: TimelinessChange, label: str, row: pd.Series, policy: DisclosurePolicy,
+                      timescale: str = "", small: int = 5) -> str:
+    fy, by = t.financial_year, t.baseline_year
+    small = max(small, policy.threshold)
+    if not row[f"Replies, {fy}"] and not row.get(f"Replies, {by}", 0):
+        return f"{label}: no replies in {fy} or {by}."
+    now = _replies_part(row, fy, policy, label, small)
+    text = (f"{label}: {now} replies on time{timescale} in {fy}" if now else
+            f"{label}: the replies on time{timescale} in {fy} are too few to publish")
+    if f"Replies, {by}" in row and row[f"Replies, {by}"]:
+        before = _replies_part(row, by, policy, label, small)
+        text += f", against {before} in {by}" if before else f" (too few to publish for {by})"
+    return text + "."
+
+
+def timeliness_sentences(t: TimelinessChange, policy: DisclosurePolicy, *, by: str = "stage") -> list[str]:
+    """One sentence per stage (``by="stage"``) or team: replies on time this year against last."""
+    if by == "stage":
+        return [_replies_sentence(t, label, row, policy,
+                                  timescale=f" (within {STAGE_TIMESCALES[int(label[-1])]} working days)")
+                for label, row in t.by_stage.iterrows()]
+    return [_replies_sentence(t, str(label), row, policy) for label, row in t.by_team.iterrows()]
+
+
+def compliments_sentence(c: ComplimentsBreakdown, policy: DisclosurePolicy) -> str:
+    """Compliments this year against last, the team with most and the busiest month."""
+    fy, by = c.financial_year, c.baseline_year
+    now = c.by_team[fy]
+    if not now.sum():
+        return f"No compliments were recorded in {fy}."
+    top = now.sort_values(ascending=False, kind="stable")
+    top_key = cell_key("compliments_by_team", top.index[0], fy, fy)
+    busiest = c.by_month[fy].idxmax()
+    text = (f"{policy.count(now.sum(), 'compliment', kind='compliments', key=quantity('compliments', fy))} in {fy}"
+            + (f" against {policy.count(c.by_team[by].sum(), kind='compliments', key=quantity('compliments', by))} "
+               f"in {by}" if by in c.by_team else "")
+            + f". {top.index[0]} received the most "
+              f"({policy.count(top.iloc[0], kind='compliments', key=top_key)})")
+    most = policy.count(c.by_month.loc[busiest, fy], kind="compliments",
+                        key=cell_key("compliments_by_month", busiest, fy, fy))
+    return text + f"; the month with most was {busiest} ({most})."
+
+
+def ombudsman_sentence(o: OmbudsmanCases, policy: DisclosurePolicy) -> str:
+    """The Ombudsman's upheld decisions; each case described only when there are enough of them."""
+    fy = o.financial_year
+    upheld = o.cases[o.cases["decision"] == "upheld"]
+    n = len(upheld)
+    if not n:
+        return f"The Ombudsman upheld no complaint about Children's Services received in {fy}."
+    count = policy.count(n, "complaint", kind="ombudsman", key=quantity("ombudsman:upheld", fy))
+    if policy.is_small(n, "complaints"):  # the details count people even though the Ombudsman's totals do not
+        return (f"The Ombudsman upheld {count} in {fy}. The details of each case are not published because there "
+                f"were fewer than {policy.threshold}.")
+    policy.enumerate(quantity("ombudsman:upheld", fy), list(upheld.index), f"{fy}: the Ombudsman's upheld cases")
+    parts = []
+    for _, case in upheld.iterrows():
+        about = f" about {case['category']}" if case["category"] else ""
+        team = f" ({case['team']})" if case["team"] else ""
+        remedy = f"; remedy: {case['remedy']}" if case["remedy"] else "; no remedy is recorded"
+        parts.append(f"one{about}{team}{remedy}")
+    return f"The Ombudsman upheld {count} in {fy}: " + "; ".join(parts) + "."
+
+
+def actions_follow_up(log: ActionsLog, policy: DisclosurePolicy, team: str | None = None) -> str:
+    """The baseline year's actions (to ``team`` when given) and their status (actions count no people)."""
+    by = log.baseline_year
+    rows = log.of(by, team)
+    whose = f" for {team}" if team else ""
+    if not len(rows):
+        return f"No actions{whose} are linked to complaints received in {by}."
+    status = rows["status"].replace("", "no status recorded").str.lower().value_counts()
+    described = words.joined([f"{policy.count(n, kind='actions')} {s}" for s, n in status.items()])
+    actions = policy.count(len(rows), "action", kind="actions")
+    return f"{actions}{whose} came from complaints received in {by}: {described}."
+
+
+def share_words(policy: DisclosurePolicy, numerator: float, denominator: float, **kwargs) -> str:
+    """A percentage, or the words that say why it is not shown."""
+    shown = policy.share(numerator, denominator, **kwargs)
+    return shown if shown is not None else "not shown"
+

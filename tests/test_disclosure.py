@@ -1,0 +1,276 @@
+"""The disclosure policy and the attacker's audit: each kind of leak planted, and refused.
+
+The interval attack is the one sdcTable's attack() and GaussSuppression's ComputeIntervals (R)
+make: for each hidden cell, the smallest and largest values the published numbers and their
+relations allow, found with an integer program (scipy.optimize.milp, HiGHS).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cfanalysis as cf
+from cfanalysis.publish.audit import DisclosureError, audit, audit_folder, check_release, text_exposures
+from cfanalysis.publish.disclosure import (
+    PublishedCell,
+    Ratio,
+    Suppressed,
+    cell_key,
+    disclosure_policy,
+    plural,
+    suppress,
+)
+
+
+def _refused(policy, texts=None) -> str:
+    with pytest.raises(DisclosureError) as caught:
+        check_release(policy.ledger, policy, texts)
+    return str(caught.value)
+
+
+def _teams_by_month() -> pd.DataFrame:
+    table = pd.DataFrame({"Apr-Jun": [3, 9, 12], "Jul-Sep": [8, 7, 11]}, index=["A", "B", "C"])
+    table["Total"] = table.sum(axis=1)
+    table.loc["Total"] = table.sum()
+    return table
+
+
+# The policy ----------------------------------------------------------------------------------
+
+def test_public_never_goes_below_five_and_a_stricter_threshold_is_kept():
+    assert disclosure_policy("public").threshold == 5
+    assert disclosure_policy("public", 10).threshold == 10
+    assert disclosure_policy("public", 3).threshold == 5
+    internal = disclosure_policy("internal", 10)
+    assert internal.audience == "internal" and internal.threshold == 10 and not internal.public
+    with pytest.raises(ValueError, match="audience"):
+        disclosure_policy("press")
+    with pytest.raises(ValueError):
+        cf.DisclosurePolicy("public", 3)
+
+
+def test_the_policy_says_which_counts_are_of_people():
+    p = disclosure_policy("public")
+    assert p.hides("complaints") and p.hides("compliments") and p.hides("people") and p.hides("replies")
+    assert not p.hides("actions") and not p.hides("ombudsman") and not p.hides("comparators")
+    assert p.count(3, "action", kind="actions") == "3 actions"
+    annex = " ".join(p.annex())
+    assert "Ombudsman" in annex and "actions" in annex and "[c]" in annex
+
+
+def test_a_hidden_count_reads_in_the_plural_whatever_it_is():
+    p = disclosure_policy("public")
+    assert p.count(1, "complaint") == "fewer than 5 complaints"
+    assert p.count(1, "enquiry") == "fewer than 5 enquiries"
+    assert p.count(1, "complaint about staff attitude") == "fewer than 5 complaints about staff attitude"
+    assert disclosure_policy().count(1, "complaint") == "1 complaint"
+    assert plural("Stage 1 reply") == "Stage 1 replies"
+
+
+def test_no_share_of_a_small_count_nor_of_one_whose_rest_is_small():
+    p = disclosure_policy("public")
+    assert p.share(4, 6) is None  # "fewer than 5 of 6 (67%)" is 4
+    assert p.share(6, 8) is None  # the rest, 2, is small
+    assert p.share(40, 60) == "67%"
+
+
+def test_an_internal_run_with_a_stricter_threshold_stays_internal(tmp_path):
+    """The audience is never worked out again from the threshold."""
+    from cfanalysis.analysis.figures import annual_figures
+    from cfanalysis.analysis.years import compare_years
+    from cfanalysis.publish.outputs import summary_text
+    from tests.conftest import EXAMPLE
+
+    data = cf.load_data(EXAMPLE)
+    figures = annual_figures(data, compare_years(data.complaints, "2019-20"))
+    internal = json.loads(summary_text(figures, team_tests=None, files={}, policy=disclosure_policy("internal", 10)))
+    assert internal["audience"] == "internal" and "complaints_by_team" in internal
+    public = json.loads(summary_text(figures, team_tests=None, files={}, policy=disclosure_policy("public")))
+    assert public["audience"] == "public" and "complaints_by_team" not in public
+
+
+# Secondary suppression -----------------------------------------------------------------------
+
+def test_suppression_leaves_no_small_count_narrower_than_the_band():
+    """Seeded random tables with both margins: every masked table passes the audit on its own."""
+    rng = np.random.default_rng(17)
+    p = disclosure_policy("public")
+    for trial in range(25):
+        values = rng.poisson(rng.uniform(1, 9), size=(rng.integers(2, 6), rng.integers(2, 5)))
+        table = pd.DataFrame(values, index=[f"r{i}" for i in range(values.shape[0])],
+                             columns=[f"c{j}" for j in range(values.shape[1])])
+        table["Total"] = table.sum(axis=1)
+        table.loc["Total"] = table.sum()
+        policy = p.fresh()
+        policy.mask(table, total_row="Total", total_column="Total", name=f"t{trial}", year="2019-20")
+        assert audit(policy.ledger, policy) == [], table
+
+
+# Each leak planted, and refused --------------------------------------------------------------
+
+def test_a_chart_of_the_small_counts_a_table_hides_is_refused():
+    p = disclosure_policy("public")
+    table = _teams_by_month()
+    p.mask(table, total_row="Total", total_column="Total", name="monthly", year="2019-20", where="table")
+    # The chart drawn from the raw counts (as the issue found): every point published.
+    suppress(table, 0).register(p.ledger, table="monthly", year="2019-20", where="chart")
+    message = _refused(p)
+    assert "monthly:A:Apr-Jun@2019-20" in message and "chart" in message
+
+
+def test_a_difference_of_totals_is_refused():
+    p = disclosure_policy("public")
+    table = pd.DataFrame({"2019-20": [85, 6, 1, 92]}, index=["Stage 1", "Stage 2", "Stage 3", "Total"])
+    shown = suppress(table, 5, total_row="Total")
+    only_small = Suppressed(table, shown.small, shown.small, 5, "[c]")  # no secondary suppression
+    only_small.register(p.ledger, table="stages", year="2019-20", where="headline", total_row="Total")
+    message = _refused(p)
+    assert "stages:Stage 3:2019-20" in message and "between 1 and 1" in message
+
+
+def test_a_percentage_of_a_small_count_is_refused():
+    p = disclosure_policy("public")
+    p.ledger.cells += [PublishedCell("escalated@2019-20", "table", 0, math.inf, protect=True),
+                       PublishedCell("stage2@2019-20", "table", 6, 6)]
+    p.ledger.ratios.append(Ratio("escalated@2019-20", "stage2@2019-20", 0.665, 0.675, "sentence: 67%"))
+    assert "between 4 and 4" in _refused(p)
+
+
+def test_a_singular_noun_and_n_of_m_are_refused():
+    p = disclosure_policy("public")
+    assert "singular" in _refused(p, {"page": "The Ombudsman upheld fewer than 5 complaint in 2019-20."})
+    assert _refused(p, {"page": "Stage 2: fewer than 5 of 6 replies on time."})
+    assert not text_exposures("The Ombudsman upheld fewer than 5 complaints.", "page")
+
+
+def test_an_enumerated_hidden_count_is_refused():
+    p = disclosure_policy("public")
+    text = p.count(1, "complaint", key="upheld:Children in Care@2019-20")
+    assert text == "fewer than 5 complaints"
+    p.enumerate("upheld:Children in Care@2019-20", ["one about delay, remedy: apology"], "sentence")
+    assert "printed in another" in _refused(p)
+
+
+def test_an_individual_date_is_refused():
+    p = disclosure_policy("public")
+    p.record_level("the date a complaint was received (27 Nov 2019)", "report 02, t-chart table")
+    assert "individual complaint" in _refused(p)
+
+
+def test_next_years_comparison_column_that_shows_a_hidden_count_is_refused(tmp_path):
+    """The folder audit: 2018-19's CSV hides Stage 3, 2019-20's CSV shows it in its 2018-19 column."""
+    csvs = {"2018-19": "Stage,2017-18,2018-19\nStage 1,90,88\nStage 2,[c],[c]\nStage 3,[c],[c]\nTotal,101,98\n",
+            "2019-20": "Stage,2018-19,2019-20\nStage 1,88,85\nStage 2,8,[c]\nStage 3,2,[c]\nTotal,98,92\n"}
+    for year, text in csvs.items():
+        (tmp_path / year / "tables").mkdir(parents=True)
+        (tmp_path / year / "tables" / "complaints_by_stage.csv").write_text(text)
+        (tmp_path / year / "summary.json").write_text(json.dumps({"financial_year": year, "audience": "public"}))
+    exposed = {e.key for e in audit_folder(tmp_path)}
+    assert cell_key("complaints_by_stage", "Stage 3", "2018-19", "2019-20") in exposed
+
+
+def test_the_folder_audit_finds_a_difference_of_totals_in_a_csv(tmp_path):
+    (tmp_path / "2019-20" / "tables").mkdir(parents=True)
+    (tmp_path / "2019-20" / "tables" / "t.csv").write_text("Team,2019-20\nA,40\nB,[c]\nC,12\nTotal,55\n")
+    (tmp_path / "2019-20" / "summary.json").write_text(json.dumps({"financial_year": "2019-20",
+                                                                   "audience": "public"}))
+    [exposure] = audit_folder(tmp_path)
+    assert exposure.key == "t:B:2019-20" and (exposure.low, exposure.high) == (3, 3)
+
+
+# The sentences the reports print -------------------------------------------------------------
+
+def test_ombudsman_cases_are_described_only_when_there_are_enough():
+    from cfanalysis.analysis.breakdowns import OmbudsmanCases
+    from cfanalysis.publish.sentences import ombudsman_sentence
+
+    cases = pd.DataFrame({"decision": ["upheld", "not upheld"], "team": ["Team X", "Team Y"],
+                          "category": ["delay or failure to act", ""], "remedy": ["Apology, £300", ""]})
+    one = OmbudsmanCases("2019-20", cases)
+    public = ombudsman_sentence(one, disclosure_policy("public"))
+    assert "Team X" not in public and "£300" not in public and "not published" in public
+    assert "upheld 1 complaint" in public  # the Ombudsman publishes its own counts: shown in full
+    assert "Team X" in ombudsman_sentence(one, disclosure_policy())
+
+
+def test_a_small_escalation_share_is_not_printed():
+    from cfanalysis.analysis.proportions import compare_proportions
+    from cfanalysis.publish.sentences import proportion_sentence
+
+    change = compare_proportions("Stage 2 complaints escalated to Stage 3", 1, 6, 2, 8,
+                                 financial_year="2019-20", baseline_year="2018-19")
+    text = proportion_sentence(change, disclosure_policy("public"), numerator="n", denominator="d")
+    assert "%" not in text and "not shown" in text
+    assert "17%" in proportion_sentence(change, disclosure_policy(), numerator="n", denominator="d")
+
+
+# The run: records travel with the pages; earlier public outputs are part of the release ----------
+
+def test_a_section_carries_what_it_publishes_and_the_runner_takes_it_out():
+    import nbformat
+
+    from cfanalysis.publish.display import RECORD_MIME
+    from cfanalysis.publish.run import take_records
+    from tests.conftest import EXAMPLE
+
+    report = cf.annual_report(cf.load_data(EXAMPLE), "2019-20", policy=disclosure_policy("public"),
+                              team=sorted(cf.load_data(EXAMPLE).complaints["team"].unique())[0])
+    bundle = report.headline_section()._repr_mimebundle_()
+    assert "text/html" in bundle and bundle[RECORD_MIME]["cells"]
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("report.headline_section()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=bundle)]
+    notebook.cells = [cell]
+    ledger = take_records(notebook)
+    assert ledger.cells and RECORD_MIME not in notebook.cells[0].outputs[0]["data"]
+
+
+def test_a_public_run_writes_nothing_when_an_earlier_public_year_in_the_folder_gives_a_cell_away(tmp_path):
+    from cfanalysis.publish.disclosure import Ledger
+    from cfanalysis.publish.run import _audit
+
+    earlier = tmp_path / "2018-19"
+    (earlier / "tables").mkdir(parents=True)
+    (earlier / "tables" / "complaints_by_stage.csv").write_text("Stage,2017-18,2018-19\nStage 3,2,2\nTotal,9,9\n")
+    (earlier / "summary.json").write_text(json.dumps({"financial_year": "2018-19", "audience": "public"}))
+    policy = disclosure_policy("public")
+    table = pd.DataFrame({"2018-19": [88, 8, 2, 98]}, index=["Stage 1", "Stage 2", "Stage 3", "Total"])
+    policy.mask(table, name="complaints_by_stage", year="2019-20")
+    pending = {tmp_path / "2019-20" / "summary.json": "{}"}
+    with pytest.raises(DisclosureError, match="complaints_by_stage:Stage 3:2018-19"):
+        _audit(Ledger(), policy, tmp_path, ["2019-20"], pending)
+    assert not (tmp_path / "2019-20").exists()
+
+
+def test_the_command_line_audits_a_folder(tmp_path, capsys):
+    from cfanalysis.cli import main
+
+    (tmp_path / "2019-20" / "tables").mkdir(parents=True)
+    (tmp_path / "2019-20" / "tables" / "t.csv").write_text("Team,2019-20\nA,40\nB,[c]\nC,12\nTotal,55\n")
+    (tmp_path / "2019-20" / "summary.json").write_text(json.dumps({"financial_year": "2019-20",
+                                                                   "audience": "public"}))
+    assert main(["audit", "--out", str(tmp_path)]) == 1
+    assert "t:B:2019-20 can be worked out to lie between 3 and 3" in capsys.readouterr().out
+    (tmp_path / "2019-20" / "tables" / "t.csv").write_text("Team,2019-20\nA,40\nB,[c]\nC,[c]\nTotal,55\n")
+    assert main(["audit", "--out", str(tmp_path)]) == 0
+
+
+def test_a_public_run_sets_the_audience_in_every_notebook_and_keeps_a_stricter_threshold():
+    from cfanalysis.publish.pages import DEFAULT_NOTEBOOKS_DIR
+    from cfanalysis.publish.run import ReportError, _checked_command, logs_dir
+
+    notebooks, typed = _checked_command(DEFAULT_NOTEBOOKS_DIR, {"suppress_below": "10"}, None, "public")
+    assert all(typed[path]["audience"] == "public" and typed[path]["suppress_below"] == 10 for path in notebooks)
+    with pytest.raises(ReportError, match="suppress_below=3"):
+        _checked_command(DEFAULT_NOTEBOOKS_DIR, {"suppress_below": "3"}, None, "public")
+    with pytest.raises(ReportError, match="--audience"):
+        _checked_command(DEFAULT_NOTEBOOKS_DIR, {"audience": "public"}, None, "internal")
+    from pathlib import Path
+
+    assert logs_dir(Path("/x/out"), "public") == Path("/x/out-logs")
+    assert logs_dir(Path("/x/out"), "internal") == Path("/x/out")

@@ -168,8 +168,7 @@ class BeforeAfter(Result):
     def evidence(self) -> str:
         """The strength of evidence of a change, in the same words as the team question."""
         return words.evidence(self.pvalue, wide=words.interval_is_wide(self.ci_low, self.ci_high),
-                              what=f"a {'rise' if self.ratio > 1 else 'fall'}", basis=self.method,
-                              includes_no_change=self.ci_low <= 1 <= self.ci_high)
+                              what=f"a {'rise' if self.ratio > 1 else 'fall'}", basis=self.method)
 
     def to_frame(self) -> pd.DataFrame:
         """The comparison, each check and the segmented model as rows of one table."""

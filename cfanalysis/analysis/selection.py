@@ -232,24 +232,24 @@ def _dispersion(pearson: np.ndarray, totals: np.ndarray, months: int) -> np.ndar
     return np.where(blended > DISPERSION_FROM, blended, 1.0)
 
 
-def _null_draws(totals: np.ndarray, months: int, phi: np.ndarray, simulations: int, seed: int) -> np.ndarray:
+def _null_draws(totals: np.ndarray, months: int, phi: np.ndarray, simulations: int,
+                rng: np.random.Generator) -> np.ndarray:
     """Each team's total spread over the months under no change: ``(simulations, teams, months)``.
 
     Multinomial with equal months when phi is 1 (Poisson given the total); Dirichlet-multinomial
     with concentration mean / (phi - 1) per month otherwise, which is exactly the split of
     negative binomial months (variance phi x mean) given their total.
     """
-    rng = np.random.default_rng(seed)
-    draws = np.zeros((simulations, len(totals), months))
     phi = np.broadcast_to(np.asarray(phi, float), totals.shape)
-    for i, n in enumerate(totals):
-        if n == 0:
-            continue
-        if phi[i] > 1 + 1e-9:
-            shares = rng.dirichlet(np.full(months, n / months / (phi[i] - 1)), size=simulations)
-        else:
-            shares = np.full((simulations, months), 1 / months)
-        draws[:, i, :] = rng.multinomial(int(n), shares)
+    spread = phi > 1 + 1e-9
+    shares = np.full((simulations, len(totals), months), 1 / months)
+    if spread.any():  # Dirichlet shares from gamma draws, all teams at once
+        alpha = np.where(spread, totals / months / np.where(spread, phi - 1, 1.0), 1.0)
+        gamma = rng.gamma(np.broadcast_to(alpha[None, :, None], shares.shape))
+        total = gamma.sum(axis=-1, keepdims=True)
+        dirichlet = np.divide(gamma, total, out=np.full_like(gamma, 1 / months), where=total > 0)
+        shares = np.where(spread[None, :, None], dirichlet, shares)
+    draws = rng.multinomial(totals.astype(np.int64), shares).astype(float)
     return draws
 
 
@@ -265,15 +265,35 @@ def _simulation_dispersion(totals: np.ndarray, months: int, scan_from: int, min_
     """
     if np.all(phi <= 1 + 1e-9):
         return phi
-    pilot_draws = _null_draws(totals, months, phi, pilot, seed + 1)
-    _, _, pearson = _step_statistics(pilot_draws, scan_from, min_after, later_penalty)
-    shortfall = np.minimum(_dispersion(pearson, totals[None, :], months).mean(axis=0) / phi, 1.0)
+    _, estimates = _null_statistics(totals, months, phi, pilot, seed + 1, scan_from, min_after, later_penalty)
+    shortfall = np.minimum(estimates.mean(axis=0) / phi, 1.0)
     return np.where(phi > 1 + 1e-9, phi / shortfall, phi)
+
+
+CHUNK_CELLS = 2_000_000  # draws x teams x months handled at once, so 1,000 teams stay within memory
+
+
+def _null_statistics(totals: np.ndarray, months: int, phi: np.ndarray, simulations: int, seed: int,
+                     scan_from: int, min_after: int, later_penalty: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each draw's statistic per team (LR over its own dispersion) and that dispersion: ``(draws, teams)``.
+
+    Drawn in chunks of about ``CHUNK_CELLS`` numbers from one seeded generator (reproducible).
+    """
+    rng = np.random.default_rng(seed)
+    chunk = max(1, CHUNK_CELLS // max(len(totals) * months, 1))
+    statistics, dispersions = [], []
+    for first in range(0, simulations, chunk):
+        draws = _null_draws(totals, months, phi, min(chunk, simulations - first), rng)
+        lr, _, pearson = _step_statistics(draws, scan_from, min_after, later_penalty)
+        phi_draws = _dispersion(pearson, totals[None, :], months)
+        statistics.append(lr / phi_draws)
+        dispersions.append(phi_draws)
+    return np.concatenate(statistics), np.concatenate(dispersions)
 
 
 # long: the numpydoc docstring is most of it; the computation is about 30 lines
 def rise_scan(monthly: pd.DataFrame, scan_from: int, *, min_after: int = MIN_AFTER,
-              simulations: int = SIMULATIONS, seed: int = SEED, later_penalty: float = LATER_PENALTY,
+              simulations: int | None = None, seed: int = SEED, later_penalty: float = LATER_PENALTY,
               alpha: float = 0.05) -> RiseScan:
     """Scan every team and every start month for a rise, calibrated across both.
 
@@ -288,7 +308,9 @@ def rise_scan(monthly: pd.DataFrame, scan_from: int, *, min_after: int = MIN_AFT
         Fewest months the new level must last (the last start scanned is ``min_after`` months
         before the end; a year shorter than that is scanned as one step at its start).
     simulations, seed
-        Monte Carlo draws of the conditional null and the seed that makes them reproducible.
+        Monte Carlo draws of the conditional null and the seed that makes them reproducible; by
+        default 4,999, fewer (never under 999) when there are so many teams that the draws would
+        pass 25 million numbers (a national log of hundreds of teams).
     later_penalty
         How much more a start after the year's first month must explain (on the likelihood-ratio
         scale) to be preferred: the year-on-year question keeps most of its power, and a rise
@@ -320,14 +342,14 @@ def rise_scan(monthly: pd.DataFrame, scan_from: int, *, min_after: int = MIN_AFT
     y = monthly.to_numpy(dtype=float).T  # (teams, months)
     teams = tuple(str(c) for c in monthly.columns)
     months = y.shape[1]
+    if simulations is None:
+        simulations = int(min(SIMULATIONS, max(999, 25_000_000 // max(len(teams) * months, 1))))
     totals = y.sum(axis=1)
     lr, start, pearson = _step_statistics(y, scan_from, min_after, later_penalty)
     phi = _dispersion(pearson, totals, months)  # (teams,)
     observed = lr / phi
     simulated = _simulation_dispersion(totals, months, scan_from, min_after, later_penalty, phi, seed)
-    draws = _null_draws(totals, months, simulated, simulations, seed)
-    lr_null, _, pearson_null = _step_statistics(draws, scan_from, min_after, later_penalty)
-    null = lr_null / _dispersion(pearson_null, totals[None, :], months)
+    null, _ = _null_statistics(totals, months, simulated, simulations, seed, scan_from, min_after, later_penalty)
     maxima = null.max(axis=1)
     adjusted = np.array([(1 + np.sum(maxima >= t - 1e-9)) / (1 + simulations) for t in observed])
     critical = float(np.quantile(maxima, 1 - alpha))

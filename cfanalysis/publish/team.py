@@ -165,7 +165,7 @@ class TeamQuestion:
         for year, n in ((self.financial_year, change.headline.count),
                         (self.baseline_year, change.headline.baseline_count)):
             self.policy.count(n, key=self._key(year), where=where)
-        parts = [change.summary()]
+        parts = [self._verdict_words()]
         if self.demand is not None and self.demand.rate_comparison is not None:
             parts.append(self.demand.summary())
             if not change.named_in_advance:
@@ -375,17 +375,15 @@ class TeamQuestion:
         candidates = candidate_explanations(self.changepoint, self.events) if self.events is not None else ""
         return Parts(tuple(Paragraph(t) for t in (self._timing_answer(), self._changepoint_words(), candidates) if t))
 
-    def _changepoint_words(self) -> str:
-        """The change point's summary; in public without the monthly means when the months either side
-        hold a small number of complaints (a mean times its months is that count)."""
-        cp, text = self.changepoint, self.changepoint.summary()
-        if not self.policy.hides() or cp.first_month is None or self.monthly is None:
+    def _verdict_words(self) -> str:
+        """The change's summary; when counts are hidden, without the monthly means either side of the
+        fitted start (a mean times its months is a count, possibly a small one)."""
+        change, text = self.change, self.change.summary()
+        if not self.policy.hides() or change.scan is None or change.rise_from is None:
             return text
-        before = int(self.monthly[self.monthly.index < cp.first_month].sum())
-        after = int(self.monthly[self.monthly.index >= cp.first_month].sum())
-        if self.policy.is_small(min(before, after)):
-            text = text.replace(f" (about {cp.mean_before:.1f} a month before, {cp.mean_after:.1f} after)", "")
-        return text
+        i = change.scan.index(change.team)
+        return text.replace(f" (about {change.scan.rate_before[i]:.1f} a month before, "
+                            f"{change.scan.rate_after[i]:.1f} after)", "")
 
     def _timing_answer(self) -> str:
         """When it began, as the verdict's scan says, and how the separate change-point scan relates to it."""
@@ -399,6 +397,18 @@ class TeamQuestion:
             "same way as the team's own unadjusted figures.")
         return (f"{lead} The scan below looks at every split of the team's months in both directions, on its own, "
                 f"and is descriptive.{picked}")
+
+    def _changepoint_words(self) -> str:
+        """The change point's summary; in public without the monthly means when the months either side
+        hold a small number of complaints (a mean times its months is that count)."""
+        cp, text = self.changepoint, self.changepoint.summary()
+        if not self.policy.hides() or cp.first_month is None or self.monthly is None:
+            return text
+        before = int(self.monthly[self.monthly.index < cp.first_month].sum())
+        after = int(self.monthly[self.monthly.index >= cp.first_month].sum())
+        if self.policy.is_small(min(before, after)):
+            text = text.replace(f" (about {cp.mean_before:.1f} a month before, {cp.mean_after:.1f} after)", "")
+        return text
 
 
 def team_question(data: Dataset, financial_year: str, *, team: str | None = None,

@@ -121,6 +121,9 @@ class AnnualFigures(Result):
     rows_excluded: int
     synthetic: bool
     confidence_level: float
+    # Themes the report relies on that no value in the data was read as (``Dataset.not_recorded_themes``):
+    # their figures are "not recorded", never 0.
+    not_recorded: tuple[str, ...] = ()
 
     @property
     def rows_accepted(self) -> int:
@@ -174,4 +177,5 @@ def annual_figures(data: Dataset, years: YearComparison, *, confidence_level: fl
         attitude=compare_proportions(f"new complaints about the {ATTITUDE}", now.new_attitude,
                                      now.new_complaints, before.new_attitude, before.new_complaints, **labels),
         tables=annual_tables(data, years), rows_read=data.report.rows_read,
-        rows_excluded=data.report.rows_excluded, synthetic=data.synthetic, confidence_level=confidence_level)
+        rows_excluded=data.report.rows_excluded, synthetic=data.synthetic, confidence_level=confidence_level,
+        not_recorded=tuple(data.not_recorded_themes))

@@ -278,6 +278,12 @@ def _breakdowns(data: Dataset, years, team: str, authority: str | None, confiden
         effects=action_effects(actions.log, c, years) if len(actions.log) else None)
 
 
+# Said instead of "0" when no complaint category in the data was read as staff attitude.
+NOT_RECORDED_ATTITUDE = ("Staff attitude: not recorded. No complaint category in the data was read as attitude or "
+                         "behaviour of staff, so this report cannot say how many complaints were about it (not "
+                         "none). If the council's system has such a category, map it in mapping.yml (data/README.md).")
+
+
 def main_points(report: AnnualReport) -> list[str]:
     """Five or six short plain-English main points: what changed, how big, how sure, what it means."""
     f, b, p = report.figures, report.breakdowns, report.policy
@@ -319,7 +325,9 @@ def main_points(report: AnnualReport) -> list[str]:
     a, most = f.attitude, max(now.by_category.values(), default=0)
     attitude_share = p.share(a.successes, a.trials, numerator_key=quantity("new_attitude", fy),
                              denominator_key=quantity("new_complaints", fy)) if a.trials else None
-    if attitude_share is not None:
+    if "staff attitude" in f.not_recorded:
+        points.append(NOT_RECORDED_ATTITUDE)
+    elif attitude_share is not None:
         points.append(f"Staff attitude was the subject of "
                       f"{p.count(a.successes, 'new complaint', key=quantity('new_attitude', fy))} "
                       f"({attitude_share})" + (", more than any other subject" if now.attitude == most else "")
@@ -766,6 +774,8 @@ class AnnualReport:
     @registers
     def attitude_section(self):
         """Staff attitude by team and by outcome, year on year: an incident or a message?"""
+        if "staff attitude" in self.figures.not_recorded:
+            return Paragraph(NOT_RECORDED_ATTITUDE)
         a = self.breakdowns.attitude
         table = a.by_team[[c for c in a.by_team.columns if c.startswith("Attitude")]]
         table = table.rename(columns=lambda c: c.replace("Attitude, ", "")).copy()

@@ -124,6 +124,10 @@ def summary_record(figures: AnnualFigures, team_tests: pd.DataFrame | None) -> d
         "attitude_of_staff_share_of_new": now.new_attitude / now.new_complaints if now.new_complaints else None,
         "compliments_per_complaint": figures.compliments_per_complaint if now.complaints else None,
     }
+    if "staff attitude" in figures.not_recorded:  # not recorded is not 0
+        for key in [k for k in record if k.startswith("attitude_of_staff")]:
+            record[key] = None
+    record["not_recorded_themes"] = list(figures.not_recorded)
     record.update(_timeliness_record(figures.tables["timeliness_by_stage"]))
     record["team_tests"] = [] if team_tests is None else _team_tests_record(team_tests, figures.years.baseline_year)
     return record

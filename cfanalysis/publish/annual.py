@@ -697,9 +697,10 @@ class AnnualReport:
         b, q, p = self.breakdowns.team, self.question, self.policy
         fy, by = self.financial_year, self.baseline_year
         if b is None or q is None or q.change is None:
-            reason = q.unavailable if q is not None and q.unavailable else (
-                f"{possessive(self.team)} complaints cannot be compared: there are no complaints for "
-                f"{by if not self.figures.years.has_baseline else self.team} in the data.")
+            reason = (f"{possessive(self.team)} complaints cannot be compared. {q.unavailable}"
+                      if q is not None and q.unavailable else
+                      f"{possessive(self.team)} complaints cannot be compared: there are no complaints for "
+                      f"{by if not self.figures.years.has_baseline else self.team} in the data.")
             why = self.choice.sentence(p) if self.choice is not None else ""
             return Paragraph(f"{reason} {why}".strip())
         parts = [Paragraph(line, kind="verdict") for line in team_lines(q, b, p)]

@@ -258,13 +258,15 @@ class Breakdowns:
 
 def _breakdowns(data: Dataset, years, team: str, authority: str | None, confidence_level: float) -> Breakdowns:
     c = data.complaints
+    outcomes = in_financial_year(complaint_outcomes(c), years.financial_year) if len(c) else c
+    upheld = int(outcomes["upheld"].sum()) if len(outcomes) else 0
     uphold, problem = None, ""
-    try:
+    try:  # the council's own uphold rate, worked out once from its new complaints, used everywhere
         uphold = uphold_benchmark(data.comparators, years.financial_year, authority=authority,
-                                  confidence_level=confidence_level) if len(data.comparators) else None
+                                  confidence_level=confidence_level,
+                                  own=(upheld, len(outcomes))) if len(data.comparators) else None
     except ValueError as error:
         problem = f"The uphold rates cannot be compared: {error}."
-    outcomes = in_financial_year(complaint_outcomes(c), years.financial_year) if len(c) else c
     teams = sorted(c["team"].dropna().unique().tolist())
     actions = actions_log(data.actions, c, years)
     return Breakdowns(
@@ -274,7 +276,7 @@ def _breakdowns(data: Dataset, years, team: str, authority: str | None, confiden
         compliments=compliments_breakdown(data.compliments, years, teams=teams),
         ombudsman=ombudsman_cases(data.ombudsman, years.financial_year),
         actions=actions, uphold=uphold, uphold_problem=problem,
-        upheld=int(outcomes["upheld"].sum()) if len(outcomes) else 0,
+        upheld=upheld,
         effects=action_effects(actions.log, c, years) if len(actions.log) else None)
 
 

@@ -56,7 +56,7 @@ from cfanalysis.publish.sentences import (
 )
 from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words, possessive, size_words,
                                       team_lines, team_verdict)
-from cfanalysis.publish.team import TeamQuestion, choose_team, team_question
+from cfanalysis.publish.team import TeamChoice, TeamQuestion, choose_team, team_question
 
 __all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "timeliness_shown"]
 
@@ -625,8 +625,6 @@ class AnnualReport:
             return Paragraph(f"{possessive(self.team)} complaints cannot be compared: {reason} "
                              f"{self.why_this_team}".strip())
         parts = [Paragraph(line, kind="verdict") for line in team_lines(q, b, p)]
-        if self.why_this_team:
-            parts.append(Paragraph(self.why_this_team))
         detail = team_breakdown_sentence(b, p).split(". ", 1)  # its first sentence repeats the size, given above
         if len(detail) == 2:
             parts.append(Paragraph("What they were about: " + detail[1][0].lower() + detail[1][1:]))
@@ -634,8 +632,9 @@ class AnnualReport:
         for aspect in TEAM_TABLES:
             if aspect != "last_stage":  # how far they went: in the appendix (team_appendix)
                 parts.append(self._team_table(aspect))
-        parts.append(Paragraph("The team-change report (02) has the month-by-month chart, every team's figures "
-                               "and how the verdict was reached."))
+        # Why this team (when none was named) closes the section, beside where to read more.
+        parts.append(Paragraph(f"{self.why_this_team} The team-change report (02) has the month-by-month chart, "
+                               "every team's figures and how the verdict was reached.".strip()))
         return Parts(tuple(parts))
 
     def _team_table(self, aspect: str) -> Table:
@@ -1094,4 +1093,16 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     figures = annual_figures(data, years, confidence_level=confidence_level)
     breakdowns = _breakdowns(data, years, team, authority, confidence_level)
     return AnnualReport(data, figures, policy, team, change, result, problem, authority, breakdowns,
-                        question=question, why_this_team=choice.sentence())
+                        question=question, why_this_team=_why_this_team(choice))
+
+
+def _why_this_team(choice: TeamChoice) -> str:
+    """Why the report looks at this team, in one sentence without counts ("" when the team was named).
+
+    The counts follow in the team's own lines, through the policy; that the team was picked after
+    looking is in its verdict ("allowing for this team being picked out of ...")."""
+    if choice.named or choice.rise is None:
+        return ""
+    how = ("the team whose new complaints rose most" if choice.rise.has_baseline else
+           "the team with the most new complaints (there is no earlier year to compare with)")
+    return f"No team was named for this report, so it looks at {choice.team}, {how}."

@@ -115,7 +115,9 @@ def test_html_escapes_data(hostile_reports):
     assert all(run.ok for run in runs), [run.message for run in runs]
     for page in (out / "2019-20").glob("*.html"):
         text = page.read_text()
-        assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert "<script>alert(1)</script>" not in text, page.name
+        if not page.stem.endswith("_appendix"):  # the appendix (audits, checksums) need not name the team
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, page.name
     import csv
 
     with open(out / "2019-20" / "tables" / "complaints_by_team.csv", newline="") as handle:

@@ -7,6 +7,7 @@ ones read the built HTML of 02 and 03.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -166,6 +167,26 @@ def test_public_story_passes_the_attackers_audit(reports, name):
     assert any(cell.protect for cell in ledger.cells)  # something was hidden, and nothing can be worked out
     assert audit(ledger, report.policy) == []
 
+
+
+@pytest.mark.parametrize("name", ["example-public", "other-auto"])
+def test_the_learning_figures_print_a_cell_the_team_table_hides_as_the_table_does(reports, name):
+    """A count the team's subjects table hides (small, or hidden to protect a small one) is not
+    printed before-and-since by the learning section: beside the table's Total row it would give
+    the small count back."""
+    from cfanalysis.publish.disclosure import Ledger
+    from cfanalysis.publish.display import records_of
+
+    report, ledger = reports[name], Ledger()
+    for section in ("team_section", "actions_section"):
+        for record in records_of(getattr(report, section)()):
+            ledger.extend(record)
+    table = [c for c in ledger.cells if c.key.startswith("team_category:") and "what they were about" in c.where]
+    hidden = {c.key for c in table if not c.shown}
+    assert hidden  # the test councils' team tables do hide cells
+    learning = [c for c in ledger.cells if c.key in hidden and "learning and actions" in c.where]
+    assert learning  # ... and the learning section gives some of the same figures
+    assert all((c.low, c.high) == (0, math.inf) for c in learning), learning
 
 def test_public_team_answer_gives_no_n_of_m_resting_on_a_hidden_count(reports):
     # Duty Team's upheld complaints and those from children are below 5 in one of the years.

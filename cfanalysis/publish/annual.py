@@ -44,7 +44,8 @@ from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import Dataset
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
-from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, hide_where_small, registers
+from cfanalysis.publish.disclosure import (DisclosurePolicy, PublishedCell, cell_key, disclosure_policy,
+                                           hide_where_small, registers)
 from cfanalysis.publish.paper import CoverSheet
 from cfanalysis.publish.sentences import (
     actions_follow_up,
@@ -388,40 +389,65 @@ def _commonest_title(table: pd.DataFrame) -> str:
     return f"Commonest in {fy}: {str(top).lower()}"
 
 
-def _theme_counts(row: pd.Series, policy: DisclosurePolicy, financial_year: str) -> tuple[str, str]:
+def _theme_counts(row: pd.Series, policy: DisclosurePolicy, financial_year: str,
+                  hidden: dict[str, str] | None = None) -> tuple[str, str]:
     """An action's theme's complaints to its team before and since, as published (ledger keys of the
-    team's category table where the figure is one of its cells)."""
+    team's category table where the figure is one of its cells).
+
+    ``hidden`` maps the keys of the cells that table hides to what it prints there: such a figure is
+    printed as the table prints it, never as a number or a "fewer than N" (beside the table's Total
+    row either would give back the small count it hides)."""
     name, category = f"team_category:{row['team']}", words.capitalised(str(row["category"]))
     where = f"{financial_year} annual report, learning and actions"
-    before = policy.count(row["before"], key=cell_key(name, category, row["financial_year"], financial_year),
-                          where=where)
+    before_key = cell_key(name, category, row["financial_year"], financial_year)
     since_key = (cell_key(name, category, financial_year, financial_year) if row["years_since"] == 1 else None)
-    return before, policy.count(row["since"], key=since_key, where=where)
+    return (_as_published(row["before"], before_key, policy, where, hidden),
+            _as_published(row["since"], since_key, policy, where, hidden))
 
 
-def _effect_words(row: pd.Series, policy: DisclosurePolicy, financial_year: str) -> str:
+def _as_published(n: float, key: str | None, policy: DisclosurePolicy, where: str,
+                  hidden: dict[str, str] | None) -> str:
+    """A count in words, or the mark of the table that hides the cell it is (registered as that table does)."""
+    if key is not None and hidden and key in hidden:
+        policy.ledger.cells.append(PublishedCell(key, where, 0, math.inf, protect=policy.is_small(n)))
+        return hidden[key]
+    return policy.count(n, key=key, where=where)
+
+
+def _theme_hidden(row: pd.Series, financial_year: str, hidden: dict[str, str] | None) -> bool:
+    """Whether the team's category table hides the before or the since figure of an action's theme."""
+    if not hidden:
+        return False
+    name, category = f"team_category:{row['team']}", words.capitalised(str(row["category"]))
+    return any(cell_key(name, category, year, financial_year) in hidden
+               for year in (row["financial_year"], financial_year))
+
+
+def _effect_words(row: pd.Series, policy: DisclosurePolicy, financial_year: str,
+                  hidden: dict[str, str] | None = None) -> str:
     """'1 in 2018-19, 3 since (rose)': the team's complaints on an action's theme, before and since."""
     if row["category"] is None:
         return "theme matches no complaint category"
     if not row["years_since"]:
         return "too early to tell"
-    before, since = _theme_counts(row, policy, financial_year)
-    small = policy.is_small(min(row["before"], row["since"]))
+    before, since = _theme_counts(row, policy, financial_year, hidden)
+    small = policy.is_small(min(row["before"], row["since"])) or _theme_hidden(row, financial_year, hidden)
     return f"{before} in {row['financial_year']}, {since} since" + (" (rose)" if row["rose"] and not small else "")
 
 
 def follow_up_remarks(effects: pd.DataFrame, baseline_year: str, policy: DisclosurePolicy,
-                      financial_year: str) -> list[str]:
-    """A sentence for each of last year's complete actions whose theme's complaints rose since."""
+                      financial_year: str, hidden: dict[str, str] | None = None) -> list[str]:
+    """A sentence for each of last year's complete actions whose theme's complaints rose since
+    (``hidden`` as for :func:`_theme_counts`: a figure a table hides is not given)."""
     rows = effects[(effects["financial_year"] == baseline_year) & effects["rose"]
                    & effects["status"].str.lower().str.startswith("complete")]
     remarks = []
     for _, row in rows.iterrows():
-        if policy.is_small(min(row["before"], row["since"])):
+        if policy.is_small(min(row["before"], row["since"])) or _theme_hidden(row, financial_year, hidden):
             remarks.append(f"A {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
                            "complete, but complaints on that theme have not fallen since; worth reviewing.")
             continue
-        before, since = _theme_counts(row, policy, financial_year)
+        before, since = _theme_counts(row, policy, financial_year, hidden)
         remarks.append(f"The {baseline_year} action for {row['team']} on {str(row['theme']).lower()} is marked "
                        f"complete, but {possessive(row['team'])} complaints about {row['category']} went from "
                        f"{before} to {since}: the action may not have had the effect hoped for, or other things "
@@ -669,12 +695,7 @@ class AnnualReport:
         protected as a table with that margin, and the relation is registered for the audit.
         """
         p = self.policy
-        if p.hides(kind):
-            table = table.drop(columns=["Change"], errors="ignore")
-            if totals and total_row is None:
-                table = table.copy()
-                table.loc["Total"] = table.sum()
-                total_row = "Total"
+        table, total_row = self._as_counted(table, kind, total_row, bool(totals))
         where = f"{self.financial_year} annual report, '{caption}'"
         shown = p.mask(table, kind=kind, total_row=total_row, name=name, year=self.financial_year, where=where)
         if p.hides(kind):
@@ -685,6 +706,31 @@ class AnnualReport:
                     p.ledger.relations.append(Relation(key, (cell_key(name, "Total", column, self.financial_year),),
                                                        where))
         return Table(shown.text(), caption)
+
+    def _as_counted(self, table: pd.DataFrame, kind: str, total_row: str | None,
+                    totalled: bool) -> tuple[pd.DataFrame, str | None]:
+        """The table :meth:`_counts` masks (no Change column; a Total row where its columns add up to
+        figures published elsewhere), and its total row."""
+        if self.policy.hides(kind):
+            table = table.drop(columns=["Change"], errors="ignore")
+            if totalled and total_row is None:
+                table = table.copy()
+                table.loc["Total"] = table.sum()
+                total_row = "Total"
+        return table, total_row
+
+    def _team_hidden(self) -> dict[str, str]:
+        """The cells the team's subjects table hides (ledger key: what it prints there), so the
+        sentences that give the same figures print them as the table does (nothing where it is not
+        published: a team too small to break down)."""
+        b, p = self.breakdowns.team, self.policy
+        if b is None or not p.hides("complaints") or p.is_small(min(b.count, b.baseline_count)):
+            return {}
+        table, total_row = self._as_counted(b.tables["category"], "complaints", None, True)
+        shown = p.mask(table, total_row=total_row)  # no name: the table itself registers it
+        text, name = shown.text(), f"team_category:{self.team}"
+        return {cell_key(name, row, column, self.financial_year): str(text.at[row, column])
+                for column in shown.hidden.columns for row in shown.hidden.index if shown.hidden.at[row, column]}
 
     @registers
     def main_points_section(self):
@@ -708,7 +754,8 @@ class AnnualReport:
         parts = [Paragraph(line, kind="verdict") for line in team_lines(q, b, p)]
         if self.choice is not None and not self.choice.named:
             parts.append(Paragraph(self.choice.sentence(p)))
-        detail = team_breakdown_sentence(b, p).split(". ", 1)  # its first sentence repeats the size, given above
+        # Its first sentence repeats the size, given above.
+        detail = team_breakdown_sentence(b, p, hidden=self._team_hidden()).split(". ", 1)
         if len(detail) == 2:
             parts.append(Paragraph("What they were about: " + detail[1][0].lower() + detail[1][1:]))
         parts.extend(self._team_learning(fy, by))
@@ -750,10 +797,11 @@ class AnnualReport:
         if effects is None or not len(effects):
             return parts
         mine = effects[(effects["team"] == self.team) & (effects["financial_year"] < fy)]
-        parts.extend(Paragraph(r) for r in follow_up_remarks(mine, by, p, fy))
+        hidden = self._team_hidden()
+        parts.extend(Paragraph(r) for r in follow_up_remarks(mine, by, p, fy, hidden))
         if len(mine):
             caption = f"{possessive(self.team)} earlier actions, their status and complaints on their theme since"
-            table = self._actions_table(mine, caption, effects=True)
+            table = self._actions_table(mine, caption, effects=True, hidden=hidden)
             parts.append(table)
         return parts
 
@@ -941,15 +989,17 @@ class AnnualReport:
         lines = event_lines(question, self.policy)
         return Parts((Paragraph(lines[0], kind="verdict"), *(Paragraph(t) for t in lines[1:])))
 
-    def _actions_table(self, log: pd.DataFrame, caption: str, *, effects: bool = False) -> Table:
-        """The actions as a table; with ``effects``, the team's complaints on the theme before and since."""
+    def _actions_table(self, log: pd.DataFrame, caption: str, *, effects: bool = False,
+                       hidden: dict[str, str] | None = None) -> Table:
+        """The actions as a table; with ``effects``, the team's complaints on the theme before and since
+        (``hidden``: the cells of the team's subjects table that it hides, printed as it prints them)."""
         columns = {"financial_year": "Year", "team": "Team", "theme": "Theme", "action": "What changed",
                    "owner": "Owner", "due_date": "Due", "status": "Status"}
         table = log.reindex(columns=[c for c in columns if c in log.columns]).rename(columns=columns)
         if "Due" in table:
             table["Due"] = [f"{d:%-d %b %Y}" if isinstance(d, pd.Timestamp) else "" for d in table["Due"]]
         if effects:
-            table["Complaints on the theme (team)"] = [_effect_words(row, self.policy, self.financial_year)
+            table["Complaints on the theme (team)"] = [_effect_words(row, self.policy, self.financial_year, hidden)
                                                        for _, row in log.iterrows()]
         return Table(table.reset_index(drop=True), caption, index=False)
 
@@ -960,16 +1010,17 @@ class AnnualReport:
             return Paragraph("No learning and actions log was supplied with the data.")
         log, effects = self.breakdowns.actions, self.breakdowns.effects
         count = self.policy.count(len(log.of(self.financial_year)), "action", kind="actions")
+        hidden = self._team_hidden()
         parts = [Paragraph(f"{words.capitalised(count)} came from complaints received in {self.financial_year}. "
                            + actions_follow_up(log, self.policy))]
         if effects is not None:
             parts.extend(Paragraph(r) for r in follow_up_remarks(effects, self.baseline_year, self.policy,
-                                                                 self.financial_year))
+                                                                 self.financial_year, hidden))
         if len(log.log):
             parts.append(self._actions_table(effects if effects is not None else log.log,
                                              "You said, we did: learning and actions, every year to date, with "
                                              "the team's complaints on each theme before and since",
-                                             effects=effects is not None))
+                                             effects=effects is not None, hidden=hidden))
             parts.append(Paragraph("'Before' counts the team's new complaints on the action's theme in the year "
                                    "of the complaint that led to it; 'since' counts them in the years after, up "
                                    f"to {self.financial_year}. Counts this small move by chance, so read them as "

@@ -11,6 +11,7 @@ stands for (:func:`quantity`), so the audit sees the same number wherever it app
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 import pandas as pd
 
@@ -62,8 +63,11 @@ def proportion_sentence(change: ProportionChange, policy: DisclosurePolicy, *, n
     return f"{what}: {now}, against {before} in {by}: {verdict}."
 
 
-def team_breakdown_sentence(b: TeamBreakdown, policy: DisclosurePolicy) -> str:
-    """The team's new complaints this year and last, and the categories that moved most."""
+def team_breakdown_sentence(b: TeamBreakdown, policy: DisclosurePolicy, hidden: Collection[str] = ()) -> str:
+    """The team's new complaints this year and last, and the categories that moved most.
+
+    ``hidden``: the ledger keys of the cells the team's subjects table hides; a category with one of
+    them is not given (its figure beside the table's Total row would give back a small count)."""
     fy, by, team = b.financial_year, b.baseline_year, b.team
     change = b.count - b.baseline_count
     text = (f"{team} received {policy.count(b.count, 'new complaint', key=quantity(f'new_complaints:{team}', fy))} "
@@ -76,7 +80,9 @@ def team_breakdown_sentence(b: TeamBreakdown, policy: DisclosurePolicy) -> str:
     top = drivers[drivers["Change"] == drivers["Change"].iloc[0]] if len(drivers) else drivers
     concentrated = len(top) <= 3 and 2 * abs(int(b.drivers()["Change"].sum())) >= abs(change)
     shown = b.drivers() if concentrated else top
-    if any(policy.is_small(row[by]) or policy.is_small(row[fy]) for _, row in shown.iterrows()):
+    key = lambda c, year: cell_key("team_category:" + team, c, year, fy)  # noqa: E731
+    if any(policy.is_small(row[by]) or policy.is_small(row[fy]) or key(c, by) in hidden or key(c, fy) in hidden
+           for c, row in shown.iterrows()):
         return text + f" The categories behind the {direction} are not given: their counts are too small to publish."
     moved = words.joined([f"{str(c).lower()} (from "
                           f"{policy.count(row[by], key=cell_key('team_category:' + team, c, by, fy))} to "

@@ -30,11 +30,18 @@ def timescale_lines(report) -> list[str]:
 
     p, fy, lines = report.policy, report.financial_year, []
     table = report.tables["timeliness_by_stage"]
-    shown = timeliness_shown(table, p).set_index("Stage")
+    # Masked as the timeliness CSV is (a stage hidden in the headline table is hidden here too), so a
+    # sentence never prints a count the table withholds.
+    shown = timeliness_shown(table, p, stage_counts=report.figures.now.by_stage).set_index("Stage")
     where = f"{fy} annual report, timeliness"
     for _, row in table.iterrows():
         stage, replies = row["Stage"], int(row["With a response date"])
         if not replies:
+            continue
+        if any(not str(shown.at[stage, column]).replace(",", "").isdigit()
+               for column in ("With a response date", "Within timescale", "Within extended timescale")):
+            lines.append(f"{stage}: how many replies were on time is not shown, as the numbers are too small to "
+                         "publish.")
             continue
         def count(v: int, column: str, noun: str = "", stage: str = stage) -> str:
             return p.count(v, noun, kind="replies", key=cell_key("timeliness_by_stage", stage, column, fy),

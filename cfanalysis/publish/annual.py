@@ -374,6 +374,10 @@ def _largest_change_title(table: pd.DataFrame, what: str, policy: DisclosurePoli
     group = change.abs().idxmax()
     if not change[group]:
         return f"No {what}'s new complaints changed from {by} to {fy}"
+    if policy.hides():
+        # The figures are in the table below, masked there; a title printing them could show a cell
+        # that another year's table withholds (its secondary suppression differs), so it names the group only.
+        return f"{group} changed most from {by} to {fy}"
     before, now = (policy.count(body.loc[group, y], key=cell_key(name, group, y, financial_year),
                                 where=f"{financial_year} annual report, chart title") for y in (by, fy))
     return f"{group} changed most: {before} to {now}"

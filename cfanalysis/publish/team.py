@@ -308,8 +308,13 @@ class TeamQuestion:
         p = self.policy
         if p.hides():
             counts = table.set_index("Team")[[self.baseline_year, self.financial_year]]
-            masked = p.mask(counts, name="new_complaints_by_team", year=self.financial_year,
+            # Masked with the service's total (published in 03 and the CSVs) as 03's table of the same
+            # figures is, so both hide the same cells: a cell 03 withholds to protect a small one is
+            # withheld here too.
+            counts = pd.concat([counts, counts.sum().to_frame("Total").T])
+            masked = p.mask(counts, total_row="Total", name="new_complaints_by_team", year=self.financial_year,
                             where=f"{self.financial_year} team-change report, every team's new complaints")
+            masked = masked.without_row("Total")
             hidden = masked.hidden.any(axis=1).to_numpy()
             text = masked.text()
             for column in (self.financial_year, self.baseline_year):

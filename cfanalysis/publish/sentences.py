@@ -10,7 +10,6 @@ stands for (:func:`quantity`), so the audit sees the same number wherever it app
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 
 import pandas as pd
@@ -29,7 +28,7 @@ from cfanalysis.analysis.proportions import ProportionChange
 from cfanalysis.analysis.proportions import proportion_interval
 from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key
 
-__all__ = ["actions_follow_up", "attitude_upheld_sentence", "compliments_sentence", "ombudsman_sentence",
+__all__ = ["actions_follow_up", "compliments_sentence", "ombudsman_sentence",
            "proportion_sentence", "quantity", "team_breakdown_sentence", "timeliness_sentences"]
 
 
@@ -112,28 +111,6 @@ def _upheld_year(a: AttitudeBreakdown, year: str, policy: DisclosurePolicy) -> s
             f"in full or in part ({mine}; {words.level(a.confidence_level)} interval {words.percent(low)} to "
             f"{words.percent(high)}), against {policy.count(ou, key=quantity('other_upheld', year))} of "
             f"{policy.count(on, 'other complaint', key=quantity('new_other', year))} ({other})")
-
-
-def attitude_upheld_sentence(a: AttitudeBreakdown, policy: DisclosurePolicy) -> str:
-    """How often complaints about staff attitude were upheld against the others, with Fisher's test."""
-    fy, by = a.financial_year, a.baseline_year
-    if fy not in a.upheld.index or not a.upheld.loc[fy, "attitude"]:
-        return f"No new complaints about staff attitude were received in {fy}."
-    now = _upheld_year(a, fy, policy)
-    if now is None:
-        return (f"How often complaints about staff attitude were upheld in {fy} is not shown: the counts are too "
-                "small to publish.")
-    p = a.upheld.loc[fy, "pvalue"]
-    verdict = (f"{words.strength(p)} of a real difference in how often they are upheld "
-               f"(p = {words.p_value(p)}, Fisher's exact test)")
-    if math.isnan(p) or p >= 0.05:
-        verdict += ("; chance cannot be ruled out, and with so few complaints the data cannot tell whether "
-                    "attitude complaints are upheld more or less often than others")
-    text = f"In {fy}, {now}: {verdict}."
-    if by in a.upheld.index and a.upheld.loc[by, "attitude"]:
-        before = _upheld_year(a, by, policy)
-        text += f" In {by}, {before}." if before else f" The figures for {by} are too small to publish."
-    return text
 
 
 def _replies_part(row: pd.Series, year: str, policy: DisclosurePolicy, group: str, small: int) -> str | None:

@@ -100,9 +100,10 @@ def _demand(question: TeamQuestion) -> str:
     r = demand.rate_comparison
     one = str(demand.denominator).replace("_", " ")
     rates = f"per {demand.per:,} {one}, complaints went from {demand.baseline_rate:.2f} to {demand.rate:.2f}"
-    if r.pvalue < 0.05 and r.ci_low > 1:
+    # The interval decides (no switch at p = 0.05, issue 18); the figure is descriptive, so no evidence band.
+    if r.ci_low > 1:
         return f"Demand does not explain it: {rates}, so the rate rose too."
-    if r.pvalue < 0.05 and r.ci_high < 1:
+    if r.ci_high < 1:
         return f"Demand more than explains it: {rates}, so the rate fell."
     return f"Demand may explain some of it: {rates}, and the figures cannot tell whether the rate changed."
 

@@ -200,13 +200,13 @@ def test_ombudsman_cases_are_described_only_when_there_are_enough():
 
 def test_a_small_escalation_share_is_not_printed():
     from cfanalysis.analysis.proportions import compare_proportions
-    from cfanalysis.publish.sentences import proportion_sentence
+    from cfanalysis.publish.annual import share_change_sentence
 
     change = compare_proportions("Stage 2 complaints escalated to Stage 3", 1, 6, 2, 8,
                                  financial_year="2019-20", baseline_year="2018-19")
-    text = proportion_sentence(change, disclosure_policy("public"), numerator="n", denominator="d")
+    text = share_change_sentence(change, disclosure_policy("public"), numerator="n", denominator="d")
     assert "%" not in text and "not shown" in text
-    assert "17%" in proportion_sentence(change, disclosure_policy(), numerator="n", denominator="d")
+    assert "17%" in share_change_sentence(change, disclosure_policy(), numerator="n", denominator="d")
 
 
 # The run: records travel with the pages; earlier public outputs are part of the release ----------

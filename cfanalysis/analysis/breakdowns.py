@@ -203,7 +203,7 @@ class AttitudeBreakdown(Result):
         p = self.upheld.loc[fy, "pvalue"]
         verdict = (f"{words.strength(p)} of a real difference in how often they are upheld "
                    f"(p = {words.p_value(p)}, Fisher's exact test)")
-        if math.isnan(p) or p >= 0.05:
+        if math.isnan(p) or p >= words.HEDGE_FROM:  # the one hedging rule of words.py: no edge at 0.05
             verdict += ("; chance cannot be ruled out, and with so few complaints the data cannot tell whether "
                         "attitude complaints are upheld more or less often than others")
         text = f"In {fy}, {self._year(fy)}: {verdict}."

@@ -24,42 +24,16 @@ from cfanalysis.analysis.breakdowns import (
     TeamBreakdown,
     TimelinessChange,
 )
-from cfanalysis.analysis.proportions import ProportionChange
 from cfanalysis.analysis.proportions import proportion_interval
 from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key
 
 __all__ = ["actions_follow_up", "compliments_sentence", "ombudsman_sentence",
-           "proportion_sentence", "quantity", "team_breakdown_sentence", "timeliness_sentences"]
+           "quantity", "team_breakdown_sentence", "timeliness_sentences"]
 
 
 def quantity(name: str, year: str) -> str:
     """The ledger key of a named figure of a year ("complaints", "stage2_escalations", ...)."""
     return f"{name}@{year}"
-
-
-def proportion_sentence(change: ProportionChange, policy: DisclosurePolicy, *, numerator: str, denominator: str,
-                        baseline_numerator: str | None = None, baseline_denominator: str | None = None) -> str:
-    """The share with its interval against the baseline's, and Fisher's test; nothing of a hidden count."""
-    what, fy, by = words.capitalised(change.what), change.financial_year, change.baseline_year
-    if not change.trials:
-        return f"{what}: there were none to measure in {fy}."
-    share = policy.share(change.successes, change.trials, numerator_key=numerator, denominator_key=denominator,
-                         where=f"{fy}: {change.what}")
-    if share is None:
-        return (f"{what}: not shown for {fy}, because a share of so few complaints (fewer than "
-                f"{policy.threshold}) could identify people.")
-    now = (f"{share} in {fy} ({policy.count(change.successes, key=numerator)} of "
-           f"{policy.count(change.trials, key=denominator)}; {words.level(change.confidence_level)} interval "
-           f"{words.percent(change.ci_low)} to {words.percent(change.ci_high)})")
-    if not change.baseline_trials:
-        return f"{what}: {now}."
-    before = policy.share(change.baseline_successes, change.baseline_trials, numerator_key=baseline_numerator,
-                          denominator_key=baseline_denominator, where=f"{by}: {change.what}")
-    if before is None:
-        return f"{what}: {now}; the share for {by} is not shown because it rests on fewer than {policy.threshold}."
-    wide = (change.ci_high - change.ci_low) > 0.15
-    verdict = words.evidence(change.pvalue, wide=wide, basis="Fisher's exact test")
-    return f"{what}: {now}, against {before} in {by}: {verdict}."
 
 
 def team_breakdown_sentence(b: TeamBreakdown, policy: DisclosurePolicy, hidden: Collection[str] = ()) -> str:

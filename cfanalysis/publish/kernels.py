@@ -138,15 +138,21 @@ class _WarmKernel:
         self.used = False
         self.starting = None  # the kernel manager while the kernel boots, for abort()
         self.aborted = False
+        self.context = None  # the zmq context of the kernel's sockets (see start)
 
     def start(self) -> _WarmKernel:
+        import zmq
         from jupyter_client.manager import KernelManager
 
         error: Exception | None = None
         for _attempt in range(KERNEL_START_ATTEMPTS):
             if self.aborted:
                 break
-            km = self.starting = KernelManager(kernel_name=self.kernel_name)
+            # Our own zmq context, closed with linger 0 (_close_context): a manager that made its own
+            # destroys it at shutdown with the sockets' default linger, which waits for ever when the
+            # warm-up request is still queued for a kernel killed while it booted.
+            self.context = zmq.Context()
+            km = self.starting = KernelManager(kernel_name=self.kernel_name, context=self.context)
             client = None
             try:
                 self.stderr_path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +173,7 @@ class _WarmKernel:
                     client.stop_channels()
                 if km.has_kernel:
                     km.shutdown_kernel(now=True)
+                self._close_context()
         self.starting = None
         raise RuntimeError(f"The Python kernel did not start after {KERNEL_START_ATTEMPTS} attempts: {error}")
 
@@ -191,6 +198,12 @@ class _WarmKernel:
             except Exception:  # noqa: BLE001 - a dead kernel needs no shutting down
                 pass
             self.km = None
+        self._close_context()
+
+    def _close_context(self) -> None:
+        if self.context is not None:
+            self.context.destroy(linger=0)
+            self.context = None
 
 
 def inject_parameters(notebook, parameters: dict[str, Any]):

@@ -41,6 +41,8 @@ _PUBLIC = {
     # The report sections the notebooks show
     "team_question": "publish.team", "annual_report": "publish.annual", "event_question": "publish.events",
     "data_overview": "publish.sections", "reconciliation": "publish.sections",
+    # Any result in words, counts through the disclosure policy: cf.describe(result, policy=...)
+    "describe": "publish.descriptions",
 }
 
 if _TYPE_CHECKING:  # for editors and tab completion only; nothing is imported at run time
@@ -58,6 +60,7 @@ if _TYPE_CHECKING:  # for editors and tab completion only; nothing is imported a
     from cfanalysis.parameters import CfanalysisError, NotLoaded, ParameterError
     from cfanalysis.publish.annual import annual_report
     from cfanalysis.publish.charts import bar_chart, monthly_lines_chart, xmr_chart
+    from cfanalysis.publish.descriptions import describe
     from cfanalysis.publish.display import Chart, Parts, Table
     from cfanalysis.publish.events import event_question
     from cfanalysis.publish.jupyter import stop_on_error
@@ -219,8 +222,8 @@ _MORE = {name: module for name, module in _MORE.items() if name not in _PUBLIC}
 # editors see what is exported.
 __all__ = ["CfanalysisError", "Chart", "DataLoadError", "Dataset", "NotLoaded", "ParameterError", "Parts",
            "Table", "all_team_tests", "annual_report", "bar_chart", "check_parameters", "compare_before_after",
-           "compare_counts", "compare_years", "data_overview", "event_question", "find_changepoint", "funnel",
-           "load_data", "monthly_counts", "monthly_counts_table", "monthly_lines_chart", "reconciliation",
+           "compare_counts", "compare_years", "data_overview", "describe", "event_question", "find_changepoint",
+           "funnel", "load_data", "monthly_counts", "monthly_counts_table", "monthly_lines_chart", "reconciliation",
            "stop_on_error", "team_change", "team_question", "xmr", "xmr_chart"]
 
 

@@ -7,6 +7,7 @@ import pytest
 from cfanalysis import load_data
 from cfanalysis.analysis.benchmarking import exact_poisson_limits, funnel, poisson_limit
 from tests.conftest import EXAMPLE
+from cfanalysis.publish.descriptions import describe
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def test_funnel_overdispersion_widens_limits_and_says_so():
     # w = 1 / s^2 = 4 E; tau^2 = (6 phi - 5) / (sum w - sum w^2 / sum w) = 0.0082961.
     assert result.phi == pytest.approx(1.88322, abs=1e-4)
     assert result.tau2 == pytest.approx(0.0082961, rel=1e-3) and result.overdispersed
-    assert "widened" in result.summary()
+    assert "widened" in describe(result)
     plain = funnel(table, "2019-20", denominator="children_in_need", overdispersion=False)
     assert (result.table["upper_998"] >= plain.table.set_index("authority").loc[result.table["authority"],
                                                                                 "upper_998"].to_numpy()).all()

@@ -5,6 +5,7 @@ import math
 import pytest
 
 from cfanalysis import compare_counts
+from cfanalysis.publish.descriptions import describe
 
 
 def test_headline_etest_known_answer():
@@ -15,7 +16,7 @@ def test_headline_etest_known_answer():
     assert result.ratio == pytest.approx(2.5)
     assert result.pvalue == pytest.approx(0.0231492, abs=1e-6)
     assert (result.ci_low, result.ci_high) == pytest.approx((1.119436, 5.529572), abs=1e-5)
-    assert result.significant and "E-test" in result.summary()
+    assert result.significant and "E-test" in describe(result)
 
 
 def test_exact_conditional_is_the_binomial_test():
@@ -69,7 +70,7 @@ def test_one_sided():
 def test_zero_counts_give_an_answer(count, baseline):
     result = compare_counts(count, baseline)
     assert 0 <= result.pvalue <= 1 and result.ci_low <= result.ci_high
-    assert result.summary()
+    assert describe(result)
     if count == 0 and baseline == 0:
         assert math.isnan(result.ratio) and result.pvalue == 1
     elif baseline == 0:
@@ -79,7 +80,7 @@ def test_zero_counts_give_an_answer(count, baseline):
 
 
 def test_not_significant_is_never_called_no_change():
-    text = compare_counts(10, 8).summary()
+    text = describe(compare_counts(10, 8))
     assert "chance cannot be ruled out" in text and "data cannot tell" in text and "no change" not in text
     assert "unlikely to be chance" not in text
 

@@ -80,28 +80,6 @@ class Funnel(Result):
         """How many authorities lie outside the 99.8% limits."""
         return int(self.table["position"].isin(OUTSIDE_998).sum())
 
-    def summary(self, authority: str | None = None) -> str:
-        words = self.denominator.replace("_", " ")
-        text = (f"Across {len(self.table)} authorities in {self.financial_year} the pooled rate is "
-                f"{self.target:.1f} complaints per {self.per:,} {words}.")
-        if self.overdispersed:
-            text += (" Rates vary between authorities more than chance alone would make them, so the "
-                     "limits are widened for that (a random-effects allowance), which avoids calling "
-                     "ordinary differences between councils outliers.")
-        else:
-            text += " Rates vary no more than chance would make them, so the limits are exact Poisson limits."
-        if authority:
-            row = self.table[self.table["authority"] == authority]
-            if len(row):
-                row = row.iloc[0]
-                short, meaning = POSITIONS[row["position"]]
-                text += f" {authority} had {row['rate']:.1f} per {self.per:,} {words}: {short} ({meaning})."
-        outside = self.outside_998()
-        text += (f" {outside} of {len(self.table)} authorities lie outside the 99.8% limits."
-                 if outside else " No authority lies outside the 99.8% limits.")
-        return text
-
-
 def _position(rate, low95, high95, low998, high998) -> str:
     """The code of :data:`POSITIONS` for a rate and its limits."""
     if rate > high998:
@@ -305,11 +283,6 @@ class ProportionFunnel(Result):
     def row(self, authority: str) -> pd.Series | None:
         rows = self.table[self.table["authority"] == authority]
         return rows.iloc[0] if len(rows) else None
-
-    def summary(self) -> str:
-        return (f"{len(self.table)} authorities, pooled proportion {self.target:.3f}, phi {self.phi:.2f}, "
-                f"tau^2 {self.tau2:.5f} (Spiegelhalter 2005, additive random effect).")
-
 
 def proportion_funnel(authorities, events, trials, *, target: float | None = None,
                       highlight: str | None = None, winsor: float | None = None) -> ProportionFunnel:

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import optimize, stats
 from statsmodels.stats.rates import test_poisson_2indep
 
-from cfanalysis import words
+from cfanalysis import labels
 from cfanalysis.analysis.results import Result, check_choice
 
 __all__ = ["CountComparison", "compare_counts", "detectable_ratio", "etest_power"]
@@ -73,20 +73,10 @@ class CountComparison(Result):
         """One row with every field of the result."""
         return pd.DataFrame([asdict(self)])
 
-    def summary(self) -> str:
-        """One sentence in plain British English with the numbers and the method named."""
-        if math.isnan(self.ratio):
-            return (f"There were no complaints in either period, so no change can be measured "
-                    f"({METHOD_NAMES[self.method]}).")
-        size = words.times_with_interval(self.ratio, self.ci_low, self.ci_high, self.confidence_level)
-        strength = words.evidence(self.pvalue, wide=self.wide, basis=METHOD_NAMES[self.method],
-                                  includes_no_change=self.ci_low <= 1 <= self.ci_high)
-        return f"{self.count} against {self.baseline_count}: {size}; {strength}."
-
     @property
     def wide(self) -> bool:
-        """True when the interval is too wide to say how big the change is (see ``words.interval_is_wide``)."""
-        return words.interval_is_wide(self.ci_low, self.ci_high)
+        """True when the interval is too wide to say how big the change is (see ``labels.interval_is_wide``)."""
+        return labels.interval_is_wide(self.ci_low, self.ci_high)
 
 
 def _ratio_from_share(share: float, exposure: float, baseline_exposure: float) -> float:

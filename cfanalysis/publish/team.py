@@ -30,6 +30,7 @@ from cfanalysis.data.loader import Dataset
 from cfanalysis.parameters import ParameterError, check_financial_year, check_team
 from cfanalysis.periods import financial_year_months, month_label
 from cfanalysis.publish.charts import monthly_lines_chart, tchart_chart, xmr_chart
+from cfanalysis.publish.descriptions import describe, power_statement, which_to_trust
 from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, registers
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.events import candidate_explanations, events_for
@@ -167,7 +168,7 @@ class TeamQuestion:
             self.policy.count(n, key=self._key(year), where=where)
         parts = [self._verdict_words()]
         if self.demand is not None and self.demand.rate_comparison is not None:
-            parts.append(self.demand.summary())
+            parts.append(describe(self.demand, self.policy))
             if not change.named_in_advance:
                 parts.append("The demand figures are for this team alone, year on year, and are descriptive: "
                              "they are not adjusted for picking the team after looking, so read them as part "
@@ -182,10 +183,10 @@ class TeamQuestion:
             action = f"What to do: {read}, and keep the monthly control chart going to see whether the new level holds."
         elif change.verdict_pvalue < 0.3:
             action = (f"What to do: do not report this as a settled change, nor as no change; {read}, and keep "
-                      "the monthly control chart going. " + change.power_statement())
+                      "the monthly control chart going. " + power_statement(change, self.policy))
         else:
             action = ("What to do: do not report this as a settled change, nor as no change. Keep the "
-                      "monthly control chart going. " + change.power_statement())
+                      "monthly control chart going. " + power_statement(change, self.policy))
         cannot = ("What the data cannot tell: why complaints changed. The counts show how many and when, "
                   "not whether service got worse or, for example, more families were given decisions "
                   "they disagreed with; only reading the complaints can tell those apart.")
@@ -219,7 +220,7 @@ class TeamQuestion:
                        f"{month_label(dates.iloc[-1], long=True)}, with the mean and process limits of "
                        f"{self.baseline_year} extended over {self.financial_year} (Making Data Count XmR chart).")
             chart = xmr_chart(self.control, caption=caption, baseline=baseline, events=self.events)
-        return Parts((Paragraph(self.control_why), chart, Paragraph(self.control.summary()),
+        return Parts((Paragraph(self.control_why), chart, Paragraph(describe(self.control, self.policy)),
                       Paragraph("The chart's signals are descriptive: every rule is checked at every point, so some "
                                 "signals arise by chance, and they are not adjusted for picking the team. Read them "
                                 "as part of the answer above (where and when the change shows), not as a second "
@@ -290,8 +291,8 @@ class TeamQuestion:
                          f"{self.change.years.period_words}", index=False, formats=formats),
             Paragraph("The estimate is a rate ratio (this year's rate divided by last year's), except for "
                       "Fisher's test, where it is the odds ratio of a complaint being about this team."),
-            Paragraph(self.change.which_to_trust()),
-            Paragraph(self.change.power_statement())))
+            Paragraph(which_to_trust(self.change)),
+            Paragraph(power_statement(self.change, self.policy))))
 
     @registers
     def teams_table(self):
@@ -348,7 +349,7 @@ class TeamQuestion:
         if self._too_small():
             return self._small_paragraph()
         demand = self.demand
-        parts: list = [Paragraph(demand.summary() if demand.rate_comparison is not None else demand.note)]
+        parts: list = [Paragraph(describe(demand, self.policy) if demand.rate_comparison is not None else demand.note)]
         if demand.rate_comparison is not None and demand.note:
             parts.append(Paragraph(demand.note))
         if len(demand.model):
@@ -383,7 +384,7 @@ class TeamQuestion:
     def _verdict_words(self) -> str:
         """The change's summary; when counts are hidden, without the monthly means either side of the
         fitted start (a mean times its months is a count, possibly a small one)."""
-        change, text = self.change, self.change.summary()
+        change, text = self.change, describe(self.change, self.policy)
         if not self.policy.hides() or change.scan is None or change.rise_from is None:
             return text
         i = change.scan.index(change.team)
@@ -406,7 +407,7 @@ class TeamQuestion:
     def _changepoint_words(self) -> str:
         """The change point's summary; in public without the monthly means when the months either side
         hold a small number of complaints (a mean times its months is that count)."""
-        cp, text = self.changepoint, self.changepoint.summary()
+        cp, text = self.changepoint, describe(self.changepoint, self.policy)
         if not self.policy.hides() or cp.first_month is None or self.monthly is None:
             return text
         before = int(self.monthly[self.monthly.index < cp.first_month].sum())

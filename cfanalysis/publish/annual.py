@@ -753,11 +753,12 @@ class AnnualReport:
                       if q is not None and q.unavailable else
                       f"{possessive(self.team)} complaints cannot be compared: there are no complaints for "
                       f"{by if not self.figures.years.has_baseline else self.team} in the data.")
-            why = self.choice.sentence(p) if self.choice is not None else ""
+            why = (self.choice.sentence(p, where=f"{fy} annual report, why this team")
+                   if self.choice is not None else "")
             return Paragraph(f"{reason} {why}".strip())
         parts = [Paragraph(line, kind="verdict") for line in team_lines(q, b, p)]
         if self.choice is not None and not self.choice.named:
-            parts.append(Paragraph(self.choice.sentence(p)))
+            parts.append(Paragraph(self.choice.sentence(p, where=f"{fy} annual report, why this team")))
         # Its first sentence repeats the size, given above.
         detail = team_breakdown_sentence(b, p, hidden=self._team_hidden()).split(". ", 1)
         if len(detail) == 2:

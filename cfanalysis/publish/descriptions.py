@@ -236,8 +236,8 @@ def monitoring_statement(change: TeamChange, policy: DisclosurePolicy | None = N
     # The ratio monitoring would test: the year's rate against the rate of those same earlier months.
     ratio = (h.count / h.exposure) / (count / span) if count else math.inf
     months = months_to_confirm(ratio, count, span)
-    against = (f"the {span:.0f} months before {change.financial_year} "
-               f"({p.count(count, 'new complaints', where='the months before the year')})")
+    earlier = p.count(count, "new complaints", noun_plural="new complaints", where="the months before the year")
+    against = f"the {span:.0f} months before {change.financial_year} ({earlier})"
     if not math.isfinite(months):
         return (f"confirmation has to come from the months that follow, but against {against} the "
                 "baseline is too uncertain for any length of monitoring to settle a rise of this size "

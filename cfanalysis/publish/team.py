@@ -53,15 +53,18 @@ class TeamChoice:
     financial_year: str = ""
     baseline_year: str = ""
 
-    def sentence(self, policy: DisclosurePolicy | None = None) -> str:
+    def sentence(self, policy: DisclosurePolicy | None = None, *, where: str = "") -> str:
         """Why this team, in one sentence ("" when the parameters named it); counts as ``policy``
-        publishes them (under the keys the team's counts have everywhere in a report)."""
+        publishes them, registered in its ledger under the keys the team's counts have everywhere
+        in a report (so the audit links them with every other place they are printed)."""
         if self.named or self.rise is None:
             return ""
         policy, r = policy or disclosure_policy(), self.rise
-        now = policy.count(r.count, key=f"new_complaints:{self.team}@{self.financial_year}")
+        where = where or f"{self.financial_year} report, why this team"
+        now = policy.count(r.count, key=f"new_complaints:{self.team}@{self.financial_year}", where=where)
         if r.has_baseline:
-            before = policy.count(r.baseline_count, key=f"new_complaints:{self.team}@{self.baseline_year}")
+            before = policy.count(r.baseline_count, key=f"new_complaints:{self.team}@{self.baseline_year}",
+                                  where=where)
             how = f"the team whose new complaints rose most ({before} to {now})"
             judged = (" A team picked by looking at the figures is judged as picked after looking: its p-value is "
                       "adjusted for having had every team to choose from.")
@@ -145,7 +148,8 @@ class TeamQuestion:
             years = self.change.years
             text += (f" The data run to {month_label(years.months[-1], long=True)}, so {years.financial_year} is not "
                      f"complete and only the same months are compared: {years.period_words}.")
-        why = self.choice.sentence(self.policy) if self.choice is not None else ""
+        why = (self.choice.sentence(self.policy, where=f"{self.financial_year} team-change report, why this team")
+               if self.choice is not None else "")
         return Paragraph(f"{text} {why}".strip())
 
     def _missing(self) -> Paragraph | None:

@@ -258,6 +258,7 @@ def _publish(result: JobResult, data: Dataset, publication: _Publication, financ
         "files": dict(sorted({**data.files, **data.commentary_files.get(financial_year, {})}.items())),
         "parameters": parameters, "css": stylesheet(), "audience": publication.audience,
         "suppress_below": publication.policy.threshold, "data_date": publication.data_date,
+        "confidential": publication.policy.confidential_meaning() if publication.policy.threshold else "",
         "contact": publication.contact,
         "related": [(f"{other}.html", title) for other, title in publication.titles.items() if other != stem],
         "tables": [(f"tables/{path.name}", path.stem.replace("_", " ")) for path in tables(financial_year)],

@@ -61,7 +61,8 @@ from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words,
                                       team_lines, team_verdict)
 from cfanalysis.publish.team import TeamChoice, TeamQuestion, choose_team, team_question
 
-__all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "timeliness_shown"]
+__all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "stages_hidden",
+           "timeliness_shown"]
 
 GLOSSARY = {
     "New complaint": "A complaint counted once, in the year and team where it was first received.",
@@ -233,12 +234,8 @@ def timeliness_shown(table: pd.DataFrame, policy: DisclosurePolicy, *, name: str
     for column, rest in derived.items():
         hidden[column] |= rest.map(small)
     if stage_counts and "Team" not in table.columns:
-        from cfanalysis.publish.disclosure import suppress
-
-        stages = pd.DataFrame({"n": [*stage_counts.values(), sum(stage_counts.values())]},
-                              index=[*(f"Stage {s}" for s in stage_counts), "Total"])
-        stage_hidden = suppress(stages, n, total_row="Total", mark=mark).hidden["n"]
-        hidden.loc[table["Stage"].map(stage_hidden).fillna(False).astype(bool).to_numpy(), "Complaints"] = True
+        stage_hidden = stages_hidden(stage_counts, policy)
+        hidden.loc[table["Stage"].isin(stage_hidden).to_numpy(), "Complaints"] = True
         for column in derived:  # the counts beside a hidden one would give it back
             hidden.loc[hidden["Complaints"], column] |= True
     if "Team" in table.columns:
@@ -252,6 +249,19 @@ def timeliness_shown(table: pd.DataFrame, policy: DisclosurePolicy, *, name: str
     if name:
         _register_timeliness(policy, table, hidden, derived, name, year)
     return hide_where_small(shown, hidden.any(axis=1), TIMELINESS_DERIVED, n, mark)
+
+
+def stages_hidden(stage_counts: dict[int, int], policy: DisclosurePolicy) -> set[str]:
+    """The stages ("Stage 2") whose count the headline table withholds in a year (a small count, or one
+    hidden beside it so the total does not give it back): no other table may print a count equal to it."""
+    from cfanalysis.publish.disclosure import suppress
+
+    if not policy.hides() or not stage_counts:
+        return set()
+    stages = pd.DataFrame({"n": [*stage_counts.values(), sum(stage_counts.values())]},
+                          index=[*(f"Stage {s}" for s in stage_counts), "Total"])
+    hidden = suppress(stages, policy.threshold, total_row="Total", mark=policy.mark).hidden["n"]
+    return {label for label, h in hidden.items() if h and label != "Total"}
 
 
 def _register_timeliness(policy, table, hidden, derived, name, year) -> None:
@@ -564,7 +574,7 @@ class AnnualReport:
                                 where=f"{self.financial_year} annual report, '{caption}' (tables/{name}.csv)")
 
     def _count_table(self, name: str, caption: str, *, total_column: str | None = None) -> Table:
-        return Table(self._masked(name, caption, total_column=total_column).text(), caption)
+        return Table(self._masked(name, caption, total_column=total_column).text(), caption, csv=name)
 
     def _bar_chart(self, name: str, title: str, caption: str):
         return bar_chart(self._masked(name, title), title=title, caption=caption)
@@ -922,8 +932,13 @@ class AnnualReport:
                 continue
             parts = pd.DataFrame({"On time": table[on_time], "Late": table[replies] - table[on_time],
                                   "Replies": table[replies]}, index=table.index)
-            masked = p.mask(parts, kind="replies", total_column="Replies", name=f"{name}@{year}", year=year,
-                            where=f"{self.financial_year} annual report, '{caption}'").text()
+            shown = p.mask(parts, kind="replies", total_column="Replies")
+            if table.index.name == "Stage":  # every stage replied to would print a stage count the headline hides
+                counts = (self.figures.now if year == self.financial_year else self.figures.before).by_stage
+                shown.hidden.loc[shown.hidden.index.isin(stages_hidden(counts, p)), :] = True
+            shown.register(p.ledger, table=f"{name}@{year}", year=year, total_column="Replies",
+                           where=f"{self.financial_year} annual report, '{caption}'")
+            masked = shown.text()
             out[replies], out[on_time] = masked["Replies"], masked["On time"]
         return Table(out, caption)
 

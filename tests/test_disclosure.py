@@ -347,3 +347,54 @@ def test_the_banner_and_the_annex_say_what_c_means_in_one_wording():
     assert meaning in p.note() and meaning in " ".join(p.annex())
     template = (Path(cf.__file__).parent / "publish" / "templates" / "cfreport" / "index.html.j2").read_text()
     assert "resources.cf.confidential" in template and "[c]" not in template  # the banner takes the policy's words
+
+
+def test_a_teams_count_printed_in_a_sentence_is_the_same_as_its_cell_in_the_table_of_every_team():
+    from cfanalysis.publish.team import team_count_links
+
+    table = pd.DataFrame({"2019-20": [3, 6, 10]}, index=["Team A", "Team B", "Team C"])
+    table.loc["Total"] = table.sum()
+    for linked in (False, True):
+        p = disclosure_policy("public")
+        shown = p.mask(table, total_row="Total", name="new_complaints_by_team", year="2019-20", where="02 table")
+        assert shown.hidden.loc["Team B", "2019-20"]  # withheld to protect Team A's 3
+        if linked:
+            p.ledger.relations.extend(team_count_links(table, "2019-20", "02 table"))
+        p.count(6, "new complaint", key="new_complaints:Team B@2019-20", where="02 verdict")  # the verdict's count
+        if linked:
+            assert "new_complaints_by_team:Team A:2019-20" in _refused(p)
+        else:
+            assert audit(p.ledger, p) == []  # the hole the link closes
+
+
+def test_counts_said_once_in_two_documents_are_two_quantities_not_one():
+    # Found by the public build of tests/second_council.py: each notebook's ledger numbered its
+    # anonymous sentence counts from 1, so the run's audit took one document's hidden count and
+    # another's printed one for the same figure, "hidden in one place but printed in another".
+    first, second = disclosure_policy("public"), disclosure_policy("public")
+    first.count(2, "complaint")
+    second.count(40, "complaint")
+    run = disclosure_policy("public")
+    run.ledger.extend(first.ledger)
+    run.ledger.extend(second.ledger)
+    assert audit(run.ledger, run) == []
+
+
+def test_a_stage_no_complaint_reached_keeps_its_row_so_its_zero_stays_withheld():
+    # Found by the public build of tests/second_council.py: with no Stage 3 in a year, the outcomes
+    # table had no Stage 3 row, so its total gave Stage 1 + Stage 2 = all stage cases, and the
+    # headline's withheld Stage 3 was 0 for anyone who subtracted.
+    import dataclasses
+
+    from cfanalysis.publish.outputs import register_identities, table_texts
+    from tests.conftest import EXAMPLE
+
+    data = cf.load_data(EXAMPLE)
+    data = dataclasses.replace(data, complaints=data.complaints[data.complaints["stage"] != 3])
+    p = disclosure_policy("public")
+    report = cf.annual_report(data, "2019-20", policy=p)
+    assert report.tables["outcomes_by_stage"].loc["Stage 3", "Total"] == 0
+    report.headline_section()
+    table_texts(report.figures, p)
+    register_identities(p, report.figures)
+    assert [e.key for e in audit(p.ledger, p) if "tage 3" in e.key or "stage3" in e.key] == []

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import uuid
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -164,12 +165,13 @@ class Ledger:
     relations: list[Relation] = field(default_factory=list)
     ratios: list[Ratio] = field(default_factory=list)
     records: list[RecordLevel] = field(default_factory=list)
-    _counter: int = 0
-
     def anonymous_key(self, where: str) -> str:
-        """A key for a number that stands for no other (a count said once, in a sentence)."""
-        self._counter += 1
-        return f"{where}#{self._counter}"
+        """A key for a number that stands for no other (a count said once, in a sentence).
+
+        Unique across documents, not only within this ledger: each report's notebook has its own
+        ledger (in its own kernel), and the run audits them together, so a counter would give a
+        count said in one document the key of another's."""
+        return f"{where}#{uuid.uuid4().hex[:12]}"
 
     def extend(self, other: Ledger) -> None:
         self.cells += other.cells

@@ -398,3 +398,16 @@ def test_a_stage_no_complaint_reached_keeps_its_row_so_its_zero_stays_withheld()
     table_texts(report.figures, p)
     register_identities(p, report.figures)
     assert [e.key for e in audit(p.ledger, p) if "tage 3" in e.key or "stage3" in e.key] == []
+
+
+@pytest.mark.parametrize("year", ["2018-19", "2019-20"])
+def test_hidden_stages_is_the_headline_tables_rule(year):
+    from cfanalysis.publish.annual import hidden_stages
+    from tests.conftest import EXAMPLE
+
+    p = disclosure_policy("public")
+    report = cf.annual_report(cf.load_data(EXAMPLE), year, policy=p)
+    table = report._headline_table().frame
+    for column, counts in ((report.financial_year, report.figures.now), (report.baseline_year, report.figures.before)):
+        shown = {s for s in (1, 2, 3) if table.at[f"Workload: Stage {s} cases", column] == "[c]"}
+        assert shown == hidden_stages(counts, p), column

@@ -230,6 +230,10 @@ def timeliness_shown(table: pd.DataFrame, policy: DisclosurePolicy, *, name: str
                "With a response date": counts["Complaints"] - counts["With a response date"]}
     for column, rest in derived.items():
         hidden[column] |= rest.map(small)
+    # Replies within a timescale are replies: beside the complaints they bound those with no response
+    # from above (complaints - within), so they go with a withheld reply count when that bound is small.
+    for column in ("Within timescale", "Within extended timescale"):
+        hidden[column] |= hidden["With a response date"] & (counts["Complaints"] - counts[column]).lt(n)
     if stage_counts and "Team" not in table.columns:
         from cfanalysis.publish.disclosure import suppress
 

@@ -119,3 +119,24 @@ def test_interval_bounds_are_where_the_etest_reaches_alpha(count, baseline, expo
     for bound in (result.ci_low, result.ci_high):
         p = test_poisson_2indep(count, exposure, baseline, baseline_exposure, value=bound, method="etest").pvalue
         assert p == pytest.approx(1 - level, abs=2e-3)
+
+
+@pytest.mark.parametrize("count, exposure, baseline, baseline_exposure, value", [
+    (20, 12, 8, 12, 1.0), (5, 12, 0, 12, 1.0), (0, 9, 7, 12, 0.5), (150, 1.2, 130, 1.0, 1.3),
+    (480, 12, 455, 12, 1.0), (1210, 9, 1490, 12, 1.07), (1800, 12, 1700, 12, 1.03), (2, 12, 900, 60, 0.02)])
+@pytest.mark.parametrize("alternative", ["two-sided", "larger", "smaller"])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # statsmodels divides by a zero count
+def test_etest_pvalue_is_statsmodels_etest(count, exposure, baseline, baseline_exposure, value, alternative):
+    from statsmodels.stats.rates import test_poisson_2indep
+
+    from cfanalysis.analysis.rates import etest_pvalue
+
+    # statsmodels: test_poisson_2indep(x1, t1, x0, t0, value=R, method="etest", alternative=...).pvalue,
+    # summed over its whole count grid; ours sums the same cells by runs (large counts) or the whole
+    # grid (counts under about a hundred, bit for bit).
+    expected = test_poisson_2indep(count, exposure, baseline, baseline_exposure, value=value, method="etest",
+                                   alternative=alternative).pvalue
+    got = etest_pvalue(count, exposure, baseline, baseline_exposure, value, alternative)
+    assert got == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    if max(count, baseline) < 60:
+        assert got == expected

@@ -368,7 +368,9 @@ def test_statutory_section_from_the_example_says_what_is_not_recorded(reports):
 def test_statutory_section_from_optional_columns(reports):
     text = text_of(reports["other"].statutory_section())
     assert "Compensation: 10 complaints led to a payment, £1,500 in all." in text
-    assert "Not recorded in the data, so not reported: disability;" in text  # the one column it lacks
+    # the columns it lacks
+    assert "Not recorded in the data, so not reported: disability and the cost of Stage 2 investigations" in text
+    assert "Cost of investigations" not in text
     appendix = text_of(reports["other"].statutory_appendix())
     for caption in ("New complaints by age band", "New complaints by sex", "New complaints by ethnicity",
                     "New complaints by how received"):

@@ -65,6 +65,13 @@ class Funnel(Result):
     tau2: float
     overdispersed: bool
     curve: pd.DataFrame  # denominator grid with the four limits, for drawing
+    file_figure: int | None = None  # the comparators file's count for the highlighted council, when ``own`` replaced it
+
+    @property
+    def file_disagrees(self) -> bool:
+        """True when the comparators file's count for the highlighted council is not its own count."""
+        row = self.highlighted
+        return self.file_figure is not None and row is not None and int(row["complaints"]) != self.file_figure
 
     def to_frame(self) -> pd.DataFrame:
         """One row per authority (see the class docstring for the columns)."""
@@ -96,7 +103,7 @@ def _position(rate, low95, high95, low998, high998) -> str:
 # long: the numpydoc docstring is most of it
 def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, per: int = 1000,
            overdispersion: bool = True, highlight: str | None = None, target: float | None = None,
-           winsor: float | None = None) -> Funnel:
+           winsor: float | None = None, own: int | None = None) -> Funnel:
     """Funnel-plot statistics for one year of the comparators table.
 
     Parameters
@@ -120,6 +127,10 @@ def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, 
     winsor
         Share of z-scores winsorised in each tail before phi is estimated; default 0.1 with at least
         50 authorities (FunnelPlotR's choice) and none with fewer (see ``WINSOR_FROM``).
+    own
+        The highlighted council's own count (its new complaints, worked out from its own log): it
+        replaces the comparators file's figure for that council, which is kept in
+        ``Funnel.file_figure`` (``file_disagrees`` when the two differ).
 
     Returns
     -------
@@ -141,6 +152,11 @@ def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, 
     exact ones.
     """
     year = _usable_rows(comparators, financial_year, denominator)
+    file_figure = None
+    if own is not None and highlight is not None and (year["authority"] == highlight).any():
+        mine = (year["authority"] == highlight).to_numpy()
+        file_figure = int(year.loc[mine, "complaints"].iloc[0])
+        year = year.assign(complaints=np.where(mine, float(own), year["complaints"].to_numpy(float)))
     counts = year["complaints"].to_numpy(float)
     sizes = year[denominator].to_numpy(float)
     target = counts.sum() / sizes.sum() if target is None else target / per
@@ -157,7 +173,7 @@ def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, 
     grid = np.linspace(max(sizes.min() * 0.8, 1), sizes.max() * 1.1, 120)
     curve = pd.DataFrame({"denominator": grid, **{k: v * per for k, v in _limits(grid, target, tau2).items()}})
     return Funnel(table.sort_values("rate", ascending=False, ignore_index=True), target * per, per,
-                  denominator, financial_year, phi, tau2, tau2 > 0, curve)
+                  denominator, financial_year, phi, tau2, tau2 > 0, curve, file_figure)
 
 
 def _usable_rows(comparators: pd.DataFrame, financial_year: str, denominator: str) -> pd.DataFrame:

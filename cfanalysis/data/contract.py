@@ -183,7 +183,8 @@ class TableSpec:
 
 
 # Optional complaint fields for the annual report's statutory sections (issue 19).
-STATUTORY_FIELDS = ("received_via", "age_band", "sex", "ethnicity", "disability", "compensation")
+STATUTORY_FIELDS = ("received_via", "age_band", "sex", "ethnicity", "disability", "compensation",
+                    "investigation_cost")
 
 # --------------------------------------------------------------------------------------------
 # Allowed values: code -> accepted spellings (matched with header_key).
@@ -327,6 +328,11 @@ COMPLAINTS = TableSpec(
         Field("disability", "text", headers=("Disabled", "Disability Status", "Has a Disability")),
         Field("compensation", "number", what="compensation paid", headers=(
             "Compensation Paid", "Compensation (£)", "Amount Paid", "Financial Remedy")),
+        # What a Stage 2 investigation (independent investigating officer and independent person) or a
+        # Stage 3 review panel (its independent members) cost the council, in pounds, on that stage's row.
+        Field("investigation_cost", "number", what="investigation cost", headers=(
+            "Investigation Cost", "Investigation Cost (£)", "Cost of Investigation",
+            "Independent Investigation Cost", "Independent Person Cost", "Review Panel Cost", "Stage Cost")),
     ),
 )
 

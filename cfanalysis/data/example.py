@@ -377,6 +377,23 @@ def _xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
     return stable.getvalue()
 
 
+def _with_costs(complaints: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """The complaints with what each Stage 2 investigation (an independent investigating officer and an
+    independent person) and Stage 3 review panel (three independent members) cost, in pounds, on its
+    row; Stage 1 rows blank, and about one case in ten with no cost recorded.
+
+    Its own generator, so no other column or file changes when costs are added."""
+    stage = complaints.groupby("Ref").cumcount() + 1  # the rows of a complaint run Stage 1, 2, 3 in date order
+    costs = []
+    for number in stage:
+        low, high = {1: (0, 0), 2: (2400, 5600), 3: (900, 1800)}[int(number)]
+        draw, blank = int(rng.integers(low // 10, high // 10 + 1)) * 10, rng.random() < 0.1
+        costs.append("" if number == 1 or blank else draw)
+    out = complaints.copy()
+    out.insert(out.columns.get_loc("Complainant Type") + 1, "Investigation Cost (£)", costs)
+    return out
+
+
 def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list[Path]:
     """Write the synthetic example data set to ``out_dir`` and return the files written."""
     out_dir = Path(out_dir)
@@ -385,7 +402,7 @@ def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list
     calendar = working_day_calendar()
     complaints = _complaints(rng, calendar)
     files = {
-        "complaints.csv": _csv_bytes(complaints, encoding="utf-8-sig",
+        "complaints.csv": _csv_bytes(_with_costs(complaints, np.random.default_rng(seed + 2)), encoding="utf-8-sig",
                                      date_columns=("Date Received", "Date Responded")),
         "compliments.xlsx": _xlsx_bytes(_compliments(rng, calendar),
                                         "Children's Services compliments log - SYNTHETIC DATA"),

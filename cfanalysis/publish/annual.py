@@ -50,7 +50,9 @@ from cfanalysis.publish.paper import CoverSheet
 from cfanalysis.publish.sentences import (
     actions_follow_up,
     compliments_sentence,
+    data_date,
     ombudsman_sentence,
+    period_note,
     quantity,
     team_breakdown_sentence,
     timeliness_sentences,
@@ -59,7 +61,8 @@ from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words,
                                       team_lines, team_verdict)
 from cfanalysis.publish.team import TeamChoice, TeamQuestion, choose_team, team_count_links, team_question
 
-__all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "timeliness_shown"]
+__all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "stages_hidden",
+           "timeliness_shown"]
 
 GLOSSARY = {
     "New complaint": "A complaint counted once, in the year and team where it was first received.",
@@ -235,12 +238,8 @@ def timeliness_shown(table: pd.DataFrame, policy: DisclosurePolicy, *, name: str
     for column in ("Within timescale", "Within extended timescale"):
         hidden[column] |= hidden["With a response date"] & (counts["Complaints"] - counts[column]).lt(n)
     if stage_counts and "Team" not in table.columns:
-        from cfanalysis.publish.disclosure import suppress
-
-        stages = pd.DataFrame({"n": [*stage_counts.values(), sum(stage_counts.values())]},
-                              index=[*(f"Stage {s}" for s in stage_counts), "Total"])
-        stage_hidden = suppress(stages, n, total_row="Total", mark=mark).hidden["n"]
-        hidden.loc[table["Stage"].map(stage_hidden).fillna(False).astype(bool).to_numpy(), "Complaints"] = True
+        stage_hidden = stages_hidden(stage_counts, policy)
+        hidden.loc[table["Stage"].isin(stage_hidden).to_numpy(), "Complaints"] = True
         for column in derived:  # the counts beside a hidden one would give it back
             hidden.loc[hidden["Complaints"], column] |= True
     if "Team" in table.columns:
@@ -254,6 +253,19 @@ def timeliness_shown(table: pd.DataFrame, policy: DisclosurePolicy, *, name: str
     if name:
         _register_timeliness(policy, table, hidden, derived, name, year)
     return hide_where_small(shown, hidden.any(axis=1), TIMELINESS_DERIVED, n, mark)
+
+
+def stages_hidden(stage_counts: dict[int, int], policy: DisclosurePolicy) -> set[str]:
+    """The stages ("Stage 2") whose count the headline table withholds in a year (a small count, or one
+    hidden beside it so the total does not give it back): no other table may print a count equal to it."""
+    from cfanalysis.publish.disclosure import suppress
+
+    if not policy.hides() or not stage_counts:
+        return set()
+    stages = pd.DataFrame({"n": [*stage_counts.values(), sum(stage_counts.values())]},
+                          index=[*(f"Stage {s}" for s in stage_counts), "Total"])
+    hidden = suppress(stages, policy.threshold, total_row="Total", mark=policy.mark).hidden["n"]
+    return {label for label, h in hidden.items() if h and label != "Total"}
 
 
 def _register_timeliness(policy, table, hidden, derived, name, year) -> None:
@@ -388,6 +400,27 @@ def main_points(report: AnnualReport) -> list[str]:
 
 TEAM_TABLES = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
                "complainant_type": "who complained", "last_stage": "how far they went"}
+def funnel_unit_note(f: Funnel, authority: str | None, policy: DisclosurePolicy, *, partial: bool = False) -> str:
+    """What the funnel counts for this council: its own new complaints, the file's figure shown as such,
+    with a warning when the two disagree ("" when there is nothing to say)."""
+    fy = f.financial_year
+    if partial:
+        return (f"{fy} is not complete, so this council's point is the comparators file's figure for the whole "
+                "year, not the months counted in this report.")
+    if f.file_figure is None:
+        return ""
+    row = f.highlighted
+    own = policy.count(int(row["complaints"]), "new complaint", key=quantity("new_complaints", fy))
+    text = (f"This council's point is its own {own} in {fy}, counted from its log (each complaint once), the unit "
+            "the report uses throughout; the other councils' points are the comparators file's figures.")
+    if f.file_disagrees:
+        given = policy.count(f.file_figure, "complaint", kind="comparators")
+        text += (f" Warning: the comparators file gives this council {given}, not its own count; check what "
+                 "the file counts (if it counts stage cases, so may the other councils' figures, and the "
+                 "comparison is then not like with like).")
+    return text
+
+
 COMPARABILITY = ("A warning on comparing councils: councils count complaints very differently (what is logged as a "
                  "complaint rather than a concern, whether corporate complaints are included, when a complaint is "
                  "counted), and published annual reports range from under 10 to several hundred Stage 1 complaints "
@@ -547,7 +580,7 @@ class AnnualReport:
                                 name=name, year=self.financial_year, where=where)
 
     def _count_table(self, name: str, caption: str, *, total_column: str | None = None) -> Table:
-        return Table(self._masked(name, caption, total_column=total_column).text(), caption)
+        return Table(self._masked(name, caption, total_column=total_column).text(), caption, csv=name)
 
     def _bar_chart(self, name: str, title: str, caption: str):
         return bar_chart(self._masked(name, title), title=title, caption=caption)
@@ -555,8 +588,6 @@ class AnnualReport:
     @registers
     def cover_sheet(self) -> CoverSheet:
         """The committee cover sheet: purpose, recommendation (to note), implications, author and date."""
-        from cfanalysis.publish.run import data_date
-
         info, fy = self.data.info or {}, self.financial_year
         committee = str(info.get("committee") or "the scrutiny panel")
         author = str(info.get("author") or info.get("contact") or "not recorded (add 'author' to dataset.json)")
@@ -580,7 +611,7 @@ class AnnualReport:
             ("Equalities implications", "Who complains, by age, sex, ethnicity and disability, is reported where "
                                         "it is recorded, with small numbers hidden in the public version."),
             ("Author", author),
-            ("Date", f"Figures as at {data_date(self.data, None)}"),
+            ("Date", f"Figures as at {data_date(self.data, self.data.as_of)}"),
         )
         return CoverSheet(f"Cover sheet: annual complaints and feedback report, {fy}", rows)
 
@@ -789,6 +820,7 @@ class AnnualReport:
         """Five or six plain-English main points, written from the data."""
         points = main_points(self)
         return Parts((*(Paragraph(point, kind="verdict" if i == 0 else "") for i, point in enumerate(points)),
+                      Paragraph(period_note(self.data, self.figures.years), kind="note"),
                       Paragraph(READING_NOTE, kind="note")))
 
     @registers
@@ -906,8 +938,13 @@ class AnnualReport:
                 continue
             parts = pd.DataFrame({"On time": table[on_time], "Late": table[replies] - table[on_time],
                                   "Replies": table[replies]}, index=table.index)
-            masked = p.mask(parts, kind="replies", total_column="Replies", name=f"{name}@{year}", year=year,
-                            where=f"{self.financial_year} annual report, '{caption}'").text()
+            shown = p.mask(parts, kind="replies", total_column="Replies")
+            if table.index.name == "Stage":  # every stage replied to would print a stage count the headline hides
+                counts = (self.figures.now if year == self.financial_year else self.figures.before).by_stage
+                shown.hidden.loc[shown.hidden.index.isin(stages_hidden(counts, p)), :] = True
+            shown.register(p.ledger, table=f"{name}@{year}", year=year, total_column="Replies",
+                           where=f"{self.financial_year} annual report, '{caption}'")
+            masked = shown.text()
             out[replies], out[on_time] = masked["Replies"], masked["On time"]
         return Table(out, caption)
 
@@ -1199,10 +1236,14 @@ class AnnualReport:
         mine = table[table["highlight"]]
         if len(mine):
             row, rank = mine.iloc[0], int(mine.index[0]) + 1
-            yield Paragraph(f"{self.authority} had {row['rate']:.1f} complaints per {f.per:,} {what} in "
+            unit = "new complaints" if f.file_figure is not None else "complaints (the comparators file's figure)"
+            yield Paragraph(f"{self.authority} had {row['rate']:.1f} {unit} per {f.per:,} {what} in "
                             f"{self.financial_year}, the {_ordinal(rank)} highest of {len(table)} councils "
                             f"(all councils together: {f.target:.1f}). That is {POSITIONS[row['position']][0]}: "
                             f"{POSITIONS[row['position']][1]}.", kind="verdict")
+            note = funnel_unit_note(f, self.authority, self.policy, partial=self.figures.years.partial)
+            if note:
+                yield Paragraph(note, kind="note")
         else:
             yield Paragraph(f"Across {len(table)} councils the rate is {f.target:.1f} complaints per {f.per:,} {what}; "
                             "this council is not in the comparators table.")
@@ -1312,17 +1353,20 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     team, change = choice.team, question.change
     if authority is None:
         authority = data.authority
+    figures = annual_figures(data, years, confidence_level=confidence_level)
     result, problem = None, ""
     if len(data.comparators):
+        # The council's own new complaints (the unit the report states), worked out once; a part-year's
+        # count is not set against other councils' whole years, so the file's figure stays then.
+        own = None if years.partial else figures.now.new_complaints
         try:
-            result = funnel(data.comparators, financial_year, denominator=denominator, highlight=authority)
+            result = funnel(data.comparators, financial_year, denominator=denominator, highlight=authority, own=own)
         except ValueError as error:
             problem = f"The comparison with other councils cannot be drawn: {error}"
     else:
         problem = ("No comparators table was supplied. To compare with other councils, add comparators.csv "
                    "(authority, financial_year, complaints and a denominator such as children in need; see "
                    "data/README.md).")
-    figures = annual_figures(data, years, confidence_level=confidence_level)
     breakdowns = _breakdowns(data, years, team, authority, confidence_level)
     return AnnualReport(data, figures, policy, team, change, result, problem, authority, breakdowns,
                         question=question, choice=choice)

@@ -298,8 +298,8 @@ def folder_ledger(out_dir: str | Path, *, skip_years: set[str] | None = None) ->
         if not rows:
             continue
         header, body = rows[0], rows[1:]
-        if name.startswith("timeliness"):
-            continue  # shares and medians beside counts: the counts' relations are not table margins
+        if name.startswith("timeliness") or name == "notes":
+            continue  # shares and medians beside counts: the counts' relations are not table margins; notes: words
         labels = [r[0] for r in body]
         for record in body:
             for column, text in zip(header[1:], record[1:]):

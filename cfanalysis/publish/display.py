@@ -157,6 +157,7 @@ class Table(_Recorded):
     index: bool = True
     formats: dict | None = None  # column -> format string such as "{:.3f}", or a callable
     record: object = field(default=None, compare=False, repr=False)
+    csv: str = ""  # the name of the CSV table (tables/<csv>.csv) that holds the same rows and values
 
     def _texts(self) -> list[list[tuple[str, bool]]]:
         """Each cell's text and whether it is a number (formats applied)."""

@@ -24,8 +24,8 @@ from cfanalysis.publish.disclosure import DisclosurePolicy, PublishedCell, Relat
 from cfanalysis.publish.guard import PersonalDataGuard, safe_csv_text
 from cfanalysis.publish.provenance import git_commit, package_version
 
-__all__ = ["register_identities", "summary_record", "summary_text", "table_texts", "write_aside", "write_summary",
-           "write_tables"]
+__all__ = ["notes_table", "period_record", "register_identities", "summary_record", "summary_text", "table_texts",
+           "timeliness_csv", "write_aside", "write_summary", "write_tables"]
 
 
 def write_aside(path: Path, text: str) -> None:
@@ -43,21 +43,91 @@ def _checked_write(path: Path, text: str, guard: PersonalDataGuard | None) -> Pa
     return path
 
 
-def table_texts(figures: AnnualFigures, policy: DisclosurePolicy) -> dict[str, str]:
-    """The annual report's tables as CSV text (``<year>/tables/<name>.csv`` -> text), masked by
-    ``policy`` exactly as the report's HTML tables are, each cell registered under the same key.
+# Each CSV's title and unit, for the notes table beside them (ONS/GSS: a note per table).
+NEW = "new complaints (each complaint counted once, in the year and team where it was first received)"
+WORKLOAD = ("stage cases (workload: a complaint counted again at each stage it reached; the report's headline "
+            "measure is new complaints)")
+TABLE_NOTES = {
+    "complaints_by_team": ("Workload: stage cases by team", WORKLOAD),
+    "complaints_by_stage": ("Workload: stage cases by stage", WORKLOAD),
+    "complaints_by_category": ("Workload: stage cases by subject", WORKLOAD),
+    "outcomes_by_stage": ("Workload: outcomes at each stage", WORKLOAD),
+    "outcomes_by_team": ("Workload: outcomes at each stage, by team", WORKLOAD),
+    "complainant_types": ("Workload: who made the complaints, stage cases", WORKLOAD),
+    "ombudsman_decisions": ("Ombudsman decisions", "Ombudsman (LGSCO) enquiries received in the year"),
+    "timeliness_by_stage": ("Replies within the statutory timescales, by stage",
+                            "complaints at each stage; replies, their shares within the timescale and the median, "
+                            "in working days"),
+    "timeliness_by_team": ("Replies within the statutory timescales, by stage and team",
+                           "complaints at each stage; replies, their shares within the timescale and the median, "
+                           "in working days"),
+    "new_complaints_by_team": ("New complaints by team", NEW),
+    "new_complaints_by_category": ("New complaints by subject", NEW),
+    "new_complaints_outcomes_by_team": ("New complaints by team and outcome (the outcome at the last stage each "
+                                        "reached)", NEW),
+    "new_complaints_by_complainant": ("Who made the new complaints", NEW),
+}
+NOT_GIVEN = "[x]"  # the ONS/GSS shorthand for a figure not available (here: too few replies for a share)
+SMALLEST_SHARE = 5  # shares only for 5 replies or more, as the report's timeliness note says
 
-    Empty when the baseline year has no data (the tables compare two years).
+
+def _rounded_timeliness(shown: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """A timeliness table as the report prints it: counts as counts, shares as whole percentages
+    (only for 5 replies or more, as the report says), medians in whole working days."""
+    out = shown.copy().astype(object)
+    for column in ("Complaints", "With a response date", "Within timescale", "Within extended timescale"):
+        out[column] = [f"{v:,.0f}" if isinstance(v, (int, float, np.integer, np.floating)) else v for v in out[column]]
+    few = raw["With a response date"].to_numpy() < SMALLEST_SHARE
+    for column in ("Share within timescale", "Share within extended"):
+        out[column] = [NOT_GIVEN if isinstance(v, (float, np.floating)) and (small or v != v) else
+                       words.percent(v) if isinstance(v, (float, np.floating)) else v
+                       for v, small in zip(out[column], few)]
+    out["Median working days"] = [(NOT_GIVEN if v != v else f"{v:.0f}") if isinstance(v, (float, np.floating))
+                                  else v for v in out["Median working days"]]
+    return out
+
+
+def _every_stage(table: pd.DataFrame, stages: list[int]) -> pd.DataFrame:
+    """The timeliness table with a row for every stage the report's replies table shows (a stage with
+    complaints in either year), a stage with none this year as zeros."""
+    have = set(table["Stage"]) if len(table) else set()
+    rows = [{"Stage": f"Stage {s}", "Complaints": 0, "With a response date": 0,
+             "Timescale (working days)": TIMESCALES[s][0], "Within timescale": 0, "Share within timescale": math.nan,
+             "Extended timescale": TIMESCALES[s][1], "Within extended timescale": 0,
+             "Share within extended": math.nan, "Median working days": math.nan}
+            for s in stages if f"Stage {s}" not in have]
+    if not rows:
+        return table
+    whole = pd.concat([table, pd.DataFrame(rows)], ignore_index=True) if len(table) else pd.DataFrame(rows)
+    return whole.sort_values("Stage", kind="stable").reset_index(drop=True)
+
+
+def timeliness_csv(figures: AnnualFigures, policy: DisclosurePolicy, name: str) -> pd.DataFrame:
+    """A timeliness table as its CSV holds it: masked as the report's sentences are, rounded as they print
+    it, with a row for every stage the report's replies table shows (:func:`_every_stage`)."""
+    fy, table = figures.years.financial_year, figures.tables[name]
+    if name == "timeliness_by_stage":
+        stages = sorted(s for s in TIMESCALES if figures.now.by_stage.get(s, 0)
+                        or (figures.years.has_baseline and figures.before.by_stage.get(s, 0)))
+        table = _every_stage(table, stages)
+    shown = timeliness_shown(table, policy, name=name, year=fy, stage_counts=figures.now.by_stage)
+    return _rounded_timeliness(shown, table)
+
+
+def table_texts(figures: AnnualFigures, policy: DisclosurePolicy, *, data_date: str = "",
+                source: str = "") -> dict[str, str]:
+    """The annual report's tables as CSV text (``<year>/tables/<name>.csv`` -> text), masked by
+    ``policy`` exactly as the report's HTML tables are, each cell registered under the same key,
+    rounded as the report prints them; and ``<year>/tables/notes.csv``, the notes table beside them
+    (:func:`notes_table`: each table's title, period, unit, source, data date and what the marks mean).
     """
-    if not figures.years.has_baseline:
-        return {}
     fy = figures.years.financial_year
-    texts = {}
+    notes = notes_table(figures, policy, list(figures.tables), data_date=data_date, source=source)
+    texts = {f"{fy}/tables/{NOTES_NAME}.csv": safe_csv_text(notes, index=False)}  # first, as a workbook's cover
     for name, table in figures.tables.items():
         where = f"{fy}/tables/{name}.csv"
         if name.startswith("timeliness"):
-            text = safe_csv_text(timeliness_shown(table, policy, name=name, year=fy,
-                                                  stage_counts=figures.now.by_stage), index=False)
+            text = safe_csv_text(timeliness_csv(figures, policy, name), index=False)
         else:
             shown = policy.mask(table, kind=TABLE_KINDS.get(name, "complaints"),
                                 total_column="Total" if "Total" in table.columns else None, name=name, year=fy,
@@ -67,10 +137,43 @@ def table_texts(figures: AnnualFigures, policy: DisclosurePolicy) -> dict[str, s
     return texts
 
 
+NOTES_NAME = "notes"  # tables/notes.csv: the notes table, not a table of figures (the audit skips it)
+
+
+def notes_table(figures: AnnualFigures, policy: DisclosurePolicy, names: list[str], *, data_date: str = "",
+                source: str = "") -> pd.DataFrame:
+    """The notes table beside a year's CSVs (the ONS/GSS cover and notes sheets for files that cannot
+    hold them): a row for all tables (source, data date, what the marks mean), then one per table
+    (title, period, unit, its notes)."""
+    years = figures.years
+    marks = [policy.note()]
+    marks.append(f"{NOT_GIVEN}: not available (a share of fewer than {SMALLEST_SHARE} replies, or a stage with no "
+                 "replies).")
+    if figures.synthetic:
+        marks.insert(0, "Synthetic data: made-up figures, describing no real person or council.")
+    general = {"Table": "All tables", "Title": f"Children's Services complaints and feedback, {years.financial_year}",
+               "Period": years.period_words, "Unit": "", "Source": source or "the council's complaints records",
+               "Data as at": data_date, "Notes": " ".join(marks)}
+    rows = [general]
+    for name in names:
+        title, unit = TABLE_NOTES.get(name, (name.replace("_", " ").capitalize(), "complaints"))
+        period = (years.financial_year if name in ("ombudsman_decisions", "outcomes_by_stage", "outcomes_by_team",
+                                                   "new_complaints_outcomes_by_team")
+                  or name.startswith("timeliness") else years.years_words)
+        notes = ["Rounded as the report prints them."]
+        if name.startswith("timeliness"):
+            notes.append("Working days exclude weekends and England and Wales bank holidays; timescales: Stage 1, 10 "
+                         "(extendable to 20); Stage 2, 25 (to 65); Stage 3, 50 from request to response. Rows "
+                         "without a response date are counted but left out of the shares and medians.")
+        rows.append({"Table": f"{name}.csv", "Title": f"{title}, {period}", "Period": period, "Unit": unit,
+                     "Source": general["Source"], "Data as at": data_date, "Notes": " ".join(notes)})
+    return pd.DataFrame(rows)
+
+
 def write_tables(figures: AnnualFigures, out_dir: Path, *, policy: DisclosurePolicy | None = None,
-                 guard: PersonalDataGuard | None = None) -> list[Path]:
+                 guard: PersonalDataGuard | None = None, data_date: str = "", source: str = "") -> list[Path]:
     """The annual report's tables as CSV for Excel users, masked and safe to open (:func:`table_texts`)."""
-    texts = table_texts(figures, policy or disclosure_policy())
+    texts = table_texts(figures, policy or disclosure_policy(), data_date=data_date, source=source)
     if guard is not None:  # every table is checked before the first is written
         for where, text in texts.items():
             guard.check(text, where=where)
@@ -99,11 +202,23 @@ def register_identities(policy: DisclosurePolicy, figures: AnnualFigures) -> Non
         add(cell_key("outcomes_by_stage", "Total", outcome, fy), cell_key("outcomes_by_team", "Total", outcome, fy))
 
 
-def summary_record(figures: AnnualFigures, team_tests: pd.DataFrame | None) -> dict[str, Any]:
+def period_record(figures: AnnualFigures, data_date: str | None = None) -> dict[str, Any]:
+    """The months the figures cover and the data date: a part-year is compared on the same months only."""
+    years = figures.years
+    return {"data_date": data_date, "complete_year": not years.partial,
+            "months_compared": [str(years.months[0]), str(years.months[-1])] if len(years.months) else [],
+            "baseline_months_compared": ([str(years.baseline_months[0]), str(years.baseline_months[-1])]
+                                         if years.has_baseline and len(years.baseline_months) else []),
+            "period": years.period_words}
+
+
+def summary_record(figures: AnnualFigures, team_tests: pd.DataFrame | None, *,
+                   data_date: str | None = None) -> dict[str, Any]:
     """The year's headline figures as the dictionary written to ``summary.json``."""
     now = figures.now
     record = {
-        "financial_year": figures.years.financial_year, "synthetic_data": figures.synthetic,
+        "financial_year": figures.years.financial_year, **period_record(figures, data_date),
+        "synthetic_data": figures.synthetic,
         "complaints_total": now.complaints, "new_complaints_total": now.new_complaints,
         "complaints_by_team": now.by_team,
         "complaints_by_stage": {str(s): n for s, n in now.by_stage.items()},
@@ -175,15 +290,16 @@ _MAIN_KINDS = {"complaints_total": ("complaints", "complaints"),
 
 
 def summary_text(figures: AnnualFigures, *, team_tests: pd.DataFrame | None, files: dict[str, str],
-                 policy: DisclosurePolicy) -> str:
+                 policy: DisclosurePolicy, data_date: str | None = None) -> str:
     """The text of ``<year>/summary.json``: the year's headline figures and their provenance.
 
     Its ``audience`` is the policy's. A public summary holds only the main figures
     (:data:`MAIN_FIGURES`), each hidden count written as "fewer than N" and registered with the
     policy; the full record, which next year's comparison reads, is written by internal runs only
-    (whatever their threshold).
+    (whatever their threshold). Both say which months the figures cover and the data date
+    (:func:`period_record`): a year not yet complete is compared on the same months only.
     """
-    summary = summary_record(figures, team_tests)
+    summary = summary_record(figures, team_tests, data_date=data_date)
     fy = summary["financial_year"]
     if policy.public:
         main = {}
@@ -194,7 +310,8 @@ def summary_text(figures: AnnualFigures, *, team_tests: pd.DataFrame | None, fil
             main[key] = f"fewer than {policy.threshold}" if small else value
             policy.ledger.cells.append(PublishedCell(f"{name}@{fy}", f"{fy}/summary.json", 0 if small else value,
                                                      policy.threshold - 1 if small else value, protect=small))
-        summary = {"financial_year": fy, "audience": "public", "synthetic_data": summary["synthetic_data"], **main}
+        summary = {"financial_year": fy, **period_record(figures, data_date), "audience": "public",
+                   "synthetic_data": summary["synthetic_data"], **main}
     else:
         summary = {**summary, "audience": "internal"}
     summary["provenance"] = {"cfanalysis_version": package_version(), "git_commit": git_commit(),
@@ -204,9 +321,10 @@ def summary_text(figures: AnnualFigures, *, team_tests: pd.DataFrame | None, fil
 
 def write_summary(figures: AnnualFigures, out_dir: Path, *, team_tests: pd.DataFrame | None,
                   files: dict[str, str], guard: PersonalDataGuard | None = None,
-                  policy: DisclosurePolicy | None = None) -> Path:
+                  policy: DisclosurePolicy | None = None, data_date: str | None = None) -> Path:
     """Write ``outputs/<year>/summary.json`` (:func:`summary_text`)."""
-    text = summary_text(figures, team_tests=team_tests, files=files, policy=policy or disclosure_policy())
+    text = summary_text(figures, team_tests=team_tests, files=files, policy=policy or disclosure_policy(),
+                        data_date=data_date)
     return _checked_write(out_dir / figures.years.financial_year / "summary.json", text, guard)
 
 

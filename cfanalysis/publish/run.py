@@ -284,23 +284,14 @@ def _publish(result: JobResult, data: Dataset, publication: _Publication, financ
 
 
 def data_date(data: Dataset, as_of: str | None) -> str:
-    """The date the report's data stand at, as readers see it ("14 May 2020").
+    """The date the report's data stand at (:func:`cfanalysis.publish.sentences.data_date`, imported when used)."""
+    from cfanalysis.publish.sentences import data_date as date_of
 
-    The ``as_of`` date when given, else the latest date in the data (so a rerun on the same
-    files prints the same date: nothing depends on the day the report was built).
-    """
-    import pandas as pd
-
-    if as_of is not None:
-        return f"{pd.Timestamp(as_of):%-d %B %Y}"
-    latest = [frame[column].max() for frame in (data.complaints, data.compliments, data.ombudsman)
-              if frame is not None for column in frame.columns
-              if pd.api.types.is_datetime64_any_dtype(frame[column]) and frame[column].notna().any()]
-    return f"{max(latest):%-d %B %Y}" if latest else "(no dates in the data)"
+    return date_of(data, as_of)
 
 
 def checked_outputs(data: Dataset, years: list[str], out_dir: Path, policy: DisclosurePolicy,
-                    guard: PersonalDataGuard) -> dict[str, dict[Path, str]]:
+                    guard: PersonalDataGuard, *, as_at: str | None = None) -> dict[str, dict[Path, str]]:
     """Every year's ``summary.json`` and CSV tables (path -> text), masked by ``policy`` (their
     numbers registered with it) and all checked by the guard before any is written: a stop
     (:class:`PersonalDataError`) leaves nothing half written. The summary comes first, then the tables."""
@@ -311,14 +302,18 @@ def checked_outputs(data: Dataset, years: list[str], out_dir: Path, policy: Disc
     from cfanalysis.publish.outputs import register_identities, summary_text, table_texts
 
     texts: dict[str, dict[Path, str]] = {}
+    authority = (data.info or {}).get("authority")
+    source = (f"The complaints, compliments and Ombudsman records of {authority}" if authority else
+              "The council's complaints, compliments and Ombudsman records")
+    when = as_at or data_date(data, data.as_of)
     for year in years:
         comparison = compare_years(data.complaints, year)
         figures = annual_figures(data, comparison)
         team_tests = (all_team_tests(new_complaints(data.complaints), comparison)
                       if comparison.has_baseline and not policy.public else None)
         year_texts = {f"{year}/summary.json": summary_text(figures, team_tests=team_tests, files=data.files,
-                                                           policy=policy),
-                      **table_texts(figures, policy)}
+                                                           policy=policy, data_date=when),
+                      **table_texts(figures, policy, data_date=when, source=source)}
         register_identities(policy, figures)
         texts[year] = {out_dir / where: text for where, text in year_texts.items()}
         for path, text in texts[year].items():
@@ -327,7 +322,8 @@ def checked_outputs(data: Dataset, years: list[str], out_dir: Path, policy: Disc
 
 
 def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, policy: DisclosurePolicy,
-                         guard: PersonalDataGuard, pending: dict[Path, str]) -> dict[str, list[Path]]:
+                         guard: PersonalDataGuard, pending: dict[Path, str],
+                         as_at: str | None = None) -> dict[str, list[Path]]:
     """Work that overlaps the kernels' start: summaries, CSV tables, loading the HTML exporter.
 
     Nothing is written here: the texts wait in ``pending`` until every output of the run has
@@ -335,7 +331,7 @@ def _while_kernels_start(data: Dataset, years: list[str], out_dir: Path, policy:
     reports link to them).
     """
     tables = {}
-    for year, texts in checked_outputs(data, years, out_dir, policy, guard).items():
+    for year, texts in checked_outputs(data, years, out_dir, policy, guard, as_at=as_at).items():
         pending.update(texts)
         tables[year] = [path for path in texts if path.suffix == ".csv"]
     import nbconvert  # noqa: F401 - first use is costly; pay it while the kernels warm up
@@ -533,7 +529,8 @@ def _run_queue(pool: KernelPool, queue: list[Job], data: Dataset, years: list[st
 
     def side_work() -> None:
         try:
-            written.update(_while_kernels_start(data, years, out_dir, publication.policy, guard, pending))
+            written.update(_while_kernels_start(data, years, out_dir, publication.policy, guard, pending,
+                                                 publication.data_date))
         except PersonalDataError as error:
             refused.append(str(error))
         finally:

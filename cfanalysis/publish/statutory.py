@@ -1,7 +1,8 @@
 """Report 03's statutory and customary section: timescales and average days by stage, Stage 3
-panel outcomes, remedies and compensation, advocacy, how complaints were received, equalities
-monitoring, and how well the procedure worked. Each part comes from data the folder holds and is
-left out when it does not; one line says what is not recorded.
+panel outcomes, remedies and compensation, the cost of Stage 2 investigations and Stage 3 panels,
+advocacy, how complaints were received, equalities monitoring, and how well the procedure worked.
+Each part comes from data the folder holds and is left out when it does not; one line says what is
+not recorded.
 
 Every count goes through the report's :class:`~cfanalysis.publish.disclosure.DisclosurePolicy`
 under the ledger keys of the table it comes from, so the audit sees the same number wherever it
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from cfanalysis import words
 from cfanalysis.analysis.counts import in_financial_year, new_complaints
-from cfanalysis.analysis.statutory import STATUTORY_LABELS, compensation_paid, statutory_tables
+from cfanalysis.analysis.statutory import STATUTORY_LABELS, compensation_paid, investigation_costs, statutory_tables
 from cfanalysis.publish.disclosure import Relation, cell_key
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.sentences import quantity
@@ -107,6 +108,44 @@ def _remedies(report) -> str:
     return text.strip()
 
 
+def _pounds(value: float) -> str:
+    return f"£{value:,.0f}"
+
+
+def _cost(report) -> str:
+    """What the year's Stage 2 investigations and Stage 3 panels cost: in all, and per stage with the
+    cost per case where no stage count is withheld (a total with a cost per case gives the count)."""
+    from cfanalysis.publish.annual import stages_hidden
+
+    p, f, fy, by = report.policy, report.figures, report.financial_year, report.baseline_year
+    costs = investigation_costs(report.data.complaints, fy)
+    if costs is None:
+        return ""
+    if not costs["cases"].sum():
+        return f"Cost of investigations: no Stage 2 investigation or Stage 3 review panel was held in {fy}."
+    if not costs["costed"].sum():
+        return f"Cost of investigations: no cost was recorded for the Stage 2 and 3 cases of {fy}."
+    before = investigation_costs(report.data.complaints, by) if f.years.has_baseline else None
+    then = (f" (against {_pounds(before['total_pounds'].sum())} in {by})"
+            if before is not None and before["costed"].sum() else "")
+    text = (f"Cost of investigations: Stage 2 investigations and Stage 3 review panels cost "
+            f"{_pounds(costs['total_pounds'].sum())} in {fy}{then}")
+    if stages_hidden(f.now.by_stage, p):  # the number of cases at a stage is withheld: the total only
+        return text + ("; the cost per case is not published, as with the total it would give the number of cases "
+                       "away.")
+    where, parts = f"{fy} annual report, cost of investigations", []
+    for stage, row in costs.iterrows():
+        if not row["costed"]:
+            continue
+        noun = "Stage 2 investigation" if stage == 2 else "Stage 3 panel"
+        cases = p.count(int(row["cases"]), noun, key=quantity(f"stage{stage}", fy), where=where)
+        mean = f"{_pounds(row['mean_pounds'])} each on average"
+        detail = (f" ({p.count(int(row['costed']), where=where)} with a cost recorded: {mean})"
+                  if row["costed"] < row["cases"] else f" ({mean})" if row["costed"] > 1 else "")
+        parts.append(f"{_pounds(row['total_pounds'])} for {cases}{detail}")
+    return f"{text}: {words.joined(parts)}."
+
+
 def _advocacy(report) -> str:
     p, fy = report.policy, report.financial_year
     new = in_financial_year(new_complaints(report.data.complaints), fy)
@@ -150,7 +189,7 @@ def _procedure(report) -> str:
 def statutory_section(report) -> Parts:
     """The section's sentences: timescales, Stage 3, remedies, advocacy, the procedure, what is not recorded."""
     tables = statutory_tables(report.data.complaints, report.figures.years)
-    lines = [_stage3(report), _remedies(report), _advocacy(report), _procedure(report)]
+    lines = [_stage3(report), _remedies(report), _cost(report), _advocacy(report), _procedure(report)]
     parts = [Paragraph(line) for line in lines if line]
     shown = [STATUTORY_LABELS[f].lower() for f in tables]
     if shown:
@@ -159,10 +198,11 @@ def statutory_section(report) -> Parts:
     missing = [STATUTORY_LABELS[f].lower() for f in STATUTORY_LABELS if f not in tables]
     if compensation_paid(report.data.complaints, report.financial_year) is None:
         missing.append("compensation paid")
+    if investigation_costs(report.data.complaints, report.financial_year) is None:
+        missing.append("the cost of Stage 2 investigations and Stage 3 panels")
     if missing:
         parts.append(Paragraph(f"Not recorded in the data, so not reported: {words.joined(missing)}; "
-                               "data/README.md lists the optional columns that add them. The cost of Stage 2 "
-                               "and 3 investigations is not held in the complaints data.", kind="note"))
+                               "data/README.md lists the optional columns that add them.", kind="note"))
     return Parts(tuple(parts))
 
 

@@ -35,6 +35,7 @@ from cfanalysis.publish.descriptions import describe, power_statement, which_to_
 from cfanalysis.publish.disclosure import DisclosurePolicy, Relation, cell_key, disclosure_policy, registers
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.events import candidate_explanations, events_for
+from cfanalysis.publish.sentences import data_date, period_sentence
 
 __all__ = ["TeamChoice", "TeamQuestion", "choose_team", "team_question"]
 
@@ -129,6 +130,7 @@ class TeamQuestion:
     events: pd.DataFrame | None = None  # the team's and the whole service's dated events
     monthly: pd.Series | None = None  # the team's new complaints by month, baseline year and year
     choice: TeamChoice | None = None  # how the team was chosen (by the data when no team was named)
+    data_date: str = ""  # the date the data stand at (publish/sentences.data_date)
 
     def _key(self, year: str) -> str:
         return f"new_complaints:{self.team}@{year}"
@@ -154,10 +156,8 @@ class TeamQuestion:
                      f"against {p.count(self.change.headline.baseline_count, key=self._key(self.baseline_year))})")
         text += (": whether the change is more than chance, how big it is, when it began, and whether demand or "
                  "staffing account for it.")
-        if self.change is not None and self.change.years.partial:
-            years = self.change.years
-            text += (f" The data run to {month_label(years.months[-1], long=True)}, so {years.financial_year} is not "
-                     f"complete and only the same months are compared: {years.period_words}.")
+        if self.change is not None and (self.change.years.partial or self.data_date):
+            text += " " + period_sentence(self.change.years, self.data_date or "the latest date in the data")
         why = (self.choice.sentence(self.policy, where=f"{self.financial_year} team-change report, why this team")
                if self.choice is not None else "")
         return Paragraph(f"{text} {why}".strip())
@@ -474,7 +474,8 @@ def team_question(data: Dataset, financial_year: str, *, team: str | None = None
     return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control["result"],
                         table, control_kind=control["kind"], control_why=control["why"],
                         control_baseline_points=control["baseline_points"], policy=policy or disclosure_policy(),
-                        events=events_for(data.events, team), monthly=series, choice=choice)
+                        events=events_for(data.events, team), monthly=series, choice=choice,
+                        data_date=data_date(data, data.as_of))
 
 
 def control_chart_for(complaints: pd.DataFrame, team: str, series: pd.Series, *,

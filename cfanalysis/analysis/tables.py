@@ -39,11 +39,13 @@ def _two_years(complaints: pd.DataFrame, years: YearComparison, column: str, nam
 def _outcomes_by(year: pd.DataFrame, index: str, name: str) -> pd.DataFrame:
     """Outcomes (columns, in the usual order) by stage or team (rows), with totals both ways."""
     table = pd.crosstab(year[index], year["outcome"])
+    if index == "stage":  # every stage, a year without one included: a missing row would say it is 0
+        table = table.reindex([1, 2, 3, *[s for s in table.index if s not in (1, 2, 3)]], fill_value=0).astype("int64")
     columns = ([o for o in OUTCOME_ORDER if o in table.columns]
                + [o for o in table.columns if o not in OUTCOME_ORDER])
     table = table.reindex(columns=columns)
     table.columns = [col.capitalize() for col in table.columns]
-    table["Total"] = table.sum(axis=1)
+    table["Total"] = table.sum(axis=1).astype("int64")
     table.index = [f"Stage {i}" if index == "stage" else str(i) for i in table.index]
     table.index.name = name
     return _with_total(table)

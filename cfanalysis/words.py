@@ -23,6 +23,7 @@ __all__ = [
     "level",
     "p_value",
     "percent",
+    "possessive",
     "ratio",
     "ratio_change",
 ]
@@ -111,6 +112,15 @@ def chance_frequency(p: float) -> str:
 def capitalised(text: str) -> str:
     """The text with its first letter in capitals (the rest kept as written)."""
     return text[:1].upper() + text[1:]
+
+
+def possessive(name: str) -> str:
+    """"Duty Team's", but "Children with Disabilities'" (a name ending in s takes only the apostrophe).
+
+    >>> possessive("Duty Team"), possessive("Children with Disabilities")
+    ("Duty Team's", "Children with Disabilities'")
+    """
+    return f"{name}'" if str(name).endswith("s") else f"{name}'s"
 
 
 def joined(items: Sequence[str]) -> str:

@@ -120,7 +120,12 @@ def table_texts(figures: AnnualFigures, policy: DisclosurePolicy, *, data_date: 
     ``policy`` exactly as the report's HTML tables are, each cell registered under the same key,
     rounded as the report prints them; and ``<year>/tables/notes.csv``, the notes table beside them
     (:func:`notes_table`: each table's title, period, unit, source, data date and what the marks mean).
+
+    Empty when the baseline year has no data: the tables compare two years, and a first year's tables
+    beside the next year's baseline column would narrow the cells a public release withholds.
     """
+    if not figures.years.has_baseline:
+        return {}
     fy = figures.years.financial_year
     notes = notes_table(figures, policy, list(figures.tables), data_date=data_date, source=source)
     texts = {f"{fy}/tables/{NOTES_NAME}.csv": safe_csv_text(notes, index=False)}  # first, as a workbook's cover

@@ -122,6 +122,13 @@ def test_notes_table_names_every_csv_with_its_period_unit_and_marks(built, case)
     if case[2] == "public":
         assert "'[c]' marks a figure withheld" in general[6]
         assert any("[c]" in cell for name, table in rows.items() if name != "notes" for row in table for cell in row)
+    from cfanalysis.publish.outputs import ON_PAGE
+
+    on_page = {t.csv for t in _tables(built[case][2]) if t.csv}
+    assert on_page <= set(ON_PAGE)  # every page table with a CSV is named in the notes as on the page
+    for row in per_table:
+        name = row[0][:-4]
+        assert ("In the report: " in row[6]) == (name in ON_PAGE), row
     units = {r[0]: r[3] for r in per_table}
     assert units["complaints_by_team.csv"].startswith("stage cases (workload")
     assert units["new_complaints_by_team.csv"].startswith("new complaints")
@@ -147,3 +154,18 @@ def test_a_first_year_writes_no_csv(datasets):
     data = datasets["second"]
     figures = annual_figures(data, compare_years(data.complaints, "2021-22"))
     assert table_texts(figures, cf.disclosure_policy("public")) == {}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[2] == "internal"], ids=lambda c: "-".join(c))
+def test_timeliness_by_team_csv_adds_up_to_the_pages_table_by_team(built, case):
+    rows, report, shown = built[case]
+    header, *body = rows["timeliness_by_team"]
+    fy, totals = report.financial_year, {}
+    for row in (dict(zip(header, r)) for r in body):
+        replies, on_time = totals.get(row["Team"], (0, 0))
+        totals[row["Team"]] = (replies + int(row["With a response date"].replace(",", "")),
+                               on_time + int(row["Within timescale"].replace(",", "")))
+    by_team = next(t for t in shown["timeliness_section"].tables if "by team" in t.caption)
+    page = {r[0]: dict(zip(_page_rows(by_team)[0], r)) for r in _page_rows(by_team)[1:]}
+    for team, (replies, on_time) in totals.items():
+        assert (str(replies), str(on_time)) == (page[team][f"Replies, {fy}"], page[team][f"On time, {fy}"]), team

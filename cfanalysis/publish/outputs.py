@@ -67,6 +67,16 @@ TABLE_NOTES = {
                                         "reached)", NEW),
     "new_complaints_by_complainant": ("Who made the new complaints", NEW),
 }
+# Where each CSV is on the report's page (the page's table of that name holds the same rows and values:
+# display.Table.csv); the others are workload detail for analysts.
+ON_PAGE = {"new_complaints_by_team": "All complaints by team, subject and outcome",
+           "new_complaints_by_category": "All complaints by team, subject and outcome",
+           "new_complaints_outcomes_by_team": "All complaints by team, subject and outcome",
+           "outcomes_by_stage": "All complaints by team, subject and outcome",
+           "ombudsman_decisions": "The Ombudsman",
+           "new_complaints_by_complainant": "the appendix page",
+           "timeliness_by_stage": "Timeliness (the replies table by stage, and one sentence per stage)",
+           "timeliness_by_team": "Timeliness (the replies table by team adds up each team's stages)"}
 NOT_GIVEN = "[x]"  # the ONS/GSS shorthand for a figure not available (here: too few replies for a share)
 SMALLEST_SHARE = 5  # shares only for 5 replies or more, as the report's timeliness note says
 
@@ -151,7 +161,7 @@ def notes_table(figures: AnnualFigures, policy: DisclosurePolicy, names: list[st
     hold them): a row for all tables (source, data date, what the marks mean), then one per table
     (title, period, unit, its notes)."""
     years = figures.years
-    marks = [policy.note()]
+    marks = [policy.note() if policy.public else f"Internal version, not for publication. {policy.note()}"]
     marks.append(f"{NOT_GIVEN}: not available (a share of fewer than {SMALLEST_SHARE} replies, or a stage with no "
                  "replies).")
     if figures.synthetic:
@@ -165,7 +175,9 @@ def notes_table(figures: AnnualFigures, policy: DisclosurePolicy, names: list[st
         period = (years.financial_year if name in ("ombudsman_decisions", "outcomes_by_stage", "outcomes_by_team",
                                                    "new_complaints_outcomes_by_team")
                   or name.startswith("timeliness") else years.years_words)
-        notes = ["Rounded as the report prints them."]
+        notes = ["Rounded as the report prints them.",
+                 f"In the report: {ON_PAGE[name]}." if name in ON_PAGE else
+                 "Not a table of the report: workload detail, for analysts."]
         if name.startswith("timeliness"):
             notes.append("Working days exclude weekends and England and Wales bank holidays; timescales: Stage 1, 10 "
                          "(extendable to 20); Stage 2, 25 (to 65); Stage 3, 50 from request to response. Rows "

@@ -169,3 +169,29 @@ def test_timeliness_by_team_csv_adds_up_to_the_pages_table_by_team(built, case):
     page = {r[0]: dict(zip(_page_rows(by_team)[0], r)) for r in _page_rows(by_team)[1:]}
     for team, (replies, on_time) in totals.items():
         assert (str(replies), str(on_time)) == (page[team][f"Replies, {fy}"], page[team][f"On time, {fy}"]), team
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_a_stage_with_none_this_year_but_some_last_year_is_a_row_of_zeros(datasets, audience):
+    """As the page's replies table shows it; a zero is no person, so never withheld, and the audit agrees."""
+    import dataclasses
+
+    from cfanalysis.publish.audit import audit
+
+    data = datasets["example"]
+    c = data.complaints
+    data = dataclasses.replace(data, complaints=c[~((c["stage"] == 3) & (c["financial_year"] == "2019-20"))])
+    figures = annual_figures(data, compare_years(data.complaints, "2019-20"))
+    policy = cf.disclosure_policy(audience)
+    texts = table_texts(figures, policy)
+    rows = list(csv.reader(io.StringIO(texts["2019-20/tables/timeliness_by_stage.csv"])))
+    report = cf.annual_report(data, "2019-20", policy=policy)
+    replies = report.timeliness_section().tables[0]
+    page = _page_rows(replies)[-1]
+    assert page[0] == "Stage 3" and [rows[-1][2], rows[-1][4]] == page[3:]  # withheld where the page withholds
+    if audience == "internal":
+        assert rows[-1] == ["Stage 3", "0", "0", "50", "0", "[x]", "50", "0", "[x]", "[x]"]
+    assert [r[0] for r in rows[1:]] == [r[0] for r in _page_rows(replies)[1:]]
+    for section in ("headline_section", "timeliness_section"):
+        getattr(report, section)()
+    assert audit(policy.ledger, policy) == [] and audit(report.policy.ledger, report.policy) == []

@@ -116,12 +116,36 @@ def timeliness_csv(figures: AnnualFigures, policy: DisclosurePolicy, name: str) 
     """A timeliness table as its CSV holds it: masked as the report's sentences are, rounded as they print
     it, with a row for every stage the report's replies table shows (:func:`_every_stage`)."""
     fy, table = figures.years.financial_year, figures.tables[name]
-    if name == "timeliness_by_stage":
-        stages = sorted(s for s in TIMESCALES if figures.now.by_stage.get(s, 0)
-                        or (figures.years.has_baseline and figures.before.by_stage.get(s, 0)))
-        table = _every_stage(table, stages)
-    shown = timeliness_shown(table, policy, name=name, year=fy, stage_counts=figures.now.by_stage)
-    return _rounded_timeliness(shown, table)
+    shown = _rounded_timeliness(timeliness_shown(table, policy, name=name, year=fy,
+                                                 stage_counts=figures.now.by_stage), table)
+    if name != "timeliness_by_stage":
+        return shown
+    # A stage with none this year but some last year: a row of zeros, added after the masking (a zero
+    # is the headline table's 0); then every stage withheld where the page's replies table withholds it.
+    stages = sorted(s for s in TIMESCALES if figures.now.by_stage.get(s, 0)
+                    or (figures.years.has_baseline and figures.before.by_stage.get(s, 0)))
+    whole = _every_stage(table, stages)
+    zeros = whole[~whole["Stage"].isin(set(table["Stage"]) if len(table) else set())]
+    rows = pd.concat([shown, _rounded_timeliness(zeros, zeros)], ignore_index=True) if len(zeros) else shown
+    rows = rows.sort_values("Stage", kind="stable").reset_index(drop=True)
+    if policy.hides("replies"):  # and never a count the page's replies table withholds
+        counts = ["Complaints", "With a response date", "Within timescale", "Within extended timescale"]
+        derived = ["Share within timescale", "Share within extended", "Median working days"]
+        hidden = rows["Stage"].isin(_replies_hidden(whole, policy, figures.now.by_stage)).to_numpy()
+        rows.loc[hidden, counts + derived] = policy.mark or "not shown"
+    return rows
+
+
+def _replies_hidden(table: pd.DataFrame, policy: DisclosurePolicy, stage_counts: dict[int, int]) -> set[str]:
+    """The stages whose replies the report's replies table withholds this year (its masking, replayed)."""
+    from cfanalysis.publish.annual import stages_hidden
+    from cfanalysis.publish.disclosure import suppress
+
+    replies, within = table["With a response date"].to_numpy(), table["Within timescale"].to_numpy()
+    parts = pd.DataFrame({"On time": within, "Late": replies - within, "Replies": replies}, index=table["Stage"])
+    shown = suppress(parts, policy.threshold if policy.hides("replies") else 0, total_column="Replies",
+                     mark=policy.mark)
+    return {stage for stage, row in shown.hidden.iterrows() if row.any()} | stages_hidden(stage_counts, policy)
 
 
 def table_texts(figures: AnnualFigures, policy: DisclosurePolicy, *, data_date: str = "",

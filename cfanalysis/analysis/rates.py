@@ -178,8 +178,8 @@ def etest_pvalue(count1: int, exposure1: float, count2: int, exposure2: float, v
     a third of a second a call; an interval takes about 75 calls). Here, for each first count,
     the statistic falls as the second count rises (its derivative is
     -c (x1 (2c + 1) + c x2) / (2 D^3) < 0), so the rejected second counts are a run at each end
-    of the grid, found by bisection on the same statistic and summed from cumulative sums: the
-    grid's length times its logarithm, not its square. Grids of up to ``_DENSE_GRID`` counts
+    of the grid, found from where the statistic crosses the sample's (checked on the statistic
+    itself) and summed from cumulative sums: the grid's length, not its square. Grids of up to ``_DENSE_GRID`` counts
     (counts up to about a hundred) are summed whole as statsmodels does, which is as quick there
     and gives its p-values bit for bit. ``alternative`` is statsmodels' word ("two-sided",
     "larger", "smaller").
@@ -206,23 +206,34 @@ def etest_pvalue(count1: int, exposure1: float, count2: int, exposure2: float, v
     head = np.concatenate([[0.0], np.cumsum(pdf2)])  # head[k]: the first k second counts
     tail = np.concatenate([np.cumsum(pdf2[::-1])[::-1], [0.0]])  # tail[k]: from the k-th on
 
-    def run_length(keep) -> np.ndarray:
-        """For each first count, how many second counts from the start of the grid ``keep`` holds for."""
-        low, high = np.zeros(len(grid), dtype=np.int64), np.full(len(grid), len(grid), dtype=np.int64)
-        while (open_ := low < high).any():
-            middle = (low + high) // 2
-            holds = keep(statistic(grid, grid[np.minimum(middle, len(grid) - 1)])) & open_
-            low, high = np.where(holds, middle + 1, low), np.where(open_ & ~holds, middle, high)
-        return low
+    size = len(grid)
+
+    def run_length(keep, level: float) -> np.ndarray:
+        """For each first count, how many second counts from the start of the grid ``keep`` holds for.
+
+        Started where the statistic crosses ``level`` (the root of the quadratic it solves), then
+        stepped until ``keep`` holds just before the run's end and fails at it: exact, since the
+        statistic falls along each row.
+        """
+        with np.errstate(invalid="ignore"):
+            root = (2 * grid + level ** 2 - level * np.sqrt(level ** 2 + 4 * grid * (1 + r_d))) / (2 * r_d)
+        length = np.clip(np.floor(np.nan_to_num(root, nan=-1.0, posinf=size, neginf=-1.0)) + 1, 0, size)
+        length = length.astype(np.int64)
+        while True:
+            longer = (length < size) & keep(statistic(grid, grid[np.minimum(length, size - 1)]))
+            shorter = (length > 0) & ~keep(statistic(grid, grid[np.maximum(length - 1, 0)]))
+            if not (longer.any() or shorter.any()):
+                return length
+            length = length + longer - (shorter & ~longer)
 
     if alternative == "larger":
-        mass = head[run_length(lambda t: t >= sample - tolerance)]
+        mass = head[run_length(lambda t: t >= sample - tolerance, float(sample))]
     elif alternative == "smaller":
-        mass = tail[run_length(lambda t: ~(t <= sample + tolerance))]
+        mass = tail[run_length(lambda t: ~(t <= sample + tolerance), float(sample))]
     elif (edge := abs(float(sample)) - tolerance) <= 0:
-        mass = np.full(len(grid), head[-1])
+        mass = np.full(size, head[-1])
     else:
-        mass = head[run_length(lambda t: t >= edge)] + tail[run_length(lambda t: ~(t <= -edge))]
+        mass = head[run_length(lambda t: t >= edge, edge)] + tail[run_length(lambda t: ~(t <= -edge), -edge)]
     return float((pdf1 * mass).sum())
 
 

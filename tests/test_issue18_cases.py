@@ -363,3 +363,14 @@ def test_case5_power_sentence_is_computed_for_the_rule_used(example_question):
 
     assert power(ratio) == pytest.approx(0.8, abs=0.03)
     assert power(ratio * 0.8) < 0.75
+
+
+def test_case1_02_and_03_date_the_rise_alike():
+    # Issue 18 (done when): 02 and 03 give one answer for when the rise began, the verdict's own scan.
+    from cfanalysis import annual_report, load_data
+    from tests.conftest import EXAMPLE
+    data = load_data(EXAMPLE, as_of="2026-01-01")
+    report = annual_report(data, "2019-20")
+    start = f"{report.question.change.rise_from:%B %Y}"
+    assert f"the verdict's scan puts the start of the new level in {start}" in repr(report.team_section())
+    assert f"The verdict's scan puts the start of the higher level in {start}" in repr(report.question.timing())

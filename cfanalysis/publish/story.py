@@ -83,7 +83,16 @@ def team_verdict(question: TeamQuestion) -> str:
 
 
 def _began(question: TeamQuestion) -> str:
-    cp = question.changepoint
+    """When the higher level began: the verdict's own scan (the one answer), with the change-point
+    scan's plausible months beside it; the change point alone when the verdict fitted no rise."""
+    cp, change = question.changepoint, question.change
+    start = change.rise_from if change is not None else None
+    if start is not None:
+        text = f"; the verdict's scan puts the start of the new level in {month_label(start, long=True)}"
+        if cp is not None and cp.plausible_first is not None and cp.plausible_first != cp.plausible_last:
+            text += (f" (the months alone: plausibly from {month_label(cp.plausible_first, long=True)} to "
+                     f"{month_label(cp.plausible_last, long=True)})")
+        return text
     if cp is None or cp.first_month is None:
         return ""
     text = f"; the monthly figures put the start of the new level in {month_label(cp.first_month, long=True)}"

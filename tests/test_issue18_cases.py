@@ -374,3 +374,18 @@ def test_case1_02_and_03_date_the_rise_alike():
     start = f"{report.question.change.rise_from:%B %Y}"
     assert f"the verdict's scan puts the start of the new level in {start}" in repr(report.team_section())
     assert f"The verdict's scan puts the start of the higher level in {start}" in repr(report.question.timing())
+
+
+def test_case4_demand_sentence_splits_the_change_and_does_not_test_it(example_question):
+    # Issue 18 case 4: the demand sentence is part of the one answer: a split of the change between demand
+    # and the rate (descriptive), never a second, unadjusted test. By hand: share = log(R_count / R_rate) /
+    # log(R_count), R_count = 20 / 8, R_rate = the ratio of the rates per 1,000 contacts.
+    from cfanalysis.publish.story import _demand
+    q = example_question
+    d = q.demand
+    count_ratio, rate_ratio = q.change.headline.count / q.change.headline.baseline_count, d.rate / d.baseline_rate
+    share = math.log(count_ratio / rate_ratio) / math.log(count_ratio)
+    assert d.share_explained == pytest.approx(share, abs=1e-6)
+    text = _demand(q)
+    assert f"account for about {share:.0%} of the change" in text and "rose too" not in text
+    assert "p =" not in text and "evidence" not in text

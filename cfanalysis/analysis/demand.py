@@ -61,6 +61,19 @@ class DemandAnalysis(Result):
                  f"{strength}.")
         return f"{rates}{self._share_explained(what, one)}{self._model_words()}"
 
+    @property
+    def share_explained(self) -> float:
+        """The share of the change in complaints the change in the denominator accounts for, on a log
+        scale: 1 - log(rate ratio) / log(count ratio), within 0 and 1 (NaN when the count hardly changed).
+        A split of the change, not a test: whether the change is real is the verdict's question."""
+        if self.rate_comparison is None:
+            return math.nan
+        count_ratio, rate_ratio = self.year_ratio_unadjusted, self.rate_comparison.ratio
+        if not (math.isfinite(count_ratio) and math.isfinite(rate_ratio)) or count_ratio <= 0 or rate_ratio <= 0 \
+                or abs(math.log(count_ratio)) < 0.05:
+            return math.nan
+        return min(max(1 - math.log(rate_ratio) / math.log(count_ratio), 0.0), 1.0)
+
     def _share_explained(self, what: str, one: str) -> str:
         """How much of the change in complaints the change in the denominator accounts for, on a
         continuous scale (the log of the count ratio split into denominator and rate): no switch at 0.05."""

@@ -106,15 +106,19 @@ def _demand(question: TeamQuestion) -> str:
     demand = question.demand
     if demand is None or demand.rate_comparison is None:
         return "There are no demand figures (such as contacts) to tell whether more work explains it."
-    r = demand.rate_comparison
     one = str(demand.denominator).replace("_", " ")
     rates = f"per {demand.per:,} {one}, complaints went from {demand.baseline_rate:.2f} to {demand.rate:.2f}"
-    # The interval decides (no switch at p = 0.05, issue 18); the figure is descriptive, so no evidence band.
-    if r.ci_low > 1:
-        return f"Demand does not explain it: {rates}, so the rate rose too."
-    if r.ci_high < 1:
-        return f"Demand more than explains it: {rates}, so the rate fell."
-    return f"Demand may explain some of it: {rates}, and the figures cannot tell whether the rate changed."
+    # A split of the change between demand and the rate, on a continuous scale: descriptive, part of the
+    # one answer (whether the change is real is the verdict's question, with its adjustment; issue 18).
+    share = demand.share_explained
+    if math.isnan(share):
+        return f"Demand: {rates}; the change is too small to split between {one} and the rate."
+    part = f"changes in {one} account for about {share:.0%} of the change"
+    if share <= 0.25:
+        return f"Demand does not explain it: {rates}, so {part} and the rest is a change in the rate."
+    if share >= 0.75:
+        return f"Demand explains most of it: {rates}, so {part}."
+    return f"Demand explains part of it: {rates}, so {part}."
 
 
 def _sum_of(policy: DisclosurePolicy, value: int, key: str, table: str, rows, year: str, financial_year: str,

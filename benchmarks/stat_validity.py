@@ -21,6 +21,7 @@ or below 0.06 (Poisson and variance twice the mean); funnel upper-tail exceedanc
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -103,6 +104,7 @@ def funnel_exceedance() -> dict:
 
 def main() -> None:
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     rng = np.random.default_rng(SEED)
     exact_size = {str(m): etest_power(1.0, float(m), alpha=ALPHA) for m in MEANS}
     simulated = {str(m): simulate_overdispersed(float(m), rng) for m in SIMULATED_MEANS}
@@ -126,11 +128,15 @@ def main() -> None:
               "simulated_size_overdispersed": simulated, "replicates": REPLICATES, "seed": SEED,
               "exact_power_etest": power, "verdict": verdict,
               "funnel_exceedance_over_nominal_either_tail": funnel, "goals_met": goals,
-              "seconds": round(time.perf_counter() - started, 1)}
+              "seconds": round(time.perf_counter() - started, 1),
+              "load_average_1min": {"start": round(load_before, 2), "end": round(os.getloadavg()[0], 2)}}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "stat_validity.json").write_text(json.dumps(result, indent=2) + "\n")
     lines = ["# Statistical validity of the team-change tests", "",
-             "Made by `benchmarks/stat_validity.py`. Alpha 0.05, two-sided, 12 months a year.", "",
+             f"Made by `benchmarks/stat_validity.py`. Alpha 0.05, two-sided, 12 months a year; "
+             f"{result['seconds']:.0f} s on the shared 2 cores (1-minute load average "
+             f"{result['load_average_1min']['start']} at the start, {result['load_average_1min']['end']} at the end).",
+             "",
              "## Exact size of the headline E-test (no change, Poisson counts)", "",
              "| annual mean | size |", "|---|---|"]
     lines += [f"| {m} | {v:.4f} |" for m, v in exact_size.items()]

@@ -45,6 +45,20 @@ class DemandAnalysis(Result):
         """The indicator model: ``term``, ``rate_ratio``, ``ci_low``, ``ci_high``, ``pvalue``, ``unit``."""
         return self.model.copy()
 
+    @property
+    def share_explained(self) -> float:
+        """The share of the change in complaints the change in the denominator accounts for, on a log
+        scale: 1 - log(rate ratio) / log(count ratio), within 0 and 1 (NaN when the count hardly changed).
+        A split of the change, not a test: whether the change is real is the verdict's question."""
+        if self.rate_comparison is None:
+            return math.nan
+        count_ratio, rate_ratio = self.year_ratio_unadjusted, self.rate_comparison.ratio
+        if not (math.isfinite(count_ratio) and math.isfinite(rate_ratio)) or count_ratio <= 0 or rate_ratio <= 0 \
+                or abs(math.log(count_ratio)) < 0.05:
+            return math.nan
+        return min(max(1 - math.log(rate_ratio) / math.log(count_ratio), 0.0), 1.0)
+
+
 def _unit(values: pd.Series) -> float:
     """A round unit near the indicator's spread (10 contacts, 1 vacancy), for readable ratios."""
     spread = float(values.std())

@@ -290,7 +290,7 @@ def team_change(complaints: pd.DataFrame, team: str, years: YearComparison, *, c
     named_in_advance
         True only when the team was named before anyone saw the data. By default (False) the
         team is treated as screened from all teams, so the verdict's p-value is adjusted across
-        them and their start months (max-statistic over the scan):
+        them and their start months (min-p over the scan):
         picking a team because it rose makes its own p-value too small.
     all_teams
         The :func:`all_team_tests` table for the same years, when the caller already has it.

@@ -78,7 +78,16 @@ def team_verdict(question: TeamQuestion) -> str:
 
 
 def _began(question: TeamQuestion) -> str:
-    cp = question.changepoint
+    """When the higher level began: the verdict's own scan (the one answer), with the change-point
+    scan's plausible months beside it; the change point alone when the verdict fitted no rise."""
+    cp, change = question.changepoint, question.change
+    start = change.rise_from if change is not None else None
+    if start is not None:
+        text = f"; the verdict's scan puts the start of the new level in {month_label(start, long=True)}"
+        if cp is not None and cp.plausible_first is not None and cp.plausible_first != cp.plausible_last:
+            text += (f" (the months alone: plausibly from {month_label(cp.plausible_first, long=True)} to "
+                     f"{month_label(cp.plausible_last, long=True)})")
+        return text
     if cp is None or cp.first_month is None:
         return ""
     text = f"; the monthly figures put the start of the new level in {month_label(cp.first_month, long=True)}"
@@ -92,15 +101,19 @@ def _demand(question: TeamQuestion) -> str:
     demand = question.demand
     if demand is None or demand.rate_comparison is None:
         return "There are no demand figures (such as contacts) to tell whether more work explains it."
-    r = demand.rate_comparison
     one = str(demand.denominator).replace("_", " ")
     rates = f"per {demand.per:,} {one}, complaints went from {demand.baseline_rate:.2f} to {demand.rate:.2f}"
-    # The interval decides (no switch at p = 0.05, issue 18); the figure is descriptive, so no evidence band.
-    if r.ci_low > 1:
-        return f"Demand does not explain it: {rates}, so the rate rose too."
-    if r.ci_high < 1:
-        return f"Demand more than explains it: {rates}, so the rate fell."
-    return f"Demand may explain some of it: {rates}, and the figures cannot tell whether the rate changed."
+    # A split of the change between demand and the rate, on a continuous scale: descriptive, part of the
+    # one answer (whether the change is real is the verdict's question, with its adjustment; issue 18).
+    share = demand.share_explained
+    if math.isnan(share):
+        return f"Demand: {rates}; the change is too small to split between {one} and the rate."
+    part = f"changes in {one} account for about {share:.0%} of the change"
+    if share <= 0.25:
+        return f"Demand does not explain it: {rates}, so {part} and the rest is a change in the rate."
+    if share >= 0.75:
+        return f"Demand explains most of it: {rates}, so {part}."
+    return f"Demand explains part of it: {rates}, so {part}."
 
 
 def _sum_of(policy: DisclosurePolicy, value: int, key: str, table: str, rows, year: str, financial_year: str,

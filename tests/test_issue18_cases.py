@@ -11,7 +11,7 @@ from scipy import stats
 from cfanalysis import all_team_tests, compare_counts, compare_years, team_change, team_question, words
 from cfanalysis.analysis.selection import rise_scan, year_split_selection
 from tests.test_analysis_teams import frame, monthly, spread
-from cfanalysis.publish.descriptions import describe
+from cfanalysis.publish.descriptions import describe, power_statement
 
 EXAMPLE_COUNTS = [20, 10, 16, 10, 20, 9]  # 2019-20 new complaints per team (worked example only)
 EXAMPLE_BASELINE = [8, 11, 19, 13, 24, 13]  # 2018-19
@@ -347,7 +347,7 @@ def test_case5_power_sentence_is_computed_for_the_rule_used(example_question):
     scan, i = change.scan, change.scan.index(change.team)
     ratio = change.detectable_ratio
     bare = detectable_ratio(change.headline.baseline_count)  # the E-test alone, named in advance
-    assert bare < ratio and f"about {ratio:.1f} times" in change.power_statement()
+    assert bare < ratio and f"about {ratio:.1f} times" in power_statement(change)
     rng = np.random.default_rng(7)
     rate, first = scan.baseline_rates[i], scan.scan_from
     starts = range(first + 1, len(scan.window) - scan.min_after + 1)

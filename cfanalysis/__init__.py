@@ -40,7 +40,9 @@ _PUBLIC = {
     "Parts": "publish.display",
     # The report sections the notebooks show
     "team_question": "publish.team", "annual_report": "publish.annual", "event_question": "publish.events",
-    "data_overview": "publish.sections", "reconciliation": "publish.sections",
+    "data_overview": "publish.sections", "data_period": "publish.sections", "reconciliation": "publish.sections",
+    # Any result in words, counts through the disclosure policy: cf.describe(result, policy=...)
+    "describe": "publish.descriptions",
 }
 
 if _TYPE_CHECKING:  # for editors and tab completion only; nothing is imported at run time
@@ -58,11 +60,12 @@ if _TYPE_CHECKING:  # for editors and tab completion only; nothing is imported a
     from cfanalysis.parameters import CfanalysisError, NotLoaded, ParameterError
     from cfanalysis.publish.annual import annual_report
     from cfanalysis.publish.charts import bar_chart, monthly_lines_chart, xmr_chart
+    from cfanalysis.publish.descriptions import describe
     from cfanalysis.publish.display import Chart, Parts, Table
     from cfanalysis.publish.events import event_question
     from cfanalysis.publish.jupyter import stop_on_error
     from cfanalysis.publish.monthly import monthly_counts_table
-    from cfanalysis.publish.sections import data_overview, reconciliation
+    from cfanalysis.publish.sections import data_overview, data_period, reconciliation
     from cfanalysis.publish.team import team_question
 
 # The layers: ``dir(cf)`` lists the four an analyst looks in beside the public names.
@@ -217,10 +220,11 @@ _MORE = {name: module for name, module in _MORE.items() if name not in _PUBLIC}
 
 # Spelt out (sorted; the same names as _PUBLIC, tests/test_notebooks_library.py checks) so linters and
 # editors see what is exported.
-__all__ = ["CfanalysisError", "Chart", "DataLoadError", "Dataset", "NotLoaded", "ParameterError", "Parts",
-           "Table", "all_team_tests", "annual_report", "bar_chart", "check_parameters", "compare_before_after",
-           "compare_counts", "compare_years", "data_overview", "event_question", "find_changepoint", "funnel",
-           "load_data", "monthly_counts", "monthly_counts_table", "monthly_lines_chart", "reconciliation",
+__all__ = ["CfanalysisError", "Chart", "DataLoadError", "Dataset", "NotLoaded", "ParameterError", "Parts", "Table",
+           "all_team_tests", "annual_report", "bar_chart", "check_parameters", "compare_before_after",
+           "compare_counts", "compare_years", "data_overview", "data_period", "describe", "event_question",
+           "find_changepoint",
+           "funnel", "load_data", "monthly_counts", "monthly_counts_table", "monthly_lines_chart", "reconciliation",
            "stop_on_error", "team_change", "team_question", "xmr", "xmr_chart"]
 
 

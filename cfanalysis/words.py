@@ -9,8 +9,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from cfanalysis.labels import WIDE_INTERVAL, capitalised, interval_is_wide, level
+
 __all__ = [
     "EVIDENCE_BANDS",
+    "WIDE_INTERVAL",
     "capitalised",
     "chance_frequency",
     "count",
@@ -64,12 +67,6 @@ def percent(value: float | None) -> str:
     return "" if _missing(value) else f"{value:.0%}"
 
 
-def level(confidence_level: float) -> str:
-    """A confidence level as readers know it: ``0.95`` -> ``"95%"``, ``0.99167`` -> ``"99.2%"``."""
-    whole = round(confidence_level * 100)
-    return f"{confidence_level:.0%}" if abs(whole - confidence_level * 100) < 1e-9 else f"{confidence_level:.1%}"
-
-
 def count(n: int | float, suppress_below: int = 0) -> str:
     """A count as published: thousands separated, or "fewer than N" below the threshold.
 
@@ -109,11 +106,6 @@ def chance_frequency(p: float) -> str:
     return f"about {round(p * 100)} times in 100"
 
 
-def capitalised(text: str) -> str:
-    """The text with its first letter in capitals (the rest kept as written)."""
-    return text[:1].upper() + text[1:]
-
-
 def possessive(name: str) -> str:
     """"Duty Team's", but "Children with Disabilities'" (a name ending in s takes only the apostrophe).
 
@@ -136,7 +128,6 @@ def joined(items: Sequence[str]) -> str:
 EVIDENCE_BANDS = ((0.001, "very strong evidence"), (0.01, "strong evidence"), (0.03, "moderate evidence"),
                   (0.1, "some evidence"), (0.3, "weak evidence"), (math.inf, "little or no evidence"))
 HEDGE_FROM = 0.01  # at and above this p, chance is said not to be ruled out (one rule, no edge at 0.05)
-WIDE_INTERVAL = 2.5  # an interval whose upper end is this many times its lower end is wide
 
 
 def strength(p: float) -> str:
@@ -186,13 +177,6 @@ def times_with_interval(value: float, low: float, high: float, confidence_level:
         return f"{size} ({level(confidence_level)} interval: plausibly {_bound(low)} times the earlier rate or more)"
     return (f"{size} ({level(confidence_level)} interval: plausibly between {_bound(low)} and "
             f"{_bound(high)} times)")
-
-
-def interval_is_wide(low: float, high: float) -> bool:
-    """True when a ratio's interval spans more than a factor of 2.5 (or reaches zero or infinity)."""
-    if _missing(low) or _missing(high) or low <= 0 or math.isinf(high):
-        return True
-    return high / low > WIDE_INTERVAL
 
 
 def evidence(p: float, *, wide: bool, what: str = "a real change", basis: str = "",

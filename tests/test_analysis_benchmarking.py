@@ -7,6 +7,7 @@ import pytest
 from cfanalysis import load_data
 from cfanalysis.analysis.benchmarking import exact_poisson_limits, funnel, poisson_limit
 from tests.conftest import EXAMPLE
+from cfanalysis.publish.descriptions import describe
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def test_funnel_overdispersion_widens_limits_and_says_so():
     # w = 1 / s^2 = 4 E; tau^2 = (6 phi - 5) / (sum w - sum w^2 / sum w) = 0.0082961.
     assert result.phi == pytest.approx(1.88322, abs=1e-4)
     assert result.tau2 == pytest.approx(0.0082961, rel=1e-3) and result.overdispersed
-    assert "widened" in result.summary()
+    assert "widened" in describe(result)
     plain = funnel(table, "2019-20", denominator="children_in_need", overdispersion=False)
     assert (result.table["upper_998"] >= plain.table.set_index("authority").loc[result.table["authority"],
                                                                                 "upper_998"].to_numpy()).all()
@@ -161,3 +162,45 @@ def test_overdispersed_ratio_limits_on_funnelplotr_test_data():
     assert [row["lower_998"], row["upper_998"]] == pytest.approx([0.586110, 1.523798], abs=1e-6)
     exact_low, exact_high = (v / 108 for v in exact_poisson_limits(np.array([108.0]), 0.998))
     assert row["lower_998"] <= exact_low[0] and row["upper_998"] >= exact_high[0]  # never narrower than exact
+
+
+def test_funnel_uses_the_councils_own_new_complaints_and_keeps_the_files_figure():
+    # Issue 18 case 8: the funnel on the unit the report states (new complaints, from the council's log).
+    table = pd.DataFrame({"authority": list("ABCDEF"), "financial_year": "2019-20",
+                          "complaints": [30, 44, 25, 62, 37, 19],
+                          "children_in_need": [1000, 1500, 800, 2000, 1200, 600]})
+    result = funnel(table, "2019-20", denominator="children_in_need", highlight="A", own=26)
+    # By hand: A's 30 replaced by 26; pooled (26 + 44 + 25 + 62 + 37 + 19) / 7,100 = 213 / 7,100 per 1,000.
+    assert result.target == pytest.approx(213 / 7100 * 1000)
+    a = result.table.set_index("authority").loc["A"]
+    assert a["complaints"] == 26 and a["rate"] == pytest.approx(26.0)
+    assert result.file_figure == 30 and result.file_disagrees
+    # A's exact upper 95% limit at E = 1,000 x 213 / 7,100 = 30: R qchisq(0.975, 2 * 31) / 2 = 43.0041 (no tau^2).
+    from scipy import stats
+    expected = 1000 * 213 / 7100
+    assert result.tau2 == 0 and a["upper_95"] == pytest.approx(stats.chi2.ppf(0.975, 2 * (expected + 1)) / 2)
+    same = funnel(table, "2019-20", denominator="children_in_need", highlight="A", own=30)
+    assert same.file_figure == 30 and not same.file_disagrees
+    assert funnel(table, "2019-20", denominator="children_in_need", highlight="A").file_figure is None
+
+
+def test_report_funnel_counts_new_complaints_and_warns_when_the_file_differs(example):
+    from cfanalysis import annual_report
+    from cfanalysis.analysis.counts import new_complaints
+    report = annual_report(example, "2019-20")
+    # Reference: each complaint once (its first stage) received in 2019-20, by plain pandas.
+    c = example.complaints
+    first = c.sort_values("received_date").drop_duplicates("reference")
+    own = int((first["financial_year"] == "2019-20").sum())
+    assert own == int((new_complaints(c)["financial_year"] == "2019-20").sum())
+    row = report.funnel.highlighted
+    assert row["complaints"] == own == report.figures.now.new_complaints
+    assert report.breakdowns.uphold.table.set_index("authority").loc[example.authority, "complaints"] == own
+    file = example.comparators
+    file_figure = int(file.loc[(file["authority"] == example.authority) & (file["financial_year"] == "2019-20"),
+                               "complaints"].iloc[0])
+    assert report.funnel.file_figure == file_figure
+    text = repr(report.benchmarking_section())
+    assert "new complaints per 1,000 children in need" in text
+    if file_figure != own:
+        assert f"Warning: the comparators file gives this council {file_figure} complaints" in text

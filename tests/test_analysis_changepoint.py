@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 
 from cfanalysis.analysis.changepoint import find_changepoint
+from cfanalysis.publish.descriptions import describe
 
 
 def series(values, start="2018-04"):
@@ -14,13 +15,13 @@ def test_finds_a_planted_shift():
     assert result.first_month == pd.Period("2019-08", "M")
     assert result.pvalue < 0.01 and result.exact  # 2 years: all 4,096 within-month arrangements
     assert result.plausible_first <= result.first_month <= result.plausible_last
-    assert "August 2019" in result.summary()
+    assert "August 2019" in describe(result)
 
 
 def test_flat_series_gives_a_large_pvalue():
     rng = np.random.default_rng(3)
     result = find_changepoint(series(rng.poisson(3.0, 24)))
-    assert result.pvalue > 0.05 and "chance cannot be ruled out" in result.summary()
+    assert result.pvalue > 0.05 and "chance cannot be ruled out" in describe(result)
 
 
 def test_three_years_use_seeded_shuffles_reproducibly():

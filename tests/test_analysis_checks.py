@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from cfanalysis.publish.descriptions import describe
 
 
 def test_sign_flip_is_exact_and_symmetric():
@@ -31,4 +32,4 @@ def test_overdispersed_months_give_a_typed_scale():
     after = np.array([0, 0, 0, 0, 0, 12, 0, 0, 0, 8, 0, 0])
     result = quasi_poisson_year_ratio(after, before)
     assert result.scale == pytest.approx(6.99, abs=0.01) and result.pvalue == pytest.approx(0.416, abs=1e-3)
-    assert "Quasi-Poisson GLM" in result.summary() and result.to_frame().loc[0, "scale"] == result.scale
+    assert "Quasi-Poisson GLM" in describe(result) and result.to_frame().loc[0, "scale"] == result.scale

@@ -6,6 +6,7 @@ import pytest
 from cfanalysis import annual_figures, compare_years, load_data
 from cfanalysis.analysis.proportions import compare_proportions
 from tests.conftest import EXAMPLE, REPO
+from cfanalysis.publish.descriptions import describe
 
 GOLDEN = REPO / "tests" / "golden"
 
@@ -66,5 +67,5 @@ def test_escalation_change_uses_fisher_and_wilson():
     assert change.pvalue == pytest.approx(fisher_exact([[6, 79], [8, 80]]).pvalue)
     wilson = binomtest(6, 85).proportion_ci(method="wilson")
     assert (change.ci_low, change.ci_high) == pytest.approx((wilson.low, wilson.high))
-    assert "chance cannot be ruled out" in change.summary()
+    assert "chance cannot be ruled out" in describe(change)
     assert set(change.to_frame().columns) >= {"ci_low", "ci_high", "baseline_ci_low", "pvalue", "share"}

@@ -5,6 +5,7 @@ import math
 import pytest
 
 from cfanalysis import compare_counts
+from cfanalysis.publish.descriptions import describe
 
 
 def test_headline_etest_known_answer():
@@ -15,7 +16,7 @@ def test_headline_etest_known_answer():
     assert result.ratio == pytest.approx(2.5)
     assert result.pvalue == pytest.approx(0.0231492, abs=1e-6)
     assert (result.ci_low, result.ci_high) == pytest.approx((1.119436, 5.529572), abs=1e-5)
-    assert result.significant and "E-test" in result.summary()
+    assert result.significant and "E-test" in describe(result)
 
 
 def test_exact_conditional_is_the_binomial_test():
@@ -69,7 +70,7 @@ def test_one_sided():
 def test_zero_counts_give_an_answer(count, baseline):
     result = compare_counts(count, baseline)
     assert 0 <= result.pvalue <= 1 and result.ci_low <= result.ci_high
-    assert result.summary()
+    assert describe(result)
     if count == 0 and baseline == 0:
         assert math.isnan(result.ratio) and result.pvalue == 1
     elif baseline == 0:
@@ -79,7 +80,7 @@ def test_zero_counts_give_an_answer(count, baseline):
 
 
 def test_not_significant_is_never_called_no_change():
-    text = compare_counts(10, 8).summary()
+    text = describe(compare_counts(10, 8))
     assert "chance cannot be ruled out" in text and "data cannot tell" in text and "no change" not in text
     assert "unlikely to be chance" not in text
 
@@ -118,3 +119,24 @@ def test_interval_bounds_are_where_the_etest_reaches_alpha(count, baseline, expo
     for bound in (result.ci_low, result.ci_high):
         p = test_poisson_2indep(count, exposure, baseline, baseline_exposure, value=bound, method="etest").pvalue
         assert p == pytest.approx(1 - level, abs=2e-3)
+
+
+@pytest.mark.parametrize("count, exposure, baseline, baseline_exposure, value", [
+    (20, 12, 8, 12, 1.0), (5, 12, 0, 12, 1.0), (0, 9, 7, 12, 0.5), (150, 1.2, 130, 1.0, 1.3),
+    (480, 12, 455, 12, 1.0), (1210, 9, 1490, 12, 1.07), (1800, 12, 1700, 12, 1.03), (2, 12, 900, 60, 0.02)])
+@pytest.mark.parametrize("alternative", ["two-sided", "larger", "smaller"])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # statsmodels divides by a zero count
+def test_etest_pvalue_is_statsmodels_etest(count, exposure, baseline, baseline_exposure, value, alternative):
+    from statsmodels.stats.rates import test_poisson_2indep
+
+    from cfanalysis.analysis.rates import etest_pvalue
+
+    # statsmodels: test_poisson_2indep(x1, t1, x0, t0, value=R, method="etest", alternative=...).pvalue,
+    # summed over its whole count grid; ours sums the same cells by runs (large counts) or the whole
+    # grid (counts under about a hundred, bit for bit).
+    expected = test_poisson_2indep(count, exposure, baseline, baseline_exposure, value=value, method="etest",
+                                   alternative=alternative).pvalue
+    got = etest_pvalue(count, exposure, baseline, baseline_exposure, value, alternative)
+    assert got == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    if max(count, baseline) < 60:
+        assert got == expected

@@ -10,6 +10,7 @@ from cfanalysis.analysis.demand import demand_analysis
 from cfanalysis.parameters import ParameterError
 from cfanalysis.periods import financial_years_of
 from tests.conftest import EXAMPLE
+from cfanalysis.publish.descriptions import describe
 
 
 def frame(records):
@@ -59,7 +60,7 @@ def test_partial_year_compares_the_same_months():
     # Baseline April to December 2018 only: 24 complaints over 12 months, 2 a month -> 18 in 9 months.
     assert (change.headline.count, change.headline.baseline_count) == (18, 18)
     assert change.headline.exposure == 9 and change.years.partial
-    assert "same months only" in change.summary()
+    assert "same months only" in describe(change)
 
 
 def test_team_question_without_baseline_says_so(example):

@@ -19,8 +19,8 @@ PACKAGE = REPO / "cfanalysis"
 LAYERS = ["base", "data", "analysis", "plots", "publish", "top"]
 # Where each module lives, by the first name after ``cfanalysis.``; the package itself is "top"
 # because its __init__ re-exports every layer.
-LAYER_OF_FIRST_NAME = {"periods": "base", "words": "base", "parameters": "base", "data": "data", "analysis": "analysis",
-                       "plots": "plots", "publish": "publish", "cli": "top", "__main__": "top"}
+LAYER_OF_FIRST_NAME = {"periods": "base", "words": "base", "labels": "base", "parameters": "base", "data": "data",
+                       "analysis": "analysis", "plots": "plots", "publish": "publish", "cli": "top", "__main__": "top"}
 
 IO_MODULES = {"pathlib", "os", "shutil", "io", "json", "csv", "openpyxl"}
 IO_NAMES = {"open", "Path", "savefig", "read_csv", "read_excel"}
@@ -130,6 +130,20 @@ def test_analysis_does_no_file_io():
              if layer_of(module_name(path)) == "analysis" for node, what in file_io(parse(path))]
     assert not found, ("analysis/ computes only: files are read in data/ and written in publish/.\n"
                        + "\n".join(found))
+
+
+def test_analysis_writes_no_words():
+    """analysis/ returns numbers and typed results; every sentence is composed in publish/ (issue 17),
+    where the disclosure policy is in hand, so analysis/ never imports cfanalysis.words and no result
+    has a summary() or sentence() of its own (their words: cf.describe in publish/descriptions.py)."""
+    found = [f"{where(path, node)} imports {target}" for path in package_files()
+             if layer_of(module_name(path)) == "analysis"
+             for node, target in imported_modules(path) if target == "cfanalysis.words"]
+    found += [f"{where(path, node)} defines {node.name}()" for path in package_files()
+              if layer_of(module_name(path)) == "analysis" for node in ast.walk(parse(path))
+              if isinstance(node, ast.FunctionDef) and node.name in ("summary", "sentence")]
+    assert not found, ("Words are written in publish/ (publish/descriptions.py, publish/sentences.py), "
+                       "not in analysis/:\n" + "\n".join(found))
 
 
 def functions(node: ast.AST, prefix: str = ""):

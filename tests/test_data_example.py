@@ -5,6 +5,7 @@ import pytest
 from cfanalysis import compare_counts, counts_by, load_data, year_counts
 from cfanalysis.data.example import write_example_data
 from tests.conftest import EXAMPLE
+from cfanalysis.publish.descriptions import describe
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def test_only_the_duty_team_changed_significantly(example):
     before = counts_by(example.complaints, "2018-19", "team")
     for team in now.index:
         result = compare_counts(int(now[team]), int(before[team]))  # two-sided E-test
-        assert result.significant == (team == "Duty Team"), (team, result.summary())
+        assert result.significant == (team == "Duty Team"), (team, describe(result))
     assert (now["Duty Team"], before["Duty Team"]) == (20, 8)
 
 

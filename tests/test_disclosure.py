@@ -19,6 +19,7 @@ from cfanalysis.publish.audit import DisclosureError, audit, audit_folder, check
 from cfanalysis.publish.disclosure import (
     PublishedCell,
     Ratio,
+    Relation,
     Suppressed,
     cell_key,
     disclosure_policy,
@@ -274,3 +275,75 @@ def test_a_public_run_sets_the_audience_in_every_notebook_and_keeps_a_stricter_t
 
     assert logs_dir(Path("/x/out"), "public") == Path("/x/out-logs")
     assert logs_dir(Path("/x/out"), "internal") == Path("/x/out")
+
+
+# The same quantity printed in two places under different keys -----------------------------------
+
+def _stages_withheld(policy, *, linked: bool):
+    """The 2019-20 headline table as the example publishes it (Stage 2 withheld to protect Stage 3's 1)
+    and the escalation sentence printing the number escalated to Stage 2."""
+    from types import SimpleNamespace
+
+    from cfanalysis.publish.annual import escalation_links
+
+    cells = [PublishedCell("complaints@2019-20", "headline", 92, 92),
+             PublishedCell("stage1@2019-20", "headline", 85, 85),
+             PublishedCell("stage2@2019-20", "headline", 0, math.inf),
+             PublishedCell("stage3@2019-20", "headline", 0, math.inf, protect=True),
+             PublishedCell("escalated_to_2@2019-20", "escalation sentence", 6, 6)]
+    policy.ledger.cells.extend(cells)
+    policy.ledger.relations.append(Relation(
+        "complaints@2019-20", ("stage1@2019-20", "stage2@2019-20", "stage3@2019-20"), "headline"))
+    if linked:
+        year = SimpleNamespace(stage2_escalations=6, stage3_escalations=1, by_stage={1: 85, 2: 6, 3: 1})
+        policy.ledger.relations.extend(escalation_links(year, "2019-20"))
+
+
+def test_the_number_escalated_to_stage_2_beside_a_withheld_stage_2_is_refused():
+    unlinked = disclosure_policy("public")
+    _stages_withheld(unlinked, linked=False)
+    assert audit(unlinked.ledger, unlinked) == []  # the hole: two keys for one quantity
+    p = disclosure_policy("public")
+    _stages_withheld(p, linked=True)
+    message = _refused(p)
+    assert "stage3@2019-20" in message and "between 1 and 1" in message
+
+
+def test_escalations_are_withheld_with_the_stage_counts_the_headline_table_withholds():
+    from cfanalysis.publish.annual import hidden_stages
+    from tests.conftest import EXAMPLE
+
+    data = cf.load_data(EXAMPLE)
+    p = disclosure_policy("public")
+    report = cf.annual_report(data, "2019-20", policy=p)
+    withheld = hidden_stages(report.figures.now, p)
+    assert withheld  # the example's Stage 3 is small, so Stage 2 is withheld with it
+    texts = {}
+    for section in ("headline_section", "statutory_section", "benchmarking_section"):
+        shown = getattr(report, section)()
+        texts[section] = shown._repr_html_() if hasattr(shown, "_repr_html_") else str(shown)
+    assert audit(p.ledger, p) == []
+    assert any(r.total == "stage2@2019-20" and r.parts == ("escalated_to_2@2019-20",) for r in p.ledger.relations)
+    assert not [c for c in p.ledger.cells if c.key == "escalated_to_2@2019-20" and c.shown]
+
+
+def test_why_this_team_registers_its_counts_where_it_prints_them():
+    from tests.conftest import EXAMPLE
+
+    p = disclosure_policy("public")
+    question = cf.team_question(cf.load_data(EXAMPLE), "2019-20", policy=p)
+    assert question.choice is not None and not question.choice.named
+    record = question.introduction().record
+    places = {c.key: c.where for c in record.cells if "why this team" in c.where}
+    assert set(places) == {f"new_complaints:{question.team}@2019-20", f"new_complaints:{question.team}@2018-19"}
+
+
+def test_the_banner_and_the_annex_say_what_c_means_in_one_wording():
+    from pathlib import Path
+
+    p = disclosure_policy("public", 10)
+    meaning = p.confidential_meaning()
+    assert meaning.startswith("[c] confidential: a count from 0 to 9 withheld") and "fewer than 10" in meaning
+    assert meaning in p.note() and meaning in " ".join(p.annex())
+    template = (Path(cf.__file__).parent / "publish" / "templates" / "cfreport" / "index.html.j2").read_text()
+    assert "resources.cf.confidential" in template and "[c]" not in template  # the banner takes the policy's words

@@ -12,6 +12,7 @@ from cfanalysis.data.commentary import parse_commentary
 from cfanalysis.publish.commentary import insert_commentary, match_commentary, render_markdown
 from cfanalysis.publish.run import ReportError, run_reports
 from tests.conftest import EXAMPLE, write_csv
+from cfanalysis.publish.descriptions import describe
 
 NOTEBOOKS = EXAMPLE.parents[1] / "notebooks"
 
@@ -147,7 +148,7 @@ def test_before_after_on_the_example_compliments(example):
     assert (r.count, r.baseline_count) == (53, 36)
     assert r.ratio == pytest.approx(53 / 36)
     assert r.ci_low < 1 < r.ci_high and r.pvalue == pytest.approx(0.072, abs=0.001)  # E-test, as in rates
-    text = r.summary()
+    text = describe(r)
     assert "53 in April 2019 to March 2020, against 36" in text and "some evidence of a rise" in text
     assert "Timing alone does not show" in text
 

@@ -11,6 +11,7 @@ from scipy import stats
 from cfanalysis import all_team_tests, compare_counts, compare_years, team_change, team_question, words
 from cfanalysis.analysis.selection import rise_scan, year_split_selection
 from tests.test_analysis_teams import frame, monthly, spread
+from cfanalysis.publish.descriptions import describe
 
 EXAMPLE_COUNTS = [20, 10, 16, 10, 20, 9]  # 2019-20 new complaints per team (worked example only)
 EXAMPLE_BASELINE = [8, 11, 19, 13, 24, 13]  # 2018-19
@@ -73,7 +74,7 @@ def example_question():
 
 def test_case1_3_example_verdict_in_one_voice(example_question):
     change = example_question.change
-    text = change.summary()
+    text = describe(change)
     assert "plausibly between 0.88 and 7.5 times" in text and "picking it out of 6 teams" in text
     assert "cannot tell" not in text or not (change.trusted[2] > 1)
     assert change.year_on_year_adjusted_pvalue == pytest.approx(_min_p_by_enumeration(EXAMPLE_COUNTS, EXAMPLE_BASELINE))
@@ -87,7 +88,7 @@ def test_case5_months_to_confirm_uses_the_24_month_ratio(example_question):
     # Issue 18 case 5: 20 in 12 months against 17 in 24: ratio 20/12 / (17/24) = 2.35, about 18 months.
     from cfanalysis.analysis.teams import months_to_confirm
     assert months_to_confirm(20 / 12 / (17 / 24), 17, 24) == 18
-    assert "about 18 months of monitoring" in example_question.change.summary()
+    assert "about 18 months of monitoring" in describe(example_question.change)
 
 
 def test_case6_no_bright_line_at_005():
@@ -183,7 +184,7 @@ def test_case8_uphold_rates_on_an_overdispersion_aware_funnel():
     assert row["z"] == pytest.approx(z[own]) and bench.funnel.tau2 == pytest.approx(tau2)
     assert row["z_adjusted"] == pytest.approx((y[own] / n[own] - p0) / np.sqrt(s[own] ** 2 + tau2))
     assert abs(row["z_adjusted"]) < 1.96 and row["position"] == "within_95"
-    assert "beyond what chance" not in bench.summary() and row["rank"] == len(year)
+    assert "beyond what chance" not in describe(bench) and row["rank"] == len(year)
 
 
 def test_case9_before_and_after_sees_the_earlier_rise():
@@ -213,7 +214,7 @@ def test_case9_before_and_after_sees_the_earlier_rise():
     assert result.segmented.level_ratio == pytest.approx(1.41, abs=0.01) and result.segmented.level_pvalue > 0.3
     assert result.seasonal.level_ratio == pytest.approx(2.55, abs=0.01) and result.seasonal.level_pvalue < 0.05
     assert result.changepoint.first_month == pd.Period("2018-10", "M") and result.changed_before
-    text = result.summary()
+    text = describe(result)
     assert "changed before the event" in text and "October 2018" in text and "Allowing for the season" in text
     assert "log the thanks" in text
     # Against the whole baseline (24 months before): 53 in 12 months against all earlier compliments.
@@ -244,10 +245,10 @@ def test_case8_own_uphold_rate_replaces_the_files_with_a_warning():
     bench = uphold_benchmark(comparators, "2030-31", authority="Us", own=(38, 90))
     row = bench.table.set_index("authority").loc["Us"]
     assert (row["upheld"], row["complaints"]) == (38, 90) and bench.file_figure == (23, 90)
-    assert bench.file_disagrees and "Warning: the comparators file gives this council 26%" in bench.summary()
-    assert "42%" in bench.summary()  # 38 / 90
+    assert bench.file_disagrees and "Warning: the comparators file gives this council 26%" in describe(bench)
+    assert "42%" in describe(bench)  # 38 / 90
     same = uphold_benchmark(comparators, "2030-31", authority="Us", own=(23, 90))
-    assert not same.file_disagrees and "Warning" not in same.summary()
+    assert not same.file_disagrees and "Warning" not in describe(same)
 
 
 def test_case7_team_question_shows_the_data_date_for_a_part_year():
@@ -257,4 +258,4 @@ def test_case7_team_question_shows_the_data_date_for_a_part_year():
     years = compare_years(data, "2019-20")
     change = team_change(data, "A", years, all_teams=all_team_tests(data, years))
     assert (change.headline.count, change.headline.baseline_count) == (9, 6)  # April-June 2018: 2 a month
-    assert "April to June of 2019-20 and of 2018-19" in change.summary()
+    assert "April to June of 2019-20 and of 2018-19" in describe(change)

@@ -10,6 +10,7 @@ from cfanalysis import compare_counts, load_data
 from cfanalysis.analysis.checks import quasi_poisson_year_ratio
 from cfanalysis.analysis.teams import months_to_confirm
 from tests.conftest import EXAMPLE
+from cfanalysis.publish.descriptions import describe
 
 
 
@@ -48,7 +49,7 @@ def test_case2_overdispersed_months_are_not_read_as_a_rise():
     assert change.headline.pvalue == pytest.approx(0.0231, abs=5e-4)
     assert change.quasi_poisson.scale == pytest.approx(6.99, abs=0.01)
     assert change.verdict_pvalue > 0.1 and change.scan.dispersion_of("Duty Team") > 2
-    assert "unlikely to be chance" not in change.summary()
+    assert "unlikely to be chance" not in describe(change)
     verdict_row = change.to_frame().iloc[-1]
     assert verdict_row["p-value"] == pytest.approx(change.verdict_pvalue)
 
@@ -65,13 +66,13 @@ def test_case1_screened_team_is_adjusted_by_default():
     screened = team_change(data, "A", years)
     named = team_change(data, "A", years, named_in_advance=True)
     assert screened.verdict_pvalue > named.verdict_pvalue  # the selection over six teams is paid for
-    assert "picked after looking" in screened.summary() and "monitoring" in screened.summary()
+    assert "picked after looking" in describe(screened) and "monitoring" in describe(screened)
 
 
 def test_case3_graded_words_no_bright_line():
-    text = compare_counts(53, 36).summary()  # compliments: p = 0.072
+    text = describe(compare_counts(53, 36))  # compliments: p = 0.072
     assert "about 47% higher" in text and "some evidence" in text and "chance cannot be ruled out" in text
-    strong = compare_counts(20, 8).summary()
+    strong = describe(compare_counts(20, 8))
     assert "about 2.5 times" in strong and "plausibly between 1.1 and 5.5 times" in strong
     assert "moderate evidence" in strong and "unlikely to be chance" not in strong
 
@@ -117,7 +118,7 @@ def test_case4_new_complaints_count_once(example):
 def test_case8_demand_wording_follows_the_evidence_rule(example):
     from cfanalysis.publish.team import team_question
 
-    text = team_question(example, "2018-19").demand.summary()
+    text = describe(team_question(example, "2018-19").demand)
     assert "may account for some or all" not in text and "account for part" not in text
     assert "plausibly between" in text
 

@@ -18,6 +18,7 @@ import pytest
 import cfanalysis as cf
 from cfanalysis.parameters import CfanalysisError, ParameterError
 from tests.conftest import EXAMPLE, REPO, write_csv
+from cfanalysis.publish.descriptions import describe
 
 AS_OF = "2024-06-30"
 OTHER_TEAMS = ["Early Help", "Front Door", "Leaving Care", "Short Breaks"]
@@ -223,4 +224,4 @@ def test_the_readme_examples_run(which, tmp_path, monkeypatch):
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 (the README's own examples)
     assert (tmp_path / "outputs" / "two_teams.png").read_bytes().startswith(b"\x89PNG")
     assert pd.ExcelFile(tmp_path / "outputs" / "stages.xlsx").sheet_names
-    assert "times" in namespace["result"].summary() or "ratio" in namespace["result"].summary()
+    assert "times" in describe(namespace["result"]) or "ratio" in describe(namespace["result"])

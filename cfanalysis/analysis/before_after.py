@@ -14,7 +14,7 @@ Two views, as DOMAIN.md section 5 sets out for the team question:
   in level at the event and ``exp(b3)`` the change in the monthly trend.
 
 Timing alone cannot show that the event caused a change: anything else that changed at about
-the same time would produce the same pattern, and the summary says so.
+the same time would produce the same pattern, and its description (``cf.describe``) says so.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from cfanalysis import words
+from cfanalysis import labels
 from cfanalysis.analysis.changepoint import Changepoint, find_changepoint
 from cfanalysis.analysis.checks import TestResult, quasi_poisson_year_ratio, sign_flip_test
 from cfanalysis.analysis.rates import CountComparison, compare_counts
@@ -66,17 +66,6 @@ class SegmentedFit(Result):
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([asdict(self)])
-
-    def summary(self) -> str:
-        level = words.level(self.confidence_level)
-        return (f"A segmented model of all {self.months_before + self.months_after} months "
-                f"({self.months_before} before, {self.months_after} from the event) puts the change in level at "
-                f"the event at {words.ratio(self.level_ratio)} times ({level} interval "
-                f"{words.ratio(self.level_ci_low)} to {words.ratio(self.level_ci_high)}, p = "
-                f"{words.p_value(self.level_pvalue)}, {words.strength(self.level_pvalue)}), and the change in "
-                f"the monthly trend at {words.ratio(self.trend_ratio)} times a month (p = "
-                f"{words.p_value(self.trend_pvalue)}); {self.method}, scale {self.scale:.2f}.")
-
 
 def segmented_fit(counts: pd.Series, first_after: pd.Period, *, confidence_level: float = 0.95,
                   seasonal: bool = False) -> SegmentedFit:
@@ -164,21 +153,15 @@ class BeforeAfter(Result):
     def overdispersed(self) -> bool:
         return self.quasi_poisson.scale > OVERDISPERSION_SCALE
 
-    @property
-    def evidence(self) -> str:
-        """The strength of evidence of a change, in the same words as the team question."""
-        return words.evidence(self.pvalue, wide=words.interval_is_wide(self.ci_low, self.ci_high),
-                              what=f"a {'rise' if self.ratio > 1 else 'fall'}", basis=self.method)
-
     def to_frame(self) -> pd.DataFrame:
         """The comparison, each check and the segmented model as rows of one table."""
-        level = words.level(self.confidence_level)
+        level = labels.level(self.confidence_level)
         rows = [{"Method": f"{METHOD_LABELS['etest']} (same months)", "Estimate": self.headline.ratio,
                  f"{level} CI low": self.headline.ci_low, f"{level} CI high": self.headline.ci_high,
                  "p-value": self.headline.pvalue}]
         for check in (self.quasi_poisson, self.sign_flip):
             if check is not None:
-                rows.append({"Method": words.capitalised(check.method), "Estimate": check.estimate,
+                rows.append({"Method": labels.capitalised(check.method), "Estimate": check.estimate,
                              f"{level} CI low": check.ci_low, f"{level} CI high": check.ci_high,
                              "p-value": check.pvalue})
         if self.whole_baseline is not None:
@@ -199,56 +182,6 @@ class BeforeAfter(Result):
                       f"{level} CI low": s.trend_ci_low, f"{level} CI high": s.trend_ci_high,
                       "p-value": s.trend_pvalue}]
         return pd.DataFrame(rows)
-
-    def summary(self) -> str:
-        """Size first, then interval and strength of evidence, then what timing cannot show."""
-        after, before = self.months_after, self.months_before
-        span = (f"{month_label(after[0], long=True)} to {month_label(after[-1], long=True)}"
-                if len(after) > 1 else month_label(after[0], long=True))
-        base = (f"{month_label(before[0], long=True)} to {month_label(before[-1], long=True)}"
-                if len(before) > 1 else month_label(before[0], long=True))
-        text = (f"{words.capitalised(self.what)} after '{self.event}' ({self.event_date:%-d %B %Y}): "
-                f"{self.count} in {span}, against {self.baseline_count} in the same months a year earlier "
-                f"({base}).")
-        if not math.isfinite(self.ratio) or self.count + self.baseline_count == 0:
-            return text + " The change cannot be measured as a ratio. " + self.caution()
-        text += (f" That is {words.times_with_interval(self.ratio, self.ci_low, self.ci_high, self.confidence_level)}"
-                 f": {self.evidence}.")
-        return " ".join(t for t in (text, self.earlier(), self.caution()) if t)
-
-    def earlier(self) -> str:
-        """What the whole series says: against every earlier month, and when the scan puts the change."""
-        parts = []
-        if self.whole_baseline is not None and self.whole_baseline.baseline_exposure > len(self.months_before):
-            w = self.whole_baseline
-            parts.append(f"Against all {w.baseline_exposure:.0f} months before it, the months after are "
-                         f"{words.times_with_interval(w.ratio, w.ci_low, w.ci_high, self.confidence_level)}.")
-        if self.changed_before:
-            c = self.changepoint
-            parts.append(f"But the series changed before the event: a scan of all its months puts the shift in "
-                         f"{month_label(c.first_month, long=True)} (about {c.mean_before:.1f} a month before, "
-                         f"{c.mean_after:.1f} after; p = {words.p_value(c.pvalue)}), so the comparison mostly "
-                         "measures a change that had already happened.")
-        if self.seasonal is not None and self.segmented is not None:
-            parts.append(f"Allowing for the season, the segmented model's change in level is "
-                         f"{words.ratio(self.seasonal.level_ratio)} times (p = "
-                         f"{words.p_value(self.seasonal.level_pvalue)}) instead of "
-                         f"{words.ratio(self.segmented.level_ratio)} "
-                         f"(p = {words.p_value(self.segmented.level_pvalue)}).")
-        if self.what.startswith("compliment"):
-            parts.append("Anything that encourages staff to pass on or log the thanks they receive changes how "
-                         "many compliments are recorded, not only how many are given.")
-        return " ".join(parts)
-
-    def caution(self) -> str:
-        return (f"Timing alone does not show that '{self.event}' caused any change: anything else that "
-                "changed at about the same time would leave the same pattern.")
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return f'<p class="cf-verdict">{html.escape(self.summary())}</p>'
-
 
 def _windows(counts: pd.Series, first_after: pd.Period, months: int) -> tuple[pd.PeriodIndex, pd.PeriodIndex]:
     """Up to ``months`` months from ``first_after`` and the same calendar months a year earlier,

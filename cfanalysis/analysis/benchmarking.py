@@ -65,6 +65,13 @@ class Funnel(Result):
     tau2: float
     overdispersed: bool
     curve: pd.DataFrame  # denominator grid with the four limits, for drawing
+    file_figure: int | None = None  # the comparators file's count for the highlighted council, when ``own`` replaced it
+
+    @property
+    def file_disagrees(self) -> bool:
+        """True when the comparators file's count for the highlighted council is not its own count."""
+        row = self.highlighted
+        return self.file_figure is not None and row is not None and int(row["complaints"]) != self.file_figure
 
     def to_frame(self) -> pd.DataFrame:
         """One row per authority (see the class docstring for the columns)."""
@@ -79,28 +86,6 @@ class Funnel(Result):
     def outside_998(self) -> int:
         """How many authorities lie outside the 99.8% limits."""
         return int(self.table["position"].isin(OUTSIDE_998).sum())
-
-    def summary(self, authority: str | None = None) -> str:
-        words = self.denominator.replace("_", " ")
-        text = (f"Across {len(self.table)} authorities in {self.financial_year} the pooled rate is "
-                f"{self.target:.1f} complaints per {self.per:,} {words}.")
-        if self.overdispersed:
-            text += (" Rates vary between authorities more than chance alone would make them, so the "
-                     "limits are widened for that (a random-effects allowance), which avoids calling "
-                     "ordinary differences between councils outliers.")
-        else:
-            text += " Rates vary no more than chance would make them, so the limits are exact Poisson limits."
-        if authority:
-            row = self.table[self.table["authority"] == authority]
-            if len(row):
-                row = row.iloc[0]
-                short, meaning = POSITIONS[row["position"]]
-                text += f" {authority} had {row['rate']:.1f} per {self.per:,} {words}: {short} ({meaning})."
-        outside = self.outside_998()
-        text += (f" {outside} of {len(self.table)} authorities lie outside the 99.8% limits."
-                 if outside else " No authority lies outside the 99.8% limits.")
-        return text
-
 
 def _position(rate, low95, high95, low998, high998) -> str:
     """The code of :data:`POSITIONS` for a rate and its limits."""
@@ -118,7 +103,7 @@ def _position(rate, low95, high95, low998, high998) -> str:
 # long: the numpydoc docstring is most of it
 def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, per: int = 1000,
            overdispersion: bool = True, highlight: str | None = None, target: float | None = None,
-           winsor: float | None = None) -> Funnel:
+           winsor: float | None = None, own: int | None = None) -> Funnel:
     """Funnel-plot statistics for one year of the comparators table.
 
     Parameters
@@ -142,6 +127,10 @@ def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, 
     winsor
         Share of z-scores winsorised in each tail before phi is estimated; default 0.1 with at least
         50 authorities (FunnelPlotR's choice) and none with fewer (see ``WINSOR_FROM``).
+    own
+        The highlighted council's own count (its new complaints, worked out from its own log): it
+        replaces the comparators file's figure for that council, which is kept in
+        ``Funnel.file_figure`` (``file_disagrees`` when the two differ).
 
     Returns
     -------
@@ -163,6 +152,11 @@ def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, 
     exact ones.
     """
     year = _usable_rows(comparators, financial_year, denominator)
+    file_figure = None
+    if own is not None and highlight is not None and (year["authority"] == highlight).any():
+        mine = (year["authority"] == highlight).to_numpy()
+        file_figure = int(year.loc[mine, "complaints"].iloc[0])
+        year = year.assign(complaints=np.where(mine, float(own), year["complaints"].to_numpy(float)))
     counts = year["complaints"].to_numpy(float)
     sizes = year[denominator].to_numpy(float)
     target = counts.sum() / sizes.sum() if target is None else target / per
@@ -179,7 +173,7 @@ def funnel(comparators: pd.DataFrame, financial_year: str, *, denominator: str, 
     grid = np.linspace(max(sizes.min() * 0.8, 1), sizes.max() * 1.1, 120)
     curve = pd.DataFrame({"denominator": grid, **{k: v * per for k, v in _limits(grid, target, tau2).items()}})
     return Funnel(table.sort_values("rate", ascending=False, ignore_index=True), target * per, per,
-                  denominator, financial_year, phi, tau2, tau2 > 0, curve)
+                  denominator, financial_year, phi, tau2, tau2 > 0, curve, file_figure)
 
 
 def _usable_rows(comparators: pd.DataFrame, financial_year: str, denominator: str) -> pd.DataFrame:
@@ -305,11 +299,6 @@ class ProportionFunnel(Result):
     def row(self, authority: str) -> pd.Series | None:
         rows = self.table[self.table["authority"] == authority]
         return rows.iloc[0] if len(rows) else None
-
-    def summary(self) -> str:
-        return (f"{len(self.table)} authorities, pooled proportion {self.target:.3f}, phi {self.phi:.2f}, "
-                f"tau^2 {self.tau2:.5f} (Spiegelhalter 2005, additive random effect).")
-
 
 def proportion_funnel(authorities, events, trials, *, target: float | None = None,
                       highlight: str | None = None, winsor: float | None = None) -> ProportionFunnel:

@@ -1,7 +1,7 @@
 """The panel's questions, answered from the data already held: breakdowns of a year against the last.
 
 Each function takes loaded tables and the years compared, and returns a frozen result with
-``to_frame()``, a plain-English ``summary()`` and ``_repr_html_()``:
+``to_frame()`` and ``_repr_html_()`` (in words: ``cf.describe``, in ``publish/``):
 
 - :func:`team_breakdown`: why a team's complaints changed (category, outcome, complainant, stage);
 - :func:`attitude_breakdown`: staff attitude by team, and how often it is upheld against the rest;
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats
 
-from cfanalysis import words
+from cfanalysis import labels
 from cfanalysis.analysis.benchmarking import proportion_funnel
 from cfanalysis.analysis.counts import in_financial_year, new_complaints
 from cfanalysis.analysis.figures import ATTITUDE
@@ -101,30 +101,6 @@ class TeamBreakdown(Result):
     def to_frame(self) -> pd.DataFrame:
         return pd.concat({aspect: t for aspect, t in self.tables.items()}, names=["aspect", "group"]).reset_index()
 
-    def summary(self) -> str:
-        fy, by, team = self.financial_year, self.baseline_year, self.team
-        change = self.count - self.baseline_count
-        text = (f"{team} received {words.count(self.count)} new complaints in {fy} against "
-                f"{words.count(self.baseline_count)} in {by}")
-        if change == 0:
-            return text + "."
-        direction = "rise" if change > 0 else "fall"
-        drivers = self.drivers(most=5)
-        top = drivers[drivers["Change"] == drivers["Change"].iloc[0]] if len(drivers) else drivers
-        concentrated = len(top) <= 3 and 2 * abs(int(self.drivers()["Change"].sum())) >= abs(change)
-        shown = self.drivers() if concentrated else top
-        moved = words.joined([f"{str(c).lower()} (from {words.count(row[by])} to "
-                              f"{words.count(row[fy])})" for c, row in shown.iterrows()])
-        text += f", {abs(change)} {'more' if change > 0 else 'fewer'}."
-        if concentrated:
-            together = int(shown["Change"].sum())
-            return (text + f" The categories that account for most of the {direction}: {moved}"
-                    + (f"; together {abs(together)} of the {abs(change)}." if abs(together) <= abs(change)
-                       else ", offset in part by changes the other way in other categories."))
-        return (text + f" The {direction} is spread across categories rather than concentrated in one; the "
-                f"largest changes were in {moved}.")
-
-
 def team_breakdown(complaints: pd.DataFrame, team: str, years: YearComparison) -> TeamBreakdown:
     """A team's new complaints by category, outcome, complainant type and furthest stage, two years.
 
@@ -152,7 +128,7 @@ def team_breakdown(complaints: pd.DataFrame, team: str, years: YearComparison) -
         rest = _year_counts(others, column, years).add_prefix("Other teams, ")
         table = table.join(rest, how="outer").fillna(0).astype("int64")
         table = table.sort_values([fy, by], ascending=False, kind="stable")
-        table.index = pd.Index([f"Stage {i}" if column == "last_stage" else words.capitalised(str(i))
+        table.index = pd.Index([f"Stage {i}" if column == "last_stage" else labels.capitalised(str(i))
                                 for i in table.index], name=name)
         tables[column] = table
     return TeamBreakdown(team, fy, by, len(in_financial_year(mine, fy)), len(in_financial_year(mine, by)), tables)
@@ -183,34 +159,6 @@ class AttitudeBreakdown(Result):
 
     def to_frame(self) -> pd.DataFrame:
         return self.upheld.reset_index()
-
-    def _year(self, year: str) -> str:
-        row = self.upheld.loc[year]
-        low, high = proportion_interval(int(row["attitude_upheld"]), int(row["attitude"]), self.confidence_level)
-        a = share_of(row["attitude_upheld"], row["attitude"])
-        o = share_of(row["other_upheld"], row["other"])
-        return (f"{words.count(row['attitude_upheld'])} of "
-                f"{words.count(row['attitude'])} complaints about staff attitude were upheld in "
-                f"full or in part ({words.percent(a)}; {words.level(self.confidence_level)} interval "
-                f"{words.percent(low)} to {words.percent(high)}), against "
-                f"{words.count(row['other_upheld'])} of {words.count(row['other'])}"
-                f" other complaints ({words.percent(o)})")
-
-    def summary(self) -> str:
-        fy, by = self.financial_year, self.baseline_year
-        if fy not in self.upheld.index or not self.upheld.loc[fy, "attitude"]:
-            return f"No new complaints about staff attitude were received in {fy}."
-        p = self.upheld.loc[fy, "pvalue"]
-        verdict = (f"{words.strength(p)} of a real difference in how often they are upheld "
-                   f"(p = {words.p_value(p)}, Fisher's exact test)")
-        if math.isnan(p) or p >= words.HEDGE_FROM:  # the one hedging rule of words.py: no edge at 0.05
-            verdict += ("; chance cannot be ruled out, and with so few complaints the data cannot tell whether "
-                        "attitude complaints are upheld more or less often than others")
-        text = f"In {fy}, {self._year(fy)}: {verdict}."
-        if by in self.upheld.index and self.upheld.loc[by, "attitude"]:
-            text += f" In {by}, {self._year(by)}."
-        return text
-
 
 def attitude_breakdown(complaints: pd.DataFrame, years: YearComparison, *,
                        confidence_level: float = 0.95) -> AttitudeBreakdown:
@@ -269,35 +217,6 @@ class TimelinessChange(Result):
     def to_frame(self) -> pd.DataFrame:
         return pd.concat({"stage": self.by_stage, "team": self.by_team}, names=["by", "group"]).reset_index()
 
-    def _part(self, row: pd.Series, year: str, small: int) -> str:
-        replies, on_time = int(row[f"Replies, {year}"]), int(row[f"On time, {year}"])
-        text = f"{words.count(on_time)} of {words.count(replies)}"
-        if replies >= small:  # a percentage of a handful reads as more than it is
-            text += f" ({words.percent(share_of(on_time, replies))})"
-        return text
-
-    def sentence(self, label: str, row: pd.Series, *, small: int = 5, timescale: str = "") -> str:
-        """One group's replies on time in the year and the baseline year, counts only below ``small``."""
-        fy, by = self.financial_year, self.baseline_year
-        if not row[f"Replies, {fy}"] and not row.get(f"Replies, {by}", 0):
-            return f"{label}: no replies in {fy} or {by}."
-        text = f"{label}: {self._part(row, fy, small)} replies on time{timescale} in {fy}"
-        if f"Replies, {by}" in row and row[f"Replies, {by}"]:
-            text += f", against {self._part(row, by, small)} in {by}"
-        return text + "."
-
-    def stage_sentences(self) -> list[str]:
-        return [self.sentence(label, row,
-                              timescale=f" (within {STAGE_TIMESCALES[int(label[-1])]} working days)")
-                for label, row in self.by_stage.iterrows()]
-
-    def team_sentences(self) -> list[str]:
-        return [self.sentence(str(label), row) for label, row in self.by_team.iterrows()]
-
-    def summary(self) -> str:
-        return " ".join(self.stage_sentences())
-
-
 def timeliness_change(complaints: pd.DataFrame, years: YearComparison) -> TimelinessChange:
     """Replies within the statutory timescale (:data:`STAGE_TIMESCALES`), by stage and team, two years.
 
@@ -331,21 +250,6 @@ class ComplimentsBreakdown(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.by_team.reset_index()
 
-    def summary(self) -> str:
-        fy, by = self.financial_year, self.baseline_year
-        now = self.by_team[fy]
-        if not now.sum():
-            return f"No compliments were recorded in {fy}."
-        top = now.sort_values(ascending=False, kind="stable")
-        busiest = self.by_month[fy].idxmax()
-        text = (f"{words.count(now.sum())} compliments in {fy}"
-                + (f" against {words.count(self.by_team[by].sum())} in {by}" if by in self.by_team
-                   else "")
-                + f". {top.index[0]} received the most ({words.count(top.iloc[0])})")
-        most = words.count(self.by_month.loc[busiest, fy])
-        return text + f"; the month with most was {busiest} ({most})."
-
-
 def compliments_breakdown(compliments: pd.DataFrame, years: YearComparison, *,
                           teams: list[str] | None = None) -> ComplimentsBreakdown:
     """Compliments by team (every team in ``teams`` shown, with zeros) and by calendar month, two years."""
@@ -374,22 +278,6 @@ class OmbudsmanCases(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.cases
 
-    def summary(self) -> str:
-        fy = self.financial_year
-        upheld = self.cases[self.cases["decision"] == "upheld"]
-        if not len(upheld):
-            return f"The Ombudsman upheld no complaint about Children's Services received in {fy}."
-        parts = []
-        for _, case in upheld.iterrows():
-            about = f" about {case['category']}" if case["category"] else ""
-            team = f" ({case['team']})" if case["team"] else ""
-            remedy = f"; remedy: {case['remedy']}" if case["remedy"] else "; no remedy is recorded"
-            parts.append(f"one{about}{team}{remedy}")
-        count = words.count(len(upheld))
-        plural = "s" if len(upheld) != 1 else ""
-        return f"The Ombudsman upheld {count} complaint{plural} in {fy}: " + "; ".join(parts) + "."
-
-
 def ombudsman_cases(ombudsman: pd.DataFrame, financial_year: str) -> OmbudsmanCases:
     """The Ombudsman's decisions in a year, detailed investigations first, with what the data hold."""
     year = in_financial_year(ombudsman, financial_year)
@@ -416,23 +304,6 @@ class ActionsLog(Result):
         """The actions from complaints received in ``year`` (to ``team`` when given)."""
         rows = self.log[self.log["financial_year"] == year]
         return rows if team is None else rows[rows["team"] == team]
-
-    def follow_up(self, team: str | None = None) -> str:
-        """The baseline year's actions (to ``team`` when given) and their status, in a sentence."""
-        by = self.baseline_year
-        rows = self.of(by, team)
-        whose = f" for {team}" if team else ""
-        if not len(rows):
-            return f"No actions{whose} are linked to complaints received in {by}."
-        status = rows["status"].replace("", "no status recorded").str.lower().value_counts()
-        described = words.joined([f"{words.count(n)} {s}" for s, n in status.items()])
-        return (f"{words.count(len(rows))} action{'s' if len(rows) != 1 else ''}{whose} came "
-                f"from complaints received in {by}: {described}.")
-
-    def summary(self) -> str:
-        return (f"{len(self.of(self.financial_year))} actions from complaints received in {self.financial_year}. "
-                + self.follow_up())
-
 
 def actions_log(actions: pd.DataFrame, complaints: pd.DataFrame, years: YearComparison) -> ActionsLog:
     """Every action up to the year, with the financial year and team of the complaint it came from."""
@@ -473,46 +344,6 @@ class UpholdBenchmark(Result):
 
     def to_frame(self) -> pd.DataFrame:
         return self.table
-
-    def summary(self) -> str:
-        fy, others = self.financial_year, self.table[self.table["authority"] != self.authority]
-        pooled = f"{words.percent(self.pooled_rate)} across the {len(others)} other councils together"
-        if self.authority not in set(self.table["authority"]):
-            return f"In {fy}, councils upheld {pooled}; this council is not in the comparators table."
-        row = self.table[self.table["authority"] == self.authority].iloc[0]
-        higher = int((others["rate"] > row["rate"]).sum())
-        verdict = self._verdict(row)
-        text = (f"In {fy}, {self.authority} upheld {words.percent(row['rate'])} of its complaints in full or in part "
-                f"({int(row['upheld']):,} of {int(row['complaints']):,}; {words.level(self.confidence_level)} "
-                f"interval {words.percent(row['ci_low'])} to {words.percent(row['ci_high'])}), against {pooled}: "
-                f"{verdict}. {higher} of the {len(others)} other councils upheld a larger share.")
-        if self.file_disagrees:
-            upheld, total = self.file_figure
-            text += (f" Warning: the comparators file gives this council {words.percent(upheld / total)} "
-                     f"({upheld:,} of {total:,}), not the {words.percent(row['rate'])} worked out from its own "
-                     "new complaints, which is the figure used here; check what the file counts.")
-        return text
-
-
-    def _verdict(self, row: pd.Series) -> str:
-        """Where the council sits on the over-dispersion-aware funnel (the Wilson interval alone ignores
-        that councils' uphold rates vary more than chance between them)."""
-        place = self.funnel.row(self.authority) if self.funnel is not None else None
-        if place is None:
-            if row["ci_low"] > self.pooled_rate:
-                return "higher than the others together, beyond what chance variation would usually give"
-            if row["ci_high"] < self.pooled_rate:
-                return "lower than the others together, beyond what chance variation would usually give"
-            return "within the range that chance variation around the others' rate would give"
-        allowance = ("allowing for councils' rates varying more than chance between them"
-                     if self.funnel.overdispersed else "rates vary between councils no more than chance")
-        where = {"above_998": "well above the range other councils' rates would give",
-                 "above_95": "above the 95% range other councils' rates would give, though within the 99.8% range",
-                 "below_95": "below the 95% range other councils' rates would give, though within the 99.8% range",
-                 "below_998": "well below the range other councils' rates would give",
-                 "within_95": "within the range other councils' rates would give"}[place["position"]]
-        return f"{where} ({allowance}; z = {place['z_adjusted']:.2f} on the funnel for proportions)"
-
 
 def uphold_benchmark(comparators: pd.DataFrame, financial_year: str, *, authority: str | None = None,
                      confidence_level: float = 0.95, own: tuple[int, int] | None = None) -> UpholdBenchmark:

@@ -9,9 +9,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from cfanalysis import words
 from cfanalysis.analysis.results import Result
-from cfanalysis.periods import month_label
 
 __all__ = ["Changepoint", "find_changepoint"]
 
@@ -37,24 +35,6 @@ class Changepoint(Result):
     min_segment: int
     permutations: int
     exact: bool
-
-    def summary(self) -> str:
-        if self.first_month is None:
-            return "The series is too short, or has no complaints, so no change point can be looked for."
-        level = (f"the most likely start of a new level is {month_label(self.first_month, long=True)} "
-                 f"(about {self.mean_before:.1f} a month before, {self.mean_after:.1f} after)")
-        scope = ("every within-month arrangement" if self.exact
-                 else f"{self.permutations:,} within-month shuffles")
-        hedge = ": chance cannot be ruled out" if self.pvalue >= words.HEDGE_FROM else ""
-        if self.plausible_first == self.plausible_last:
-            caution = "the data point to that month alone, though a single series is never certain"
-        else:
-            caution = (f"but the start could plausibly be anywhere from "
-                       f"{month_label(self.plausible_first, long=True)} to "
-                       f"{month_label(self.plausible_last, long=True)}")
-        verdict = (f"{words.strength(self.pvalue)} of a shift in level (p = {words.p_value(self.pvalue)}, "
-                   f"from {scope}){hedge}")
-        return f"Scanning every possible split month, {level}; {caution}. There is {verdict}."
 
     def to_frame(self) -> pd.DataFrame:
         """One row with every field of the result."""

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cfanalysis import words
 from cfanalysis.analysis.results import Result
 
 __all__ = ["TestResult", "holm", "quasi_poisson_year_ratio", "share_test", "sign_flip_test"]
@@ -41,13 +40,6 @@ class TestResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([asdict(self)])
-
-    def summary(self) -> str:
-        interval = (f" ({words.ratio(self.ci_low)} to {words.ratio(self.ci_high)})"
-                    if math.isfinite(self.ci_low) and math.isfinite(self.ci_high) else "")
-        return (f"{words.capitalised(self.method)}, which checks {self.checks}: estimate "
-                f"{words.ratio(self.estimate)}{interval}, p = {words.p_value(self.pvalue) or 'not available'}.")
-
 
 def quasi_poisson_year_ratio(counts: np.ndarray, baseline_counts: np.ndarray, *,
                              confidence_level: float = 0.95) -> TestResult:

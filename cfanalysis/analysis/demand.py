@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cfanalysis import words
 from cfanalysis.analysis.rates import CountComparison, compare_counts
 from cfanalysis.analysis.results import Result, check_choice
 from cfanalysis.analysis.teams import TeamChange, team_monthly_series
@@ -45,50 +44,6 @@ class DemandAnalysis(Result):
     def to_frame(self) -> pd.DataFrame:
         """The indicator model: ``term``, ``rate_ratio``, ``ci_low``, ``ci_high``, ``pvalue``, ``unit``."""
         return self.model.copy()
-
-    def summary(self) -> str:
-        """Plain words: does demand or staffing explain the rise, or does the rate per unit rise too?"""
-        if self.rate_comparison is None:
-            return self.note
-        what, one = _label(self.denominator), _singular(_label(self.denominator))
-        r = self.rate_comparison
-        level = words.level(r.confidence_level)
-        del level
-        strength = words.evidence(r.pvalue, wide=r.wide, what=f"a change in the rate per {one}",
-                                  includes_no_change=r.ci_low <= 1 <= r.ci_high)
-        rates = (f"Per {self.per:,} {what}, complaints went from {self.baseline_rate:.2f} to "
-                 f"{self.rate:.2f}: {words.times_with_interval(r.ratio, r.ci_low, r.ci_high, r.confidence_level)}; "
-                 f"{strength}.")
-        return f"{rates}{self._share_explained(what, one)}{self._model_words()}"
-
-    def _share_explained(self, what: str, one: str) -> str:
-        """How much of the change in complaints the change in the denominator accounts for, on a
-        continuous scale (the log of the count ratio split into denominator and rate): no switch at 0.05."""
-        count_ratio, rate_ratio = self.year_ratio_unadjusted, self.rate_comparison.ratio
-        if not (math.isfinite(count_ratio) and math.isfinite(rate_ratio)) or count_ratio <= 0 or rate_ratio <= 0 \
-                or abs(math.log(count_ratio)) < 0.05:
-            return f" The data cannot say how far changes in {what} account for the change in complaints."
-        share = 1 - math.log(rate_ratio) / math.log(count_ratio)
-        share = min(max(share, 0.0), 1.0)
-        return (f" Complaints changed by {words.times(count_ratio)} and the rate per {one} by "
-                f"{words.times(rate_ratio)}, so changes in {what} account for about {share:.0%} of the change "
-                "(on a log scale) and the rest is a change in the rate; how sure that is follows the evidence "
-                "words just given. These demand figures are for this team alone and are descriptive.")
-
-    def _model_words(self) -> str:
-        """The model's year ratio with its interval, in the same evidence words (empty without a model)."""
-        low, high = self.adjusted_ci
-        if not math.isfinite(self.year_ratio_adjusted) or not math.isfinite(low):
-            return ""
-        others = list(self.model["term"]) if len(self.model) else []
-        allowing = f" and allowing for {words.joined(others)}" if others else ""
-        size = words.times_with_interval(self.year_ratio_adjusted, low, high)
-        strength = words.evidence(self.adjusted_pvalue, wide=words.interval_is_wide(low, high),
-                                  basis="quasi-Poisson", includes_no_change=low <= 1 <= high)
-        return (f" In a model of the monthly counts with {_label(self.denominator)} as the exposure{allowing}, "
-                f"complaints in the later year were {size} (against {self.year_ratio_unadjusted:.2f} without "
-                f"exposure or indicators); {strength}.")
-
 
 def _unit(values: pd.Series) -> float:
     """A round unit near the indicator's spread (10 contacts, 1 vacancy), for readable ratios."""
@@ -226,7 +181,7 @@ def _fit(sm, y, x, names, units, confidence_level, offset):
     intervals = fit.conf_int(alpha=1 - confidence_level)
     rows = []
     for position, name in enumerate(names, start=2):
-        rows.append({"term": _label(name), "unit": units[name],
+        rows.append({"term": indicator_label(name), "unit": units[name],
                      "rate_ratio": float(np.exp(fit.params[position])),
                      "ci_low": float(np.exp(intervals[position][0])),
                      "ci_high": float(np.exp(intervals[position][1])),
@@ -242,16 +197,9 @@ def _replace(analysis: DemandAnalysis, **changes) -> DemandAnalysis:
     return replace(analysis, **changes)
 
 
-def _label(name: str) -> str:
+def indicator_label(name: str) -> str:
     """``staff_vacancies_fte`` -> ``staff vacancies (FTE)``."""
-    words = name.replace("_", " ")
-    return words[:-4] + " (FTE)" if words.endswith(" fte") else words
+    text = name.replace("_", " ")
+    return text[:-4] + " (FTE)" if text.endswith(" fte") else text
 
 
-def _singular(words: str) -> str:
-    head, _, tail = words.partition(" (")
-    if head.endswith("ies"):
-        head = head[:-3] + "y"
-    elif head.endswith("s") and not head.endswith("ss"):
-        head = head[:-1]
-    return head + (f" ({tail}" if tail else "")

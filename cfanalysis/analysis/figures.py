@@ -145,14 +145,6 @@ class AnnualFigures(Result):
                               for year in (self.before, self.now)}, index=list(rows))
         return frame if self.years.has_baseline else frame[[self.years.financial_year]]
 
-    def summary(self) -> str:
-        fy, by = self.years.financial_year, self.years.baseline_year
-        text = f"{self.now.complaints:,} complaints and {self.now.compliments:,} compliments in {fy}"
-        if self.years.has_baseline:
-            text += f", against {self.before.complaints:,} and {self.before.compliments:,} in {by}"
-        return text + "."
-
-
 def _rates_change(now: int, before: int, years: YearComparison, confidence_level: float) -> CountComparison | None:
     return compare_counts(now, before, confidence_level=confidence_level) if years.has_baseline else None
 

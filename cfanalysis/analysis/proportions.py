@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 from scipy import stats
 
-from cfanalysis import words
 from cfanalysis.analysis.results import Result, share_of
 
 __all__ = ["ProportionChange", "compare_proportions", "proportion_interval"]
@@ -62,22 +61,6 @@ class ProportionChange(Result):
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{**asdict(self), "share": self.share, "baseline_share": self.baseline_share}])
-
-    def summary(self) -> str:
-        """The share with its interval against the baseline's, and Fisher's test, in one sentence."""
-        what, fy = words.capitalised(self.what), self.financial_year
-        if not self.trials:
-            return f"{what}: there were none to measure in {fy}."
-        now = (f"{words.percent(self.share)} in {fy} ({words.count(self.successes)} of "
-               f"{words.count(self.trials)}; {words.level(self.confidence_level)} interval "
-               f"{words.percent(self.ci_low)} to {words.percent(self.ci_high)})")
-        if not self.baseline_trials:
-            return f"{what}: {now}."
-        before = f"{words.percent(self.baseline_share)} in {self.baseline_year}"
-        wide = (self.ci_high - self.ci_low) > 0.15  # a share known only to within about 15 points
-        verdict = words.evidence(self.pvalue, wide=wide, basis="Fisher's exact test")
-        return f"{what}: {now}, against {before}: {verdict}."
-
 
 def compare_proportions(what: str, successes: int, trials: int, baseline_successes: int, baseline_trials: int,
                         *, financial_year: str = "this year", baseline_year: str = "the year before",

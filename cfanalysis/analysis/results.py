@@ -1,13 +1,13 @@
-"""What every result object shares: a table, a sentence and a notebook view; argument checks.
+"""What every result object shares: a table and a notebook view; argument checks.
 
 Results are frozen dataclasses that inherit :class:`Result`: ``to_frame()`` gives their numbers
-as a table (unrounded), ``summary()`` one plain-English sentence with units and the method
-named, and ``_repr_html_()`` both, for notebooks. Intervals are always ``ci_low``/``ci_high``.
+as a table (unrounded) and ``_repr_html_()`` shows it in a notebook. Intervals are always
+``ci_low``/``ci_high``. No result composes a sentence: the words are written in ``publish/``
+(``cf.describe(result, policy=...)``), where the disclosure policy is in hand.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Iterable
 
@@ -17,16 +17,13 @@ __all__ = ["Result", "check_choice", "share_of"]
 
 
 class Result:
-    """Mixin for result dataclasses; subclasses define ``to_frame`` and ``summary``."""
+    """Mixin for result dataclasses; subclasses define ``to_frame`` (their words: ``cf.describe``)."""
 
     def to_frame(self) -> pd.DataFrame:  # pragma: no cover - every result overrides it
         raise NotImplementedError
 
-    def summary(self) -> str:  # pragma: no cover - every result overrides it
-        raise NotImplementedError
-
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.summary())}</p>" + self.to_frame().to_html(index=False)
+        return self.to_frame().to_html(index=False)
 
 
 def share_of(part: float, whole: float) -> float:

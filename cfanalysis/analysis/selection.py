@@ -65,14 +65,6 @@ class YearSplitSelection(Result):
         return pd.DataFrame({"team": self.teams, "count": self.counts, "baseline_count": self.baseline_counts,
                              "pvalue": self.pvalues, "adjusted_pvalue": self.adjusted})
 
-    def summary(self) -> str:
-        best = int(np.argmin(self.adjusted)) if self.teams else None
-        if best is None:
-            return "No teams to compare."
-        return (f"Largest year-on-year rise: {self.teams[best]}, {self.baseline_counts[best]} to "
-                f"{self.counts[best]}; selection-adjusted one-sided p = {self.adjusted[best]:.3f} ({self.method}).")
-
-
 def year_split_selection(counts, baseline_counts, teams=None, *, exposure: float = 12.0,
                          baseline_exposure: float = 12.0) -> YearSplitSelection:
     """Exact min-p adjustment of one-sided year-on-year rises across teams.
@@ -166,13 +158,6 @@ class RiseScan(Result):
         return pd.DataFrame({"team": self.teams, "statistic": self.statistics, "adjusted_pvalue": self.adjusted,
                              "own_pvalue": self.own, "first_month": self.first_months,
                              "rate_before": self.rate_before, "rate_after": self.rate_after})
-
-    def summary(self) -> str:
-        best = int(np.argmax(self.statistics))
-        return (f"Largest rise: {self.teams[best]} from {self.first_months[best]}, "
-                f"{self.rate_before[best]:.2f} to {self.rate_after[best]:.2f} a month; adjusted p = "
-                f"{self.adjusted[best]:.3f} ({self.method}; {self.simulations:,} simulations, seed {self.seed}).")
-
 
 def _step_statistics(y: np.ndarray, scan_from: int, min_after: int,
                      later_penalty: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

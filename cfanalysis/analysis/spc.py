@@ -1,6 +1,6 @@
 """XmR control charts with the NHS "Making Data Count" rules (DOMAIN.md section 6).
 
-Compute (:func:`xmr`), then summarise (:meth:`XmRResult.summary`, ``reasons``), then plot
+Compute (:func:`xmr`), then summarise (``reasons``; in words, ``cf.describe`` in ``publish/``), then plot
 (:func:`plot_xmr`). Each point carries a flag for each rule and a plain-English reason, because
 users most want to know *which* rule flagged a point.
 """
@@ -48,19 +48,6 @@ class XmRResult(Result):
     @property
     def flagged(self) -> pd.DataFrame:
         return self.points[self.points["special_cause"]]
-
-    def summary(self) -> str:
-        n = len(self.points)
-        flagged = self.flagged
-        last = self.points.iloc[-1]
-        text = (f"{self.chart} of {n} points: mean {last['mean']:.1f}{self.unit}, process limits "
-                f"{last['lower_limit']:.1f} to {last['upper_limit']:.1f}{self.unit}.")
-        if len(flagged):
-            shows = f" {len(flagged)} points show" if len(flagged) > 1 else " 1 point shows"
-            text += shows + " special-cause variation."
-        else:
-            text += " All points show common-cause variation only."
-        return " ".join([text, *self.warnings])
 
     def reasons(self) -> pd.DataFrame:
         """The flagged points with their reasons, for a table."""

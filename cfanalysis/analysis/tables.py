@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cfanalysis import words
+from cfanalysis import labels
 from cfanalysis.analysis.counts import counts_by, escalation, in_financial_year, new_complaints
 from cfanalysis.analysis.timeliness import timeliness_table
 from cfanalysis.analysis.years import YearComparison
@@ -79,7 +79,7 @@ def new_complaint_tables(complaints: pd.DataFrame, years: YearComparison) -> dic
     fy, by = years.financial_year, years.baseline_year
     now, before = in_financial_year(new, fy), in_financial_year(new, by)
     by_category = _two_years(new, years, "category", "Category").sort_values(fy, ascending=False, kind="stable")
-    by_category.index = pd.Index([words.capitalised(i) for i in by_category.index], name="Category")
+    by_category.index = pd.Index([labels.capitalised(i) for i in by_category.index], name="Category")
     return {"new_complaints_by_team": _with_total(_two_years(new, years, "team", "Team")),
             "new_complaints_by_category": _with_total(by_category),
             "new_complaints_outcomes_by_team": _outcomes_by(now, "team", "Team"),
@@ -97,7 +97,7 @@ def annual_tables(data: Dataset, years: YearComparison) -> dict[str, pd.DataFram
                            fy: [int((now["stage"] == s).sum()) for s in (1, 2, 3)]},
                           index=pd.Index(["Stage 1", "Stage 2", "Stage 3"], name="Stage"))
     by_category = _two_years(c, years, "category", "Category").sort_values(fy, ascending=False, kind="stable")
-    by_category.index = pd.Index([words.capitalised(i) for i in by_category.index], name="Category")
+    by_category.index = pd.Index([labels.capitalised(i) for i in by_category.index], name="Category")
     tables = {
         "complaints_by_team": _with_total(_two_years(c, years, "team", "Team")),
         "complaints_by_stage": _with_total(stages),

@@ -10,14 +10,13 @@ gives every team's figures on the same rule.
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
 
-from cfanalysis import words
+from cfanalysis import labels
 from cfanalysis.analysis.checks import TestResult, quasi_poisson_year_ratio, share_test, sign_flip_test
 from cfanalysis.analysis.rates import METHODS, CountComparison, compare_counts, detectable_ratio
 from cfanalysis.analysis.results import Result
@@ -110,7 +109,7 @@ class TeamChange(Result):
     the one-sided rise scan's, adjusted for picking the team and its start month out of every team
     and month unless the team was named before the data were seen. The interval shown with it is
     the year-on-year ratio's at the matching (Bonferroni across teams) level. ``which_to_trust``,
-    ``summary`` and ``to_frame`` all read it; there is no boolean "significant".
+    ``to_frame`` and its description (``cf.describe``) all read it; there is no boolean "significant".
     """
 
     team: str
@@ -220,18 +219,18 @@ class TeamChange(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """The headline and each robustness check as one table, then the p-value the verdict rests on."""
-        level = words.level(self.headline.confidence_level)
+        level = labels.level(self.headline.confidence_level)
         rows = [{"Method": METHOD_LABELS[result.method], "Checks": METHOD_CHECKS[result.method],
                  "Estimate": result.ratio, f"{level} CI low": result.ci_low,
                  f"{level} CI high": result.ci_high, "p-value": result.pvalue, "Note": result.note}
                 for result in (self.headline, self.exact, self.midp)]
-        rows += [{"Method": words.capitalised(result.method), "Checks": result.checks,
+        rows += [{"Method": labels.capitalised(result.method), "Checks": result.checks,
                   "Estimate": result.estimate, f"{level} CI low": result.ci_low,
                   f"{level} CI high": result.ci_high, "p-value": result.pvalue, "Note": result.note}
                  for result in (self.quasi_poisson, self.sign_flip, self.share)]
         method, estimate, low, high = self.trusted
         matched = ("" if self.named_in_advance else
-                   f"; its interval is at the {words.level(self.matched_level)} level (Bonferroni across "
+                   f"; its interval is at the {labels.level(self.matched_level)} level (Bonferroni across "
                    f"{self.teams_tested} teams), to match the adjustment")
         rows.append({"Method": "Verdict", "Checks": "the p-value the verdict rests on",
                      "Estimate": estimate, f"{level} CI low": low, f"{level} CI high": high,
@@ -248,89 +247,6 @@ class TeamChange(Result):
     def checks_frame(self) -> pd.DataFrame:
         """Alias of :meth:`to_frame`, named for what the table shows."""
         return self.to_frame()
-
-    def summary(self) -> str:
-        """Size and matched interval, when the rise began, the graded evidence and what it rests on."""
-        h = self.headline
-        same = "" if not self.years.partial else f" ({self.years.period_words}: the same months only)"
-        if h.count + h.baseline_count == 0:
-            return f"{self.team} had no complaints in either {self.baseline_year} or {self.financial_year}."
-        _, estimate, low, high = self.trusted
-        interval = words.times_with_interval(estimate, low, high, self.matched_level)
-        if not self.named_in_advance:
-            interval = interval.replace("interval:", f"interval, allowing for picking it out of "
-                                                     f"{self.teams_tested} teams:", 1)
-        size = (f"New complaints to {self.team} went from {h.baseline_count} in {self.baseline_year} to "
-                f"{h.count} in {self.financial_year}{same}: {interval}.")
-        when = ""
-        if self.scan is not None and self.rise_from is not None:
-            i = self.scan.index(self.team)
-            when = (f" The higher level most likely began in {self.rise_from:%B %Y} (about "
-                    f"{self.scan.rate_before[i]:.1f} a month before, {self.scan.rate_after[i]:.1f} after).")
-        includes = not (low > 1 or high < 1)
-        strength = words.evidence(self.verdict_pvalue, wide=words.interval_is_wide(low, high), what="a rise",
-                                  basis=self.verdict_basis, includes_no_change=includes)
-        text = f"{size}{when} That is {strength}."
-        if not self.named_in_advance and self.year_selection is not None:
-            text += (f" Year on year alone, adjusted the same way, the one-sided p-value is "
-                     f"{words.p_value(self.year_on_year_adjusted_pvalue)} (exact); the E-test for this team "
-                     f"alone gives {words.p_value(h.pvalue)}, which overstates the evidence for a team "
-                     "picked after looking.")
-        return f"{text} {words.capitalised(self.monitoring_statement())}"
-
-    def monitoring_statement(self) -> str:
-        """The prospective answer: what the months since have shown, or how many would confirm it."""
-        if self.prospective is not None:
-            p = self.prospective
-            return (f"the {self.prospective_months} months since, compared with the months before "
-                    f"{self.financial_year}, show {words.times_with_interval(p.ratio, p.ci_low, p.ci_high)}, "
-                    f"{words.evidence(p.pvalue, wide=p.wide, what='a lasting change')}.")
-        # Monitoring compares the months to come with every month before the year, not one year.
-        h = self.headline
-        count, span = ((self.earlier_count, self.earlier_months) if self.earlier_months
-                       else (self.headline.baseline_count, self.headline.baseline_exposure))
-        # The ratio monitoring would test: the year's rate against the rate of those same earlier months.
-        ratio = (h.count / h.exposure) / (count / span) if count else math.inf
-        months = months_to_confirm(ratio, count, span)
-        against = f"the {span:.0f} months before {self.financial_year} ({count} new complaints)"
-        if not math.isfinite(months):
-            return (f"confirmation has to come from the months that follow, but against {against} the "
-                    "baseline is too uncertain for any length of monitoring to settle a rise of this size "
-                    "reliably; keep the monthly chart going and review it when another year is in.")
-        return (f"confirmation has to come from the months that follow: if the new level holds, about "
-                f"{months} months of monitoring, compared with {against}, would show it 8 times in 10.")
-
-    def which_to_trust(self) -> str:
-        """Which result the verdict rests on, and why: the same rule as :attr:`verdict_pvalue`."""
-        if self.scan is None:
-            return f"The verdict rests on the E-test (p = {words.p_value(self.verdict_pvalue)})."
-        phi = self.scan.dispersion_of(self.team)
-        spread = ("The months vary no more than chance would make them." if phi <= 1 else
-                  f"The months vary {phi:.2f} times as much as chance would make them (measured around each "
-                  "team's fitted rise, so a real rise does not inflate it), and the verdict allows for that.")
-        picked = ("the team was named before the data were seen, so only its start month is allowed for"
-                  if self.named_in_advance else
-                  f"the team was picked after looking, so every one of the {self.teams_tested} teams and every "
-                  "start month is allowed for")
-        return (f"The verdict rests on one rule: a one-sided scan for a rise at every month it could have begun "
-                f"in {self.financial_year}, calibrated by {self.scan.simulations:,} simulations (seed "
-                f"{self.scan.seed}) that spread each team's total over the months at random; {picked} "
-                f"(p = {words.p_value(self.verdict_pvalue)}). {spread} The other rows are checks for this "
-                "team alone, year on year, and are descriptive.")
-
-    def power_statement(self) -> str:
-        r = self.detectable_ratio
-        rule = "the rule the verdict uses" if self.scan is not None else "the E-test"
-        if not math.isfinite(r):
-            return (f"With {self.headline.baseline_count} complaints in the baseline, no size of rise "
-                    f"could be reliably detected by {rule}.")
-        return (f"With {self.headline.baseline_count} complaints in {self.baseline_year}, a rise from the start "
-                f"of the year would need to be about {r:.1f} times the earlier rate for {rule} to find it "
-                "8 times in 10 (by simulation); smaller real changes can easily go unseen.")
-
-    def _repr_html_(self) -> str:
-        return f'<p class="cf-verdict">{html.escape(self.summary())}</p>'
-
 
 def months_to_confirm(ratio: float, baseline_count: int, baseline_months: float, *, power: float = 0.8,
                       alpha: float = 0.05) -> float:

@@ -84,6 +84,8 @@ class Dataset:
     comparators_info: dict = field(default_factory=dict)  # source, year, definition (comparators.json)
     # Team names merged into another spelling (or renamed by team_aliases.csv): spelling -> team.
     merged_teams: dict[str, str] = field(default_factory=dict)
+    # The ``as_of`` day the caller gave load_data (None: not given, so the data date is the latest date in the data).
+    as_of: pd.Timestamp | None = None
 
     @property
     def authority(self) -> str | None:
@@ -800,6 +802,7 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
     handed = handed_on(data_dir, as_of, team_aliases)  # a report run loaded these files already
     if handed is not None:
         return handed
+    given = None if as_of is None else pd.Timestamp(as_of).normalize()
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
     if not data_dir.is_dir():
         problem = Problem(file=str(data_dir), severity="fatal", message="is not a folder",
@@ -830,7 +833,7 @@ def load_data(data_dir: str | Path | None = None, *, as_of: str | pd.Timestamp |
                    commentary_files=commentary_files, files=dict(sorted({**files, **checksums}.items())), info=info,
                    comparators_info=read_comparators_info(data_dir),
                    merged_teams={spelling: team for spelling, team in sorted(teams.items()) if spelling != team},
-                   **frames)
+                   as_of=given, **frames)
 
 
 def _unmapped_themes(tables: dict[str, TableLoad]) -> tuple[str, ...]:

@@ -34,7 +34,7 @@ from cfanalysis.analysis.breakdowns import (
     timeliness_change,
     uphold_benchmark,
 )
-from cfanalysis.analysis.figures import AnnualFigures, annual_figures
+from cfanalysis.analysis.figures import AnnualFigures, YearCounts, annual_figures, year_counts
 from cfanalysis.analysis.learning import action_effects
 from cfanalysis.analysis.proportions import ProportionChange
 from cfanalysis.analysis.rates import CountComparison
@@ -44,13 +44,15 @@ from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import Dataset
 from cfanalysis.publish.charts import bar_chart, funnel_chart
 from cfanalysis.publish.display import Paragraph, Parts, Table
-from cfanalysis.publish.disclosure import (DisclosurePolicy, PublishedCell, cell_key, disclosure_policy,
+from cfanalysis.publish.disclosure import (DisclosurePolicy, PublishedCell, Relation, cell_key, disclosure_policy,
                                            hide_where_small, registers)
 from cfanalysis.publish.paper import CoverSheet
 from cfanalysis.publish.sentences import (
     actions_follow_up,
     compliments_sentence,
+    data_date,
     ombudsman_sentence,
+    period_note,
     quantity,
     team_breakdown_sentence,
     timeliness_sentences,
@@ -106,16 +108,49 @@ def _share_keys(numerator: str, denominator: str, fy: str, by: str) -> dict[str,
             "baseline_numerator": quantity(numerator, by), "baseline_denominator": quantity(denominator, by)}
 
 
+def hidden_stages(year: YearCounts, policy: DisclosurePolicy) -> set[int]:
+    """The stages whose count of stage cases the headline table withholds for ``year``.
+
+    The same rule as the table (:meth:`AnnualReport._headline_masked`): a small stage is hidden,
+    and when it is the only hidden figure of stage cases = Stage 1 + 2 + 3, the smallest other
+    stage is hidden with it. The number escalated to a stage is the same quantity as that stage's
+    cases whenever every escalation of the year was received in it, so it is withheld with it
+    (:func:`escalation_links`).
+    """
+    if not policy.hides():
+        return set()
+    values = {"complaints": year.complaints, **{s: year.by_stage.get(s, 0) for s in (1, 2, 3)}}
+    hidden = {k for k, v in values.items() if policy.is_small(v)}
+    if len(hidden) == 1:
+        rest = [k for k in values if k not in hidden]
+        hidden.add(min(rest, key=lambda k: (k == "complaints", values[k])))
+    return {k for k in hidden if k != "complaints"}
+
+
+def escalation_links(year: YearCounts, label: str) -> list[Relation]:
+    """The relations a reader assumes between the number escalated to a stage and that stage's
+    cases, declared where the data bear them out (the two counts are equal)."""
+    where = f"{label}: complaints escalated to a stage and that stage's cases"
+    escalated = {2: year.stage2_escalations, 3: year.stage3_escalations}
+    return [Relation(quantity(f"stage{s}", label), (quantity(f"escalated_to_{s}", label),), where)
+            for s, n in escalated.items() if n == year.by_stage.get(s, 0)]
+
+
 def share_change_sentence(change: ProportionChange, policy: DisclosurePolicy, *, numerator: str, denominator: str,
-                          baseline_numerator: str | None = None, baseline_denominator: str | None = None) -> str:
+                          baseline_numerator: str | None = None, baseline_denominator: str | None = None,
+                          withheld: bool = False, baseline_withheld: bool = False) -> str:
     """A share this year against last, in words and figures (the test is in the annex).
 
     Every count and share goes through ``policy`` under the given ledger keys; a share resting on a
-    hidden count (or leaving one as the rest) is not shown.
+    hidden count (or leaving one as the rest), or on a count withheld elsewhere in the report
+    (``withheld``, ``baseline_withheld``), is not shown.
     """
     what, fy, by = words.capitalised(change.what), change.financial_year, change.baseline_year
     if not change.trials:
         return f"{what}: there were none to measure in {fy}."
+    if withheld:
+        return (f"{what}: not shown for {fy}, because the count behind it is withheld in the headline figures "
+                "to protect a small number.")
     share = policy.share(change.successes, change.trials, numerator_key=numerator, denominator_key=denominator,
                          where=f"{fy}: {change.what}")
     if share is None:
@@ -126,8 +161,9 @@ def share_change_sentence(change: ProportionChange, policy: DisclosurePolicy, *,
            f"{words.percent(change.ci_high)})")
     if not change.baseline_trials:
         return f"{what}: {now}."
-    before = policy.share(change.baseline_successes, change.baseline_trials, numerator_key=baseline_numerator,
-                          denominator_key=baseline_denominator, where=f"{by}: {change.what}")
+    before = None if baseline_withheld else policy.share(
+        change.baseline_successes, change.baseline_trials, numerator_key=baseline_numerator,
+        denominator_key=baseline_denominator, where=f"{by}: {change.what}")
     if before is None:
         return f"{what}: {now}; the share for {by} is not shown because it rests on fewer than {policy.threshold}."
     return f"{what}: {now}, against {before} in {by}; {evidence_words(change.pvalue)}."
@@ -154,9 +190,13 @@ def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None =
         sentences.append(f"Of these stage cases, {policy.count(statutory, key=quantity('statutory', fy))} were "
                          "under the statutory children's social care procedure and "
                          f"{policy.count(corporate, key=quantity('corporate', fy))} under the corporate procedure.")
-    for change, (numerator, denominator) in ((figures.escalation_1_2, ("escalated_to_2", "stage1")),
-                                             (figures.escalation_2_3, ("escalated_to_3", "stage2"))):
-        sentences.append(share_change_sentence(change, policy, **_share_keys(numerator, denominator, fy, by)))
+    withheld = hidden_stages(now, policy), hidden_stages(before, policy)
+    for stage, change, (numerator, denominator) in (
+            (2, figures.escalation_1_2, ("escalated_to_2", "stage1")),
+            (3, figures.escalation_2_3, ("escalated_to_3", "stage2"))):
+        sentences.append(share_change_sentence(change, policy, **_share_keys(numerator, denominator, fy, by),
+                                               withheld=stage in withheld[0],
+                                               baseline_withheld=stage in withheld[1]))
     decisions = sorted(now.ombudsman_decisions.items(), key=lambda kv: -kv[1])
     parts = [f"{policy.count(v, kind='ombudsman')} {k}" for k, v in decisions]
     sentences.append(f"The Local Government and Social Care Ombudsman considered "
@@ -359,6 +399,27 @@ def main_points(report: AnnualReport) -> list[str]:
 
 TEAM_TABLES = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
                "complainant_type": "who complained", "last_stage": "how far they went"}
+def funnel_unit_note(f: Funnel, authority: str | None, policy: DisclosurePolicy, *, partial: bool = False) -> str:
+    """What the funnel counts for this council: its own new complaints, the file's figure shown as such,
+    with a warning when the two disagree ("" when there is nothing to say)."""
+    fy = f.financial_year
+    if partial:
+        return (f"{fy} is not complete, so this council's point is the comparators file's figure for the whole "
+                "year, not the months counted in this report.")
+    if f.file_figure is None:
+        return ""
+    row = f.highlighted
+    own = policy.count(int(row["complaints"]), "new complaint", key=quantity("new_complaints", fy))
+    text = (f"This council's point is its own {own} in {fy}, counted from its log (each complaint once), the unit "
+            "the report uses throughout; the other councils' points are the comparators file's figures.")
+    if f.file_disagrees:
+        given = policy.count(f.file_figure, "complaint", kind="comparators")
+        text += (f" Warning: the comparators file gives this council {given}, not its own count; check what "
+                 "the file counts (if it counts stage cases, so may the other councils' figures, and the "
+                 "comparison is then not like with like).")
+    return text
+
+
 COMPARABILITY = ("A warning on comparing councils: councils count complaints very differently (what is logged as a "
                  "complaint rather than a concern, whether corporate complaints are included, when a complaint is "
                  "counted), and published annual reports range from under 10 to several hundred Stage 1 complaints "
@@ -532,8 +593,6 @@ class AnnualReport:
     @registers
     def cover_sheet(self) -> CoverSheet:
         """The committee cover sheet: purpose, recommendation (to note), implications, author and date."""
-        from cfanalysis.publish.run import data_date
-
         info, fy = self.data.info or {}, self.financial_year
         committee = str(info.get("committee") or "the scrutiny panel")
         author = str(info.get("author") or info.get("contact") or "not recorded (add 'author' to dataset.json)")
@@ -557,7 +616,7 @@ class AnnualReport:
             ("Equalities implications", "Who complains, by age, sex, ethnicity and disability, is reported where "
                                         "it is recorded, with small numbers hidden in the public version."),
             ("Author", author),
-            ("Date", f"Figures as at {data_date(self.data, None)}"),
+            ("Date", f"Figures as at {data_date(self.data, self.data.as_of)}"),
         )
         return CoverSheet(f"Cover sheet: annual complaints and feedback report, {fy}", rows)
 
@@ -627,7 +686,9 @@ class AnnualReport:
                 else:
                     cell = PublishedCell(key, where, value, value)
                 p.ledger.cells.append(cell)
+        years = {self.financial_year: self.figures.now, self.baseline_year: self.figures.before}
         for column in table.columns:
+            p.ledger.relations.extend(escalation_links(years[column], column))
             p.ledger.relations.append(Relation(quantity("complaints", column),
                                                tuple(quantity(f"stage{s}", column) for s in (1, 2, 3)), where))
             p.ledger.relations.append(Relation(quantity("complaints", column),
@@ -654,10 +715,12 @@ class AnnualReport:
         if not has_baseline:
             rates = rates.drop(columns=[by, "Evidence of a change"])
         p = self.policy
-        small = [p.share(c.successes, c.trials) is None for c in changes]
+        withheld = hidden_stages(self.figures.now, p), hidden_stages(self.figures.before, p)
+        small = [p.share(c.successes, c.trials) is None or s in withheld[0] for s, c in zip((2, 3), changes)]
         if any(small) and p.hides():
             rates = hide_where_small(rates, small, [fy, interval], p.threshold, p.mark)
-        small_before = [p.share(c.baseline_successes, c.baseline_trials) is None for c in changes]
+        small_before = [p.share(c.baseline_successes, c.baseline_trials) is None or s in withheld[1]
+                        for s, c in zip((2, 3), changes)]
         if has_baseline and any(small_before) and p.hides():
             rates = hide_where_small(rates, small_before, [by], p.threshold, p.mark)
         if has_baseline and p.hides() and any(a or b for a, b in zip(small, small_before)):
@@ -762,6 +825,7 @@ class AnnualReport:
         """Five or six plain-English main points, written from the data."""
         points = main_points(self)
         return Parts((*(Paragraph(point, kind="verdict" if i == 0 else "") for i, point in enumerate(points)),
+                      Paragraph(period_note(self.data, self.figures.years), kind="note"),
                       Paragraph(READING_NOTE, kind="note")))
 
     @registers
@@ -774,11 +838,12 @@ class AnnualReport:
                       if q is not None and q.unavailable else
                       f"{possessive(self.team)} complaints cannot be compared: there are no complaints for "
                       f"{by if not self.figures.years.has_baseline else self.team} in the data.")
-            why = self.choice.sentence(p) if self.choice is not None else ""
+            why = (self.choice.sentence(p, where=f"{fy} annual report, why this team")
+                   if self.choice is not None else "")
             return Paragraph(f"{reason} {why}".strip())
         parts = [Paragraph(line, kind="verdict") for line in team_lines(q, b, p)]
         if self.choice is not None and not self.choice.named:
-            parts.append(Paragraph(self.choice.sentence(p)))
+            parts.append(Paragraph(self.choice.sentence(p, where=f"{fy} annual report, why this team")))
         # Its first sentence repeats the size, given above.
         detail = team_breakdown_sentence(b, p, hidden=self._team_hidden()).split(". ", 1)
         if len(detail) == 2:
@@ -1124,6 +1189,9 @@ class AnnualReport:
         shares = []
         for year in bench.index:
             counts = escalation(self.data.complaints, year, from_stage=1)
+            if 2 in hidden_stages(year_counts(self.data, year), p):  # withheld with that year's Stage 2 cases
+                shares.append(p.mark or "not shown")
+                continue
             shares.append(p.share(counts["escalated"], counts["complaints"], where=where,
                                   numerator_key=quantity("escalated_to_2", year),
                                   denominator_key=quantity("stage1", year)) or p.mark or "not shown")
@@ -1184,10 +1252,14 @@ class AnnualReport:
         mine = table[table["highlight"]]
         if len(mine):
             row, rank = mine.iloc[0], int(mine.index[0]) + 1
-            yield Paragraph(f"{self.authority} had {row['rate']:.1f} complaints per {f.per:,} {what} in "
+            unit = "new complaints" if f.file_figure is not None else "complaints (the comparators file's figure)"
+            yield Paragraph(f"{self.authority} had {row['rate']:.1f} {unit} per {f.per:,} {what} in "
                             f"{self.financial_year}, the {_ordinal(rank)} highest of {len(table)} councils "
                             f"(all councils together: {f.target:.1f}). That is {POSITIONS[row['position']][0]}: "
                             f"{POSITIONS[row['position']][1]}.", kind="verdict")
+            note = funnel_unit_note(f, self.authority, self.policy, partial=self.figures.years.partial)
+            if note:
+                yield Paragraph(note, kind="note")
         else:
             yield Paragraph(f"Across {len(table)} councils the rate is {f.target:.1f} complaints per {f.per:,} {what}; "
                             "this council is not in the comparators table.")
@@ -1297,17 +1369,20 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     team, change = choice.team, question.change
     if authority is None:
         authority = data.authority
+    figures = annual_figures(data, years, confidence_level=confidence_level)
     result, problem = None, ""
     if len(data.comparators):
+        # The council's own new complaints (the unit the report states), worked out once; a part-year's
+        # count is not set against other councils' whole years, so the file's figure stays then.
+        own = None if years.partial else figures.now.new_complaints
         try:
-            result = funnel(data.comparators, financial_year, denominator=denominator, highlight=authority)
+            result = funnel(data.comparators, financial_year, denominator=denominator, highlight=authority, own=own)
         except ValueError as error:
             problem = f"The comparison with other councils cannot be drawn: {error}"
     else:
         problem = ("No comparators table was supplied. To compare with other councils, add comparators.csv "
                    "(authority, financial_year, complaints and a denominator such as children in need; see "
                    "data/README.md).")
-    figures = annual_figures(data, years, confidence_level=confidence_level)
     breakdowns = _breakdowns(data, years, team, authority, confidence_level)
     return AnnualReport(data, figures, policy, team, change, result, problem, authority, breakdowns,
                         question=question, choice=choice)

@@ -542,13 +542,22 @@ class DisclosurePolicy:
 
     # What the report says about it -----------------------------------------------------------
 
+    def confidential_meaning(self) -> str:
+        """What ``[c]`` means, the ONS way, with this policy's threshold: the one wording of the banner,
+        the note under the tables and the annex.
+
+        >>> disclosure_policy("public").confidential_meaning()[:60]
+        '[c] confidential: a count from 0 to 4 withheld, or another f'
+        """
+        return (f"{CONFIDENTIAL} confidential: a count from 0 to {self.threshold - 1} withheld, or another figure "
+                f"withheld so that a small count cannot be worked out from totals. In sentences such counts "
+                f"read 'fewer than {self.threshold}'")
+
     def note(self) -> str:
         """The sentence under every public table (and the report's suppression note)."""
         if not self.threshold:
             return "Counts are shown in full, including small ones."
-        mark = (f"'{CONFIDENTIAL}' marks a figure withheld to protect the people involved: a count below "
-                f"{self.threshold}, or another figure that would let one be worked out. In sentences such "
-                f"counts read 'fewer than {self.threshold}'." if self.public else
+        mark = (f"{self.confidential_meaning()}." if self.public else
                 f"Every count below {self.threshold} is shown as 'fewer than {self.threshold}', and where a "
                 "total would let a hidden number be worked out, another number is marked 'not shown' too.")
         return f"To protect the people involved, small numbers are not published. {mark}"

@@ -22,6 +22,7 @@ from cfanalysis.data.events import event_label, find_event
 from cfanalysis.data.loader import Dataset
 from cfanalysis.periods import financial_year_months, month_label, parse_financial_year, previous_financial_year
 from cfanalysis.publish.charts import monthly_lines_chart
+from cfanalysis.publish.descriptions import before_after_evidence, caution, describe
 from cfanalysis.publish.disclosure import DisclosurePolicy, disclosure_policy, registers
 from cfanalysis.publish.display import Paragraph, Parts, Table
 
@@ -123,13 +124,13 @@ class EventQuestion:
                     if math.isfinite(r.ratio) and r.count + r.baseline_count else "not measurable as a ratio")
             parts = [Paragraph(f"{words.capitalised(self.what)} after '{r.event}' ({r.event_date:%-d %B %Y}), "
                                f"against the same months a year earlier: {size}"
-                               + (f": {r.evidence}." if math.isfinite(r.ratio) else ".")
+                               + (f": {before_after_evidence(r)}." if math.isfinite(r.ratio) else ".")
                                + " The counts for part of a year are not published, so that no small number can be "
-                                 f"worked out from the year's totals. {r.caution()}", kind="verdict")]
+                                 f"worked out from the year's totals. {caution(r)}", kind="verdict")]
         else:
-            parts = [Paragraph(r.summary(), kind="verdict")]
+            parts = [Paragraph(describe(r, self.policy), kind="verdict")]
         if r.segmented is not None:
-            parts.append(Paragraph(r.segmented.summary()))
+            parts.append(Paragraph(describe(r.segmented, self.policy)))
         elif r.note:
             parts.append(Paragraph(f"No segmented model: {r.note}."))
         level = words.level(r.confidence_level)

@@ -24,8 +24,8 @@ from cfanalysis.publish.disclosure import DisclosurePolicy, PublishedCell, Relat
 from cfanalysis.publish.guard import PersonalDataGuard, safe_csv_text
 from cfanalysis.publish.provenance import git_commit, package_version
 
-__all__ = ["notes_table", "register_identities", "summary_record", "summary_text", "table_texts", "timeliness_csv",
-           "write_aside", "write_summary", "write_tables"]
+__all__ = ["notes_table", "period_record", "register_identities", "summary_record", "summary_text", "table_texts",
+           "timeliness_csv", "write_aside", "write_summary", "write_tables"]
 
 
 def write_aside(path: Path, text: str) -> None:
@@ -243,11 +243,23 @@ def register_identities(policy: DisclosurePolicy, figures: AnnualFigures) -> Non
         add(cell_key("outcomes_by_stage", "Total", outcome, fy), cell_key("outcomes_by_team", "Total", outcome, fy))
 
 
-def summary_record(figures: AnnualFigures, team_tests: pd.DataFrame | None) -> dict[str, Any]:
+def period_record(figures: AnnualFigures, data_date: str | None = None) -> dict[str, Any]:
+    """The months the figures cover and the data date: a part-year is compared on the same months only."""
+    years = figures.years
+    return {"data_date": data_date, "complete_year": not years.partial,
+            "months_compared": [str(years.months[0]), str(years.months[-1])] if len(years.months) else [],
+            "baseline_months_compared": ([str(years.baseline_months[0]), str(years.baseline_months[-1])]
+                                         if years.has_baseline and len(years.baseline_months) else []),
+            "period": years.period_words}
+
+
+def summary_record(figures: AnnualFigures, team_tests: pd.DataFrame | None, *,
+                   data_date: str | None = None) -> dict[str, Any]:
     """The year's headline figures as the dictionary written to ``summary.json``."""
     now = figures.now
     record = {
-        "financial_year": figures.years.financial_year, "synthetic_data": figures.synthetic,
+        "financial_year": figures.years.financial_year, **period_record(figures, data_date),
+        "synthetic_data": figures.synthetic,
         "complaints_total": now.complaints, "new_complaints_total": now.new_complaints,
         "complaints_by_team": now.by_team,
         "complaints_by_stage": {str(s): n for s, n in now.by_stage.items()},
@@ -319,15 +331,16 @@ _MAIN_KINDS = {"complaints_total": ("complaints", "complaints"),
 
 
 def summary_text(figures: AnnualFigures, *, team_tests: pd.DataFrame | None, files: dict[str, str],
-                 policy: DisclosurePolicy) -> str:
+                 policy: DisclosurePolicy, data_date: str | None = None) -> str:
     """The text of ``<year>/summary.json``: the year's headline figures and their provenance.
 
     Its ``audience`` is the policy's. A public summary holds only the main figures
     (:data:`MAIN_FIGURES`), each hidden count written as "fewer than N" and registered with the
     policy; the full record, which next year's comparison reads, is written by internal runs only
-    (whatever their threshold).
+    (whatever their threshold). Both say which months the figures cover and the data date
+    (:func:`period_record`): a year not yet complete is compared on the same months only.
     """
-    summary = summary_record(figures, team_tests)
+    summary = summary_record(figures, team_tests, data_date=data_date)
     fy = summary["financial_year"]
     if policy.public:
         main = {}
@@ -338,7 +351,8 @@ def summary_text(figures: AnnualFigures, *, team_tests: pd.DataFrame | None, fil
             main[key] = f"fewer than {policy.threshold}" if small else value
             policy.ledger.cells.append(PublishedCell(f"{name}@{fy}", f"{fy}/summary.json", 0 if small else value,
                                                      policy.threshold - 1 if small else value, protect=small))
-        summary = {"financial_year": fy, "audience": "public", "synthetic_data": summary["synthetic_data"], **main}
+        summary = {"financial_year": fy, **period_record(figures, data_date), "audience": "public",
+                   "synthetic_data": summary["synthetic_data"], **main}
     else:
         summary = {**summary, "audience": "internal"}
     summary["provenance"] = {"cfanalysis_version": package_version(), "git_commit": git_commit(),
@@ -348,9 +362,10 @@ def summary_text(figures: AnnualFigures, *, team_tests: pd.DataFrame | None, fil
 
 def write_summary(figures: AnnualFigures, out_dir: Path, *, team_tests: pd.DataFrame | None,
                   files: dict[str, str], guard: PersonalDataGuard | None = None,
-                  policy: DisclosurePolicy | None = None) -> Path:
+                  policy: DisclosurePolicy | None = None, data_date: str | None = None) -> Path:
     """Write ``outputs/<year>/summary.json`` (:func:`summary_text`)."""
-    text = summary_text(figures, team_tests=team_tests, files=files, policy=policy or disclosure_policy())
+    text = summary_text(figures, team_tests=team_tests, files=files, policy=policy or disclosure_policy(),
+                        data_date=data_date)
     return _checked_write(out_dir / figures.years.financial_year / "summary.json", text, guard)
 
 

@@ -258,6 +258,7 @@ def _publish(result: JobResult, data: Dataset, publication: _Publication, financ
         "files": dict(sorted({**data.files, **data.commentary_files.get(financial_year, {})}.items())),
         "parameters": parameters, "css": stylesheet(), "audience": publication.audience,
         "suppress_below": publication.policy.threshold, "data_date": publication.data_date,
+        "confidential": publication.policy.confidential_meaning() if publication.policy.threshold else "",
         "contact": publication.contact,
         "related": [(f"{other}.html", title) for other, title in publication.titles.items() if other != stem],
         "tables": [(f"tables/{path.name}", path.stem.replace("_", " ")) for path in tables(financial_year)],
@@ -283,19 +284,10 @@ def _publish(result: JobResult, data: Dataset, publication: _Publication, financ
 
 
 def data_date(data: Dataset, as_of: str | None) -> str:
-    """The date the report's data stand at, as readers see it ("14 May 2020").
+    """The date the report's data stand at (:func:`cfanalysis.publish.sentences.data_date`, imported when used)."""
+    from cfanalysis.publish.sentences import data_date as date_of
 
-    The ``as_of`` date when given, else the latest date in the data (so a rerun on the same
-    files prints the same date: nothing depends on the day the report was built).
-    """
-    import pandas as pd
-
-    if as_of is not None:
-        return f"{pd.Timestamp(as_of):%-d %B %Y}"
-    latest = [frame[column].max() for frame in (data.complaints, data.compliments, data.ombudsman)
-              if frame is not None for column in frame.columns
-              if pd.api.types.is_datetime64_any_dtype(frame[column]) and frame[column].notna().any()]
-    return f"{max(latest):%-d %B %Y}" if latest else "(no dates in the data)"
+    return date_of(data, as_of)
 
 
 def checked_outputs(data: Dataset, years: list[str], out_dir: Path, policy: DisclosurePolicy,
@@ -313,15 +305,15 @@ def checked_outputs(data: Dataset, years: list[str], out_dir: Path, policy: Disc
     authority = (data.info or {}).get("authority")
     source = (f"The complaints, compliments and Ombudsman records of {authority}" if authority else
               "The council's complaints, compliments and Ombudsman records")
+    when = as_at or data_date(data, data.as_of)
     for year in years:
         comparison = compare_years(data.complaints, year)
         figures = annual_figures(data, comparison)
         team_tests = (all_team_tests(new_complaints(data.complaints), comparison)
                       if comparison.has_baseline and not policy.public else None)
         year_texts = {f"{year}/summary.json": summary_text(figures, team_tests=team_tests, files=data.files,
-                                                           policy=policy),
-                      **table_texts(figures, policy, data_date=as_at or data_date(data, None),
-                                                   source=source)}
+                                                           policy=policy, data_date=when),
+                      **table_texts(figures, policy, data_date=when, source=source)}
         register_identities(policy, figures)
         texts[year] = {out_dir / where: text for where, text in year_texts.items()}
         for path, text in texts[year].items():

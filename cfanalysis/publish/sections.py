@@ -16,7 +16,7 @@ from cfanalysis.parameters import normal_financial_year
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.provenance import git_commit, package_version
 
-__all__ = ["data_overview", "explore", "reconciliation"]
+__all__ = ["data_overview", "data_period", "explore", "reconciliation"]
 
 SYNTHETIC_BANNER = ("Synthetic data. These figures are built from made-up example data. No figure here "
                     "describes real people or a real council.")
@@ -38,6 +38,14 @@ def data_overview(data: Dataset) -> Parts:
     parts.append(Paragraph(f"Teams with complaints: {', '.join(teams) or 'none'}. Set team "
                            "to one of these, spelt the same way."))
     return Parts(tuple(parts))
+
+
+def data_period(data: Dataset, financial_year: str) -> Paragraph:
+    """The data date, and the same-months note when the year is not complete
+    (:func:`cfanalysis.publish.sentences.period_note`: the sentence 02 and 03 give too)."""
+    from cfanalysis.publish.sentences import period_note
+
+    return Paragraph(period_note(data, normal_financial_year(financial_year)), kind="note")
 
 
 SHOW_PROBLEMS = 20  # lines of the load report shown in the notebook; problems_frame() has every row

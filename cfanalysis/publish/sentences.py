@@ -27,8 +27,66 @@ from cfanalysis.analysis.breakdowns import (
 from cfanalysis.analysis.proportions import proportion_interval
 from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key
 
-__all__ = ["actions_follow_up", "compliments_sentence", "ombudsman_sentence",
+__all__ = ["actions_follow_up", "compliments_sentence", "data_date", "ombudsman_sentence", "period_note",
+           "period_sentence",
            "quantity", "team_breakdown_sentence", "timeliness_sentences"]
+
+
+def data_date(data, as_of: object = None) -> str:
+    """The date the report's data stand at, as readers see it ("14 May 2020").
+
+    The ``as_of`` date when given, else the latest date in the data, so a rerun on the same files
+    prints the same date: nothing depends on the day the report was built.
+    """
+    if as_of is not None:
+        return f"{pd.Timestamp(as_of):%-d %B %Y}"
+    latest = [frame[column].max() for frame in (data.complaints, data.compliments, data.ombudsman)
+              if frame is not None for column in frame.columns
+              if pd.api.types.is_datetime64_any_dtype(frame[column]) and frame[column].notna().any()]
+    return f"{max(latest):%-d %B %Y}" if latest else "(no dates in the data)"
+
+
+def period_note(data, years, *, as_of: object = None) -> str:
+    """The one sentence every report gives on the data date and the months compared.
+
+    "Figures are for the data as at 30 June 2019." and, when the year is not complete, "The data run
+    to June 2019, so 2019-20 is not complete and only the same months are compared: April to June of
+    2019-20 and of 2018-19." ``years`` is a :class:`~cfanalysis.analysis.years.YearComparison` or a
+    financial year (compared with the year before). The date is ``as_of``, else the ``as_of`` the data
+    were loaded with (as the report page's header gives it), else the latest date in the data.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from cfanalysis.analysis.years import compare_years
+    >>> frame = pd.DataFrame({"month": pd.PeriodIndex(["2018-05", "2019-04", "2019-06"], freq="M"),
+    ...                       "financial_year": ["2018-19", "2019-20", "2019-20"]})
+    >>> print(period_note(SimpleNamespace(as_of=None), compare_years(frame, "2019-20"), as_of="2019-07-01"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Figures are for the data as at 1 July 2019. The data run to June 2019, so 2019-20 is not complete and only
+    the same months are compared: April to June of 2019-20 and of 2018-19.
+    """
+    from cfanalysis.analysis.years import YearComparison, compare_years
+
+    if not isinstance(years, YearComparison):
+        years = compare_years(data.complaints, years)
+    return period_sentence(years, data_date(data, as_of if as_of is not None else getattr(data, "as_of", None)))
+
+
+def period_sentence(years, date: str) -> str:
+    """:func:`period_note` for a :class:`~cfanalysis.analysis.years.YearComparison` and a data date."""
+    from cfanalysis.periods import month_label
+
+    text = f"Figures are for the data as at {date}."
+    if not years.partial:
+        return text
+    last = month_label(years.months[-1], long=True)
+    if not years.has_baseline:
+        first = month_label(years.months[0], long=True).split()[0]
+        return (f"{text} The data run to {last}, so {years.financial_year} is not complete: only {first} to "
+                f"{last.split()[0]} are shown.")
+    return (f"{text} The data run to {last}, so {years.financial_year} is not complete and only the same months "
+            f"are compared: {years.period_words}.")
 
 
 def quantity(name: str, year: str) -> str:

@@ -164,6 +164,14 @@ def _procedure(report) -> str:
     e12, e23 = f.escalation_1_2, f.escalation_2_3
     if not e12.trials:
         return ""
+    from cfanalysis.publish.annual import hidden_stages
+
+    if hidden_stages(f.now, p) & {2, 3}:  # the escalations are withheld with the stages' cases
+        upheld = f.now.ombudsman_decisions.get("upheld", 0)
+        return (f"How the procedure worked: of {p.count(e12.trials, key=quantity('stage1', fy))} Stage 1 "
+                "complaints, how many went on to Stage 2 and Stage 3 is withheld with the stages' counts in the "
+                f"headline figures; the Ombudsman upheld "
+                f"{p.count(upheld, kind='ombudsman', key=quantity('ombudsman:upheld', fy))}.")
     share = p.share(e12.successes, e12.trials, numerator_key=quantity("escalated_to_2", fy),
                     denominator_key=quantity("stage1", fy))
     upheld = f.now.ombudsman_decisions.get("upheld", 0)

@@ -17,6 +17,7 @@ import pandas as pd
 from cfanalysis import words
 from cfanalysis.analysis.breakdowns import TeamBreakdown
 from cfanalysis.periods import month_label
+from cfanalysis.publish.descriptions import caution, monitoring_statement
 from cfanalysis.publish.disclosure import DisclosurePolicy, Relation, cell_key
 from cfanalysis.publish.team import TeamQuestion
 
@@ -168,7 +169,7 @@ def team_lines(question: TeamQuestion, breakdown: TeamBreakdown, policy: Disclos
              f"{count(h.baseline_count, question.baseline_year)} in {question.baseline_year}, "
              f"{size_words(estimate, low, high)}{_began(question)}.")
     second = f"{_demand(question)} {words.capitalised(_outcomes(breakdown, p))}"
-    third = f"{team_verdict(question)} {words.capitalised(change.monitoring_statement())}"
+    third = f"{team_verdict(question)} {words.capitalised(monitoring_statement(change, p))}"
     return [first, second, third]
 
 
@@ -196,11 +197,11 @@ def event_lines(question, policy: DisclosurePolicy | None = None) -> list[str]:
                 f"months a year earlier: " + (f"{size}; {evidence_words(r.pvalue, what)}." if measurable else
                                               "not measurable as a ratio."))
         return [text + " The counts for part of a year are not published, so that no small number can be worked "
-                       "out from the year's totals.", r.caution()]
+                       "out from the year's totals.", caution(r)]
     where = f"{question.financial_year} annual report, before and after '{r.event}'"
     text = (f"{words.capitalised(r.what)} after '{r.event}' ({r.event_date:%-d %B %Y}): "
             f"{p.count(r.count, kind=kind, where=where)} in {span(after)}, against "
             f"{p.count(r.baseline_count, kind=kind, where=where)} in the same months a year earlier ({span(before)})")
     if not measurable:
-        return [text + ".", r.caution()]
-    return [f"{text}: {size}; {evidence_words(r.pvalue, what)}.", r.caution()]
+        return [text + ".", caution(r)]
+    return [f"{text}: {size}; {evidence_words(r.pvalue, what)}.", caution(r)]

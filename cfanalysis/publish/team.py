@@ -30,9 +30,11 @@ from cfanalysis.data.loader import Dataset
 from cfanalysis.parameters import ParameterError, check_financial_year, check_team
 from cfanalysis.periods import financial_year_months, month_label
 from cfanalysis.publish.charts import monthly_lines_chart, tchart_chart, xmr_chart
+from cfanalysis.publish.descriptions import describe, power_statement, which_to_trust
 from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, registers
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.events import candidate_explanations, events_for
+from cfanalysis.publish.sentences import data_date, period_sentence
 
 __all__ = ["TeamChoice", "TeamQuestion", "choose_team", "team_question"]
 
@@ -52,15 +54,18 @@ class TeamChoice:
     financial_year: str = ""
     baseline_year: str = ""
 
-    def sentence(self, policy: DisclosurePolicy | None = None) -> str:
+    def sentence(self, policy: DisclosurePolicy | None = None, *, where: str = "") -> str:
         """Why this team, in one sentence ("" when the parameters named it); counts as ``policy``
-        publishes them (under the keys the team's counts have everywhere in a report)."""
+        publishes them, registered in its ledger under the keys the team's counts have everywhere
+        in a report (so the audit links them with every other place they are printed)."""
         if self.named or self.rise is None:
             return ""
         policy, r = policy or disclosure_policy(), self.rise
-        now = policy.count(r.count, key=f"new_complaints:{self.team}@{self.financial_year}")
+        where = where or f"{self.financial_year} report, why this team"
+        now = policy.count(r.count, key=f"new_complaints:{self.team}@{self.financial_year}", where=where)
         if r.has_baseline:
-            before = policy.count(r.baseline_count, key=f"new_complaints:{self.team}@{self.baseline_year}")
+            before = policy.count(r.baseline_count, key=f"new_complaints:{self.team}@{self.baseline_year}",
+                                  where=where)
             how = f"the team whose new complaints rose most ({before} to {now})"
             judged = (" A team picked by looking at the figures is judged as picked after looking: its p-value is "
                       "adjusted for having had every team to choose from.")
@@ -115,6 +120,7 @@ class TeamQuestion:
     events: pd.DataFrame | None = None  # the team's and the whole service's dated events
     monthly: pd.Series | None = None  # the team's new complaints by month, baseline year and year
     choice: TeamChoice | None = None  # how the team was chosen (by the data when no team was named)
+    data_date: str = ""  # the date the data stand at (publish/sentences.data_date)
 
     def _key(self, year: str) -> str:
         return f"new_complaints:{self.team}@{year}"
@@ -141,11 +147,10 @@ class TeamQuestion:
                      f"against {p.count(self.change.headline.baseline_count, key=self._key(self.baseline_year))})")
         text += (": whether the change is more than chance, how big it is, when it began, and whether demand or "
                  "staffing account for it.")
-        if self.change is not None and self.change.years.partial:
-            years = self.change.years
-            text += (f" The data run to {month_label(years.months[-1], long=True)}, so {years.financial_year} is not "
-                     f"complete and only the same months are compared: {years.period_words}.")
-        why = self.choice.sentence(self.policy) if self.choice is not None else ""
+        if self.change is not None and (self.change.years.partial or self.data_date):
+            text += " " + period_sentence(self.change.years, self.data_date or "the latest date in the data")
+        why = (self.choice.sentence(self.policy, where=f"{self.financial_year} team-change report, why this team")
+               if self.choice is not None else "")
         return Paragraph(f"{text} {why}".strip())
 
     def _missing(self) -> Paragraph | None:
@@ -168,7 +173,7 @@ class TeamQuestion:
             self.policy.count(n, key=self._key(year), where=where)
         parts = [self._verdict_words()]
         if self.demand is not None and self.demand.rate_comparison is not None:
-            parts.append(self.demand.summary())
+            parts.append(describe(self.demand, self.policy))
             if not change.named_in_advance:
                 parts.append("The demand figures are for this team alone, year on year, and are descriptive: "
                              "they are not adjusted for picking the team after looking, so read them as part "
@@ -183,10 +188,10 @@ class TeamQuestion:
             action = f"What to do: {read}, and keep the monthly control chart going to see whether the new level holds."
         elif change.verdict_pvalue < 0.3:
             action = (f"What to do: do not report this as a settled change, nor as no change; {read}, and keep "
-                      "the monthly control chart going. " + change.power_statement())
+                      "the monthly control chart going. " + power_statement(change, self.policy))
         else:
             action = ("What to do: do not report this as a settled change, nor as no change. Keep the "
-                      "monthly control chart going. " + change.power_statement())
+                      "monthly control chart going. " + power_statement(change, self.policy))
         cannot = ("What the data cannot tell: why complaints changed. The counts show how many and when, "
                   "not whether service got worse or, for example, more families were given decisions "
                   "they disagreed with; only reading the complaints can tell those apart.")
@@ -220,7 +225,7 @@ class TeamQuestion:
                        f"{month_label(dates.iloc[-1], long=True)}, with the mean and process limits of "
                        f"{self.baseline_year} extended over {self.financial_year} (Making Data Count XmR chart).")
             chart = xmr_chart(self.control, caption=caption, baseline=baseline, events=self.events)
-        return Parts((Paragraph(self.control_why), chart, Paragraph(self.control.summary()),
+        return Parts((Paragraph(self.control_why), chart, Paragraph(describe(self.control, self.policy)),
                       Paragraph("The chart's signals are descriptive: every rule is checked at every point, so some "
                                 "signals arise by chance, and they are not adjusted for picking the team. Read them "
                                 "as part of the answer above (where and when the change shows), not as a second "
@@ -291,8 +296,8 @@ class TeamQuestion:
                          f"{self.change.years.period_words}", index=False, formats=formats),
             Paragraph("The estimate is a rate ratio (this year's rate divided by last year's), except for "
                       "Fisher's test, where it is the odds ratio of a complaint being about this team."),
-            Paragraph(self.change.which_to_trust()),
-            Paragraph(self.change.power_statement())))
+            Paragraph(which_to_trust(self.change)),
+            Paragraph(power_statement(self.change, self.policy))))
 
     @registers
     def teams_table(self):
@@ -349,7 +354,7 @@ class TeamQuestion:
         if self._too_small():
             return self._small_paragraph()
         demand = self.demand
-        parts: list = [Paragraph(demand.summary() if demand.rate_comparison is not None else demand.note)]
+        parts: list = [Paragraph(describe(demand, self.policy) if demand.rate_comparison is not None else demand.note)]
         if demand.rate_comparison is not None and demand.note:
             parts.append(Paragraph(demand.note))
         if len(demand.model):
@@ -384,7 +389,7 @@ class TeamQuestion:
     def _verdict_words(self) -> str:
         """The change's summary; when counts are hidden, without the monthly means either side of the
         fitted start (a mean times its months is a count, possibly a small one)."""
-        change, text = self.change, self.change.summary()
+        change, text = self.change, describe(self.change, self.policy)
         if not self.policy.hides() or change.scan is None or change.rise_from is None:
             return text
         i = change.scan.index(change.team)
@@ -407,7 +412,7 @@ class TeamQuestion:
     def _changepoint_words(self) -> str:
         """The change point's summary; in public without the monthly means when the months either side
         hold a small number of complaints (a mean times its months is that count)."""
-        cp, text = self.changepoint, self.changepoint.summary()
+        cp, text = self.changepoint, describe(self.changepoint, self.policy)
         if not self.policy.hides() or cp.first_month is None or self.monthly is None:
             return text
         before = int(self.monthly[self.monthly.index < cp.first_month].sum())
@@ -461,7 +466,8 @@ def team_question(data: Dataset, financial_year: str, *, team: str | None = None
     return TeamQuestion(team, financial_year, years.baseline_year, change, demand, changepoint, control["result"],
                         table, control_kind=control["kind"], control_why=control["why"],
                         control_baseline_points=control["baseline_points"], policy=policy or disclosure_policy(),
-                        events=events_for(data.events, team), monthly=series, choice=choice)
+                        events=events_for(data.events, team), monthly=series, choice=choice,
+                        data_date=data_date(data, data.as_of))
 
 
 def control_chart_for(complaints: pd.DataFrame, team: str, series: pd.Series, *,

@@ -223,9 +223,8 @@ _MORE = {name: module for name, module in _MORE.items() if name not in _PUBLIC}
 __all__ = ["CfanalysisError", "Chart", "DataLoadError", "Dataset", "NotLoaded", "ParameterError", "Parts", "Table",
            "all_team_tests", "annual_report", "bar_chart", "check_parameters", "compare_before_after",
            "compare_counts", "compare_years", "data_overview", "data_period", "describe", "event_question",
-           "find_changepoint",
-           "funnel", "load_data", "monthly_counts", "monthly_counts_table", "monthly_lines_chart", "reconciliation",
-           "stop_on_error", "team_change", "team_question", "xmr", "xmr_chart"]
+           "find_changepoint", "funnel", "load_data", "monthly_counts", "monthly_counts_table", "monthly_lines_chart",
+           "reconciliation", "stop_on_error", "team_change", "team_question", "xmr", "xmr_chart"]
 
 
 def __getattr__(name: str):

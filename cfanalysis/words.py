@@ -107,10 +107,10 @@ def chance_frequency(p: float) -> str:
 
 
 def possessive(name: str) -> str:
-    """"Duty Team's", but "Children with Disabilities'" (a name ending in s takes only the apostrophe).
+    """"Early Help's", but "Children with Disabilities'" (a name ending in s takes only the apostrophe).
 
-    >>> possessive("Duty Team"), possessive("Children with Disabilities")
-    ("Duty Team's", "Children with Disabilities'")
+    >>> possessive("Early Help"), possessive("Children with Disabilities")
+    ("Early Help's", "Children with Disabilities'")
     """
     return f"{name}'" if str(name).endswith("s") else f"{name}'s"
 

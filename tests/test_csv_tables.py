@@ -120,7 +120,7 @@ def test_notes_table_names_every_csv_with_its_period_unit_and_marks(built, case)
     assert {r[0] for r in per_table} == {f"{name}.csv" for name in rows if name != "notes"}
     assert all(r[1] and r[2] and r[3] for r in per_table)  # a title, a period and a unit for each
     if case[2] == "public":
-        assert "[c] confidential" in general[6]
+        assert "[c] confidential: a count from 0 to 4 withheld" in general[6]  # policy.confidential_meaning()
         assert any("[c]" in cell for name, table in rows.items() if name != "notes" for row in table for cell in row)
     from cfanalysis.publish.outputs import ON_PAGE
 

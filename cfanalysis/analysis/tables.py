@@ -29,7 +29,8 @@ def _with_total(table: pd.DataFrame) -> pd.DataFrame:
 def _two_years(complaints: pd.DataFrame, years: YearComparison, column: str, name: str) -> pd.DataFrame:
     """Counts by ``column`` in the baseline year and the year, every group of either year."""
     fy, by = years.financial_year, years.baseline_year
-    groups = sorted(set(in_financial_year(complaints, fy)[column]) | set(in_financial_year(complaints, by)[column]))
+    groups = sorted(set(in_financial_year(complaints, fy)[column].unique())
+                    | set(in_financial_year(complaints, by)[column].unique()))
     table = pd.DataFrame({by: counts_by(complaints, by, column, groups=groups),
                           fy: counts_by(complaints, fy, column, groups=groups)})
     table.index.name = name
@@ -39,11 +40,13 @@ def _two_years(complaints: pd.DataFrame, years: YearComparison, column: str, nam
 def _outcomes_by(year: pd.DataFrame, index: str, name: str) -> pd.DataFrame:
     """Outcomes (columns, in the usual order) by stage or team (rows), with totals both ways."""
     table = pd.crosstab(year[index], year["outcome"])
+    if index == "stage":  # every stage, a year without one included: a missing row would say it is 0
+        table = table.reindex([1, 2, 3, *[s for s in table.index if s not in (1, 2, 3)]], fill_value=0).astype("int64")
     columns = ([o for o in OUTCOME_ORDER if o in table.columns]
                + [o for o in table.columns if o not in OUTCOME_ORDER])
     table = table.reindex(columns=columns)
     table.columns = [col.capitalize() for col in table.columns]
-    table["Total"] = table.sum(axis=1)
+    table["Total"] = table.sum(axis=1).astype("int64")
     table.index = [f"Stage {i}" if index == "stage" else str(i) for i in table.index]
     table.index.name = name
     return _with_total(table)

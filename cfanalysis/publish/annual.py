@@ -59,7 +59,7 @@ from cfanalysis.publish.sentences import (
 )
 from cfanalysis.publish.story import (READING_NOTE, event_lines, evidence_words, possessive, size_words,
                                       team_lines, team_verdict)
-from cfanalysis.publish.team import TeamChoice, TeamQuestion, choose_team, team_question
+from cfanalysis.publish.team import TeamChoice, TeamQuestion, choose_team, team_count_links, team_question
 
 __all__ = ["AnnualReport", "Breakdowns", "annual_report", "headline_sentences", "main_points", "stages_hidden",
            "timeliness_shown"]
@@ -236,6 +236,10 @@ def timeliness_shown(table: pd.DataFrame, policy: DisclosurePolicy, *, name: str
                "With a response date": counts["Complaints"] - counts["With a response date"]}
     for column, rest in derived.items():
         hidden[column] |= rest.map(small)
+    # Replies within a timescale are replies: beside the complaints they bound those with no response
+    # from above (complaints - within), so they go with a withheld reply count when that bound is small.
+    for column in ("Within timescale", "Within extended timescale"):
+        hidden[column] |= hidden["With a response date"] & (counts["Complaints"] - counts[column]).lt(n)
     if stage_counts and "Team" not in table.columns:
         stage_hidden = stages_hidden(stage_counts, policy)
         hidden.loc[table["Stage"].isin(stage_hidden).to_numpy(), "Complaints"] = True
@@ -572,9 +576,11 @@ class AnnualReport:
 
     def _masked(self, name: str, caption: str, *, total_column: str | None = None):
         table = self.tables[name]
+        where = f"{self.financial_year} annual report, '{caption}' (tables/{name}.csv)"
+        if name == "new_complaints_by_team":  # each team's figure is the one its sentences print
+            self.policy.ledger.relations.extend(team_count_links(table, self.financial_year, where))
         return self.policy.mask(table, kind=TABLE_KINDS.get(name, "complaints"), total_column=total_column,
-                                name=name, year=self.financial_year,
-                                where=f"{self.financial_year} annual report, '{caption}' (tables/{name}.csv)")
+                                name=name, year=self.financial_year, where=where)
 
     def _one_year(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A two-year table as shown when the baseline year has no data: this year's columns only
@@ -1003,11 +1009,12 @@ class AnnualReport:
             _, est, low, high = q.change.trusted
             rows.append((f"{possessive(self.team)} new complaints (the verdict)", q.change.verdict_basis, est, low,
                          high, q.change.verdict_pvalue))
-        for what, c in (("Stage 1 to Stage 2 escalation", f.escalation_1_2), ("Stage 2 to Stage 3 escalation",
-                                                                               f.escalation_2_3),
-                        ("Share about staff attitude", f.attitude)):
+        withheld = hidden_stages(f.now, p) | hidden_stages(f.before, p)  # escalations go with their stages
+        for what, c, stage in (("Stage 1 to Stage 2 escalation", f.escalation_1_2, 2),
+                               ("Stage 2 to Stage 3 escalation", f.escalation_2_3, 3),
+                               ("Share about staff attitude", f.attitude, None)):
             if c.trials and c.baseline_trials and p.share(c.successes, c.trials) is not None \
-                    and p.share(c.baseline_successes, c.baseline_trials) is not None:
+                    and p.share(c.baseline_successes, c.baseline_trials) is not None and stage not in withheld:
                 rows.append((what, "Fisher's exact test; Wilson interval for this year's share", c.share, c.ci_low,
                              c.ci_high, c.pvalue))
         a = self.breakdowns.attitude

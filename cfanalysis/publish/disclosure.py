@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import uuid
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -164,12 +165,13 @@ class Ledger:
     relations: list[Relation] = field(default_factory=list)
     ratios: list[Ratio] = field(default_factory=list)
     records: list[RecordLevel] = field(default_factory=list)
-    _counter: int = 0
-
     def anonymous_key(self, where: str) -> str:
-        """A key for a number that stands for no other (a count said once, in a sentence)."""
-        self._counter += 1
-        return f"{where}#{self._counter}"
+        """A key for a number that stands for no other (a count said once, in a sentence).
+
+        Unique across documents, not only within this ledger: each report's notebook has its own
+        ledger (in its own kernel), and the run audits them together, so a counter would give a
+        count said in one document the key of another's."""
+        return f"{where}#{uuid.uuid4().hex[:12]}"
 
     def extend(self, other: Ledger) -> None:
         self.cells += other.cells
@@ -329,7 +331,7 @@ def suppress(table: pd.DataFrame, below: int, *, total_row: str | None = None,
     hidden = small.copy()
     if below:
         lines = _lines(table, numeric, total_row, total_column)
-        _protect_totals(values, hidden, lines)
+        _protect_totals(values, hidden, lines, _labels(table, numeric))
         if lines:
             _protect_against_attack(table, numeric, values, small, hidden, lines, below, mark,
                                     below - 1 if min_width is None else min_width, (total_row, total_column))
@@ -353,7 +355,8 @@ def _protect_against_attack(table, numeric, values, small, hidden, lines, below,
         candidates = [c for c in line_cells if not hidden[c]] or [c for c in positions if not hidden[c]]
         if not candidates:
             return
-        hidden[min(candidates, key=lambda c: (values[c], c))] = True
+        labels = _labels(table, numeric)
+        hidden[min(candidates, key=lambda c: (values[c], labels[c]))] = True
 
 
 def _position(table, numeric, key: str) -> tuple[int, int]:
@@ -374,9 +377,17 @@ def _lines(table: pd.DataFrame, numeric: list, total_row, total_column) -> list[
     return lines
 
 
-def _protect_totals(values: np.ndarray, hidden: np.ndarray, lines: list[list[tuple[int, int]]]) -> None:
+def _labels(table: pd.DataFrame, numeric: list) -> dict[tuple[int, int], tuple[str, str]]:
+    """Each cell's row and column label: ties between equal counts are broken by them, not by the
+    row order, so a year's column is masked the same in every report that shows it (the reports
+    sort their rows by their own year)."""
+    return {(i, j): (str(row), str(column)) for i, row in enumerate(table.index) for j, column in enumerate(numeric)}
+
+
+def _protect_totals(values: np.ndarray, hidden: np.ndarray, lines: list[list[tuple[int, int]]],
+                    labels: dict[tuple[int, int], tuple[str, str]] | None = None) -> None:
     """Secondary suppression: hide the next smallest cell of any line (its total included) with
-    exactly one hidden cell, so no hidden cell is a total minus shown cells."""
+    exactly one hidden cell, so no hidden cell is a total minus shown cells (ties: by label)."""
     changed = True
     while changed:
         changed = False
@@ -384,7 +395,7 @@ def _protect_totals(values: np.ndarray, hidden: np.ndarray, lines: list[list[tup
             if sum(hidden[cell] for cell in cells) == 1:
                 candidates = [cell for cell in cells if not hidden[cell]]
                 if candidates:
-                    hidden[min(candidates, key=lambda cell: values[cell])] = True
+                    hidden[min(candidates, key=lambda cell: (values[cell], labels[cell] if labels else cell))] = True
                     changed = True
 
 

@@ -73,6 +73,11 @@ def _stage3(report) -> str:
     row = table.loc["Stage 3"]
     if p.is_small(row["Total"]):
         return f"Stage 3 review panels: fewer than {p.threshold} in {fy} (outcomes not shown)."
+    from cfanalysis.publish.annual import hidden_stages
+
+    if 3 in hidden_stages(report.figures.now, p):  # withheld in the headline figures to protect another stage
+        return (f"Stage 3 review panels in {fy}: the number, and the outcomes, are withheld with the headline "
+                "figures, to protect a small number at another stage.")
     # The same protected cells as the outcomes table of the report (its secondary suppression too).
     masked = report._masked("outcomes_by_stage", f"Workload: outcomes at each stage, {fy}", total_column="Total")
     where = f"{fy} annual report, Stage 3 review panels"

@@ -8,13 +8,14 @@ team) every method says so in words instead of failing, so a batch run never bre
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from cfanalysis import words
-from cfanalysis.analysis.counts import NEW_COMPLAINTS, new_complaints
 from cfanalysis.analysis.changepoint import Changepoint, find_changepoint
+from cfanalysis.analysis.counts import NEW_COMPLAINTS, new_complaints
 from cfanalysis.analysis.demand import DemandAnalysis, demand_analysis
 from cfanalysis.analysis.spc import XmRResult, is_rare, tchart, xmr
 from cfanalysis.analysis.teams import (
@@ -31,7 +32,7 @@ from cfanalysis.parameters import ParameterError, check_financial_year, check_te
 from cfanalysis.periods import financial_year_months, month_label
 from cfanalysis.publish.charts import monthly_lines_chart, tchart_chart, xmr_chart
 from cfanalysis.publish.descriptions import describe, power_statement, which_to_trust
-from cfanalysis.publish.disclosure import DisclosurePolicy, cell_key, disclosure_policy, registers
+from cfanalysis.publish.disclosure import DisclosurePolicy, Relation, cell_key, disclosure_policy, registers
 from cfanalysis.publish.display import Paragraph, Parts, Table
 from cfanalysis.publish.events import candidate_explanations, events_for
 from cfanalysis.publish.sentences import data_date, period_sentence
@@ -40,6 +41,15 @@ __all__ = ["TeamChoice", "TeamQuestion", "choose_team", "team_question"]
 
 _RATE_FORMATS = {"Rate ratio": words.ratio, "CI low": words.ratio, "CI high": words.ratio, "p-value": words.p_value}
 
+
+
+def team_count_links(table: pd.DataFrame, year: str, where: str) -> list[Relation]:
+    """A team's new complaints in the table of every team's (``new_complaints_by_team``, the 02 and
+    03 reports) are the same quantity as ``new_complaints:<team>@<year>``, which the sentences about
+    a team print (the verdict, the main points, why this team): one unknown for the audit."""
+    columns = [c for c in table.columns if re.fullmatch(r"\d{4}-\d{2}", str(c))]
+    return [Relation(cell_key("new_complaints_by_team", team, column, year), (f"new_complaints:{team}@{column}",),
+                     where) for team in table.index if team != "Total" for column in columns]
 
 
 @dataclass(frozen=True)
@@ -318,8 +328,10 @@ class TeamQuestion:
             # figures is, so both hide the same cells: a cell 03 withholds to protect a small one is
             # withheld here too.
             counts = pd.concat([counts, counts.sum().to_frame("Total").T])
+            where = f"{self.financial_year} team-change report, every team's new complaints"
+            p.ledger.relations.extend(team_count_links(counts, self.financial_year, where))
             masked = p.mask(counts, total_row="Total", name="new_complaints_by_team", year=self.financial_year,
-                            where=f"{self.financial_year} team-change report, every team's new complaints")
+                            where=where)
             masked = masked.without_row("Total")
             hidden = masked.hidden.any(axis=1).to_numpy()
             text = masked.text()

@@ -114,7 +114,6 @@ def possessive(name: str) -> str:
     """
     return f"{name}'" if str(name).endswith("s") else f"{name}'s"
 
-
 def joined(items: Sequence[str]) -> str:
     """Items as a list in prose: "a", "a and b", "a, b and c"."""
     items = list(items)

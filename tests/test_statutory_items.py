@@ -84,7 +84,8 @@ def test_public_cost_passes_the_audit(reports):
 
     for name in ("example-public", "full-public"):
         report, ledger = reports[name], Ledger()
-        for section in ("headline_section", "timeliness_section", "statutory_section", "outcomes_section"):
+        for section in ("headline_section", "timeliness_section", "statutory_section", "outcomes_section",
+                        "statutory_appendix"):
             for record in records_of(getattr(report, section)()):
                 ledger.extend(record)
         assert audit(ledger, report.policy) == [], name
@@ -128,3 +129,12 @@ def test_each_statutory_item_is_present_with_its_data_and_absent_cleanly_without
         line = bare.split("Not recorded in the data, so not reported: ")[1].split(";")[0]
         assert missing in line, line
     assert "nan" not in bare.split() and "£0 " not in bare and "None" not in bare.split()
+
+
+def test_the_cover_sheet_gives_the_years_cost_as_a_financial_implication(reports):
+    for name in ("example", "example-public", "full"):
+        report = reports[name]
+        costs = investigation_costs(report.data.complaints, report.financial_year)
+        money = dict(report.cover_sheet().rows)["Financial implications"]
+        assert f"review panels cost £{costs['total_pounds'].sum():,.0f} this year" in money, name
+    assert "review panels cost" not in dict(reports["bare"].cover_sheet().rows)["Financial implications"]

@@ -36,6 +36,7 @@ from cfanalysis.analysis.breakdowns import (
 )
 from cfanalysis.analysis.figures import AnnualFigures, YearCounts, annual_figures, year_counts
 from cfanalysis.analysis.learning import action_effects
+from cfanalysis.analysis.statutory import investigation_costs
 from cfanalysis.analysis.proportions import ProportionChange
 from cfanalysis.analysis.rates import CountComparison
 from cfanalysis.analysis.tables import year_on_year
@@ -609,6 +610,10 @@ class AnnualReport:
                  else
                  "No Ombudsman remedy with a cost was recorded this year." if not remedies else
                  "Remedies are listed in the Ombudsman section.")
+        costs = investigation_costs(self.data.complaints, fy)
+        if costs is not None and costs["costed"].sum():  # the year's total: published in every version
+            money += (f" Stage 2 investigations and Stage 3 review panels cost £{costs['total_pounds'].sum():,.0f} "
+                      "this year (see 'How the procedure worked').")
         rows = (
             ("Report to", committee),
             ("Purpose", f"To inform {committee} of the complaints, representations and compliments Children's "
@@ -738,17 +743,22 @@ class AnnualReport:
     def ombudsman_section(self):
         if not len(self.tables["ombudsman_decisions"]):
             return Paragraph(f"No Ombudsman enquiries were recorded in {self.financial_year}.")
+        where = "" if self.policy.hides() else " Each decision, with its team, subject and remedy, is in the appendix."
+        return Parts((Paragraph(ombudsman_sentence(self.breakdowns.ombudsman, self.policy)),
+                      self._count_table("ombudsman_decisions", f"Ombudsman decisions, {self.financial_year}"),
+                      Paragraph("'Upheld' and 'not upheld' are the enquiries the council was asked to respond to; "
+                                f"the Ombudsman closed the others without a detailed investigation.{where}")))
+
+    def ombudsman_cases_table(self) -> Table | None:
+        """Appendix: each Ombudsman decision with team, subject and remedy (None in a version that hides
+        counts: each describes one family's complaint)."""
+        if self.policy.hides() or not len(self.breakdowns.ombudsman.cases):
+            return None
         cases = self.breakdowns.ombudsman.cases.rename(columns=str.capitalize)
         cases["Decision"] = cases["Decision"].map(words.capitalised)
         cases["Category"] = cases["Category"].map(words.capitalised)
-        # Each decision with its team and remedy describes one family's complaint: internal only.
-        details = [] if self.policy.hides() else [Table(cases, "Each Ombudsman decision, with team, "
-                                                               "subject and remedy where recorded", index=False)]
-        return Parts((Paragraph(ombudsman_sentence(self.breakdowns.ombudsman, self.policy)),
-                      self._count_table("ombudsman_decisions", f"Ombudsman decisions, {self.financial_year}"),
-                      *details,
-                      Paragraph("'Upheld' and 'not upheld' are the enquiries the council was asked to respond to; "
-                                "the Ombudsman closed the others without a detailed investigation.")))
+        return Table(cases, f"Each Ombudsman decision, {self.financial_year}, with team, subject and remedy where "
+                            "recorded", index=False)
 
     @registers
     def teams_section(self):
@@ -768,12 +778,17 @@ class AnnualReport:
     @registers
     def outcomes_section(self):
         fy = self.financial_year
+        # The outcomes at each stage (stage cases: workload) are in the appendix, beside the Stage 3 panels.
         return Parts((self._count_table("new_complaints_outcomes_by_team", f"New complaints by team and outcome, "
                                         f"{fy} (the outcome at the last stage each reached)", total_column="Total"),
-                      self._count_table("outcomes_by_stage", f"Workload: outcomes at each stage, {fy} (stage cases: "
-                                        "a complaint counted again at each stage it reached)", total_column="Total"),
                       Paragraph("Outcomes not yet decided, or not recorded, are shown as 'Not recorded' where "
-                                "there are any.")))
+                                "there are any. The outcomes at each stage are in the appendix.")))
+
+    def stage_outcomes_table(self) -> Table:
+        """Workload: outcomes at each stage (stage cases), for the appendix."""
+        return self._count_table("outcomes_by_stage", f"Workload: outcomes at each stage, {self.financial_year} "
+                                 "(stage cases: a complaint counted again at each stage it reached)",
+                                 total_column="Total")
 
     @registers
     def complainants_section(self):

@@ -72,7 +72,7 @@ TABLE_NOTES = {
 ON_PAGE = {"new_complaints_by_team": "All complaints by team, subject and outcome",
            "new_complaints_by_category": "All complaints by team, subject and outcome",
            "new_complaints_outcomes_by_team": "All complaints by team, subject and outcome",
-           "outcomes_by_stage": "All complaints by team, subject and outcome",
+           "outcomes_by_stage": "the appendix page (How the procedure worked)",
            "ombudsman_decisions": "The Ombudsman",
            "new_complaints_by_complainant": "the appendix page",
            "timeliness_by_stage": "Timeliness (the replies table by stage, and one sentence per stage)",

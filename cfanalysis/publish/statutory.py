@@ -207,11 +207,14 @@ def statutory_section(report) -> Parts:
 
 
 def statutory_appendix(report):
-    """Appendix: new complaints by each equalities and how-received column the data hold."""
+    """Appendix: the outcomes at each stage (workload) and each Ombudsman decision (internal), then new
+    complaints by each equalities and how-received column the data hold."""
     tables = statutory_tables(report.data.complaints, report.figures.years)
+    cases = report.ombudsman_cases_table()
+    first = [report.stage_outcomes_table(), *([cases] if cases is not None else [])]
     if not tables:
-        return Paragraph("No equalities monitoring or how-received columns are in the data.")
-    p, fy, parts = report.policy, report.financial_year, []
+        return Parts((*first, Paragraph("No equalities monitoring or how-received columns are in the data.")))
+    p, fy, parts = report.policy, report.financial_year, first
     for field, table in tables.items():
         caption = f"New complaints by {STATUTORY_LABELS[field].lower()}, {report.years_words}"
         shown = p.mask(table, kind="complaints" if field == "received_via" else "people", total_row="Total",

@@ -110,8 +110,24 @@ def timeliness_csv(figures: AnnualFigures, policy: DisclosurePolicy, name: str) 
         stages = sorted(s for s in TIMESCALES if figures.now.by_stage.get(s, 0)
                         or (figures.years.has_baseline and figures.before.by_stage.get(s, 0)))
         table = _every_stage(table, stages)
-    shown = timeliness_shown(table, policy, name=name, year=fy, stage_counts=figures.now.by_stage)
+    shown = timeliness_shown(table, policy, name=name, year=fy, stage_counts=figures.now.by_stage,
+                             team_hidden=hidden_teams(figures, policy))
     return _rounded_timeliness(shown, table)
+
+
+def hidden_teams(figures: AnnualFigures, policy: DisclosurePolicy) -> set[str]:
+    """The teams whose complaints (all stages) the year's table by team withholds, as that table is
+    masked (:meth:`DisclosurePolicy.mask`): a team's rows of the timeliness table by team go with it,
+    since its stages add up to it."""
+    from cfanalysis.publish.disclosure import suppress
+
+    table, fy = figures.tables["complaints_by_team"], figures.years.financial_year
+    if not policy.hides() or fy not in table.columns:
+        return set()
+    shown = suppress(table, policy.threshold, total_row="Total" if "Total" in table.index else None,
+                     total_column="Total" if "Total" in table.columns else None, mark=policy.mark)
+    hidden = shown.hidden[fy]
+    return {str(team) for team in hidden[hidden].index if team != "Total"}
 
 
 def table_texts(figures: AnnualFigures, policy: DisclosurePolicy, *, data_date: str = "",

@@ -26,6 +26,7 @@ __all__ = [
     "level",
     "p_value",
     "percent",
+    "possessive",
     "ratio",
     "ratio_change",
 ]
@@ -104,6 +105,14 @@ def chance_frequency(p: float) -> str:
         return f"about {round(p * 1000)} times in 1,000"
     return f"about {round(p * 100)} times in 100"
 
+
+def possessive(name: str) -> str:
+    """"Early Help's", but "Children with Disabilities'" (a name ending in s takes only the apostrophe).
+
+    >>> possessive("Early Help"), possessive("Children with Disabilities")
+    ("Early Help's", "Children with Disabilities'")
+    """
+    return f"{name}'" if str(name).endswith("s") else f"{name}'s"
 
 def joined(items: Sequence[str]) -> str:
     """Items as a list in prose: "a", "a and b", "a, b and c"."""

@@ -33,3 +33,19 @@ def test_overdispersed_months_give_a_typed_scale():
     result = quasi_poisson_year_ratio(after, before)
     assert result.scale == pytest.approx(6.99, abs=0.01) and result.pvalue == pytest.approx(0.416, abs=1e-3)
     assert "Quasi-Poisson GLM" in describe(result) and result.to_frame().loc[0, "scale"] == result.scale
+
+
+@pytest.mark.parametrize("table", [[[240, 760], [180, 820]], [[0, 300], [25, 275]], [[300, 0], [25, 275]],
+                                   [[5, 400], [0, 390]], [[1900, 1600], [570, 640]]])
+def test_large_table_odds_ratio_is_scipys(table):
+    from scipy.stats.contingency import odds_ratio
+
+    from cfanalysis.analysis.checks import _conditional_odds_ratio
+
+    # SciPy: odds_ratio(table).statistic and .confidence_interval() (conditional MLE and exact
+    # interval, as R's fisher.test(matrix(...))$estimate and $conf.int).
+    reference = odds_ratio(table)
+    interval = reference.confidence_interval()
+    got = _conditional_odds_ratio(table)
+    for value, expected in zip(got, (reference.statistic, interval.low, interval.high)):
+        assert value == pytest.approx(expected, rel=1e-9)

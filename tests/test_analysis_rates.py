@@ -133,7 +133,7 @@ def test_etest_pvalue_is_statsmodels_etest(count, exposure, baseline, baseline_e
 
     # statsmodels: test_poisson_2indep(x1, t1, x0, t0, value=R, method="etest", alternative=...).pvalue,
     # summed over its whole count grid; ours sums the same cells by runs (large counts) or the whole
-    # grid (counts under about a hundred, bit for bit).
+    # grid (means under about 60, bit for bit).
     expected = test_poisson_2indep(count, exposure, baseline, baseline_exposure, value=value, method="etest",
                                    alternative=alternative).pvalue
     got = etest_pvalue(count, exposure, baseline, baseline_exposure, value, alternative)

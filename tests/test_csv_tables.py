@@ -2,7 +2,7 @@
 (counts as counts, shares as whole percentages, medians in whole days, withheld cells as ``[c]`` in
 a public build), and a notes table beside them (ONS/GSS: a cover and a note per table).
 
-Checked for the example's latest year and first year (no baseline) and for the second council
+Checked for the example's latest two years and for the second council
 (tests/second_council.py), internal and public, from the library (no notebook runs).
 """
 
@@ -34,8 +34,8 @@ def datasets(tmp_path_factory):
             "second": cf.load_data(write_second_council(tmp_path_factory.mktemp("second_council")))}
 
 
-CASES = [("example", "2019-20", "internal"), ("example", "2019-20", "public"), ("example", "2017-18", "internal"),
-         ("second", "2023-24", "internal"), ("second", "2023-24", "public"), ("second", "2021-22", "public")]
+CASES = [("example", "2019-20", "internal"), ("example", "2019-20", "public"), ("example", "2018-19", "public"),
+         ("second", "2023-24", "internal"), ("second", "2023-24", "public"), ("second", "2022-23", "public")]
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +122,13 @@ def test_notes_table_names_every_csv_with_its_period_unit_and_marks(built, case)
     if case[2] == "public":
         assert "[c] confidential: a count from 0 to 4 withheld" in general[6]  # policy.confidential_meaning()
         assert any("[c]" in cell for name, table in rows.items() if name != "notes" for row in table for cell in row)
+    from cfanalysis.publish.outputs import ON_PAGE
+
+    on_page = {t.csv for t in _tables(built[case][2]) if t.csv}
+    assert on_page <= set(ON_PAGE)  # every page table with a CSV is named in the notes as on the page
+    for row in per_table:
+        name = row[0][:-4]
+        assert ("In the report: " in row[6]) == (name in ON_PAGE), row
     units = {r[0]: r[3] for r in per_table}
     assert units["complaints_by_team.csv"].startswith("stage cases (workload")
     assert units["new_complaints_by_team.csv"].startswith("new complaints")
@@ -140,3 +147,51 @@ def test_a_public_folder_with_notes_passes_the_folder_audit(tmp_path, datasets):
     assert (tmp_path / "2023-24" / "tables" / "notes.csv").exists()
     assert AUTHORITY not in (tmp_path / "2023-24" / "tables" / "notes.csv").read_text()  # source given by the run
     assert audit_folder(tmp_path) == []
+
+
+def test_a_first_year_writes_no_csv(datasets):
+    """Its tables would sit beside the next year's baseline column: the release writes none (as before)."""
+    data = datasets["second"]
+    figures = annual_figures(data, compare_years(data.complaints, "2021-22"))
+    assert table_texts(figures, cf.disclosure_policy("public")) == {}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[2] == "internal"], ids=lambda c: "-".join(c))
+def test_timeliness_by_team_csv_adds_up_to_the_pages_table_by_team(built, case):
+    rows, report, shown = built[case]
+    header, *body = rows["timeliness_by_team"]
+    fy, totals = report.financial_year, {}
+    for row in (dict(zip(header, r)) for r in body):
+        replies, on_time = totals.get(row["Team"], (0, 0))
+        totals[row["Team"]] = (replies + int(row["With a response date"].replace(",", "")),
+                               on_time + int(row["Within timescale"].replace(",", "")))
+    by_team = next(t for t in shown["timeliness_section"].tables if "by team" in t.caption)
+    page = {r[0]: dict(zip(_page_rows(by_team)[0], r)) for r in _page_rows(by_team)[1:]}
+    for team, (replies, on_time) in totals.items():
+        assert (str(replies), str(on_time)) == (page[team][f"Replies, {fy}"], page[team][f"On time, {fy}"]), team
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_a_stage_with_none_this_year_but_some_last_year_is_a_row_of_zeros(datasets, audience):
+    """As the page's replies table shows it; a zero is no person, so never withheld, and the audit agrees."""
+    import dataclasses
+
+    from cfanalysis.publish.audit import audit
+
+    data = datasets["example"]
+    c = data.complaints
+    data = dataclasses.replace(data, complaints=c[~((c["stage"] == 3) & (c["financial_year"] == "2019-20"))])
+    figures = annual_figures(data, compare_years(data.complaints, "2019-20"))
+    policy = cf.disclosure_policy(audience)
+    texts = table_texts(figures, policy)
+    rows = list(csv.reader(io.StringIO(texts["2019-20/tables/timeliness_by_stage.csv"])))
+    report = cf.annual_report(data, "2019-20", policy=policy)
+    replies = report.timeliness_section().tables[0]
+    page = _page_rows(replies)[-1]
+    assert page[0] == "Stage 3" and [rows[-1][2], rows[-1][4]] == page[3:]  # withheld where the page withholds
+    if audience == "internal":
+        assert rows[-1] == ["Stage 3", "0", "0", "50", "0", "[x]", "50", "0", "[x]", "[x]"]
+    assert [r[0] for r in rows[1:]] == [r[0] for r in _page_rows(replies)[1:]]
+    for section in ("headline_section", "timeliness_section"):
+        getattr(report, section)()
+    assert audit(policy.ledger, policy) == [] and audit(report.policy.ledger, report.policy) == []

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, special, stats
 
 from cfanalysis.analysis.results import Result
 
@@ -100,14 +100,75 @@ def share_test(team_count: int, team_baseline: int, service_count: int, service_
     """
     table = [[team_count, service_count - team_count], [team_baseline, service_baseline - team_baseline]]
     pvalue = stats.fisher_exact(table).pvalue
-    odds = stats.contingency.odds_ratio(table)
-    interval = odds.confidence_interval()
+    if min(service_count, team_count + team_baseline) > _SCIPY_SUPPORT:  # the first cell's possible counts
+        estimate, low, high = _conditional_odds_ratio(table)
+    else:
+        odds = stats.contingency.odds_ratio(table)
+        interval = odds.confidence_interval()
+        estimate, low, high = odds.statistic, interval.low, interval.high
     share_now = team_count / service_count if service_count else math.nan
     share_before = team_baseline / service_baseline if service_baseline else math.nan
-    return TestResult("Fisher's exact test of the team's share", float(odds.statistic),
-                      float(interval.low), float(interval.high), float(pvalue),
+    return TestResult("Fisher's exact test of the team's share", float(estimate),
+                      float(low), float(high), float(pvalue),
                       "a rise that is only the whole service growing",
                       note=f"share {share_before:.0%} to {share_now:.0%}")
+
+
+_SCIPY_SUPPORT = 200  # SciPy's own odds ratio up to this many possible counts; ours above (same numbers)
+
+
+def _increasing_root(func) -> float:
+    """The root of an increasing ``func`` of the odds ratio, bracketed and solved as SciPy does."""
+    nc, factor = 1.0, 2.0
+    value = func(nc)
+    if value == 0:
+        return nc
+    if value > 0:
+        nc /= factor
+        while func(nc) > 0:
+            nc /= factor
+        low, high = nc, factor * nc
+    else:
+        nc *= factor
+        while func(nc) < 0:
+            nc *= factor
+        low, high = nc / factor, nc
+    return optimize.brentq(func, low, high, xtol=1e-13)
+
+
+def _conditional_odds_ratio(table, confidence_level: float = 0.95) -> tuple[float, float, float]:
+    """SciPy's ``contingency.odds_ratio(table)`` estimate and ``confidence_interval()``, for large tables.
+
+    The same conditional maximum-likelihood estimate and exact interval (Fisher's noncentral
+    hypergeometric distribution of the first cell given the margins, as R's ``fisher.test``),
+    solved the same way, with the distribution worked out for all counts at once from
+    log-binomial coefficients. SciPy evaluates it one count at a time (at 30,000 complaints a
+    year, ten seconds a table); the numbers agree to about 1e-11 (tests/test_analysis_checks.py).
+    """
+    (a, b), (c, d) = table
+    total, row, column = a + b + c + d, a + b, a + c
+    support = np.arange(max(0, column - (total - row)), min(row, column) + 1)
+    log_base = (special.gammaln(row + 1) - special.gammaln(support + 1) - special.gammaln(row - support + 1)
+                + special.gammaln(total - row + 1) - special.gammaln(column - support + 1)
+                - special.gammaln(total - row - column + support + 1))
+
+    def pmf(nc: float) -> np.ndarray:
+        logs = log_base + support * math.log(nc)
+        p = np.exp(logs - logs.max())
+        return p / p.sum()
+
+    if a == support[0]:
+        estimate = 0.0
+    elif a == support[-1]:
+        estimate = math.inf
+    else:
+        estimate = _increasing_root(lambda nc: float((support * pmf(nc)).sum()) - a)
+    alpha = 0.5 * (1 - confidence_level)
+    sample = a * d / (c * b) if c > 0 and b > 0 else math.nan if a == 0 or d == 0 else math.inf
+    low = 0.0 if sample == 0 else _increasing_root(lambda nc: float(pmf(nc)[support >= a].sum()) - alpha)
+    high = math.inf if sample == math.inf else _increasing_root(
+        lambda nc: alpha - float(pmf(nc)[support <= a].sum()))
+    return estimate, low, high
 
 
 def holm(pvalues: pd.Series) -> pd.Series:

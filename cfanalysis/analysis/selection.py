@@ -100,10 +100,11 @@ def year_split_selection(counts, baseline_counts, teams=None, *, exposure: float
     for ni in n:
         k = np.arange(ni + 1)
         supports.append((stats.binom.sf(k - 1, ni, share), stats.binom.pmf(k, ni, share)))
-    adjusted = []
-    for p in own:
-        stay = [1.0 - float(pmf[tails <= p * (1 + 1e-9)].sum()) for tails, pmf in supports]
-        adjusted.append(min(1.0, 1.0 - float(np.prod(stay))))
+    # stay[i, j]: the chance team j's own p-value stays above team i's (every team's p at once).
+    thresholds = own[:, None] * (1 + 1e-9)
+    stay = np.column_stack([1.0 - (pmf * (tails <= thresholds)).sum(axis=1) for tails, pmf in supports]
+                           ) if len(own) else np.ones((0, 0))
+    adjusted = [min(1.0, 1.0 - float(np.prod(row))) for row in stay]
     return YearSplitSelection(names, tuple(int(v) for v in x), tuple(int(v) for v in x0),
                               tuple(float(p) for p in own), tuple(adjusted), share)
 

@@ -29,7 +29,8 @@ def _with_total(table: pd.DataFrame) -> pd.DataFrame:
 def _two_years(complaints: pd.DataFrame, years: YearComparison, column: str, name: str) -> pd.DataFrame:
     """Counts by ``column`` in the baseline year and the year, every group of either year."""
     fy, by = years.financial_year, years.baseline_year
-    groups = sorted(set(in_financial_year(complaints, fy)[column]) | set(in_financial_year(complaints, by)[column]))
+    groups = sorted(set(in_financial_year(complaints, fy)[column].unique())
+                    | set(in_financial_year(complaints, by)[column].unique()))
     table = pd.DataFrame({by: counts_by(complaints, by, column, groups=groups),
                           fy: counts_by(complaints, fy, column, groups=groups)})
     table.index.name = name

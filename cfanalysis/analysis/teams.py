@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from cfanalysis import labels
@@ -377,9 +378,14 @@ def all_team_tests(complaints: pd.DataFrame, years: YearComparison, *, confidenc
     """
     now = complaints[complaints["month"].isin(years.months)]
     before = complaints[complaints["month"].isin(years.baseline_months)]
-    teams = sorted(set(now["team"].dropna()) | set(before["team"].dropna()))
-    rows = [_team_row(team_monthly_series(now, team, years.months).to_numpy(),
-                      team_monthly_series(before, team, years.baseline_months).to_numpy(), confidence_level)
+    teams = sorted(set(now["team"].dropna().unique()) | set(before["team"].dropna().unique()))
+    # Each team's months from one table per period (not one pass over the rows per team: 900 teams).
+    now_panel, before_panel = team_panel(now, years.months), team_panel(before, years.baseline_months)
+
+    def months_of(panel: pd.DataFrame, team: str) -> np.ndarray:
+        return panel[team].to_numpy() if team in panel.columns else np.zeros(len(panel), dtype="int64")
+
+    rows = [_team_row(months_of(now_panel, team), months_of(before_panel, team), confidence_level)
             | {"team": team} for team in teams]
     table = pd.DataFrame(rows, columns=ALL_TEAMS_COLUMNS[:-5])
     scan, selection = team_scans(complaints, years)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -84,13 +84,16 @@ TABLE_KINDS = {"ombudsman_decisions": "ombudsman", "complainant_types": "people"
 
 
 def count_change_sentence(what: str, now: int, before: int, change: CountComparison | None, years,
-                          policy: DisclosurePolicy, *, name: str = "", kind: str = "complaints") -> str:
-    """'Complaints: 92 in 2019-20 against 98 in 2018-19; the difference could be chance (...)'."""
+                          policy: DisclosurePolicy, *, name: str = "", kind: str = "complaints",
+                          say_no_baseline: bool = True) -> str:
+    """'Complaints: 92 in 2019-20 against 98 in 2018-19; the difference could be chance (...)'.
+
+    Without a baseline year, says so (once in a section: ``say_no_baseline=False`` for the rest)."""
     fy, by = years.financial_year, years.baseline_year
     now_words = policy.count(now, kind=kind, key=quantity(name, fy) if name else None)
     if change is None:
-        return (f"{words.capitalised(what)}: {now_words} in {fy} (there are no data "
-                f"for {by} to compare with).")
+        return (f"{words.capitalised(what)}: {now_words} in {fy}"
+                + (f" (there are no data for {by} to compare with)." if say_no_baseline else "."))
     before_words = policy.count(before, kind=kind, key=quantity(name, by) if name else None)
     text = f"{what.capitalize()}: {now_words} in {fy} against {before_words} in {by}"
     if policy.is_small(min(now, before), kind):
@@ -203,7 +206,7 @@ def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None =
                      f"investigations). Decisions: {', '.join(parts) or 'none'}.")
     sentences.append(count_change_sentence("compliments", now.compliments, before.compliments,
                                            figures.compliments_change, years, policy, name="compliments",
-                                           kind="compliments"))
+                                           kind="compliments", say_no_baseline=False))
     small = [policy.is_small(y.complaints) or policy.is_small(y.compliments, "compliments") for y in (now, before)]
     if now.complaints and not small[0]:  # a ratio of a hidden count gives the count away
         ratio = f"That is {figures.compliments_per_complaint:.2f} compliments for every complaint"
@@ -582,6 +585,14 @@ class AnnualReport:
         return self.policy.mask(table, kind=TABLE_KINDS.get(name, "complaints"), total_column=total_column,
                                 name=name, year=self.financial_year, where=where)
 
+    def _one_year(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A two-year table as shown when the baseline year has no data: this year's columns only
+        (a column of zeros would read as a year with no complaints)."""
+        if self.figures.years.has_baseline:
+            return frame
+        by = self.baseline_year
+        return frame[[c for c in frame.columns if str(c) != by and not str(c).endswith(f", {by}")]]
+
     def _count_table(self, name: str, caption: str, *, total_column: str | None = None) -> Table:
         return Table(self._masked(name, caption, total_column=total_column).text(), caption, csv=name)
 
@@ -832,7 +843,7 @@ class AnnualReport:
         b, q, p = self.breakdowns.team, self.question, self.policy
         fy, by = self.financial_year, self.baseline_year
         if b is None or q is None or q.change is None:
-            reason = (f"{possessive(self.team)} complaints cannot be compared. {q.unavailable}"
+            reason = (f"{possessive(self.team)} complaints: {q.unavailable[:1].lower()}{q.unavailable[1:]}"
                       if q is not None and q.unavailable else
                       f"{possessive(self.team)} complaints cannot be compared: there are no complaints for "
                       f"{by if not self.figures.years.has_baseline else self.team} in the data.")
@@ -849,8 +860,9 @@ class AnnualReport:
         parts.extend(self._team_learning(fy, by))
         if p.is_small(min(b.count, b.baseline_count)):
             # The team's total beside the service's and the other teams' would give it back.
-            parts.append(Paragraph(f"{self.team}'s new complaints are too few (fewer than {p.threshold} in a year) "
-                                   "to be broken down by subject, outcome or complainant in this public version."))
+            parts.append(Paragraph(f"{possessive(self.team)} new complaints are too few (fewer than {p.threshold} in a "
+                                   "year) to be broken down by subject, outcome or complainant in this public "
+                                   "version."))
         else:
             for aspect in TEAM_TABLES:
                 if aspect != "last_stage":  # how far they went: in the appendix (team_appendix)
@@ -873,8 +885,12 @@ class AnnualReport:
         b = self.breakdowns.team
         if b is None:
             return Paragraph(f"There are no complaints for {self.team} to show.")
+        if not self.figures.years.has_baseline:  # the table sets the team against an earlier year it lacks
+            return Paragraph(f"{possessive(self.team)} new complaints are not broken down here: the breakdown sets "
+                             "them against an earlier year (see the team section).")
         if self.policy.is_small(min(b.count, b.baseline_count)):
-            return Paragraph(f"{self.team}'s new complaints are too few to be broken down in this public version.")
+            return Paragraph(f"{possessive(self.team)} new complaints are too few to be broken down in this public "
+                             "version.")
         return self._team_table("last_stage")
 
     def _team_learning(self, fy: str, by: str) -> list:
@@ -917,7 +933,7 @@ class AnnualReport:
             return Paragraph(NOT_RECORDED_ATTITUDE)
         a = self.breakdowns.attitude
         table = a.by_team[[c for c in a.by_team.columns if c.startswith("Attitude")]]
-        table = table.rename(columns=lambda c: c.replace("Attitude, ", "")).copy()
+        table = self._one_year(table.rename(columns=lambda c: c.replace("Attitude, ", ""))).copy()
         table.loc["Total"] = table.sum()
         return Parts((
             Paragraph(share_change_sentence(self.figures.attitude, self.policy,
@@ -1037,8 +1053,9 @@ class AnnualReport:
         t = self.breakdowns.timeliness
         parts = [Paragraph(s, kind="verdict") for s in timeliness_sentences(t, self.policy, by="stage")[:1]]
         parts += [Paragraph(s) for s in timescale_lines(self)]  # every stage: extended timescale, median days
-        parts.append(self._replies(t.by_stage, "Replies within the statutory timescale, by stage", "replies_by_stage"))
-        parts.append(self._replies(t.by_team, "Replies within the timescale for their stage, by team",
+        parts.append(self._replies(self._one_year(t.by_stage), "Replies within the statutory timescale, by stage",
+                                   "replies_by_stage"))
+        parts.append(self._replies(self._one_year(t.by_team), "Replies within the timescale for their stage, by team",
                                    "replies_by_team"))
         parts.append(Paragraph(
             "Working days exclude weekends and bank holidays. Timescales: Stage 1, "
@@ -1063,6 +1080,8 @@ class AnnualReport:
     @registers
     def compliments_section(self):
         c = self.breakdowns.compliments
+        if not self.figures.years.has_baseline:
+            c = replace(c, by_team=self._one_year(c.by_team), by_month=self._one_year(c.by_month))
         return Parts((Paragraph(compliments_sentence(c, self.policy)),
                       self._counts(c.by_team, f"Compliments by team, {self.years_words}", name="compliments_by_team",
                                    kind="compliments", totals=self._year_totals("compliments"))))
@@ -1070,7 +1089,7 @@ class AnnualReport:
     @registers
     def compliments_appendix(self):
         """Appendix: compliments by month received."""
-        return self._counts(self.breakdowns.compliments.by_month,
+        return self._counts(self._one_year(self.breakdowns.compliments.by_month),
                             f"Compliments by month received, {self.years_words}", name="compliments_by_month",
                             kind="compliments")
 
@@ -1103,10 +1122,12 @@ class AnnualReport:
         if not len(self.data.actions):
             return Paragraph("No learning and actions log was supplied with the data.")
         log, effects = self.breakdowns.actions, self.breakdowns.effects
-        count = self.policy.count(len(log.of(self.financial_year)), "action", kind="actions")
+        n = len(log.of(self.financial_year))
+        count = self.policy.count(n, "action", kind="actions") if n else "no actions"
         hidden = self._team_hidden()
-        parts = [Paragraph(f"{words.capitalised(count)} came from complaints received in {self.financial_year}. "
-                           + actions_follow_up(log, self.policy))]
+        earlier = " " + actions_follow_up(log, self.policy) if self.figures.years.has_baseline else ""
+        parts = [Paragraph(f"{words.capitalised(count)} came from complaints received in {self.financial_year}."
+                           + earlier)]
         if effects is not None:
             parts.extend(Paragraph(r) for r in follow_up_remarks(effects, self.baseline_year, self.policy,
                                                                  self.financial_year, hidden))
@@ -1120,8 +1141,10 @@ class AnnualReport:
                                    f"to {self.financial_year}. Counts this small move by chance, so read them as "
                                    "a prompt for review, not a verdict on the action."))
         if log.unmatched:
-            parts.append(Paragraph(f"{log.unmatched} actions name a complaint reference that is not in the "
-                                   "complaints data, so they are not in the log."))
+            one = log.unmatched == 1
+            parts.append(Paragraph(f"{self.policy.count(log.unmatched, 'action', kind='actions')} "
+                                   f"{'names' if one else 'name'} a complaint reference that is not in the complaints "
+                                   f"data, so {'it is' if one else 'they are'} not in the log."))
         return Parts(tuple(parts))
 
     def _comparators_source(self) -> Paragraph:

@@ -16,6 +16,7 @@ from cfanalysis import words
 from cfanalysis.analysis.before_after import BeforeAfter, compare_before_after
 from cfanalysis.analysis.changepoint import Changepoint
 from cfanalysis.analysis.counts import new_complaints
+from cfanalysis.analysis.selection import YearSplitSelection, team_panel, year_split_selection
 from cfanalysis.analysis.teams import team_monthly_series
 from cfanalysis.data.contract import ALL_TEAMS
 from cfanalysis.data.events import event_label, find_event
@@ -91,6 +92,37 @@ class EventQuestion:
     result: BeforeAfter | None
     unavailable: str = ""
     policy: DisclosurePolicy = field(default_factory=disclosure_policy)
+    team: str | None = None  # the team whose complaints these are (None: compliments)
+    named_in_advance: bool = False
+    # The same comparison (the months from the event against a year earlier) for every team, adjusted
+    # for picking this team after looking: exact one-sided min-p over teams (analysis/selection.py).
+    selection: YearSplitSelection | None = None
+
+    @property
+    def adjusted_pvalue(self) -> float | None:
+        """This team's one-sided p-value for a rise after the event, adjusted for picking it out of every
+        team (None for compliments, a team named in advance, or no comparison)."""
+        if self.selection is None or self.team is None or self.team not in self.selection.teams:
+            return None
+        return self.selection.adjusted_for(self.team)
+
+    def selection_sentence(self) -> str:
+        """How the comparison sits with the team verdict: adjusted as the verdict is, or why not ("" for
+        compliments)."""
+        if self.team is None or self.result is None:
+            return ""
+        if self.named_in_advance:
+            return ("The team was named before the data were seen, so this comparison needs no adjustment for "
+                    "picking it; it is part of the answer to the verdict above (did the rise follow the event?).")
+        p, teams = self.adjusted_pvalue, len(self.selection.teams) if self.selection is not None else 0
+        if p is None:
+            return ("The team was picked after looking at the figures, so the p-value above, for this team alone, "
+                    "is descriptive; the verdict above is the answer to whether its complaints rose.")
+        return (f"The team was picked after looking at the figures, so the p-value above, for this team alone, is "
+                f"descriptive. Adjusted the same way as the verdict, for picking it out of {teams} teams (the "
+                f"same months for every team, one-sided for a rise, exact), the months from the event give "
+                f"{words.strength(p)} of a rise (p = {words.p_value(p)}). This is part of the one answer in the "
+                "verdict above: whether the rise followed the event, not a second verdict.")
 
     @registers
     def chart(self):
@@ -129,13 +161,16 @@ class EventQuestion:
                                  f"worked out from the year's totals. {caution(r)}", kind="verdict")]
         else:
             parts = [Paragraph(describe(r, self.policy), kind="verdict")]
+        if self.selection_sentence():
+            parts.append(Paragraph(self.selection_sentence()))
         if r.segmented is not None:
             parts.append(Paragraph(describe(r.segmented, self.policy)))
         elif r.note:
             parts.append(Paragraph(f"No segmented model: {r.note}."))
         level = words.level(r.confidence_level)
+        alone = "; this team alone, descriptive" if self.team is not None and not self.named_in_advance else ""
         parts.append(Table(r.to_frame(), f"{words.capitalised(self.what)} before and after '{r.event}': "
-                                         "rate ratios (after / before)", index=False,
+                                         f"rate ratios (after / before){alone}", index=False,
                            formats={"Estimate": words.ratio, f"{level} CI low": words.ratio,
                                     f"{level} CI high": words.ratio, "p-value": words.p_value}))
         return Parts(tuple(parts))
@@ -150,7 +185,8 @@ def _default_event(events: pd.DataFrame, financial_year: str, team: str | None) 
 
 
 def event_question(data: Dataset, financial_year: str, *, team: str | None = None, event: str | None = None,
-                   confidence_level: float = 0.95, policy: DisclosurePolicy | None = None) -> EventQuestion:
+                   confidence_level: float = 0.95, policy: DisclosurePolicy | None = None,
+                   named_in_advance: bool = False) -> EventQuestion:
     """Compliments (``team=None``) or a team's complaints around an event.
 
     Parameters
@@ -158,6 +194,10 @@ def event_question(data: Dataset, financial_year: str, *, team: str | None = Non
     event
         A description or date from events.csv; ``None``: the first event in the year (the
         team's own first). An unknown event raises ValueError listing the events.
+    named_in_advance
+        As for the team question: False (the default) when the team was picked after looking, so
+        the comparison is also given adjusted for that (the same months for every team, exact
+        one-sided min-p, :func:`cfanalysis.analysis.selection.year_split_selection`).
     """
     parse_financial_year(financial_year)
     policy = policy or disclosure_policy()
@@ -183,5 +223,14 @@ def event_question(data: Dataset, financial_year: str, *, team: str | None = Non
         result = compare_before_after(series, chosen["date"], event=str(chosen["description"]), what=what,
                               confidence_level=confidence_level)
     except ValueError as error:
-        return EventQuestion(what, financial_year, monthly, relevant, chosen, None, str(error), policy=policy)
-    return EventQuestion(what, financial_year, monthly, relevant, chosen, result, policy=policy)
+        return EventQuestion(what, financial_year, monthly, relevant, chosen, None, str(error), policy=policy,
+                             team=team, named_in_advance=named_in_advance)
+    selection = None
+    if team is not None and not named_in_advance:
+        after = pd.PeriodIndex(result.months_after, freq="M")
+        before = pd.PeriodIndex(result.months_before, freq="M")
+        panel = team_panel(new_complaints(data.complaints), after.append(before))
+        selection = year_split_selection(panel.loc[after].sum().to_numpy(), panel.loc[before].sum().to_numpy(),
+                                         list(panel.columns), exposure=len(after), baseline_exposure=len(before))
+    return EventQuestion(what, financial_year, monthly, relevant, chosen, result, policy=policy, team=team,
+                         named_in_advance=named_in_advance, selection=selection)

@@ -67,6 +67,16 @@ TABLE_NOTES = {
                                         "reached)", NEW),
     "new_complaints_by_complainant": ("Who made the new complaints", NEW),
 }
+# Where each CSV is on the report's page (the page's table of that name holds the same rows and values:
+# display.Table.csv); the others are workload detail for analysts.
+ON_PAGE = {"new_complaints_by_team": "All complaints by team, subject and outcome",
+           "new_complaints_by_category": "All complaints by team, subject and outcome",
+           "new_complaints_outcomes_by_team": "All complaints by team, subject and outcome",
+           "outcomes_by_stage": "All complaints by team, subject and outcome",
+           "ombudsman_decisions": "The Ombudsman",
+           "new_complaints_by_complainant": "the appendix page",
+           "timeliness_by_stage": "Timeliness (the replies table by stage, and one sentence per stage)",
+           "timeliness_by_team": "Timeliness (the replies table by team adds up each team's stages)"}
 NOT_GIVEN = "[x]"  # the ONS/GSS shorthand for a figure not available (here: too few replies for a share)
 SMALLEST_SHARE = 5  # shares only for 5 replies or more, as the report's timeliness note says
 
@@ -106,13 +116,36 @@ def timeliness_csv(figures: AnnualFigures, policy: DisclosurePolicy, name: str) 
     """A timeliness table as its CSV holds it: masked as the report's sentences are, rounded as they print
     it, with a row for every stage the report's replies table shows (:func:`_every_stage`)."""
     fy, table = figures.years.financial_year, figures.tables[name]
-    if name == "timeliness_by_stage":
-        stages = sorted(s for s in TIMESCALES if figures.now.by_stage.get(s, 0)
-                        or (figures.years.has_baseline and figures.before.by_stage.get(s, 0)))
-        table = _every_stage(table, stages)
-    shown = timeliness_shown(table, policy, name=name, year=fy, stage_counts=figures.now.by_stage,
-                             team_hidden=hidden_teams(figures, policy))
-    return _rounded_timeliness(shown, table)
+    shown = _rounded_timeliness(timeliness_shown(table, policy, name=name, year=fy, stage_counts=figures.now.by_stage,
+                                                 team_hidden=hidden_teams(figures, policy)), table)
+    if name != "timeliness_by_stage":
+        return shown
+    # A stage with none this year but some last year: a row of zeros, added after the masking (a zero
+    # is the headline table's 0); then every stage withheld where the page's replies table withholds it.
+    stages = sorted(s for s in TIMESCALES if figures.now.by_stage.get(s, 0)
+                    or (figures.years.has_baseline and figures.before.by_stage.get(s, 0)))
+    whole = _every_stage(table, stages)
+    zeros = whole[~whole["Stage"].isin(set(table["Stage"]) if len(table) else set())]
+    rows = pd.concat([shown, _rounded_timeliness(zeros, zeros)], ignore_index=True) if len(zeros) else shown
+    rows = rows.sort_values("Stage", kind="stable").reset_index(drop=True)
+    if policy.hides("replies"):  # and never a count the page's replies table withholds
+        counts = ["Complaints", "With a response date", "Within timescale", "Within extended timescale"]
+        derived = ["Share within timescale", "Share within extended", "Median working days"]
+        hidden = rows["Stage"].isin(_replies_hidden(whole, policy, figures.now.by_stage)).to_numpy()
+        rows.loc[hidden, counts + derived] = policy.mark or "not shown"
+    return rows
+
+
+def _replies_hidden(table: pd.DataFrame, policy: DisclosurePolicy, stage_counts: dict[int, int]) -> set[str]:
+    """The stages whose replies the report's replies table withholds this year (its masking, replayed)."""
+    from cfanalysis.publish.annual import stages_hidden
+    from cfanalysis.publish.disclosure import suppress
+
+    replies, within = table["With a response date"].to_numpy(), table["Within timescale"].to_numpy()
+    parts = pd.DataFrame({"On time": within, "Late": replies - within, "Replies": replies}, index=table["Stage"])
+    shown = suppress(parts, policy.threshold if policy.hides("replies") else 0, total_column="Replies",
+                     mark=policy.mark)
+    return {stage for stage, row in shown.hidden.iterrows() if row.any()} | stages_hidden(stage_counts, policy)
 
 
 def hidden_teams(figures: AnnualFigures, policy: DisclosurePolicy) -> set[str]:
@@ -136,7 +169,12 @@ def table_texts(figures: AnnualFigures, policy: DisclosurePolicy, *, data_date: 
     ``policy`` exactly as the report's HTML tables are, each cell registered under the same key,
     rounded as the report prints them; and ``<year>/tables/notes.csv``, the notes table beside them
     (:func:`notes_table`: each table's title, period, unit, source, data date and what the marks mean).
+
+    Empty when the baseline year has no data: the tables compare two years, and a first year's tables
+    beside the next year's baseline column would narrow the cells a public release withholds.
     """
+    if not figures.years.has_baseline:
+        return {}
     fy = figures.years.financial_year
     notes = notes_table(figures, policy, list(figures.tables), data_date=data_date, source=source)
     texts = {f"{fy}/tables/{NOTES_NAME}.csv": safe_csv_text(notes, index=False)}  # first, as a workbook's cover
@@ -162,7 +200,7 @@ def notes_table(figures: AnnualFigures, policy: DisclosurePolicy, names: list[st
     hold them): a row for all tables (source, data date, what the marks mean), then one per table
     (title, period, unit, its notes)."""
     years = figures.years
-    marks = [policy.note()]
+    marks = [policy.note() if policy.public else f"Internal version, not for publication. {policy.note()}"]
     marks.append(f"{NOT_GIVEN}: not available (a share of fewer than {SMALLEST_SHARE} replies, or a stage with no "
                  "replies).")
     if figures.synthetic:
@@ -176,7 +214,9 @@ def notes_table(figures: AnnualFigures, policy: DisclosurePolicy, names: list[st
         period = (years.financial_year if name in ("ombudsman_decisions", "outcomes_by_stage", "outcomes_by_team",
                                                    "new_complaints_outcomes_by_team")
                   or name.startswith("timeliness") else years.years_words)
-        notes = ["Rounded as the report prints them."]
+        notes = ["Rounded as the report prints them.",
+                 f"In the report: {ON_PAGE[name]}." if name in ON_PAGE else
+                 "Not a table of the report: workload detail, for analysts."]
         if name.startswith("timeliness"):
             notes.append("Working days exclude weekends and England and Wales bank holidays; timescales: Stage 1, 10 "
                          "(extendable to 20); Stage 2, 25 (to 65); Stage 3, 50 from request to response. Rows "

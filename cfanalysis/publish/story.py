@@ -32,13 +32,7 @@ READING_NOTE = ("How to read the evidence words: 'strong evidence' means a chang
                 "figures still allow. The annex gives the tests behind each phrase.")
 
 
-def possessive(name: str) -> str:
-    """"Duty Team's", but "Children with Disabilities'" (a name ending in s takes only the apostrophe).
-
-    >>> possessive("Duty Team"), possessive("Children with Disabilities")
-    ("Duty Team's", "Children with Disabilities'")
-    """
-    return f"{name}'" if str(name).endswith("s") else f"{name}'s"
+possessive = words.possessive  # "Duty Team's", "Children with Disabilities'" (kept here for its callers)
 
 
 def evidence_words(p: float, what: str = "a real change") -> str:

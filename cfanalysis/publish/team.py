@@ -80,7 +80,7 @@ class TeamChoice:
             judged = (" A team picked by looking at the figures is judged as picked after looking: its p-value is "
                       "adjusted for having had every team to choose from.")
         else:
-            how, judged = f"the team with the most new complaints ({now}; there is no earlier year to compare with)", ""
+            how, judged = f"the team with the most new complaints ({now})", ""  # no earlier year: the verdict says so
         return (f"No team was named for this report, so it looks at {self.team}, {how}.{judged} "
                 "To ask about another team, set the team parameter.")
 
@@ -141,15 +141,16 @@ class TeamQuestion:
             min(self.change.headline.count, self.change.headline.baseline_count))
 
     def _small_paragraph(self) -> Paragraph:
-        return Paragraph(f"{self.team}'s new complaints are too few in one of the years (fewer than "
+        return Paragraph(f"{words.possessive(self.team)} new complaints are too few in one of the years (fewer than "
                          f"{self.policy.threshold}) for this public version to give the counts, their ratio or a test "
                          "of the change: with numbers this small they could identify people.", kind="verdict")
 
     @registers
     def introduction(self) -> Paragraph:
         """What the report asks, for the team and years of its parameters (or the data's choice)."""
-        text = (f"This report asks whether {self.team}'s complaints really changed in {self.financial_year} "
-                f"compared with {self.baseline_year}")
+        compared = f" compared with {self.baseline_year}" if self.change is not None else ""  # or: verdict says why
+        text = (f"This report asks whether {words.possessive(self.team)} complaints really changed in "
+                f"{self.financial_year}{compared}")
         if self.change is not None:
             p = self.policy
             text += (f" ({p.count(self.change.headline.count, 'new complaint', key=self._key(self.financial_year))} "
@@ -249,10 +250,10 @@ class TeamQuestion:
                                     caption=f"New complaints to {self.team}, {self.baseline_year} and "
                                             f"{self.financial_year}, by quarter or half-year as published (a "
                                             "point too small to publish is left out).")
-        return Parts((Paragraph(f"The control chart of {self.team}'s complaints is in the internal version of this "
-                                "report: its points are single months, or the dates of individual complaints, "
-                                "which a public report does not show. Its signals are summarised below the chart "
-                                "without dates or counts."), chart))
+        return Parts((Paragraph(f"The control chart of {words.possessive(self.team)} complaints is in the internal "
+                                "version of this report: its points are single months, or the dates of individual "
+                                "complaints, which a public report does not show. Its signals are summarised below "
+                                "the chart without dates or counts."), chart))
 
     @registers
     def flagged_points(self):
@@ -301,7 +302,7 @@ class TeamQuestion:
         formats = {"Estimate": words.ratio, f"{level} CI low": words.ratio, f"{level} CI high": words.ratio,
                    "p-value": words.p_value}
         return Parts((
-            Table(frame, f"Is the change in {self.team}'s complaints more than chance? "
+            Table(frame, f"Is the change in {words.possessive(self.team)} complaints more than chance? "
                          f"{self.change.years.period_words}", index=False, formats=formats),
             Paragraph("The estimate is a rate ratio (this year's rate divided by last year's), except for "
                       "Fisher's test, where it is the odds ratio of a complaint being about this team."),
@@ -460,6 +461,9 @@ def team_question(data: Dataset, financial_year: str, *, team: str | None = None
     team = choice.team
     complaints = new_complaints(data.complaints)  # the unit for tests: each complaint once
     reason, years = _why_not(complaints, financial_year, baseline_year, team)
+    # A report for a year uses no month after it (built later, it must say what it said at the time):
+    # monitoring then says how many months would confirm a change, never what later years showed.
+    complaints = complaints[complaints["month"] <= financial_year_months(financial_year)[-1]]
     if reason:
         return TeamQuestion(team, financial_year, years.baseline_year if years else str(baseline_year), None, None,
                             None, None, pd.DataFrame(), reason, policy=policy or disclosure_policy(), choice=choice)

@@ -9,6 +9,7 @@ in sentences, tables, chart labels and alt text.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -216,7 +217,7 @@ def headline_sentences(figures: AnnualFigures, policy: DisclosurePolicy | None =
 
 
 def timeliness_shown(table: pd.DataFrame, policy: DisclosurePolicy, *, name: str = "", year: str = "",
-                     stage_counts: dict[int, int] | None = None) -> pd.DataFrame:
+                     stage_counts: dict[int, int] | None = None, team_hidden: Collection[str] = ()) -> pd.DataFrame:
     """A timeliness table as published: small counts hidden, and the shares and medians behind them.
 
     A count is hidden when it is small, or when what it leaves (replies late, complaints without
@@ -224,7 +225,8 @@ def timeliness_shown(table: pd.DataFrame, policy: DisclosurePolicy, *, name: str
     hidden when its later stages hold a small number (its total is published elsewhere). With
     ``name``, the cells, the counts they leave and the relations are registered with ``policy``.
     ``stage_counts`` (the year's complaints at each stage) protects the stages as the headline
-    table does: a stage's count is hidden here wherever it is hidden there.
+    table does: a stage's count is hidden here wherever it is hidden there; ``team_hidden`` (the
+    teams the table of complaints by team withholds) the teams: their rows are hidden here too.
     """
     if not policy.hides("replies") or not len(table):
         return table
@@ -250,6 +252,7 @@ def timeliness_shown(table: pd.DataFrame, policy: DisclosurePolicy, *, name: str
         later = table[table["Stage"] != "Stage 1"].groupby("Team")["Complaints"].sum()
         exposed_teams = [team for team, v in later.items() if small(v)]
         hidden.loc[(table["Stage"] == "Stage 1") & table["Team"].isin(exposed_teams), :] = True
+        hidden.loc[table["Team"].astype(str).isin(set(team_hidden)).to_numpy(), :] = True
     shown = table.copy()
     for column in TIMELINESS_COUNTS:
         shown[column] = [mark or f"fewer than {n}" if h else f"{v:,.0f}"

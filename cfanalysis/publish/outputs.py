@@ -116,8 +116,8 @@ def timeliness_csv(figures: AnnualFigures, policy: DisclosurePolicy, name: str) 
     """A timeliness table as its CSV holds it: masked as the report's sentences are, rounded as they print
     it, with a row for every stage the report's replies table shows (:func:`_every_stage`)."""
     fy, table = figures.years.financial_year, figures.tables[name]
-    shown = _rounded_timeliness(timeliness_shown(table, policy, name=name, year=fy,
-                                                 stage_counts=figures.now.by_stage), table)
+    shown = _rounded_timeliness(timeliness_shown(table, policy, name=name, year=fy, stage_counts=figures.now.by_stage,
+                                                 team_hidden=hidden_teams(figures, policy)), table)
     if name != "timeliness_by_stage":
         return shown
     # A stage with none this year but some last year: a row of zeros, added after the masking (a zero
@@ -146,6 +146,21 @@ def _replies_hidden(table: pd.DataFrame, policy: DisclosurePolicy, stage_counts:
     shown = suppress(parts, policy.threshold if policy.hides("replies") else 0, total_column="Replies",
                      mark=policy.mark)
     return {stage for stage, row in shown.hidden.iterrows() if row.any()} | stages_hidden(stage_counts, policy)
+
+
+def hidden_teams(figures: AnnualFigures, policy: DisclosurePolicy) -> set[str]:
+    """The teams whose complaints (all stages) the year's table by team withholds, as that table is
+    masked (:meth:`DisclosurePolicy.mask`): a team's rows of the timeliness table by team go with it,
+    since its stages add up to it."""
+    from cfanalysis.publish.disclosure import suppress
+
+    table, fy = figures.tables["complaints_by_team"], figures.years.financial_year
+    if not policy.hides() or fy not in table.columns:
+        return set()
+    shown = suppress(table, policy.threshold, total_row="Total" if "Total" in table.index else None,
+                     total_column="Total" if "Total" in table.columns else None, mark=policy.mark)
+    hidden = shown.hidden[fy]
+    return {str(team) for team in hidden[hidden].index if team != "Total"}
 
 
 def table_texts(figures: AnnualFigures, policy: DisclosurePolicy, *, data_date: str = "",

@@ -163,16 +163,27 @@ def _run_lengths(grid: np.ndarray, r_d: float, keep, level: float) -> np.ndarray
     fails at it: exact, whatever the rounding of the start.
     """
     size = len(grid)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         root = (2 * grid + level ** 2 - level * np.sqrt(level ** 2 + 4 * grid * (1 + r_d))) / (2 * r_d)
-    length = np.clip(np.floor(np.nan_to_num(root, nan=-1.0, posinf=size, neginf=-1.0)) + 1, 0, size)
-    length = length.astype(np.int64)
+        start = np.floor(root) + 1
+    start[~(start >= 0)] = 0  # and NaN
+    length = np.minimum(start, size).astype(np.int64)
     while True:
         longer = (length < size) & keep(grid, grid[np.minimum(length, size - 1)])
         shorter = (length > 0) & ~keep(grid, grid[np.maximum(length - 1, 0)])
         if not (longer.any() or shorter.any()):
             return length
         length = length + longer - (shorter & ~longer)
+
+
+def _poisson_isf(q: float, mu: float) -> float:
+    """SciPy's ``poisson.isf(q, mu)`` for 0 < q < 1 and mu > 0 (its ``_ppf(1 - q)``, bit for bit), unchecked."""
+    if not mu > 0:
+        return float(stats.poisson.isf(q, mu))
+    p = 1.0 - q
+    vals = math.ceil(special.pdtrik(p, mu))
+    below = max(vals - 1, 0)
+    return float(below if special.pdtr(below, mu) >= p else vals)
 
 
 _DENSE_GRID = 128  # up to this many counts a side the grid is summed whole (measured: as quick below it)
@@ -206,7 +217,7 @@ def etest_pvalue(count1: int, exposure1: float, count2: int, exposure2: float, v
         return (x1 - x2 * r_d) / np.sqrt((x1 + x2) * r_d + 1e-20)
 
     sample = statistic(np.asarray(count1), np.asarray(count2))
-    grid = np.arange(max(stats.poisson.isf(1e-13, max(mean1, mean2)), 100) + 1)
+    grid = np.arange(max(_poisson_isf(1e-13, max(mean1, mean2)), 100) + 1)
     # SciPy's poisson.pmf formula (exp(xlogy(k, mu) - gammaln(k + 1) - mu)), bit for bit, without
     # its argument checks: a tenth of the call at these sizes, and an interval makes about 75 calls.
     log_factorial = special.gammaln(grid + 1)

@@ -204,3 +204,40 @@ def test_report_funnel_counts_new_complaints_and_warns_when_the_file_differs(exa
     assert "new complaints per 1,000 children in need" in text
     if file_figure != own:
         assert f"Warning: the comparators file gives this council {file_figure} complaints" in text
+
+
+@pytest.mark.parametrize("unit", ["new complaints", "stage cases", None, "complaints"])
+def test_the_councils_point_is_counted_in_the_unit_the_comparators_file_states(tmp_path, unit):
+    # comparators.json "unit" says what the file's complaints column counts; the council's own point is
+    # counted from its log in that unit (references by plain pandas), and the report names it. Without a
+    # known unit the point is the file's figure and the report says the file does not say what it counts.
+    import json
+    import shutil
+
+    from cfanalysis import annual_report
+    folder = tmp_path / "data"
+    shutil.copytree(EXAMPLE, folder)
+    info = json.loads((folder / "comparators.json").read_text())
+    info.pop("unit", None)
+    if unit is not None:
+        info["unit"] = unit
+    (folder / "comparators.json").write_text(json.dumps(info))
+    data = load_data(folder, as_of="2026-01-01")
+    c = data.complaints
+    in_year = c[c["financial_year"] == "2019-20"]
+    new = int(c.sort_values("received_date").drop_duplicates("reference")["financial_year"].eq("2019-20").sum())
+    stage_cases = len(in_year)  # each complaint once at each stage it reached
+    file = data.comparators
+    file_figure = int(file.loc[(file["authority"] == data.authority) & (file["financial_year"] == "2019-20"),
+                               "complaints"].iloc[0])
+    report = annual_report(data, "2019-20")
+    text = repr(report.benchmarking_section())
+    point = int(report.funnel.highlighted["complaints"])
+    if unit == "new complaints":
+        assert point == new == file_figure and "new complaints per 1,000" in text and "Warning" not in text
+    elif unit == "stage cases":
+        assert point == stage_cases != new and "stage cases per 1,000" in text
+        assert f"gives this council {file_figure} stage cases, not its own count" in text
+    else:
+        assert point == file_figure and "does not say whether it counts new complaints or stage cases" in text
+        assert ("'complaints' is not one of" in text) == (unit == "complaints")

@@ -61,8 +61,9 @@ COMPARATORS_INFO = {
               "benchmarking club return.",
     "financial_years": ["2018-19", "2019-20"],
     "definition": "Complaints: complaints under the statutory children's social care and corporate "
-                  "procedures, each counted once at each stage it reached (stage cases), in the financial "
-                  "year. Upheld: those of them upheld in full or in part.",
+                  "procedures received in the financial year, each counted once (new complaints). Upheld: "
+                  "those of them upheld in full or in part.",
+    "unit": "new complaints",
     "denominator": "Children in need: children in need on 31 March (Department for Education, "
                    "Characteristics of children in need).",
     "rate_base": "Most complaints to Children's Services come from or about children known to social "
@@ -273,16 +274,19 @@ def _activity(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _comparators(rng: np.random.Generator, measures: np.random.Generator) -> pd.DataFrame:
-    """Comparators' complaints, children in need and upheld (from ``rng``), and the Ombudsman's published
-    measures (from their own generator ``measures``, so adding them changed no other figure)."""
+def _comparators(rng: np.random.Generator, measures: np.random.Generator, complaints: pd.DataFrame) -> pd.DataFrame:
+    """Comparators' new complaints, children in need and upheld (from ``rng``), and the Ombudsman's published
+    measures (from their own generator ``measures``, so adding them changed no other figure). The example
+    council's own row counts its new complaints in ``complaints`` (each reference once, in its year)."""
+    first = complaints.drop_duplicates("Ref")
+    own = first["Ref"].str[2:4].map(lambda yy: f"20{yy}-{int(yy) + 1:02d}").value_counts()
     rows = []
     names = [AUTHORITY] + [f"Comparator {chr(ord('A') + i)} (synthetic)" for i in range(15)]
     for year in ("2018-19", "2019-20"):
         for name in names:
             children_in_need = int(rng.integers(1800, 7000)) if name != AUTHORITY else 2600
             rate = rng.gamma(20, 0.0018)  # about 36 complaints per 1,000 children in need
-            complaints = (sum(TEAM_RECORDS[year]) if name == AUTHORITY
+            complaints = (int(own.get(year, 0)) if name == AUTHORITY
                           else int(rng.poisson(children_in_need * rate)))
             rows.append({"Local Authority": name, "Financial Year": year, "Complaints": complaints,
                          "Children in Need": children_in_need,
@@ -409,7 +413,7 @@ def write_example_data(out_dir: str | Path, *, seed: int = EXAMPLE_SEED) -> list
         "ombudsman.csv": _csv_bytes(_ombudsman(rng, calendar), encoding="cp1252",
                                     date_columns=("Date Received",)),
         "activity.csv": _csv_bytes(_activity(rng), encoding="utf-8"),
-        "comparators.csv": _csv_bytes(_comparators(rng, np.random.default_rng(seed + 1)), encoding="utf-8"),
+        "comparators.csv": _csv_bytes(_comparators(rng, np.random.default_rng(seed + 1), complaints), encoding="utf-8"),
         "comparators.json": (json.dumps(COMPARATORS_INFO, indent=2) + "\n").encode("utf-8"),
         "actions.csv": _csv_bytes(_actions(complaints), encoding="utf-8"),
         "team_aliases.csv": b"alias,team\r\nDuty & Assessment,Duty Team\r\n",

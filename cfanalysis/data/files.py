@@ -591,14 +591,15 @@ def read_comparators_info(data_dir: str | Path) -> dict:
     -------
     dict
         Text keys, each optional: ``source`` (who published the figures), ``financial_years``,
-        ``definition`` (what ``complaints`` and ``upheld`` count), ``denominator`` (what the
+        ``definition`` (what ``complaints`` and ``upheld`` count), ``unit`` (``"new complaints"`` or
+        ``"stage cases"``: what the ``complaints`` column counts), ``denominator`` (what the
         denominator counts) and ``rate_base`` (why it is the base for the rate). Empty when
         the file is absent, cannot be read, is not JSON, or does not hold a JSON object.
 
     Examples
     --------
     >>> sorted(read_comparators_info("data/example"))  # doctest: +SKIP
-    ['definition', 'denominator', 'financial_years', 'rate_base', 'source']
+    ['definition', 'denominator', 'financial_years', 'rate_base', 'source', 'unit']
     """
     return _json_object(Path(data_dir) / COMPARATORS_INFO_FILE)
 

@@ -407,24 +407,57 @@ def main_points(report: AnnualReport) -> list[str]:
 
 TEAM_TABLES = {"category": "what they were about", "outcome": "how they ended (at the last stage reached)",
                "complainant_type": "who complained", "last_stage": "how far they went"}
-def funnel_unit_note(f: Funnel, authority: str | None, policy: DisclosurePolicy, *, partial: bool = False) -> str:
-    """What the funnel counts for this council: its own new complaints, the file's figure shown as such,
-    with a warning when the two disagree ("" when there is nothing to say)."""
-    fy = f.financial_year
+# What a comparators file's ``complaints`` column may count (comparators.json ``unit``), and how the
+# council's own point is counted from its log in that unit (data/README.md).
+COMPARATOR_UNITS = {"new complaints": ("new complaint", "each complaint once, in the year first received"),
+                    "stage cases": ("stage case", "a complaint once at each stage it reached")}
+
+
+def comparator_unit(info: dict) -> str | None:
+    """The unit comparators.json gives for its ``complaints`` column ("new complaints", "stage cases"),
+    or None when it gives none (or one the report does not know)."""
+    unit = " ".join(str(info.get("unit") or "").lower().replace("_", " ").split())
+    return unit if unit in COMPARATOR_UNITS else None
+
+
+def own_comparator_count(info: dict, figures: AnnualFigures) -> int | None:
+    """This council's own count in the comparators file's unit, from its log; None (the file's figure
+    stays) for a part-year, whose count is not set against other councils' whole years, or when the
+    file does not say what it counts."""
+    unit = comparator_unit(info)
+    if figures.years.partial or unit is None:
+        return None
+    return figures.now.new_complaints if unit == "new complaints" else figures.now.complaints
+
+
+def funnel_unit_note(f: Funnel, authority: str | None, policy: DisclosurePolicy, *, partial: bool = False,
+                     info: dict | None = None) -> str:
+    """What the funnel counts for this council: its own count in the file's unit, or the file's figure
+    shown as such, with a warning when the two disagree or the file does not say what it counts."""
+    fy, info = f.financial_year, info or {}
     if partial:
         return (f"{fy} is not complete, so this council's point is the comparators file's figure for the whole "
                 "year, not the months counted in this report.")
+    unit = comparator_unit(info)
+    if unit is None:
+        given = f" ('{info['unit']}' is not one of 'new complaints' or 'stage cases')" if info.get("unit") else ""
+        return ("The comparators file does not say whether it counts new complaints or stage cases"
+                f"{given}, so every point, this council's too, is the file's figure; add \"unit\" to "
+                "comparators.json (data/README.md) to have this council's point counted from its own log.")
     if f.file_figure is None:
         return ""
-    row = f.highlighted
-    own = policy.count(int(row["complaints"]), "new complaint", key=quantity("new_complaints", fy))
-    text = (f"This council's point is its own {own} in {fy}, counted from its log (each complaint once), the unit "
-            "the report uses throughout; the other councils' points are the comparators file's figures.")
+    noun, how = COMPARATOR_UNITS[unit]
+    key = "new_complaints" if unit == "new complaints" else "complaints"
+    own = policy.count(int(f.highlighted["complaints"]), noun, key=quantity(key, fy))
+    text = (f"This council's point is its own {own} in {fy}, counted from its log ({how}), the unit the "
+            "comparators file states; the other councils' points are the file's figures.")
+    if unit != "new complaints":
+        text += (" The rest of this report counts new complaints, so these rates are not the report's own "
+                 "figures.")
     if f.file_disagrees:
-        given = policy.count(f.file_figure, "complaint", kind="comparators")
+        given = policy.count(f.file_figure, noun, kind="comparators")
         text += (f" Warning: the comparators file gives this council {given}, not its own count; check what "
-                 "the file counts (if it counts stage cases, so may the other councils' figures, and the "
-                 "comparison is then not like with like).")
+                 "the file counts before reading anything into the comparison.")
     return text
 
 
@@ -1277,12 +1310,13 @@ class AnnualReport:
         mine = table[table["highlight"]]
         if len(mine):
             row, rank = mine.iloc[0], int(mine.index[0]) + 1
-            unit = "new complaints" if f.file_figure is not None else "complaints (the comparators file's figure)"
+            unit = comparator_unit(self.data.comparators_info) or "complaints (as the comparators file counts them)"
             yield Paragraph(f"{self.authority} had {row['rate']:.1f} {unit} per {f.per:,} {what} in "
                             f"{self.financial_year}, the {_ordinal(rank)} highest of {len(table)} councils "
                             f"(all councils together: {f.target:.1f}). That is {POSITIONS[row['position']][0]}: "
                             f"{POSITIONS[row['position']][1]}.", kind="verdict")
-            note = funnel_unit_note(f, self.authority, self.policy, partial=self.figures.years.partial)
+            note = funnel_unit_note(f, self.authority, self.policy, partial=self.figures.years.partial,
+                                    info=self.data.comparators_info)
             if note:
                 yield Paragraph(note, kind="note")
         else:
@@ -1397,9 +1431,8 @@ def annual_report(data: Dataset, financial_year: str, *, baseline_year: str | No
     figures = annual_figures(data, years, confidence_level=confidence_level)
     result, problem = None, ""
     if len(data.comparators):
-        # The council's own new complaints (the unit the report states), worked out once; a part-year's
-        # count is not set against other councils' whole years, so the file's figure stays then.
-        own = None if years.partial else figures.now.new_complaints
+        # The council's own count in the unit the comparators file states, worked out once from its log.
+        own = own_comparator_count(data.comparators_info, figures)
         try:
             result = funnel(data.comparators, financial_year, denominator=denominator, highlight=authority, own=own)
         except ValueError as error:

@@ -13,6 +13,7 @@ from cfanalysis.labels import WIDE_INTERVAL, capitalised, interval_is_wide, leve
 
 __all__ = [
     "EVIDENCE_BANDS",
+    "evidence_bands_words",
     "WIDE_INTERVAL",
     "capitalised",
     "chance_frequency",
@@ -127,6 +128,17 @@ def joined(items: Sequence[str]) -> str:
 EVIDENCE_BANDS = ((0.001, "very strong evidence"), (0.01, "strong evidence"), (0.03, "moderate evidence"),
                   (0.1, "some evidence"), (0.3, "weak evidence"), (math.inf, "little or no evidence"))
 HEDGE_FROM = 0.01  # at and above this p, chance is said not to be ruled out (one rule, no edge at 0.05)
+
+
+def evidence_bands_words() -> str:
+    """The bands of :data:`EVIDENCE_BANDS` in words, for a report's methods note.
+
+    >>> evidence_bands_words()[:40]
+    'below 0.001 very strong, below 0.01 stro'
+    """
+    named = [f"below {limit:g} {label.removesuffix(' evidence')}" for limit, label in EVIDENCE_BANDS
+             if math.isfinite(limit)]
+    return ", ".join(named) + f", otherwise {EVIDENCE_BANDS[-1][1]}"
 
 
 def strength(p: float) -> str:

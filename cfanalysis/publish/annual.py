@@ -1381,9 +1381,8 @@ class AnnualReport:
             Paragraph("Changes in counts are compared as rates with the E-test and a 95% score interval; shares "
                       "(escalation, staff attitude, uphold rates) with Wilson intervals and Fisher's exact test. "
                       "The strength of evidence is given in bands of the p-value "
-                      f"({words.evidence_bands_words()}), "
-                      "never as a bright line; with counts this small an interval is wide, and no change is ever called 'no change' on "
-                      "a test alone."),
+                      f"({words.evidence_bands_words()}), never as a bright line; with counts this small an "
+                      "interval is wide, and no change is ever called 'no change' on a test alone."),
             Paragraph(f"The figures rest on {f.rows_accepted:,} of the {f.rows_read:,} rows read from the input "
                       f"files; {f.rows_excluded:,} were excluded for the reasons in the row reconciliation."),
             *self.disclosure_annex().parts))

@@ -18,6 +18,7 @@ from cfanalysis.analysis.teams import all_team_tests
 from cfanalysis.analysis.years import compare_years
 from cfanalysis.data.loader import load_data
 from cfanalysis.publish.outputs import _json_safe, summary_record
+from cfanalysis.publish.sentences import data_date
 from tests.conftest import EXAMPLE
 
 pytestmark = pytest.mark.slow
@@ -49,7 +50,9 @@ def test_each_years_summary_is_its_typed_results(built_reports, example):
     out, _ = built_reports
     for year in _years(out):
         figures, team_tests = _typed(example, year)
-        expected = json.loads(json.dumps(_json_safe(summary_record(figures, team_tests)), allow_nan=False))
+        # The run's data date: the latest date in the data (built without as_of), as the reports print it.
+        record = summary_record(figures, team_tests, data_date=data_date(example, None))
+        expected = json.loads(json.dumps(_json_safe(record), allow_nan=False))
         built = json.loads((out / year / "summary.json").read_text())
         assert built.pop("audience") == "internal"
         assert built.pop("provenance")["input_files_sha256"] == example.files

@@ -397,3 +397,22 @@ def test_case4_demand_sentence_splits_the_change_and_does_not_test_it(example_qu
     text = _demand(q)
     assert f"account for about {share:.0%} of the change" in text and "rose too" not in text
     assert "p =" not in text and "evidence" not in text
+
+
+def test_case9_the_reports_compliments_lines_say_the_rise_began_before_the_event():
+    # Issue 18 "done when": 03's compliments section says the rise predates the event when the series'
+    # own scan puts the change before it (BeforeAfter.changed_before), and says nothing of it otherwise.
+    from cfanalysis import load_data
+    from cfanalysis.publish.events import event_question
+    from cfanalysis.publish.story import event_lines
+    from tests.conftest import EXAMPLE
+    data = load_data(EXAMPLE, as_of="2026-01-01")
+    for year in ("2019-20", "2018-19"):
+        question = event_question(data, year)
+        r, lines = question.result, event_lines(question)
+        said = [t for t in lines if "before it" in t]
+        assert bool(said) == r.changed_before
+        if r.changed_before:
+            start = pd.Period(r.changepoint.first_month, "M")
+            ahead = (pd.Timestamp(r.event_date).to_period("M") - start).n  # months from the change to the event
+            assert ahead > 0 and f"{start:%B %Y}, {ahead} months earlier" in said[0]

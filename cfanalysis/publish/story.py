@@ -210,11 +210,26 @@ def event_lines(question, policy: DisclosurePolicy | None = None) -> list[str]:
                 f"months a year earlier: " + (f"{size}; {evidence_words(r.pvalue, what)}." if measurable else
                                               "not measurable as a ratio."))
         return [text + " The counts for part of a year are not published, so that no small number can be worked "
-                       "out from the year's totals.", caution(r)]
+                       "out from the year's totals.", *_changed_before(r), caution(r)]
     where = f"{question.financial_year} annual report, before and after '{r.event}'"
     text = (f"{words.capitalised(r.what)} after '{r.event}' ({r.event_date:%-d %B %Y}): "
             f"{p.count(r.count, kind=kind, where=where)} in {span(after)}, against "
             f"{p.count(r.baseline_count, kind=kind, where=where)} in the same months a year earlier ({span(before)})")
     if not measurable:
-        return [text + ".", caution(r)]
-    return [f"{text}: {size}; {evidence_words(r.pvalue, what)}.", caution(r)]
+        return [text + ".", *_changed_before(r), caution(r)]
+    return [f"{text}: {size}; {evidence_words(r.pvalue, what)}.", *_changed_before(r), caution(r)]
+
+
+def _changed_before(r) -> list[str]:
+    """One plain line when the series had already changed before the event (the before-and-after
+    scan, :attr:`cfanalysis.analysis.before_after.BeforeAfter.changed_before`), else none."""
+    if not r.changed_before:
+        return []
+    c = r.changepoint
+    event_month = pd.Timestamp(r.event_date).to_period("M")
+    ahead = (event_month - pd.Period(c.first_month, "M")).n
+    went = "risen" if c.mean_after > c.mean_before else "fallen"
+    return [f"But {r.what.split(' to ')[0]} may already have {went} before it: the monthly figures put the most "
+            f"likely start of the change in {month_label(c.first_month, long=True)}, {ahead} "
+            f"month{'s' if ahead != 1 else ''} earlier ({words.strength(c.pvalue)} of a change then), so the "
+            "comparison may mostly measure a change that had already happened."]

@@ -35,7 +35,7 @@ SECTIONS = {
     "cover sheet": "Cover sheet: annual complaints and feedback report, 2019-20",
     "recommendation to note": "notes the report (for information: no decision is asked for)",
     "main points, one headline measure": "(the headline measure in this report: each complaint counted once",
-    "team answer: size and when": "the monthly figures put the start of the new level in",
+    "team answer: size and when": "the verdict's scan puts the start of the new level in",
     "team answer: demand": "per 1,000 contacts, complaints went from",
     "team answer: outcomes and complainants": "were upheld in full or in part, against",
     "team answer: what was done before": "What was done before:",
@@ -101,7 +101,7 @@ def test_csvs_beside_03_are_rounded_with_notes(year, text03):
 def test_the_team_answer_is_the_same_in_02_and_03(year, text03):
     text02 = report_text((year / "02_team_change.html").read_text(encoding="utf-8"))
     first = next(line for line in text03.splitlines() if "new complaints in 2019-20 against" in line
-                 and "the monthly figures put the start" in line)
+                 and "puts the start of the new level in" in line)
     team, now, before = re.match(r"(.+?) received (\d+) new complaints in 2019-20 against (\d+)", first).groups()
     start = re.search(r"start of the new level in (\w+ \d{4})", first).group(1)
     assert f"New complaints to {team} went from {before} in 2018-19 to {now} in 2019-20" in text02
